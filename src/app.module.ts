@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { CommonModule } from './common/common.module';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { httpLoggerOptions } from './common/logging/logger';
+import { ConfigModule, type RuntimeConfig } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AuditLogModule } from './modules/audit-log/audit-log.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { DemoModule } from './modules/demo/demo.module';
+import { HealthModule } from './modules/health/health.module';
+import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { RegionsModule } from './modules/regions/regions.module';
+import { UsersModule } from './modules/users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger) }),
+        CommonModule,
+        DatabaseModule,
+        AuditLogModule,
+        AuthModule,
+        HealthModule,
+        RegionsModule,
+        OrganisationsModule,
+        UsersModule,
+        DemoModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

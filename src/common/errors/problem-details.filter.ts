@@ -1,0 +1,114 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { DomainError, commonError, type CommonErrorCode } from './domain-error';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 body; `code` is the stable, documented part a client branches on. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+const STATUS_CODES: Partial<Record<number, CommonErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'MALFORMED_REQUEST',
+  [HttpStatus.UNAUTHORIZED]: 'UNAUTHENTICATED',
+  [HttpStatus.FORBIDDEN]: 'FORBIDDEN',
+  [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'METHOD_NOT_ALLOWED',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'TOO_MANY_REQUESTS',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
+};
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * The one exception filter. Domain errors keep their code; framework errors (unknown route, body
+ * too large, malformed JSON, throttling) get a code from their status; anything else is a 500
+ * whose details go to the log only, never to the client.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetailsFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request & { id?: string }>();
+    const error = this.toDomainError(exception);
+    if (error.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    }
+    if (response.headersSent) return;
+    const { errors, ...rest } = error.extra;
+    const body: ProblemDetails = {
+      type: `urn:agri-subsidy:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
+      title: TITLES[error.status] ?? 'Error',
+      status: error.status,
+      detail: error.message,
+      code: error.code,
+      ...(request.id ? { instance: `urn:request:${request.id}` } : {}),
+      ...(errors ? { errors } : {}),
+      ...rest,
+    };
+    response.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toDomainError(exception: unknown): DomainError {
+    if (exception instanceof DomainError) return exception;
+    if (exception instanceof ThrottlerException) {
+      return commonError('TOO_MANY_REQUESTS', 'Too many requests; wait a moment and try again');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = STATUS_CODES[status];
+      if (code) return commonError(code, messageOf(exception, status));
+    }
+    const bodyParserError = exception as { type?: string; status?: number } | undefined;
+    if (bodyParserError?.type === 'entity.too.large') {
+      return commonError('PAYLOAD_TOO_LARGE', 'The request body is larger than allowed');
+    }
+    if (bodyParserError?.type === 'entity.parse.failed') {
+      return commonError('MALFORMED_REQUEST', 'The request body is not valid JSON');
+    }
+    return commonError('INTERNAL_ERROR', 'An unexpected error occurred; it has been logged');
+  }
+}
+
+function messageOf(exception: HttpException, status: number): string {
+  if (status === 404) return 'No such route';
+  if (status === 413) return 'The request body is larger than allowed';
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}

@@ -1,0 +1,123 @@
+import path from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** The whole configuration, validated once at start. Nothing else reads `process.env`. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** Set: use this PostgreSQL. Unset: start an embedded one under `dataDir/pg`. */
+  databaseUrl?: string;
+  /** Absolute path. */
+  dataDir: string;
+  /** Unset outside production: generated once and kept under `dataDir`. */
+  jwtSecret?: string;
+  jwtTtlSeconds: number;
+  admin?: { username: string; password: string };
+  seedDemo: boolean;
+  testClock: boolean;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and checks every variable; collects all problems so that one start names them all.
+ * `cwd` resolves a relative DATA_DIR.
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+    return fallback;
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const flag = (name: string): boolean => {
+    const raw = value(name)?.toLowerCase();
+    if (raw === undefined || raw === '0' || raw === 'false') return false;
+    if (raw === '1' || raw === 'true') return true;
+    problems.push(`${name} must be 1 or 0 (got "${env[name]}")`);
+    return false;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const port = integer('PORT', 3000, 0, 65535);
+  const jwtTtlSeconds = integer('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600);
+  const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info');
+  const seedDemo = flag('SEED_DEMO');
+  const testClock = flag('TEST_CLOCK');
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const dataDir = path.resolve(cwd, value('DATA_DIR') ?? '.data');
+
+  const jwtSecret = value('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters long');
+  }
+
+  const adminUsername = value('ADMIN_USERNAME');
+  const adminPassword = env.ADMIN_PASSWORD;
+  let admin: AppConfig['admin'];
+  if (adminUsername !== undefined || adminPassword !== undefined) {
+    if (adminUsername === undefined) {
+      problems.push('ADMIN_USERNAME must be set together with ADMIN_PASSWORD');
+    } else if (!/^[A-Za-z0-9_.-]{3,64}$/.test(adminUsername)) {
+      problems.push('ADMIN_USERNAME must be 3-64 letters, digits, ".", "_" or "-"');
+    } else if (adminPassword === undefined || adminPassword.length < 8) {
+      problems.push('ADMIN_PASSWORD must be set with ADMIN_USERNAME and be at least 8 characters');
+    } else {
+      admin = { username: adminUsername, password: adminPassword };
+    }
+  }
+
+  if (nodeEnv === 'production') {
+    if (jwtSecret === undefined) problems.push('JWT_SECRET is required when NODE_ENV=production');
+    if (testClock) problems.push('TEST_CLOCK is refused when NODE_ENV=production');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    nodeEnv,
+    port,
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    jwtTtlSeconds,
+    admin,
+    seedDemo,
+    testClock,
+    logLevel,
+  };
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+const bigintAsNumber = {
+  to: (value: number): number => value,
+  from: (value: string | null): number | null => (value === null ? null : Number(value)),
+};
+
+/**
+ * The append-only, hash-chained event log: every change of any object, with who and when.
+ * `hash` = SHA-256 of the previous hash and the canonical JSON of this event, so an edited,
+ * deleted, swapped or truncated row is found by `GET /audit-log/verify`.
+ */
+@Entity('audit_event')
+export class AuditEvent {
+  @PrimaryColumn({ type: 'bigint', transformer: bigintAsNumber })
+  seq!: number;
+
+  @Column({ type: 'timestamptz' })
+  at!: Date;
+
+  @Column({ type: 'uuid', nullable: true })
+  actorId!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  actorUsername!: string | null;
+
+  @Column({ type: 'varchar', length: 60 })
+  action!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  entityType!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  entityId!: string;
+
+  @Column({ type: 'jsonb' })
+  data!: Record<string, unknown>;
+
+  @Column({ type: 'char', length: 64 })
+  prevHash!: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
+}

@@ -1,0 +1,36 @@
+import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Actor } from './actor';
+import { ROLES, type Role } from './roles';
+
+export const ACCESS_KEY = 'access';
+
+export type AccessRule = { public: true } | { public: false; roles: readonly Role[] };
+
+/** No login needed. Said out loud on every such route. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);
+
+/** A login with one of these roles; other roles get 403. Scope is checked by the service. */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ACCESS_KEY, { public: false, roles } satisfies AccessRule),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No, an invalid or an expired token (UNAUTHENTICATED)' }),
+    ApiForbiddenResponse({ description: `Only for: ${roles.join(', ')} (FORBIDDEN)` }),
+  );
+
+/** Any logged-in user; what they see is limited by their scope. */
+export const AnyRole = (): MethodDecorator & ClassDecorator => Roles(...ROLES);
+
+export interface AuthenticatedRequest extends Request {
+  actor?: Actor;
+}
+
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new Error('CurrentActor used on a public route');
+  return actor;
+});

@@ -1,0 +1,58 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService, TokenExpiredError } from '@nestjs/jwt';
+import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access.decorators';
+import { ActorLoader } from './actor.loader';
+import { forbidden, unauthenticated } from './auth.errors';
+
+export interface TokenPayload {
+  sub: string;
+  role: string;
+}
+
+/**
+ * The global guard: every route is `@Public()` or names its roles (checked at start-up by
+ * RouteAccessCheck). 401 for a missing, invalid or expired token or a deactivated user; 403
+ * when the role may not use the route. Scope (404) is the services' part.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwt: JwtService,
+    private readonly actors: ActorLoader,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!rule) throw new Error(`Route ${context.getClass().name}.${context.getHandler().name} has no access rule`);
+    if (rule.public) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw unauthenticated('Send "Authorization: Bearer <accessToken>"; log in at POST /auth/login');
+
+    let payload: TokenPayload;
+    try {
+      payload = await this.jwt.verifyAsync<TokenPayload>(match[1], { algorithms: ['HS256'] });
+    } catch (error) {
+      throw unauthenticated(
+        error instanceof TokenExpiredError
+          ? 'The access token has expired; log in again'
+          : 'The access token is not valid',
+      );
+    }
+    const actor = await this.actors.load(payload.sub);
+    if (!actor) throw unauthenticated('The user of this token no longer exists or is deactivated');
+    request.actor = actor;
+
+    if (!rule.roles.includes(actor.role)) {
+      throw forbidden(`Role ${actor.role} may not do this; allowed: ${rule.roles.join(', ')}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { AccessGuard } from './access.guard';
+import { ActorLoader } from './actor.loader';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { RouteAccessCheck } from './route-access.check';
+
+@Global()
+@Module({
+  imports: [
+    DiscoveryModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256', issuer: 'agri-subsidy' },
+        verifyOptions: { algorithms: ['HS256'], issuer: 'agri-subsidy' },
+      }),
+    }),
+    ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: 10 }] }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, ActorLoader, RouteAccessCheck, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [ActorLoader],
+})
+export class AuthModule {}

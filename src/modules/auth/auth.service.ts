@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { User } from '../users/user.entity';
+import type { TokenPayload } from './access.guard';
+import { unauthenticated } from './auth.errors';
+import type { LoginDto, LoginResponseDto } from './dto/login.dto';
+import { dummyPasswordHash, verifyPassword } from './password-hasher';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  async login(dto: LoginDto): Promise<LoginResponseDto> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('lower(u.username) = lower(:username)', { username: dto.username })
+      .getOne();
+    // Hash even for an unknown user, so that timing does not tell which usernames exist.
+    const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    if (!user || !valid || !user.active) throw unauthenticated('Wrong username or password');
+    const payload: TokenPayload = { sub: user.id, role: user.role };
+    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtTtlSeconds });
+    return {
+      accessToken,
+      expiresIn: this.config.jwtTtlSeconds,
+      user: { id: user.id, username: user.username, role: user.role },
+    };
+  }
+}

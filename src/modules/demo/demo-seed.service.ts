@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, Not } from 'typeorm';
+import { Organisation } from '../organisations/organisation.entity';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { Region } from '../regions/region.entity';
+import { RegionsService } from '../regions/regions.service';
+import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_REGIONS, DEMO_USERS } from './demo-data';
+
+/**
+ * Loads the Qiaocheng 2014 demo through the same services as the API. It runs only on a
+ * database that holds no regions but the demo's own, and creates only what is missing, so a
+ * start interrupted half-way completes the demo at the next start.
+ */
+@Injectable()
+export class DemoSeedService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly organisations: OrganisationsService,
+    private readonly users: UsersService,
+  ) {}
+
+  /** Returns the demo usernames it created, or `null` when there was nothing to do. */
+  async seedIfEmpty(): Promise<{ usernames: string[]; password: string } | null> {
+    const demoCodes = DEMO_REGIONS.map((region) => region.code);
+    const regionRepository = this.dataSource.getRepository(Region);
+    if (await regionRepository.existsBy({ code: Not(In(demoCodes)) })) return null;
+
+    const created: string[] = [];
+    for (const region of DEMO_REGIONS) {
+      if (!(await regionRepository.existsBy({ code: region.code }))) await this.regions.create(null, region);
+    }
+    const organisationIds = new Map<string, string>();
+    for (const { key, ...organisation } of DEMO_ORGANISATIONS) {
+      const existing = await this.dataSource
+        .getRepository(Organisation)
+        .findOneBy({ creditCode: organisation.creditCode });
+      organisationIds.set(key, existing?.id ?? (await this.organisations.create(null, organisation)).id);
+    }
+    for (const { organisationKey, ...user } of DEMO_USERS) {
+      if (await this.dataSource.getRepository(User).existsBy({ username: user.username })) continue;
+      await this.users.create(null, {
+        ...user,
+        password: DEMO_PASSWORD,
+        ...(organisationKey ? { organisationId: organisationIds.get(organisationKey) } : {}),
+      });
+      created.push(user.username);
+    }
+    return created.length > 0 ? { usernames: created, password: DEMO_PASSWORD } : null;
+  }
+}

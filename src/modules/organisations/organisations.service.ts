@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { notFound } from '../../common/errors/domain-error';
+import type { Page, PageQueryDto } from '../../common/http/page.dto';
+import { AuditLogService } from '../audit-log/audit-log.service';
+import type { Actor } from '../auth/actor';
+import { assertInScope } from '../auth/scope-policy';
+import { creditCodeProblem } from './credit-code';
+import type { CreateOrganisationDto, OrganisationDto } from './dto/organisation.dto';
+import { Organisation } from './organisation.entity';
+import { creditCodeInvalid, creditCodeTaken } from './organisations.errors';
+
+/** Who may see an organisation's full bank account number. */
+function seesBankAccount(actor: Actor | null, organisation: Organisation): boolean {
+  return (
+    actor === null ||
+    actor.role === 'admin' ||
+    actor.role === 'district_finance' ||
+    (actor.role === 'cooperative' && actor.organisationId === organisation.id)
+  );
+}
+
+export function maskAccount(accountNo: string): string {
+  return `${'*'.repeat(Math.max(accountNo.length - 4, 0))}${accountNo.slice(-4)}`;
+}
+
+export function toOrganisationDto(actor: Actor | null, organisation: Organisation): OrganisationDto {
+  const { id, name, creditCode, legalRepresentative, grade, bankName, bankAccountName, bankAccountNo } =
+    organisation;
+  return {
+    id,
+    name,
+    creditCode,
+    legalRepresentative,
+    grade,
+    bankName,
+    bankAccountName,
+    bankAccountNo: seesBankAccount(actor, organisation) ? bankAccountNo : maskAccount(bankAccountNo),
+  };
+}
+
+@Injectable()
+export class OrganisationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly auditLog: AuditLogService,
+  ) {}
+
+  async create(actor: Actor | null, dto: CreateOrganisationDto): Promise<OrganisationDto> {
+    const problem = creditCodeProblem(dto.creditCode);
+    if (problem === 'shape') {
+      throw creditCodeInvalid(
+        'creditCode must be 18 characters: digits and capital letters except I, O, S, V and Z, with digits in places 3-8',
+      );
+    }
+    if (problem === 'check') {
+      throw creditCodeInvalid(`creditCode ${dto.creditCode} has a wrong check character (the 18th)`);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`organisation:${dto.creditCode}`]);
+      if (await manager.existsBy(Organisation, { creditCode: dto.creditCode })) {
+        throw creditCodeTaken(dto.creditCode);
+      }
+      const organisation = manager.create(Organisation, { ...dto });
+      await manager.save(organisation);
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'organisation.created',
+        entityType: 'organisation',
+        entityId: organisation.id,
+        data: { ...toOrganisationDto(actor, organisation), bankAccountNo: maskAccount(dto.bankAccountNo) },
+      });
+      return toOrganisationDto(actor, organisation);
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<OrganisationDto> {
+    const organisation = await this.find(this.dataSource.manager, id);
+    // Cooperatives see their own organisation only; officials see every bidder.
+    if (actor.role === 'cooperative') {
+      assertInScope(actor, { districtCodes: [], organisationIds: [organisation.id] }, 'Organisation', id);
+    }
+    return toOrganisationDto(actor, organisation);
+  }
+
+  async list(actor: Actor, query: PageQueryDto): Promise<Page<OrganisationDto>> {
+    const [rows, total] = await this.dataSource.getRepository(Organisation).findAndCount({
+      where: actor.role === 'cooperative' ? { id: actor.organisationId ?? '' } : {},
+      order: { name: 'ASC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items: rows.map((row) => toOrganisationDto(actor, row)), total };
+  }
+
+  async find(manager: EntityManager, id: string): Promise<Organisation> {
+    const organisation = await manager.findOneBy(Organisation, { id });
+    if (!organisation) throw notFound('Organisation', id);
+    return organisation;
+  }
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { PageQueryDto } from '../../common/http/page.dto';
+import { uuidParam } from '../../common/http/uuid-param';
+import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { CreateUserDto, UserDto } from './dto/user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('administration')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ type: UserDto })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserDto> {
+    return this.users.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiPage(UserDto)
+  list(@Query() query: PageQueryDto): Promise<Page<UserDto>> {
+    return this.users.list(query);
+  }
+
+  @Get('me')
+  @AnyRole()
+  @ApiOkResponse({ type: UserDto })
+  me(@CurrentActor() actor: Actor): Promise<UserDto> {
+    return this.users.get(actor, actor.id);
+  }
+
+  @Get(':id')
+  @AnyRole()
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ description: 'Not you, and you are not an admin (NOT_FOUND)' })
+  get(@CurrentActor() actor: Actor, @Param('id', uuidParam('User')) id: string): Promise<UserDto> {
+    return this.users.get(actor, id);
+  }
+}

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { notFound } from '../../common/errors/domain-error';
+import type { Page, PageQueryDto } from '../../common/http/page.dto';
+import { AuditLogService } from '../audit-log/audit-log.service';
+import type { Actor } from '../auth/actor';
+import { hashPassword, verifyPassword } from '../auth/password-hasher';
+import type { Role } from '../auth/roles';
+import { Organisation } from '../organisations/organisation.entity';
+import { Region, type RegionLevel } from '../regions/region.entity';
+import type { CreateUserDto, UserDto } from './dto/user.dto';
+import { User } from './user.entity';
+import { userScopeInvalid, usernameTaken } from './users.errors';
+
+/** The region level each role is bound to; `null`: bound to no region. */
+export const ROLE_REGION_LEVEL: Record<Role, RegionLevel | null> = {
+  admin: null,
+  cooperative: null,
+  village_verifier: 'village',
+  town_acceptor: 'town',
+  district_agri: 'district',
+  district_finance: 'district',
+  observer: 'district',
+};
+
+export function toUserDto(user: User): UserDto {
+  const { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active } = user;
+  return { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active };
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly auditLog: AuditLogService,
+  ) {}
+
+  async create(actor: Actor | null, dto: CreateUserDto): Promise<UserDto> {
+    const passwordHash = await hashPassword(dto.password);
+    return this.dataSource.transaction(async (manager) => {
+      await this.checkBinding(manager, dto);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`user:${dto.username.toLowerCase()}`]);
+      if (await this.usernameExists(manager, dto.username)) throw usernameTaken(dto.username);
+      const user = manager.create(User, {
+        username: dto.username,
+        passwordHash,
+        displayName: dto.displayName,
+        role: dto.role,
+        organisationId: dto.organisationId ?? null,
+        regionCode: dto.regionCode ?? null,
+        acceptanceRole: dto.acceptanceRole ?? null,
+        active: true,
+      });
+      await manager.save(user);
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'user.created',
+        entityType: 'user',
+        entityId: user.id,
+        data: { ...toUserDto(user) },
+      });
+      return toUserDto(user);
+    });
+  }
+
+  async list(query: PageQueryDto): Promise<Page<UserDto>> {
+    const [rows, total] = await this.dataSource.getRepository(User).findAndCount({
+      order: { username: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items: rows.map(toUserDto), total };
+  }
+
+  async get(actor: Actor, id: string): Promise<UserDto> {
+    // Only admins see other users; anyone else asking for another id learns nothing.
+    if (actor.role !== 'admin' && actor.id !== id) throw notFound('User', id);
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw notFound('User', id);
+    return toUserDto(user);
+  }
+
+  /**
+   * Makes sure the configured admin exists with the configured password (the environment is the
+   * source of truth: changing ADMIN_PASSWORD and restarting resets it). Returns what it did.
+   */
+  async ensureAdmin(username: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
+    const existing = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getOne();
+    if (!existing) {
+      await this.create(null, { username, password, displayName: 'Administrator', role: 'admin' });
+      return 'created';
+    }
+    if (existing.role === 'admin' && existing.active && (await verifyPassword(password, existing.passwordHash))) {
+      return 'unchanged';
+    }
+    if (existing.role !== 'admin') {
+      throw new Error(`ADMIN_USERNAME ${username} belongs to a user with role ${existing.role}`);
+    }
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(User, { id: existing.id }, { passwordHash, active: true });
+      await this.auditLog.record(manager, {
+        actor: null,
+        action: 'user.admin-reset',
+        entityType: 'user',
+        entityId: existing.id,
+        data: { username: existing.username, reason: 'ADMIN_PASSWORD at start-up' },
+      });
+    });
+    return 'updated';
+  }
+
+  /** Whether any active admin exists. */
+  hasAdmin(): Promise<boolean> {
+    return this.dataSource.getRepository(User).existsBy({ role: 'admin', active: true });
+  }
+
+  /** Usernames are unique regardless of case: `Admin` and `admin` are one login. */
+  private usernameExists(manager: EntityManager, username: string): Promise<boolean> {
+    return manager
+      .createQueryBuilder(User, 'u')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getExists();
+  }
+
+  /** Each role is bound to exactly what domain.md says: an organisation, or a region of one level. */
+  private async checkBinding(manager: EntityManager, dto: CreateUserDto): Promise<void> {
+    const level = ROLE_REGION_LEVEL[dto.role];
+    if (dto.role === 'cooperative') {
+      if (!dto.organisationId) throw userScopeInvalid('organisationId', 'A cooperative user needs organisationId');
+      if (!(await manager.existsBy(Organisation, { id: dto.organisationId }))) {
+        throw userScopeInvalid('organisationId', `Organisation ${dto.organisationId} does not exist`);
+      }
+    } else if (dto.organisationId !== undefined) {
+      throw userScopeInvalid('organisationId', `Role ${dto.role} is not bound to an organisation`);
+    }
+
+    if (level === null) {
+      if (dto.regionCode !== undefined) {
+        throw userScopeInvalid('regionCode', `Role ${dto.role} is not bound to a region`);
+      }
+    } else {
+      if (!dto.regionCode) throw userScopeInvalid('regionCode', `Role ${dto.role} needs the code of its ${level}`);
+      const region = await manager.findOneBy(Region, { code: dto.regionCode });
+      if (!region) throw userScopeInvalid('regionCode', `Region ${dto.regionCode} does not exist`);
+      if (region.level !== level) {
+        throw userScopeInvalid(
+          'regionCode',
+          `Role ${dto.role} must be bound to a ${level}; ${dto.regionCode} is a ${region.level}`,
+        );
+      }
+    }
+
+    if (dto.role === 'town_acceptor' && !dto.acceptanceRole) {
+      throw userScopeInvalid('acceptanceRole', 'A town acceptor needs acceptanceRole');
+    }
+    if (dto.role !== 'town_acceptor' && dto.acceptanceRole !== undefined) {
+      throw userScopeInvalid('acceptanceRole', 'Only a town acceptor has an acceptanceRole');
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import { createLogger } from '../../src/common/logging/logger';
+import type { RuntimeConfig } from '../../src/config/config.module';
+import { runMigrations } from '../../src/database/migrate';
+import { prepareData } from '../../src/startup';
+
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: RuntimeConfig;
+  http: () => ReturnType<typeof request>;
+  dataSource: DataSource;
+  databaseUrl: string;
+  close: () => Promise<void>;
+}
+
+function adminUrl(): string {
+  const url = process.env.TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL;
+  if (!url) throw new Error('No test database: run the e2e tests through jest (global setup) or set DATABASE_URL');
+  return url;
+}
+
+/** A fresh database with the migrations applied, on the run's PostgreSQL. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: adminUrl() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The real AppModule, built as main.ts builds it, on its own database. */
+export async function createTestApp(overrides: Partial<RuntimeConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-app-'));
+  const config: RuntimeConfig = {
+    nodeEnv: 'test',
+    port: 0,
+    databaseUrl: database.url,
+    dataDir,
+    jwtSecret: randomBytes(32).toString('hex'),
+    jwtTtlSeconds: 3600,
+    admin: TEST_ADMIN,
+    seedDemo: false,
+    testClock: false,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const logger = createLogger(config.logLevel);
+  const app = await createApp(config, logger);
+  await app.init();
+  await prepareData(app, config, logger);
+  return {
+    app,
+    config,
+    http: () => request(app.getHttpServer()),
+    dataSource: app.get(DataSource),
+    databaseUrl: database.url,
+    close: async () => {
+      await app.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
