@@ -15,7 +15,10 @@ export const JSON_BODY_LIMIT = '1mb';
  * Builds the whole HTTP app exactly as production runs it; the e2e tests use this too, so they
  * exercise the same pipes, filter, body limits and OpenAPI document.
  */
-export async function createApp(config: RuntimeConfig, logger: Logger): Promise<NestExpressApplication> {
+export async function createApp(
+  config: RuntimeConfig,
+  logger: Logger,
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     bufferLogs: true,
     bodyParser: false,

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
       } catch (error) {
         logger.error({ err: error }, 'Error while closing the HTTP server');
       }
-      await database?.stop().catch((error: unknown) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
+      await database
+        ?.stop()
+        .catch((error: unknown) => logger.error({ err: error }, 'Error while stopping PostgreSQL'));
       logger.info('Stopped');
     }
     logger.flush();
@@ -50,9 +52,15 @@ async function main(): Promise<void> {
     database = await provideDatabase(config, (message) => logger.info(message));
     logger.info(`Database: ${database.description}`);
     const applied = await runMigrations(database.url);
-    logger.info({ migrations: applied }, applied.length ? `Applied ${applied.length} migration(s)` : 'Schema is up to date');
+    logger.info(
+      { migrations: applied },
+      applied.length ? `Applied ${applied.length} migration(s)` : 'Schema is up to date',
+    );
 
-    app = await createApp({ ...config, databaseUrl: database.url, jwtSecret: resolveJwtSecret(config) }, logger);
+    app = await createApp(
+      { ...config, databaseUrl: database.url, jwtSecret: resolveJwtSecret(config) },
+      logger,
+    );
     await prepareData(app, config, logger);
     await app.listen(config.port);
     const port = (app.getHttpServer().address() as { port: number }).port;

@@ -10,13 +10,22 @@ import { UsersService } from './modules/users/users.service';
  * Data the app needs before it serves: the admin (from ADMIN_USERNAME/ADMIN_PASSWORD, or a
  * generated one on a database without any admin), then the demo when SEED_DEMO=1.
  */
-export async function prepareData(app: INestApplication, config: AppConfig, logger: Logger): Promise<void> {
+export async function prepareData(
+  app: INestApplication,
+  config: AppConfig,
+  logger: Logger,
+): Promise<void> {
   const users = app.get(UsersService);
   if (config.admin) {
     const outcome = await users.ensureAdmin(config.admin.username, config.admin.password);
-    logger.info({ admin: config.admin.username, outcome }, `Admin "${config.admin.username}" (from ADMIN_USERNAME) ${outcome}`);
+    logger.info(
+      { admin: config.admin.username, outcome },
+      `Admin "${config.admin.username}" (from ADMIN_USERNAME) ${outcome}`,
+    );
   } else if (!(await users.hasAdmin())) {
-    const secret = persistentSecret(config.dataDir, 'admin-password', () => randomBytes(12).toString('base64url'));
+    const secret = persistentSecret(config.dataDir, 'admin-password', () =>
+      randomBytes(12).toString('base64url'),
+    );
     await users.ensureAdmin('admin', secret.value);
     logger.info(
       { admin: 'admin', passwordFile: secret.file },

@@ -4,7 +4,11 @@ import path from 'node:path';
 import type { AppConfig } from './app-config';
 
 /** Reads a secret kept under DATA_DIR, creating it (mode 600) on the first start. */
-export function persistentSecret(dataDir: string, name: string, create: () => string): { value: string; file: string; created: boolean } {
+export function persistentSecret(
+  dataDir: string,
+  name: string,
+  create: () => string,
+): { value: string; file: string; created: boolean } {
   const file = path.join(dataDir, name);
   fs.mkdirSync(dataDir, { recursive: true });
   try {
@@ -20,5 +24,6 @@ export function persistentSecret(dataDir: string, name: string, create: () => st
 /** JWT_SECRET, or one generated once and kept in DATA_DIR/jwt-secret (never in production). */
 export function resolveJwtSecret(config: AppConfig): string {
   if (config.jwtSecret) return config.jwtSecret;
-  return persistentSecret(config.dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url')).value;
+  return persistentSecret(config.dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url'))
+    .value;
 }

@@ -110,7 +110,9 @@ export class EmbeddedPostgres {
       );
     }
     fs.writeFileSync(ownerFile, String(process.pid));
-    log(`PostgreSQL ${postgresVersion(binDir)} is running on 127.0.0.1:${port}, data in ${dataDir}`);
+    log(
+      `PostgreSQL ${postgresVersion(binDir)} is running on 127.0.0.1:${port}, data in ${dataDir}`,
+    );
     return new EmbeddedPostgres(child, port, password, ownerFile, log);
   }
 
@@ -208,13 +210,19 @@ function locateBinaries(owner: OsUser | undefined, log: (message: string) => voi
 function hydrateSymlinks(nativeDir: string): void {
   const listFile = path.join(nativeDir, 'pg-symlinks.json');
   if (!fs.existsSync(listFile)) return;
-  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as {
+    source: string;
+    target: string;
+  }[];
   const packageDir = path.dirname(nativeDir);
   for (const { source, target } of links) {
     const linkPath = path.join(packageDir, target);
     if (fs.existsSync(linkPath)) continue;
     try {
-      fs.symlinkSync(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath);
+      fs.symlinkSync(
+        path.relative(path.dirname(linkPath), path.join(packageDir, source)),
+        linkPath,
+      );
     } catch (error) {
       throw new EmbeddedPostgresError(
         `Cannot restore ${linkPath} (${(error as Error).message}); run "npm rebuild ${platformPackage()}".`,
@@ -253,7 +261,10 @@ function initdb(
   owner: OsUser | undefined,
   log: (message: string) => void,
 ): void {
-  const pwfile = path.join(os.tmpdir(), `agri-subsidy-pw-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const pwfile = path.join(
+    os.tmpdir(),
+    `agri-subsidy-pw-${process.pid}-${randomBytes(4).toString('hex')}`,
+  );
   fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
   try {
@@ -312,7 +323,9 @@ async function stopOrphan(dataDir: string, log: (message: string) => void): Prom
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // stale: postgres handles it
-  const comm = fs.existsSync(`/proc/${pid}/comm`) ? fs.readFileSync(`/proc/${pid}/comm`, 'utf8') : '';
+  const comm = fs.existsSync(`/proc/${pid}/comm`)
+    ? fs.readFileSync(`/proc/${pid}/comm`, 'utf8')
+    : '';
   if (!comm.startsWith('postgres')) {
     fs.rmSync(pidFile, { force: true }); // the pid was reused by another program
     return;
@@ -349,7 +362,13 @@ async function waitUntilReady(
   let lastError = '';
   while (Date.now() < deadline) {
     if (hasExited) throw new Error('the server process exited');
-    const client = new Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database: 'postgres' });
+    const client = new Client({
+      host: '127.0.0.1',
+      port,
+      user: SUPERUSER,
+      password,
+      database: 'postgres',
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();

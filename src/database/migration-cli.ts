@@ -86,6 +86,8 @@ async function generate(url: string, name: string, log: (message: string) => voi
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.problems.join('; ')}` : error);
+  console.error(
+    error instanceof ConfigError ? `Configuration error: ${error.problems.join('; ')}` : error,
+  );
   process.exit(1);
 });

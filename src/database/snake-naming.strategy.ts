@@ -17,7 +17,11 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     return userSpecifiedName ?? snakeCase(targetName);
   }
 
-  override columnName(propertyName: string, customName: string | undefined, prefixes: string[]): string {
+  override columnName(
+    propertyName: string,
+    customName: string | undefined,
+    prefixes: string[],
+  ): string {
     return snakeCase([...prefixes, customName ?? propertyName].join('_'));
   }
 
@@ -33,7 +37,11 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     return `${firstTableName}_${secondTableName}`;
   }
 
-  override joinTableColumnName(tableName: string, propertyName: string, columnName?: string): string {
+  override joinTableColumnName(
+    tableName: string,
+    propertyName: string,
+    columnName?: string,
+  ): string {
     return snakeCase(`${tableName}_${columnName ?? propertyName}`);
   }
 
@@ -57,7 +65,11 @@ export class SnakeNamingStrategy extends DefaultNamingStrategy implements Naming
     return cut(`${this.getTableName(tableOrName)}_${columnNames.join('_')}_rel`);
   }
 
-  override checkConstraintName(tableOrName: Table | string, expression: string, isEnum?: boolean): string {
+  override checkConstraintName(
+    tableOrName: Table | string,
+    expression: string,
+    isEnum?: boolean,
+  ): string {
     const column = /"?([a-z_]+)"?/.exec(expression)?.[1] ?? 'check';
     return cut(`${this.getTableName(tableOrName)}_${column}_${isEnum ? 'enum' : 'check'}`);
   }

@@ -32,9 +32,20 @@ describe('authentication', () => {
   });
 
   it('refuses a wrong password and an unknown user alike: 401 UNAUTHENTICATED', async () => {
-    const wrong = await test.http().post('/auth/login').send({ ...TEST_ADMIN, password: 'nope-nope' }).expect(401);
-    const unknown = await test.http().post('/auth/login').send({ username: 'ghost', password: 'nope-nope' }).expect(401);
-    expect(wrong.body).toMatchObject({ code: 'UNAUTHENTICATED', detail: 'Wrong username or password' });
+    const wrong = await test
+      .http()
+      .post('/auth/login')
+      .send({ ...TEST_ADMIN, password: 'nope-nope' })
+      .expect(401);
+    const unknown = await test
+      .http()
+      .post('/auth/login')
+      .send({ username: 'ghost', password: 'nope-nope' })
+      .expect(401);
+    expect(wrong.body).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      detail: 'Wrong username or password',
+    });
     expect(unknown.body).toEqual({ ...wrong.body, instance: unknown.body.instance });
   });
 
@@ -60,7 +71,11 @@ describe('authentication', () => {
       { sub: (await api.admin()).userId, role: 'admin' },
       { issuer: 'agri-subsidy' },
     );
-    const response = await test.http().get('/users/me').set('Authorization', `Bearer ${forged}`).expect(401);
+    const response = await test
+      .http()
+      .get('/users/me')
+      .set('Authorization', `Bearer ${forged}`)
+      .expect(401);
     expect(response.body.detail).toBe('The access token is not valid');
   });
 
@@ -70,22 +85,36 @@ describe('authentication', () => {
       { sub: admin.userId, role: 'admin', iat: Math.floor(Date.now() / 1000) - 7200 },
       { issuer: 'agri-subsidy', expiresIn: 60 },
     );
-    const response = await test.http().get('/users/me').set('Authorization', `Bearer ${expired}`).expect(401);
-    expect(response.body).toMatchObject({ code: 'UNAUTHENTICATED', detail: 'The access token has expired; log in again' });
+    const response = await test
+      .http()
+      .get('/users/me')
+      .set('Authorization', `Bearer ${expired}`)
+      .expect(401);
+    expect(response.body).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      detail: 'The access token has expired; log in again',
+    });
   });
 
   it('answers 401 once the user is deactivated, even with a valid token', async () => {
     const tree = await api.regionTree(1);
     const observer = await api.user('observer', { regionCode: tree.district });
     await test.http().get('/users/me').set(observer.auth).expect(200);
-    await test.dataSource.query('UPDATE app_user SET active = false WHERE id = $1', [observer.userId]);
+    await test.dataSource.query('UPDATE app_user SET active = false WHERE id = $1', [
+      observer.userId,
+    ]);
     await test.http().get('/users/me').set(observer.auth).expect(401);
   });
 
   it('throttles repeated logins for one username with 429, without writing anything', async () => {
     const attempts = [];
     for (let i = 0; i < 10; i++) {
-      attempts.push(await test.http().post('/auth/login').send({ username: 'victim', password: `guess-${i}` }));
+      attempts.push(
+        await test
+          .http()
+          .post('/auth/login')
+          .send({ username: 'victim', password: `guess-${i}` }),
+      );
     }
     expect(attempts.map((response) => response.status)).toEqual(Array(10).fill(401));
     const blocked = await expectNoWrites(test.dataSource, () =>

@@ -21,7 +21,14 @@ describe('system routes', () => {
     const document = await test.http().get('/docs-json').expect(200);
     const paths = Object.keys((document.body as { paths: Record<string, unknown> }).paths);
     expect(paths).toEqual(
-      expect.arrayContaining(['/health', '/auth/login', '/regions', '/organisations', '/users', '/audit-log/verify']),
+      expect.arrayContaining([
+        '/health',
+        '/auth/login',
+        '/regions',
+        '/organisations',
+        '/users',
+        '/audit-log/verify',
+      ]),
     );
   });
 
@@ -54,7 +61,11 @@ describe('system routes', () => {
   it('echoes a valid X-Request-Id and makes one up otherwise', async () => {
     const given = await test.http().get('/health').set('X-Request-Id', 'abc-123').expect(200);
     expect(given.headers['x-request-id']).toBe('abc-123');
-    const made = await test.http().get('/health').set('X-Request-Id', 'bad id with spaces').expect(200);
+    const made = await test
+      .http()
+      .get('/health')
+      .set('X-Request-Id', 'bad id with spaces')
+      .expect(200);
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 

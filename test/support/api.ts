@@ -27,7 +27,11 @@ export class Api {
   constructor(readonly test: TestApp) {}
 
   async login(username: string, password: string): Promise<Session> {
-    const response = await this.test.http().post('/auth/login').send({ username, password }).expect(200);
+    const response = await this.test
+      .http()
+      .post('/auth/login')
+      .send({ username, password })
+      .expect(200);
     const body = response.body as { accessToken: string; user: { id: string; role: Role } };
     return {
       token: body.accessToken,
@@ -43,8 +47,18 @@ export class Api {
     return this.adminSession;
   }
 
-  async region(body: { code: string; name: string; level: string; parentCode?: string }): Promise<void> {
-    await this.test.http().post('/regions').set((await this.admin()).auth).send(body).expect(201);
+  async region(body: {
+    code: string;
+    name: string;
+    level: string;
+    parentCode?: string;
+  }): Promise<void> {
+    await this.test
+      .http()
+      .post('/regions')
+      .set((await this.admin()).auth)
+      .send(body)
+      .expect(201);
   }
 
   /** A district with one town and `villages` villages; codes unique in the process. */
@@ -62,7 +76,9 @@ export class Api {
     return { district, town, villages: villageCodes };
   }
 
-  async organisation(overrides: Record<string, unknown> = {}): Promise<{ id: string; creditCode: string }> {
+  async organisation(
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ id: string; creditCode: string }> {
     const seq = nextSeq();
     const response = await this.test
       .http()

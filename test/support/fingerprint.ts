@@ -5,15 +5,15 @@ import type { DataSource } from 'typeorm';
  * it wrote nothing.
  */
 export async function fingerprint(dataSource: DataSource): Promise<Record<string, string>> {
-  const tables = (await dataSource.query(
+  const tables = await dataSource.query<{ table_name: string }[]>(
     `SELECT table_name FROM information_schema.tables
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  )) as { table_name: string }[];
+  );
   const result: Record<string, string> = {};
   for (const { table_name: table } of tables) {
-    const [row] = (await dataSource.query(
+    const [row] = await dataSource.query<{ n: string; digest: string }[]>(
       `SELECT count(*)::text AS n, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS digest FROM "${table}" t`,
-    )) as { n: string; digest: string }[];
+    );
     result[table] = `${row.n}:${row.digest}`;
   }
   return result;

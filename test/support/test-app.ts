@@ -25,7 +25,10 @@ export interface TestApp {
 
 function adminUrl(): string {
   const url = process.env.TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL;
-  if (!url) throw new Error('No test database: run the e2e tests through jest (global setup) or set DATABASE_URL');
+  if (!url)
+    throw new Error(
+      'No test database: run the e2e tests through jest (global setup) or set DATABASE_URL',
+    );
   return url;
 }
 

@@ -61,7 +61,9 @@ export function notFound(what: string, id: string): DomainError {
 export function validationFailed(errors: FieldError[]): DomainError {
   return commonError(
     'VALIDATION_FAILED',
-    errors.length === 1 ? `${errors[0].field}: ${errors[0].message}` : `${errors.length} fields are invalid`,
+    errors.length === 1
+      ? `${errors[0].field}: ${errors[0].message}`
+      : `${errors.length} fields are invalid`,
     { errors },
   );
 }

@@ -5,9 +5,12 @@ import { validationFailed, type FieldError } from '../errors/domain-error';
 /** Flattens class-validator's tree into `[{field: "tasks[0].plannedAreaMu", message}]`. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent === '' ? error.property : /^\d+$/.test(error.property)
-      ? `${parent}[${error.property}]`
-      : `${parent}.${error.property}`;
+    const field =
+      parent === ''
+        ? error.property
+        : /^\d+$/.test(error.property)
+          ? `${parent}[${error.property}]`
+          : `${parent}.${error.property}`;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...toFieldErrors(error.children ?? [], field)];
   });

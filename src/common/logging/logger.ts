@@ -34,7 +34,8 @@ export function httpLoggerOptions(logger: Logger): Options {
     logger,
     genReqId: (request: IncomingMessage, response: ServerResponse) => {
       const incoming = request.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const id =
+        typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
       response.setHeader('X-Request-Id', id);
       return id;
     },

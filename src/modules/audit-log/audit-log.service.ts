@@ -65,7 +65,11 @@ export class AuditLogService {
       data: JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>,
     };
     const prevHash = last?.hash ?? GENESIS_HASH;
-    const row = manager.create(AuditEvent, { ...event, prevHash, hash: eventHash(prevHash, event) });
+    const row = manager.create(AuditEvent, {
+      ...event,
+      prevHash,
+      hash: eventHash(prevHash, event),
+    });
     await manager.insert(AuditEvent, row as QueryDeepPartialEntity<AuditEvent>);
     return row;
   }
@@ -83,7 +87,11 @@ export class AuditLogService {
         take: 1000,
       });
       for (const row of page) {
-        if (row.seq !== expectedSeq || row.prevHash !== prevHash || row.hash !== eventHash(prevHash, row)) {
+        if (
+          row.seq !== expectedSeq ||
+          row.prevHash !== prevHash ||
+          row.hash !== eventHash(prevHash, row)
+        ) {
           return { ok: false, events, firstBrokenAt: row.seq };
         }
         prevHash = row.hash;

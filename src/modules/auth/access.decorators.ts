@@ -1,5 +1,10 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from './actor';
@@ -18,7 +23,10 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(ACCESS_KEY, { public: false, roles } satisfies AccessRule),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No, an invalid or an expired token (UNAUTHENTICATED)' }),
+    ApiExtension('x-roles', roles),
+    ApiUnauthorizedResponse({
+      description: 'No, an invalid or an expired token (UNAUTHENTICATED)',
+    }),
     ApiForbiddenResponse({ description: `Only for: ${roles.join(', ')} (FORBIDDEN)` }),
   );
 

@@ -28,13 +28,19 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (!rule) throw new Error(`Route ${context.getClass().name}.${context.getHandler().name} has no access rule`);
+    if (!rule)
+      throw new Error(
+        `Route ${context.getClass().name}.${context.getHandler().name} has no access rule`,
+      );
     if (rule.public) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw unauthenticated('Send "Authorization: Bearer <accessToken>"; log in at POST /auth/login');
+    if (!match)
+      throw unauthenticated(
+        'Send "Authorization: Bearer <accessToken>"; log in at POST /auth/login',
+      );
 
     let payload: TokenPayload;
     try {

@@ -24,7 +24,12 @@ import { RouteAccessCheck } from './route-access.check';
     ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: 10 }] }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, ActorLoader, RouteAccessCheck, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    AuthService,
+    ActorLoader,
+    RouteAccessCheck,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [ActorLoader],
 })
 export class AuthModule {}

@@ -24,7 +24,10 @@ export class AuthService {
       .where('lower(u.username) = lower(:username)', { username: dto.username })
       .getOne();
     // Hash even for an unknown user, so that timing does not tell which usernames exist.
-    const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const valid = await verifyPassword(
+      dto.password,
+      user?.passwordHash ?? (await dummyPasswordHash()),
+    );
     if (!user || !valid || !user.active) throw unauthenticated('Wrong username or password');
     const payload: TokenPayload = { sub: user.id, role: user.role };
     const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtTtlSeconds });

@@ -10,7 +10,11 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /** Roles bound to one district through their region (a district code). */
-export const DISTRICT_ROLES = ['district_agri', 'district_finance', 'observer'] as const satisfies readonly Role[];
+export const DISTRICT_ROLES = [
+  'district_agri',
+  'district_finance',
+  'observer',
+] as const satisfies readonly Role[];
 
 /** A town acceptance group member's part in the group (镇验收小组). */
 export const ACCEPTANCE_ROLES = [

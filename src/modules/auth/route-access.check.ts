@@ -22,9 +22,14 @@ export class RouteAccessCheck implements OnModuleInit {
       if (!instance) continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const handler = (prototype as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
+        const handler = (prototype as Record<string, unknown>)[name] as (
+          ...args: unknown[]
+        ) => unknown;
         if (this.reflector.get<unknown>(PATH_METADATA, handler) === undefined) continue;
-        const rule = this.reflector.getAllAndOverride<unknown>(ACCESS_KEY, [handler, wrapper.metatype as Type]);
+        const rule = this.reflector.getAllAndOverride<unknown>(ACCESS_KEY, [
+          handler,
+          wrapper.metatype as Type,
+        ]);
         if (!rule) missing.push(`${wrapper.name}.${name}`);
       }
     }

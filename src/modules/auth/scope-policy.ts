@@ -27,7 +27,10 @@ export function inScope(actor: Actor, target: ScopeTarget): boolean {
     case 'village_verifier':
       return actor.villageCode !== null && (target.villageCodes ?? []).includes(actor.villageCode);
     case 'cooperative':
-      return actor.organisationId !== null && (target.organisationIds ?? []).includes(actor.organisationId);
+      return (
+        actor.organisationId !== null &&
+        (target.organisationIds ?? []).includes(actor.organisationId)
+      );
   }
 }
 

@@ -31,14 +31,18 @@ export class DemoSeedService {
 
     const created: string[] = [];
     for (const region of DEMO_REGIONS) {
-      if (!(await regionRepository.existsBy({ code: region.code }))) await this.regions.create(null, region);
+      if (!(await regionRepository.existsBy({ code: region.code })))
+        await this.regions.create(null, region);
     }
     const organisationIds = new Map<string, string>();
     for (const { key, ...organisation } of DEMO_ORGANISATIONS) {
       const existing = await this.dataSource
         .getRepository(Organisation)
         .findOneBy({ creditCode: organisation.creditCode });
-      organisationIds.set(key, existing?.id ?? (await this.organisations.create(null, organisation)).id);
+      organisationIds.set(
+        key,
+        existing?.id ?? (await this.organisations.create(null, organisation)).id,
+      );
     }
     for (const { organisationKey, ...user } of DEMO_USERS) {
       if (await this.dataSource.getRepository(User).existsBy({ username: user.username })) continue;

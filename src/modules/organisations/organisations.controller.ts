@@ -16,7 +16,10 @@ export class OrganisationsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: OrganisationDto })
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateOrganisationDto): Promise<OrganisationDto> {
+  create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreateOrganisationDto,
+  ): Promise<OrganisationDto> {
     return this.organisations.create(actor, dto);
   }
 
@@ -31,7 +34,10 @@ export class OrganisationsController {
   @AnyRole()
   @ApiOkResponse({ type: OrganisationDto })
   @ApiNotFoundResponse({ description: 'No such organisation in your scope (NOT_FOUND)' })
-  get(@CurrentActor() actor: Actor, @Param('id', uuidParam('Organisation')) id: string): Promise<OrganisationDto> {
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Organisation')) id: string,
+  ): Promise<OrganisationDto> {
     return this.organisations.get(actor, id);
   }
 }

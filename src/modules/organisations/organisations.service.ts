@@ -25,9 +25,20 @@ export function maskAccount(accountNo: string): string {
   return `${'*'.repeat(Math.max(accountNo.length - 4, 0))}${accountNo.slice(-4)}`;
 }
 
-export function toOrganisationDto(actor: Actor | null, organisation: Organisation): OrganisationDto {
-  const { id, name, creditCode, legalRepresentative, grade, bankName, bankAccountName, bankAccountNo } =
-    organisation;
+export function toOrganisationDto(
+  actor: Actor | null,
+  organisation: Organisation,
+): OrganisationDto {
+  const {
+    id,
+    name,
+    creditCode,
+    legalRepresentative,
+    grade,
+    bankName,
+    bankAccountName,
+    bankAccountNo,
+  } = organisation;
   return {
     id,
     name,
@@ -36,7 +47,9 @@ export function toOrganisationDto(actor: Actor | null, organisation: Organisatio
     grade,
     bankName,
     bankAccountName,
-    bankAccountNo: seesBankAccount(actor, organisation) ? bankAccountNo : maskAccount(bankAccountNo),
+    bankAccountNo: seesBankAccount(actor, organisation)
+      ? bankAccountNo
+      : maskAccount(bankAccountNo),
   };
 }
 
@@ -55,10 +68,14 @@ export class OrganisationsService {
       );
     }
     if (problem === 'check') {
-      throw creditCodeInvalid(`creditCode ${dto.creditCode} has a wrong check character (the 18th)`);
+      throw creditCodeInvalid(
+        `creditCode ${dto.creditCode} has a wrong check character (the 18th)`,
+      );
     }
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`organisation:${dto.creditCode}`]);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `organisation:${dto.creditCode}`,
+      ]);
       if (await manager.existsBy(Organisation, { creditCode: dto.creditCode })) {
         throw creditCodeTaken(dto.creditCode);
       }
@@ -69,7 +86,10 @@ export class OrganisationsService {
         action: 'organisation.created',
         entityType: 'organisation',
         entityId: organisation.id,
-        data: { ...toOrganisationDto(actor, organisation), bankAccountNo: maskAccount(dto.bankAccountNo) },
+        data: {
+          ...toOrganisationDto(actor, organisation),
+          bankAccountNo: maskAccount(dto.bankAccountNo),
+        },
       });
       return toOrganisationDto(actor, organisation);
     });
@@ -79,7 +99,12 @@ export class OrganisationsService {
     const organisation = await this.find(this.dataSource.manager, id);
     // Cooperatives see their own organisation only; officials see every bidder.
     if (actor.role === 'cooperative') {
-      assertInScope(actor, { districtCodes: [], organisationIds: [organisation.id] }, 'Organisation', id);
+      assertInScope(
+        actor,
+        { districtCodes: [], organisationIds: [organisation.id] },
+        'Organisation',
+        id,
+      );
     }
     return toOrganisationDto(actor, organisation);
   }

@@ -7,7 +7,11 @@ export const RegionErrors = defineErrors({
 });
 
 export function regionCodeTaken(code: string): DomainError {
-  return new DomainError('REGION_CODE_TAKEN', RegionErrors.REGION_CODE_TAKEN, `Region code ${code} is already in use`);
+  return new DomainError(
+    'REGION_CODE_TAKEN',
+    RegionErrors.REGION_CODE_TAKEN,
+    `Region code ${code} is already in use`,
+  );
 }
 
 export function regionParentInvalid(message: string): DomainError {

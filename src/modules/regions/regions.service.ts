@@ -41,7 +41,9 @@ export class RegionsService {
       }
       if (expectedParent !== null) {
         if (dto.parentCode === undefined) {
-          throw regionParentInvalid(`A ${dto.level} needs parentCode: the code of its ${expectedParent}`);
+          throw regionParentInvalid(
+            `A ${dto.level} needs parentCode: the code of its ${expectedParent}`,
+          );
         }
         parent = await manager.findOneBy(Region, { code: dto.parentCode });
         if (!parent) throw regionParentInvalid(`Parent region ${dto.parentCode} does not exist`);
@@ -61,7 +63,8 @@ export class RegionsService {
         level: dto.level,
         parentCode: parent?.code ?? null,
         districtCode: dto.level === 'district' ? dto.code : (parent?.districtCode as string),
-        townCode: dto.level === 'town' ? dto.code : dto.level === 'village' ? (parent?.code ?? null) : null,
+        townCode:
+          dto.level === 'town' ? dto.code : dto.level === 'village' ? (parent?.code ?? null) : null,
       });
       await manager.insert(Region, region);
       await this.auditLog.record(manager, {

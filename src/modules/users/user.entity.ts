@@ -20,7 +20,10 @@ import type { AcceptanceRole, Role } from '../auth/roles';
   `"role" IN ('admin', 'cooperative', 'village_verifier', 'town_acceptor', 'district_agri', 'district_finance', 'observer')`,
 )
 @Check('app_user_organisation_check', `("role" = 'cooperative') = ("organisation_id" IS NOT NULL)`)
-@Check('app_user_acceptance_role_check', `("role" = 'town_acceptor') = ("acceptance_role" IS NOT NULL)`)
+@Check(
+  'app_user_acceptance_role_check',
+  `("role" = 'town_acceptor') = ("acceptance_role" IS NOT NULL)`,
+)
 @Check('app_user_region_check', `("role" IN ('admin', 'cooperative')) = ("region_code" IS NULL)`)
 export class User {
   @PrimaryGeneratedColumn('uuid')

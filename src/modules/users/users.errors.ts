@@ -7,7 +7,11 @@ export const UserErrors = defineErrors({
 });
 
 export function usernameTaken(username: string): DomainError {
-  return new DomainError('USERNAME_TAKEN', UserErrors.USERNAME_TAKEN, `Username ${username} is already taken`);
+  return new DomainError(
+    'USERNAME_TAKEN',
+    UserErrors.USERNAME_TAKEN,
+    `Username ${username} is already taken`,
+  );
 }
 
 export function userScopeInvalid(field: string, message: string): DomainError {

@@ -25,7 +25,8 @@ export const ROLE_REGION_LEVEL: Record<Role, RegionLevel | null> = {
 };
 
 export function toUserDto(user: User): UserDto {
-  const { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active } = user;
+  const { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active } =
+    user;
   return { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active };
 }
 
@@ -40,7 +41,9 @@ export class UsersService {
     const passwordHash = await hashPassword(dto.password);
     return this.dataSource.transaction(async (manager) => {
       await this.checkBinding(manager, dto);
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`user:${dto.username.toLowerCase()}`]);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `user:${dto.username.toLowerCase()}`,
+      ]);
       if (await this.usernameExists(manager, dto.username)) throw usernameTaken(dto.username);
       const user = manager.create(User, {
         username: dto.username,
@@ -85,7 +88,10 @@ export class UsersService {
    * Makes sure the configured admin exists with the configured password (the environment is the
    * source of truth: changing ADMIN_PASSWORD and restarting resets it). Returns what it did.
    */
-  async ensureAdmin(username: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
+  async ensureAdmin(
+    username: string,
+    password: string,
+  ): Promise<'created' | 'updated' | 'unchanged'> {
     const existing = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
@@ -95,7 +101,11 @@ export class UsersService {
       await this.create(null, { username, password, displayName: 'Administrator', role: 'admin' });
       return 'created';
     }
-    if (existing.role === 'admin' && existing.active && (await verifyPassword(password, existing.passwordHash))) {
+    if (
+      existing.role === 'admin' &&
+      existing.active &&
+      (await verifyPassword(password, existing.passwordHash))
+    ) {
       return 'unchanged';
     }
     if (existing.role !== 'admin') {
@@ -132,9 +142,13 @@ export class UsersService {
   private async checkBinding(manager: EntityManager, dto: CreateUserDto): Promise<void> {
     const level = ROLE_REGION_LEVEL[dto.role];
     if (dto.role === 'cooperative') {
-      if (!dto.organisationId) throw userScopeInvalid('organisationId', 'A cooperative user needs organisationId');
+      if (!dto.organisationId)
+        throw userScopeInvalid('organisationId', 'A cooperative user needs organisationId');
       if (!(await manager.existsBy(Organisation, { id: dto.organisationId }))) {
-        throw userScopeInvalid('organisationId', `Organisation ${dto.organisationId} does not exist`);
+        throw userScopeInvalid(
+          'organisationId',
+          `Organisation ${dto.organisationId} does not exist`,
+        );
       }
     } else if (dto.organisationId !== undefined) {
       throw userScopeInvalid('organisationId', `Role ${dto.role} is not bound to an organisation`);
@@ -145,7 +159,8 @@ export class UsersService {
         throw userScopeInvalid('regionCode', `Role ${dto.role} is not bound to a region`);
       }
     } else {
-      if (!dto.regionCode) throw userScopeInvalid('regionCode', `Role ${dto.role} needs the code of its ${level}`);
+      if (!dto.regionCode)
+        throw userScopeInvalid('regionCode', `Role ${dto.role} needs the code of its ${level}`);
       const region = await manager.findOneBy(Region, { code: dto.regionCode });
       if (!region) throw userScopeInvalid('regionCode', `Region ${dto.regionCode} does not exist`);
       if (region.level !== level) {

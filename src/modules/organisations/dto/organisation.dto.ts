@@ -3,7 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
 import { GRADES, type Grade } from '../organisation.entity';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: '亳州市焦魁农机专业合作社' })
@@ -12,8 +13,13 @@ export class CreateOrganisationDto {
   @Length(2, 200)
   name!: string;
 
-  @ApiProperty({ example: '93341602MA2N0JKQ0X', description: '统一社会信用代码, 18 characters with its check character' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @ApiProperty({
+    example: '93341602MA2N0JKQ0X',
+    description: '统一社会信用代码, 18 characters with its check character',
+  })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
   @IsString()
   creditCode!: string;
 
@@ -40,7 +46,9 @@ export class CreateOrganisationDto {
   bankAccountName!: string;
 
   @ApiProperty({ example: '20000123456789012345', description: 'Digits only, 8 to 32' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s/g, '') : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.replace(/\s/g, '') : value,
+  )
   @IsString()
   @Matches(/^\d{8,32}$/, { message: 'bankAccountNo must be 8 to 32 digits' })
   bankAccountNo!: string;
@@ -54,6 +62,8 @@ export class OrganisationDto {
   @ApiProperty({ enum: GRADES }) grade!: Grade;
   @ApiProperty() bankName!: string;
   @ApiProperty() bankAccountName!: string;
-  @ApiProperty({ description: 'Masked (last 4 digits) unless you are admin, finance, or this organisation' })
+  @ApiProperty({
+    description: 'Masked (last 4 digits) unless you are admin, finance, or this organisation',
+  })
   bankAccountNo!: string;
 }

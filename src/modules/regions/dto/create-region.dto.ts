@@ -19,7 +19,10 @@ export class CreateRegionDto {
   @IsIn(REGION_LEVELS)
   level!: RegionLevel;
 
-  @ApiPropertyOptional({ example: '341602', description: 'Required for towns (a district) and villages (a town)' })
+  @ApiPropertyOptional({
+    example: '341602',
+    description: 'Required for towns (a district) and villages (a town)',
+  })
   @IsOptional()
   @IsString()
   @Matches(REGION_CODE, { message: 'parentCode must be 6 to 12 digits' })

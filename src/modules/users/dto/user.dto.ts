@@ -1,13 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { ACCEPTANCE_ROLES, ROLES, type AcceptanceRole, type Role } from '../../auth/roles';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'wangge_verifier' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
-  @Matches(/^[A-Za-z0-9_.-]{3,64}$/, { message: 'username must be 3-64 letters, digits, ".", "_" or "-"' })
+  @Matches(/^[A-Za-z0-9_.-]{3,64}$/, {
+    message: 'username must be 3-64 letters, digits, ".", "_" or "-"',
+  })
   username!: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128 })
@@ -25,19 +36,26 @@ export class CreateUserDto {
   @IsIn(ROLES)
   role!: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Required for, and only for, role cooperative' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Required for, and only for, role cooperative',
+  })
   @IsOptional()
   @IsUUID()
   organisationId?: string;
 
   @ApiPropertyOptional({
-    description: 'village (village_verifier), town (town_acceptor) or district (district_agri, district_finance, observer)',
+    description:
+      'village (village_verifier), town (town_acceptor) or district (district_agri, district_finance, observer)',
   })
   @IsOptional()
   @IsString()
   regionCode?: string;
 
-  @ApiPropertyOptional({ enum: ACCEPTANCE_ROLES, description: 'Required for, and only for, role town_acceptor' })
+  @ApiPropertyOptional({
+    enum: ACCEPTANCE_ROLES,
+    description: 'Required for, and only for, role town_acceptor',
+  })
   @IsOptional()
   @IsIn(ACCEPTANCE_ROLES)
   acceptanceRole?: AcceptanceRole;
@@ -50,6 +68,7 @@ export class UserDto {
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) organisationId!: string | null;
   @ApiProperty({ type: String, nullable: true }) regionCode!: string | null;
-  @ApiProperty({ type: String, nullable: true, enum: ACCEPTANCE_ROLES }) acceptanceRole!: AcceptanceRole | null;
+  @ApiProperty({ type: String, nullable: true, enum: ACCEPTANCE_ROLES })
+  acceptanceRole!: AcceptanceRole | null;
   @ApiProperty() active!: boolean;
 }

@@ -1,0 +1,185 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * The one-command start, as a newcomer meets it: the compiled app with no DATABASE_URL starts
+ * an embedded PostgreSQL under DATA_DIR, serves, stops cleanly on SIGINT, starts again on the
+ * same data, and recovers from a PostgreSQL orphaned by a killed Node process.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const build = path.join(root, '.tmp', `start-test-${process.pid}`);
+let dataDir: string;
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  lines: string[];
+}
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    SEED_DEMO: '1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+  delete env.DATABASE_URL;
+  delete env.TEST_PG_ADMIN_URL;
+  delete env.ADMIN_USERNAME;
+  delete env.ADMIN_PASSWORD;
+  return env;
+}
+
+function start(extra: Record<string, string> = {}): Promise<Running> {
+  const child = spawn(process.execPath, [path.join(build, 'src', 'main.js')], {
+    cwd: root,
+    env: childEnv(extra),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no Ready line in 60 s:\n${lines.join('\n')}`)),
+      60_000,
+    );
+    const onData = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(line);
+        const port = /"port":(\d+).*"msg":"Ready/.exec(line)?.[1];
+        if (port) {
+          clearTimeout(timer);
+          resolve({ child, port: Number(port), lines });
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+}
+
+function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.removeAllListeners('exit');
+    running.child.once('exit', (code) => resolve(code));
+    running.child.kill(signal);
+  });
+}
+
+/** PIDs of postgres processes serving this test's data folder. */
+function postgresOf(folder: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(folder);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function json(
+  port: number,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, {
+    method: body ? 'POST' : 'GET',
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+describe('npm start: the compiled service on an embedded PostgreSQL', () => {
+  beforeAll(() => {
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', build],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-start-'));
+    fs.chmodSync(dataDir, 0o755);
+  }, 120_000);
+
+  afterAll(() => {
+    for (const pid of postgresOf(dataDir)) process.kill(pid, 'SIGKILL');
+    fs.rmSync(build, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /health and /docs, loads the demo, and leaves nothing running after SIGINT', async () => {
+    const running = await start();
+    expect(await json(running.port, '/health')).toEqual({
+      status: 200,
+      body: { status: 'ok', db: 'up' },
+    });
+    expect((await json(running.port, '/docs')).status).toBe(200);
+    expect(
+      (await json(running.port, '/auth/login', { username: 'agri', password: 'Demo-2014' })).status,
+    ).toBe(200);
+    expect(running.lines.join('\n')).toMatch(/data in .*agri-subsidy-start-/);
+    expect(postgresOf(dataDir).length).toBeGreaterThan(0);
+
+    expect(await stop(running, 'SIGINT')).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+  }, 90_000);
+
+  it('starts again on the same data: no migration, no second demo, the same admin', async () => {
+    const running = await start();
+    const log = running.lines.join('\n');
+    expect(log).toMatch(/Schema is up to date/);
+    expect(log).not.toMatch(/Loaded the Qiaocheng 2014 demo/);
+    const password = fs.readFileSync(path.join(dataDir, 'admin-password'), 'utf8').trim();
+    expect((await json(running.port, '/auth/login', { username: 'admin', password })).status).toBe(
+      200,
+    );
+    expect(await stop(running, 'SIGTERM')).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+  }, 90_000);
+
+  it('recovers from a PostgreSQL orphaned by a killed Node process', async () => {
+    const killed = await start();
+    await stop(killed, 'SIGKILL');
+    expect(postgresOf(dataDir).length).toBeGreaterThan(0); // the orphan lives on
+
+    const running = await start();
+    expect(running.lines.join('\n')).toMatch(/left running on .* by an earlier run/);
+    expect((await json(running.port, '/health')).status).toBe(200);
+    expect(await stop(running, 'SIGINT')).toBe(0);
+    expect(postgresOf(dataDir)).toEqual([]);
+  }, 90_000);
+
+  it('refuses a bad variable with one clear line naming it', () => {
+    let output = '';
+    let status: number | null = 0;
+    try {
+      execFileSync(process.execPath, [path.join(build, 'src', 'main.js')], {
+        env: childEnv({ PORT: 'eighty' }),
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      const failure = error as { status: number | null; stderr: Buffer };
+      status = failure.status;
+      output = failure.stderr.toString('utf8');
+    }
+    expect(status).toBe(1);
+    expect(output.trim()).toBe(
+      'Configuration error: PORT must be a whole number from 0 to 65535 (got "eighty")',
+    );
+  });
+});
