@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/http/validation.pipe';
+import { AppLogger } from './common/logging/app-logger';
 import type { RuntimeConfig } from './config/config.module';
 
 export const JSON_BODY_LIMIT = '1mb';
@@ -23,7 +23,7 @@ export async function createApp(
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(app.get(AppLogger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(helmet());

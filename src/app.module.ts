@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { AppLogger } from './common/logging/app-logger';
 import { httpLoggerOptions } from './common/logging/logger';
 import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -33,7 +34,7 @@ export class AppModule {
         UsersModule,
         DemoModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, AppLogger],
     };
   }
 }

@@ -188,11 +188,21 @@ function locateBinaries(owner: OsUser | undefined, log: (message: string) => voi
     fs.readFileSync(path.resolve(nativeDir, '..', 'package.json'), 'utf8'),
   ) as { version: string };
   const copy = path.join(os.tmpdir(), `agri-subsidy-postgres-${version.version}`);
+  if (fs.existsSync(copy) && fs.statSync(copy).uid !== process.getuid?.()) {
+    throw new EmbeddedPostgresError(
+      `${copy} belongs to another user; remove it or set DATABASE_URL.`,
+    );
+  }
   if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) {
     const staging = `${copy}.${process.pid}`;
     fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
     fs.chmodSync(staging, 0o755);
-    fs.renameSync(staging, copy);
+    try {
+      fs.renameSync(staging, copy);
+    } catch (error) {
+      fs.rmSync(staging, { recursive: true, force: true }); // another start made the copy first
+      if (!fs.existsSync(path.join(copy, 'bin', 'postgres'))) throw error;
+    }
   }
   if (!canRun(path.join(copy, 'bin', 'postgres'), owner)) {
     throw new EmbeddedPostgresError(
