@@ -10,10 +10,13 @@ import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { ContractsModule } from './modules/contracts/contracts.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { HealthModule } from './modules/health/health.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { ProjectsModule } from './modules/projects/projects.module';
 import { RegionsModule } from './modules/regions/regions.module';
+import { TendersModule } from './modules/tenders/tenders.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -32,6 +35,9 @@ export class AppModule {
         RegionsModule,
         OrganisationsModule,
         UsersModule,
+        ProjectsModule,
+        TendersModule,
+        ContractsModule,
         DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, AppLogger],

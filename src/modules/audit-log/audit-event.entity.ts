@@ -1,9 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-const bigintAsNumber = {
-  to: (value: number): number => value,
-  from: (value: string | null): number | null => (value === null ? null : Number(value)),
-};
+import { bigintNumber } from '../../database/transformers';
 
 /**
  * The append-only, hash-chained event log: every change of any object, with who and when.
@@ -12,7 +8,7 @@ const bigintAsNumber = {
  */
 @Entity('audit_event')
 export class AuditEvent {
-  @PrimaryColumn({ type: 'bigint', transformer: bigintAsNumber })
+  @PrimaryColumn({ type: 'bigint', transformer: bigintNumber })
   seq!: number;
 
   @Column({ type: 'timestamptz' })

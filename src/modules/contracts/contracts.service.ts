@@ -1,0 +1,203 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { notFound } from '../../common/errors/domain-error';
+import type { Page } from '../../common/http/page.dto';
+import { formatMu, formatYuan } from '../../common/values/decimal-units';
+import { AuditLogService } from '../audit-log/audit-log.service';
+import type { Actor } from '../auth/actor';
+import { assertInScope } from '../auth/scope-policy';
+import type { Project } from '../projects/project.entity';
+import { Region } from '../regions/region.entity';
+import { Contract, ContractHistory, ContractTaskLine, ContractVillage } from './contract.entity';
+import { contractScope, scopeContracts } from './contract-scope';
+import type { ContractDto, HistoryEntryDto, ListContractsQuery } from './dto/contract.dto';
+
+const area = (value: number | null): string | null => (value === null ? null : formatMu(value));
+
+export function toContractDto(contract: Contract): ContractDto {
+  return {
+    id: contract.id,
+    state: contract.state,
+    version: contract.version,
+    projectId: contract.projectId,
+    tenderId: contract.tenderId,
+    organisationId: contract.organisationId,
+    lotCode: contract.lotCode,
+    villageCodes: (contract.villages ?? []).map((village) => village.villageCode).sort(),
+    workDeadline: contract.workDeadline,
+    awardedOn: contract.awardedOn,
+    contractNo: contract.contractNo,
+    signedOn: contract.signedOn,
+    subsidyFen: contract.subsidyFen,
+    subsidyYuan: contract.subsidyFen === null ? null : formatYuan(contract.subsidyFen),
+    taskLines: (contract.taskLines ?? [])
+      .sort((a, b) => a.taskCode.localeCompare(b.taskCode))
+      .map((line) => ({
+        taskCode: line.taskCode,
+        taskName: line.taskName,
+        state: line.state,
+        unitPriceFen: line.unitPriceFen,
+        unitPriceYuan: formatYuan(line.unitPriceFen),
+        assignedAreaMu: formatMu(line.assignedArea),
+        claimedAreaMu: area(line.claimedArea),
+        verifiedAreaMu: area(line.verifiedArea),
+        acceptedAreaMu: area(line.acceptedArea),
+        auditedAreaMu: area(line.auditedArea),
+        amountFen: line.amountFen,
+        villageParts: [],
+      })),
+  };
+}
+
+export interface AwardedContract {
+  project: Project;
+  tenderId: string;
+  lotId: string;
+  lotCode: string;
+  villageCodes: string[];
+  organisationId: string;
+  /** Per task of the lot: hundredths of a mu and fen per mu. */
+  tasks: { taskCode: string; area: number; unitPriceFen: number }[];
+  workDeadline: string;
+  awardedOn: string;
+}
+
+@Injectable()
+export class ContractsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly auditLog: AuditLogService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Creates the contract of an award in state `awarded`, inside the award's transaction. */
+  async createFromAward(
+    manager: EntityManager,
+    actor: Actor,
+    award: AwardedContract,
+  ): Promise<Contract> {
+    const villages = await manager.findBy(Region, { code: In(award.villageCodes) });
+    const taskNames = new Map((award.project.tasks ?? []).map((task) => [task.code, task.name]));
+    const contract = manager.create(Contract, {
+      projectId: award.project.id,
+      tenderId: award.tenderId,
+      lotId: award.lotId,
+      lotCode: award.lotCode,
+      organisationId: award.organisationId,
+      districtCode: award.project.districtCode,
+      state: 'awarded',
+      version: 1,
+      workDeadline: award.workDeadline,
+      awardedOn: award.awardedOn,
+      contractNo: null,
+      signedOn: null,
+      subsidyFen: null,
+      taskLines: award.tasks.map((task) =>
+        manager.create(ContractTaskLine, {
+          taskCode: task.taskCode,
+          taskName: taskNames.get(task.taskCode) ?? task.taskCode,
+          unitPriceFen: task.unitPriceFen,
+          assignedArea: task.area,
+          state: 'pending',
+          claimedArea: null,
+          verifiedArea: null,
+          acceptedArea: null,
+          auditedArea: null,
+          amountFen: null,
+        }),
+      ),
+      villages: villages.map((village) =>
+        manager.create(ContractVillage, {
+          villageCode: village.code,
+          townCode: village.townCode as string,
+        }),
+      ),
+    });
+    await manager.save(contract);
+    const payload = {
+      lotCode: award.lotCode,
+      organisationId: award.organisationId,
+      workDeadline: award.workDeadline,
+      awardedOn: award.awardedOn,
+      tasks: award.tasks,
+    };
+    await manager.insert(ContractHistory, {
+      contractId: contract.id,
+      seq: 1,
+      at: this.clock.now(),
+      actorId: actor.id,
+      actorUsername: actor.username,
+      event: 'contract.awarded',
+      taskCode: null,
+      villageCode: null,
+      fromState: null,
+      toState: 'awarded',
+      payload,
+    });
+    await this.auditLog.record(manager, {
+      actor,
+      action: 'contract.awarded',
+      entityType: 'contract',
+      entityId: contract.id,
+      data: payload,
+    });
+    return contract;
+  }
+
+  async get(actor: Actor, id: string): Promise<ContractDto> {
+    return toContractDto(await this.loadVisible(this.dataSource.manager, actor, id));
+  }
+
+  async list(actor: Actor, query: ListContractsQuery): Promise<Page<ContractDto>> {
+    const builder = this.dataSource
+      .getRepository(Contract)
+      .createQueryBuilder('c')
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset);
+    if (query.projectId)
+      builder.andWhere('c.project_id = :projectId', { projectId: query.projectId });
+    if (query.state) builder.andWhere('c.state = :state', { state: query.state });
+    scopeContracts(actor, builder, 'c');
+    const [rows, total] = await builder.getManyAndCount();
+    const full = rows.length
+      ? await this.dataSource.getRepository(Contract).find({
+          where: { id: In(rows.map((row) => row.id)) },
+          relations: { taskLines: true, villages: true },
+        })
+      : [];
+    const byId = new Map(full.map((contract) => [contract.id, contract]));
+    return { items: rows.map((row) => toContractDto(byId.get(row.id) as Contract)), total };
+  }
+
+  async history(actor: Actor, id: string): Promise<HistoryEntryDto[]> {
+    await this.loadVisible(this.dataSource.manager, actor, id);
+    const rows = await this.dataSource
+      .getRepository(ContractHistory)
+      .find({ where: { contractId: id }, order: { seq: 'ASC' } });
+    return rows.map((row) => ({
+      seq: row.seq,
+      at: row.at.toISOString(),
+      actor: row.actorUsername,
+      event: row.event,
+      ...(row.taskCode ? { taskCode: row.taskCode } : {}),
+      ...(row.villageCode ? { villageCode: row.villageCode } : {}),
+      from: row.fromState,
+      to: row.toState,
+    }));
+  }
+
+  /** The contract with its task lines and villages, if the actor may see it; else NOT_FOUND. */
+  async loadVisible(manager: EntityManager, actor: Actor, id: string): Promise<Contract> {
+    const contract = await manager.findOne(Contract, {
+      where: { id },
+      relations: { taskLines: true, villages: true },
+    });
+    if (!contract) throw notFound('Contract', id);
+    assertInScope(actor, contractScope(contract), 'Contract', id);
+    return contract;
+  }
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page.dto';
+
+export class ListContractsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  projectId?: string;
+
+  @ApiPropertyOptional({ example: 'awarded' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  state?: string;
+}
+
+export class VillagePartDto {
+  @ApiProperty() villageCode!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty({ type: String, nullable: true }) claimedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) noticeId!: string | null;
+}
+
+export class TaskLineDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty({ example: 6367, description: 'fen per mu' }) unitPriceFen!: number;
+  @ApiProperty({ example: '63.67' }) unitPriceYuan!: string;
+  @ApiProperty({ example: '8000.00' }) assignedAreaMu!: string;
+  @ApiProperty({ type: String, nullable: true }) claimedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acceptedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) auditedAreaMu!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) amountFen!: number | null;
+  @ApiProperty({ type: [VillagePartDto] }) villageParts!: VillagePartDto[];
+}
+
+export class ContractDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'awarded' }) state!: string;
+  @ApiProperty({ description: 'Raised by every accepted event; also the ETag' }) version!: number;
+  @ApiProperty({ format: 'uuid' }) projectId!: string;
+  @ApiProperty({ format: 'uuid' }) tenderId!: string;
+  @ApiProperty({ format: 'uuid' }) organisationId!: string;
+  @ApiProperty() lotCode!: string;
+  @ApiProperty({ type: [String] }) villageCodes!: string[];
+  @ApiProperty() workDeadline!: string;
+  @ApiProperty() awardedOn!: string;
+  @ApiProperty({ type: String, nullable: true }) contractNo!: string | null;
+  @ApiProperty({ type: String, nullable: true }) signedOn!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) subsidyFen!: number | null;
+  @ApiProperty({ type: String, nullable: true }) subsidyYuan!: string | null;
+  @ApiProperty({ type: [TaskLineDto] }) taskLines!: TaskLineDto[];
+}
+
+export class HistoryEntryDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ type: String, nullable: true }) actor!: string | null;
+  @ApiProperty() event!: string;
+  @ApiPropertyOptional() taskCode?: string;
+  @ApiPropertyOptional() villageCode?: string;
+  @ApiProperty({ type: String, nullable: true }) from!: string | null;
+  @ApiProperty() to!: string;
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { PageQueryDto } from '../../common/http/page.dto';
+import { uuidParam } from '../../common/http/uuid-param';
+import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { CreateProjectDto, ProjectDto } from './dto/project.dto';
+import { ProjectsService } from './projects.service';
+
+@ApiTags('projects and tenders')
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post()
+  @Roles('district_agri')
+  @ApiCreatedResponse({ type: ProjectDto })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
+    return this.projects.create(actor, dto);
+  }
+
+  @Get()
+  @AnyRole()
+  @ApiPage(ProjectDto)
+  list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto): Promise<Page<ProjectDto>> {
+    return this.projects.list(actor, query);
+  }
+
+  @Get(':id')
+  @AnyRole()
+  @ApiOkResponse({ type: ProjectDto })
+  @ApiNotFoundResponse({ description: 'No such project in your scope (NOT_FOUND)' })
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Project')) id: string,
+  ): Promise<ProjectDto> {
+    return this.projects.get(actor, id);
+  }
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { shanghaiDate } from '../../common/clock/shanghai-date';
+import { assertInScope } from '../auth/scope-policy';
+import type { Actor } from '../auth/actor';
+import { ContractsService } from '../contracts/contracts.service';
+import { ProjectsService } from '../projects/projects.service';
+import type { AwardLotDto, AwardResultDto } from './dto/bid.dto';
+import { Award, Bid } from './tender.entity';
+import { TendersService } from './tenders.service';
+import { tenderError } from './tenders.errors';
+
+/** The award of a lot (中标): one per lot, to a bid of that lot; it creates the contract. */
+@Injectable()
+export class AwardsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tenders: TendersService,
+    private readonly projects: ProjectsService,
+    private readonly contracts: ContractsService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async award(actor: Actor, tenderId: string, dto: AwardLotDto): Promise<AwardResultDto> {
+    return this.dataSource.transaction(async (manager) => {
+      // The tender's row lock serialises awards: two awards of one lot cannot both pass the check.
+      const tender = await this.tenders.lock(manager, tenderId);
+      assertInScope(actor, { districtCodes: [tender.districtCode] }, 'Tender', tenderId);
+      if (tender.state !== 'opened')
+        throw tenderError('TENDER_NOT_OPENED', 'Lots are awarded after the opening');
+      const lot = (tender.lots ?? []).find((candidate) => candidate.code === dto.lotCode);
+      if (!lot)
+        throw tenderError('UNKNOWN_LOT', `Tender ${tenderId} has no lot ${dto.lotCode}`, 'lotCode');
+      const existing = await manager.findOneBy(Award, { lotId: lot.id });
+      if (existing) {
+        throw tenderError(
+          'LOT_ALREADY_AWARDED',
+          `Lot ${lot.code} was awarded on ${existing.awardedOn} (contract ${existing.contractId})`,
+        );
+      }
+      const bid = await manager.findOneBy(Bid, { id: dto.bidId });
+      if (!bid || bid.lotId !== lot.id) {
+        throw tenderError(
+          'BID_NOT_IN_LOT',
+          `Bid ${dto.bidId} is not a bid on lot ${lot.code} of this tender`,
+          'bidId',
+        );
+      }
+      const project = await this.projects.load(manager, tender.projectId);
+      if (dto.workDeadline < project.serviceStart || dto.workDeadline > project.serviceEnd) {
+        throw tenderError(
+          'DEADLINE_OUTSIDE_SERVICE_WINDOW',
+          `workDeadline must be within the service window ${project.serviceStart} to ${project.serviceEnd}`,
+          'workDeadline',
+        );
+      }
+      const today = shanghaiDate(this.clock.now());
+      const awardedOn = dto.awardedOn ?? today;
+      if (awardedOn < tender.openingOn || awardedOn > today) {
+        throw tenderError(
+          'AWARD_DATE_INVALID',
+          `awardedOn must be between the opening (${tender.openingOn}) and today (${today})`,
+          'awardedOn',
+        );
+      }
+
+      const contract = await this.contracts.createFromAward(manager, actor, {
+        project,
+        tenderId,
+        lotId: lot.id,
+        lotCode: lot.code,
+        villageCodes: lot.villageCodes,
+        organisationId: bid.organisationId,
+        tasks: (lot.tasks ?? []).map((task) => ({
+          taskCode: task.taskCode,
+          area: task.area,
+          unitPriceFen: bid.prices[task.taskCode],
+        })),
+        workDeadline: dto.workDeadline,
+        awardedOn,
+      });
+      await manager.insert(Award, {
+        tenderId,
+        lotId: lot.id,
+        bidId: bid.id,
+        contractId: contract.id,
+        workDeadline: dto.workDeadline,
+        awardedOn,
+        awardedBy: actor.id,
+      });
+      await this.tenders.recordEvent(manager, actor, tenderId, 'lot.awarded', {
+        lotCode: lot.code,
+        bidId: bid.id,
+        organisationId: bid.organisationId,
+        contractId: contract.id,
+        workDeadline: dto.workDeadline,
+        awardedOn,
+      });
+      return { contractId: contract.id, state: contract.state };
+    });
+  }
+}

@@ -1,0 +1,120 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { PageQueryDto } from '../../common/http/page.dto';
+import { uuidParam } from '../../common/http/uuid-param';
+import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { AwardsService } from './awards.service';
+import { BidsService } from './bids.service';
+import {
+  AwardLotDto,
+  AwardResultDto,
+  BidDto,
+  CreateBidDto,
+  CreatedBidDto,
+  CreatedScoreDto,
+  OpenedTenderDto,
+  ScoreBidDto,
+} from './dto/bid.dto';
+import { CreateTenderDto, TenderDto } from './dto/tender.dto';
+import { TendersService } from './tenders.service';
+
+const tenderId = uuidParam('Tender');
+
+@ApiTags('projects and tenders')
+@Controller()
+export class TendersController {
+  constructor(
+    private readonly tenders: TendersService,
+    private readonly bids: BidsService,
+    private readonly awards: AwardsService,
+  ) {}
+
+  @Post('projects/:id/tenders')
+  @Roles('district_agri')
+  @ApiCreatedResponse({ type: TenderDto })
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Project')) projectId: string,
+    @Body() dto: CreateTenderDto,
+  ): Promise<TenderDto> {
+    return this.tenders.create(actor, projectId, dto);
+  }
+
+  @Get('projects/:id/tenders')
+  @AnyRole()
+  @ApiPage(TenderDto)
+  listForProject(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Project')) projectId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<TenderDto>> {
+    return this.tenders.listForProject(actor, projectId, query);
+  }
+
+  @Get('tenders/:id')
+  @AnyRole()
+  @ApiOkResponse({ type: TenderDto })
+  get(@CurrentActor() actor: Actor, @Param('id', tenderId) id: string): Promise<TenderDto> {
+    return this.tenders.get(actor, id);
+  }
+
+  @Post('tenders/:id/bids')
+  @Roles('cooperative')
+  @ApiCreatedResponse({ type: CreatedBidDto })
+  bid(
+    @CurrentActor() actor: Actor,
+    @Param('id', tenderId) id: string,
+    @Body() dto: CreateBidDto,
+  ): Promise<CreatedBidDto> {
+    return this.bids.submit(actor, id, dto);
+  }
+
+  @Get('tenders/:id/bids')
+  @Roles('cooperative', 'district_agri', 'district_finance', 'observer', 'admin')
+  @ApiOkResponse({
+    type: [BidDto],
+    description: 'A cooperative sees its own bids; officials see all after the opening',
+  })
+  @ApiConflictResponse({ description: 'Officials before the opening (BIDS_SEALED)' })
+  listBids(@CurrentActor() actor: Actor, @Param('id', tenderId) id: string): Promise<BidDto[]> {
+    return this.bids.list(actor, id);
+  }
+
+  @Post('tenders/:id/open')
+  @Roles('district_agri')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: OpenedTenderDto })
+  async open(
+    @CurrentActor() actor: Actor,
+    @Param('id', tenderId) id: string,
+  ): Promise<OpenedTenderDto> {
+    return {
+      state: 'opened',
+      bids: await this.bids.list(actor, (await this.tenders.open(actor, id)).id),
+    };
+  }
+
+  @Post('tenders/:id/scores')
+  @Roles('district_agri')
+  @ApiCreatedResponse({ type: CreatedScoreDto })
+  score(
+    @CurrentActor() actor: Actor,
+    @Param('id', tenderId) id: string,
+    @Body() dto: ScoreBidDto,
+  ): Promise<CreatedScoreDto> {
+    return this.bids.score(actor, id, dto);
+  }
+
+  @Post('tenders/:id/awards')
+  @Roles('district_agri')
+  @ApiCreatedResponse({ type: AwardResultDto })
+  award(
+    @CurrentActor() actor: Actor,
+    @Param('id', tenderId) id: string,
+    @Body() dto: AwardLotDto,
+  ): Promise<AwardResultDto> {
+    return this.awards.award(actor, id, dto);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ContractsModule } from '../contracts/contracts.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { AwardsService } from './awards.service';
+import { BidsService } from './bids.service';
+import { TendersController } from './tenders.controller';
+import { TendersService } from './tenders.service';
+
+@Module({
+  imports: [ProjectsModule, ContractsModule],
+  controllers: [TendersController],
+  providers: [TendersService, BidsService, AwardsService],
+})
+export class TendersModule {}
