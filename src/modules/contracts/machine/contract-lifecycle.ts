@@ -1,0 +1,56 @@
+import { initialTransition, transition } from 'xstate';
+import { MACHINE_VERSION, contractMachine } from './contract.machine';
+import type {
+  ContractContext,
+  ContractEvent,
+  ContractInput,
+  ContractState,
+} from './contract.types';
+
+/** What the database keeps of a contract's machine: the state, the context and the machine version. */
+export interface PersistedContract {
+  machineVersion: number;
+  value: ContractState;
+  context: ContractContext;
+}
+
+export function initialContract(input: ContractInput): PersistedContract {
+  const [snapshot] = initialTransition(contractMachine, input);
+  return {
+    machineVersion: MACHINE_VERSION,
+    value: snapshot.value,
+    context: snapshot.context,
+  };
+}
+
+export type StepResult = { accepted: true; next: PersistedContract } | { accepted: false };
+
+/**
+ * Applies one event to a persisted contract, without side effects: restores the snapshot
+ * (resolveState throws on one that does not fit the machine), refuses an event that the state
+ * or a guard does not allow, and returns the next persisted contract.
+ */
+export function step(current: PersistedContract, event: ContractEvent): StepResult {
+  if (current.machineVersion !== MACHINE_VERSION) {
+    throw new Error(
+      `Snapshot of machine version ${current.machineVersion}; migrate it to ${MACHINE_VERSION} first`,
+    );
+  }
+  const snapshot = contractMachine.resolveState({ value: current.value, context: current.context });
+  if (snapshot.status !== 'active' || !snapshot.can(event)) return { accepted: false };
+  const [next] = transition(contractMachine, snapshot, event);
+  return {
+    accepted: true,
+    next: {
+      machineVersion: MACHINE_VERSION,
+      value: next.value,
+      context: next.context,
+    },
+  };
+}
+
+/** The events the current state accepts (some may still be refused by a guard). */
+export function acceptedEventTypes(current: PersistedContract): string[] {
+  const snapshot = contractMachine.resolveState({ value: current.value, context: current.context });
+  return [...new Set(snapshot._nodes.flatMap((node) => [...node.ownEvents]))].sort();
+}

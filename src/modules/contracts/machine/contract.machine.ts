@@ -1,0 +1,571 @@
+import { assign, setup } from 'xstate';
+import { amountFen } from '../../../common/values/money';
+import type {
+  AuditBureau,
+  ContractContext,
+  ContractEvent,
+  ContractInput,
+  NoticeState,
+  TaskLine,
+  VillagePart,
+} from './contract.types';
+
+/**
+ * The life of one service contract, from award to payout (domain.md, "The contract lifecycle").
+ *
+ * Pure: no database, no clock, no I/O. Time arrives on events (`at`); notice deadlines are
+ * database timers that send `notice.elapsed` (XState does not restore delayed transitions from a
+ * persisted snapshot). Task lines and their village parts are context data, not spawned actors,
+ * so that the whole contract is restored and advanced as one snapshot.
+ *
+ * Raise MACHINE_VERSION when a change makes old snapshots unfit, and add a step to
+ * `snapshot-migrations.ts`.
+ */
+export const MACHINE_VERSION = 1;
+
+type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
+
+/** A deep copy to change: assign() returns a new context, the old one stays untouched. */
+function edit(context: ContractContext, change: (draft: ContractContext) => void): ContractContext {
+  const draft = structuredClone(context);
+  change(draft);
+  return draft;
+}
+
+function line(context: ContractContext, taskCode: string): TaskLine | undefined {
+  return Object.hasOwn(context.taskLines, taskCode) ? context.taskLines[taskCode] : undefined;
+}
+
+function part(
+  context: ContractContext,
+  taskCode: string,
+  villageCode: string,
+): VillagePart | undefined {
+  const taskLine = line(context, taskCode);
+  return taskLine && Object.hasOwn(taskLine.villageParts, villageCode)
+    ? taskLine.villageParts[villageCode]
+    : undefined;
+}
+
+/** The village part whose running notice has this id. */
+function partWithNotice(context: ContractContext, noticeId: string): VillagePart | undefined {
+  for (const taskLine of Object.values(context.taskLines)) {
+    for (const villagePart of Object.values(taskLine.villageParts)) {
+      if (villagePart.notice?.noticeId === noticeId) return villagePart;
+    }
+  }
+  return undefined;
+}
+
+function noticeOf(context: ContractContext, noticeId: string): NoticeState | undefined {
+  if (context.mediaNotice?.noticeId === noticeId) return context.mediaNotice;
+  return partWithNotice(context, noticeId)?.notice ?? undefined;
+}
+
+/** A notice takes objections until it has cleared: during its 7 days and after, while any is open. */
+function noticeTakesObjections(notice: NoticeState | undefined): boolean {
+  return notice !== undefined && !(notice.elapsed && notice.openObjections.length === 0);
+}
+
+const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
+
+/** When the last village part of a line has cleared its notice, the line goes to town acceptance. */
+function settleTaskLine(taskLine: TaskLine): void {
+  const parts = Object.values(taskLine.villageParts);
+  if (
+    parts.some((villagePart) => villagePart.state !== 'verifying') &&
+    taskLine.state === 'claimed'
+  ) {
+    taskLine.state = 'villageVerification';
+  }
+  if (parts.length > 0 && parts.every((villagePart) => villagePart.state === 'noticeCleared')) {
+    taskLine.state = 'townAcceptance';
+    taskLine.verifiedArea = sum(parts.map((villagePart) => villagePart.verifiedArea ?? 0));
+  }
+}
+
+/** A village notice whose 7 days are over and that has no open objection clears. */
+function settleVillagePart(villagePart: VillagePart): void {
+  if (
+    villagePart.state === 'noticeRunning' &&
+    villagePart.notice &&
+    !noticeTakesObjections(villagePart.notice)
+  ) {
+    villagePart.state = 'noticeCleared';
+  }
+}
+
+function applyObjectionOutcome(draft: ContractContext, event: Of<'objection.resolved'>): void {
+  const notice = noticeOf(draft, event.noticeId) as NoticeState;
+  notice.openObjections = notice.openObjections.filter((id) => id !== event.objectionId);
+  if (draft.mediaNotice?.noticeId === event.noticeId) return; // media outcomes are transitions
+  for (const taskLine of Object.values(draft.taskLines)) {
+    for (const villagePart of Object.values(taskLine.villageParts)) {
+      if (villagePart.notice?.noticeId !== event.noticeId) continue;
+      if (event.outcome === 'upheld') {
+        // The village verifies again and a new 7-day notice must run.
+        villagePart.state = 'verifying';
+        villagePart.verifiedArea = null;
+        villagePart.notice = null;
+      } else {
+        settleVillagePart(villagePart);
+      }
+      settleTaskLine(taskLine);
+    }
+  }
+}
+
+/** Termination, by the district with a reason, from any state before payable (domain.md). */
+const terminate = {
+  'contract.terminated': {
+    target: '#contract.terminated',
+    guard: 'hasReason',
+    actions: 'recordTermination',
+  },
+} as const;
+
+export const contractMachine = setup({
+  types: {
+    context: {} as ContractContext,
+    events: {} as ContractEvent,
+    input: {} as ContractInput,
+  },
+  guards: {
+    hasContractNo: ({ event }) =>
+      event.type === 'contract.signed' && event.contractNo.trim() !== '',
+
+    claimFits: ({ context, event }) => {
+      if (event.type !== 'taskLine.claimed') return false;
+      const taskLine = line(context, event.taskCode);
+      const villages = event.villages.map((village) => village.villageCode);
+      return (
+        taskLine !== undefined &&
+        taskLine.state === 'working' &&
+        event.villages.length > 0 &&
+        new Set(villages).size === villages.length &&
+        event.villages.every((village) => village.claimedArea > 0) &&
+        sum(event.villages.map((village) => village.claimedArea)) <= taskLine.assignedArea
+      );
+    },
+
+    verificationFits: ({ context, event }) => {
+      if (event.type !== 'village.verified') return false;
+      const villagePart = part(context, event.taskCode, event.villageCode);
+      return (
+        villagePart !== undefined &&
+        villagePart.state === 'verifying' &&
+        event.verifiedArea >= 0 &&
+        event.verifiedArea <= villagePart.claimedArea
+      );
+    },
+
+    noticeTakesObjection: ({ context, event }) =>
+      event.type === 'objection.filed' &&
+      noticeTakesObjections(noticeOf(context, event.noticeId)) &&
+      !noticeOf(context, event.noticeId)?.openObjections.includes(event.objectionId),
+
+    objectionIsOpen: ({ context, event }) =>
+      event.type === 'objection.resolved' &&
+      (noticeOf(context, event.noticeId)?.openObjections.includes(event.objectionId) ?? false),
+
+    mediaObjectionUpheld: ({ context, event }) =>
+      event.type === 'objection.resolved' &&
+      event.outcome === 'upheld' &&
+      context.mediaNotice?.noticeId === event.noticeId &&
+      context.mediaNotice.openObjections.includes(event.objectionId),
+
+    noticeRunning: ({ context, event }) => {
+      if (event.type !== 'notice.elapsed') return false;
+      const notice = noticeOf(context, event.noticeId);
+      return notice !== undefined && !notice.elapsed && event.at >= notice.endsAt;
+    },
+
+    acceptanceFits: ({ context, event }) => {
+      if (event.type !== 'acceptance.completed') return false;
+      const taskLine = line(context, event.taskCode);
+      if (!taskLine || taskLine.state !== 'townAcceptance') return false;
+      const parts = Object.keys(taskLine.villageParts);
+      return (
+        event.villages.length === parts.length &&
+        event.villages.every((village) => {
+          const villagePart = part(context, event.taskCode, village.villageCode);
+          return (
+            villagePart !== undefined &&
+            village.acceptedArea >= 0 &&
+            village.acceptedArea <= (villagePart.verifiedArea ?? 0)
+          );
+        })
+      );
+    },
+
+    inTownAcceptance: ({ context, event }) =>
+      event.type === 'taskLine.reworked' &&
+      line(context, event.taskCode)?.state === 'townAcceptance',
+
+    notYetClaimed: ({ context, event }) =>
+      event.type === 'taskLine.withdrawn' &&
+      ['pending', 'working'].includes(line(context, event.taskCode)?.state ?? '') &&
+      Object.values(context.taskLines).some(
+        (taskLine) => taskLine.taskCode !== event.taskCode && taskLine.state !== 'withdrawn',
+      ),
+
+    allTaskLinesDone: ({ context }) => {
+      const lines = Object.values(context.taskLines);
+      return (
+        lines.every(
+          (taskLine) => taskLine.state === 'accepted' || taskLine.state === 'withdrawn',
+        ) && lines.some((taskLine) => taskLine.state === 'accepted')
+      );
+    },
+
+    approvalFits: ({ context, event }) => {
+      if (event.type !== 'audit.approved') return false;
+      const approvals = context.audit.approvals;
+      if (
+        approvals.some(
+          (approval) =>
+            approval.bureau === event.bureau || approval.approverId === event.approverId,
+        )
+      ) {
+        return false; // one approval per bureau, by two different people
+      }
+      if (approvals.length > 0) return event.taskLines === undefined; // the second approval confirms
+      return (event.taskLines ?? []).every((audited) => {
+        const taskLine = line(context, audited.taskCode);
+        return (
+          taskLine?.state === 'accepted' &&
+          audited.auditedArea >= 0 &&
+          audited.auditedArea <= (taskLine.acceptedArea ?? 0)
+        );
+      });
+    },
+
+    bothBureausApproved: ({ context }) => {
+      const bureaus = new Set<AuditBureau>(
+        context.audit.approvals.map((approval) => approval.bureau),
+      );
+      return bureaus.has('agriculture') && bureaus.has('finance');
+    },
+
+    mediaNoticeCleared: ({ context }) =>
+      context.mediaNotice !== null &&
+      context.mediaNotice.elapsed &&
+      context.mediaNotice.openObjections.length === 0,
+
+    payoutMatchesSubsidy: ({ context, event }) =>
+      event.type === 'payout.issued' &&
+      event.amountFen === context.subsidyFen &&
+      context.subsidyFen > 0,
+
+    isCurrentPayout: ({ context, event }) =>
+      (event.type === 'payout.confirmed' || event.type === 'payout.failed') &&
+      context.payout?.payoutId === event.payoutId,
+
+    hasReason: ({ event }) => event.type === 'contract.terminated' && event.reason.trim() !== '',
+  },
+  actions: {
+    recordSigning: assign(({ context, event }) => {
+      const { contractNo, signedOn } = event as Of<'contract.signed'>;
+      return edit(context, (draft) => {
+        draft.contractNo = contractNo;
+        draft.signedOn = signedOn;
+      });
+    }),
+
+    startWork: assign(({ context }) =>
+      edit(context, (draft) => {
+        for (const taskLine of Object.values(draft.taskLines)) {
+          if (taskLine.state === 'pending') taskLine.state = 'working';
+        }
+      }),
+    ),
+
+    recordClaim: assign(({ context, event }) => {
+      const claim = event as Of<'taskLine.claimed'>;
+      return edit(context, (draft) => {
+        const taskLine = draft.taskLines[claim.taskCode];
+        taskLine.state = 'claimed';
+        taskLine.claimedArea = sum(claim.villages.map((village) => village.claimedArea));
+        taskLine.verifiedArea = null;
+        taskLine.acceptedArea = null;
+        taskLine.villageParts = Object.fromEntries(
+          claim.villages.map((village) => [
+            village.villageCode,
+            {
+              villageCode: village.villageCode,
+              state: 'verifying',
+              claimedArea: village.claimedArea,
+              verifiedArea: null,
+              acceptedArea: null,
+              notice: null,
+            } satisfies VillagePart,
+          ]),
+        );
+      });
+    }),
+
+    recordVerification: assign(({ context, event }) => {
+      const verified = event as Of<'village.verified'>;
+      return edit(context, (draft) => {
+        const villagePart = draft.taskLines[verified.taskCode].villageParts[verified.villageCode];
+        villagePart.state = 'noticeRunning';
+        villagePart.verifiedArea = verified.verifiedArea;
+        villagePart.notice = {
+          noticeId: verified.noticeId,
+          endsAt: verified.noticeEndsAt,
+          elapsed: false,
+          openObjections: [],
+        };
+        settleTaskLine(draft.taskLines[verified.taskCode]);
+      });
+    }),
+
+    recordObjection: assign(({ context, event }) => {
+      const filed = event as Of<'objection.filed'>;
+      return edit(context, (draft) => {
+        (noticeOf(draft, filed.noticeId) as NoticeState).openObjections.push(filed.objectionId);
+      });
+    }),
+
+    resolveObjection: assign(({ context, event }) =>
+      edit(context, (draft) => applyObjectionOutcome(draft, event as Of<'objection.resolved'>)),
+    ),
+
+    reopenAudit: assign(({ context }) =>
+      edit(context, (draft) => {
+        draft.mediaNotice = null;
+        draft.subsidyFen = null;
+        for (const taskLine of Object.values(draft.taskLines)) taskLine.amountFen = null;
+      }),
+    ),
+
+    recordNoticeElapsed: assign(({ context, event }) => {
+      const elapsed = event as Of<'notice.elapsed'>;
+      return edit(context, (draft) => {
+        (noticeOf(draft, elapsed.noticeId) as NoticeState).elapsed = true;
+        for (const taskLine of Object.values(draft.taskLines)) {
+          for (const villagePart of Object.values(taskLine.villageParts)) {
+            if (villagePart.notice?.noticeId === elapsed.noticeId) {
+              settleVillagePart(villagePart);
+              settleTaskLine(taskLine);
+            }
+          }
+        }
+      });
+    }),
+
+    recordAcceptance: assign(({ context, event }) => {
+      const accepted = event as Of<'acceptance.completed'>;
+      return edit(context, (draft) => {
+        const taskLine = draft.taskLines[accepted.taskCode];
+        for (const village of accepted.villages) {
+          taskLine.villageParts[village.villageCode].acceptedArea = village.acceptedArea;
+        }
+        taskLine.acceptedArea = sum(accepted.villages.map((village) => village.acceptedArea));
+        taskLine.state = 'accepted';
+      });
+    }),
+
+    reworkTaskLine: assign(({ context, event }) => {
+      const { taskCode } = event as Of<'taskLine.reworked'>;
+      return edit(context, (draft) => {
+        const taskLine = draft.taskLines[taskCode];
+        taskLine.state = 'working';
+        taskLine.claimedArea = null;
+        taskLine.verifiedArea = null;
+        taskLine.acceptedArea = null;
+        taskLine.villageParts = {};
+      });
+    }),
+
+    withdrawTaskLine: assign(({ context, event }) => {
+      const { taskCode } = event as Of<'taskLine.withdrawn'>;
+      return edit(context, (draft) => {
+        draft.taskLines[taskCode].state = 'withdrawn';
+      });
+    }),
+
+    recordApproval: assign(({ context, event }) => {
+      const approval = event as Of<'audit.approved'>;
+      return edit(context, (draft) => {
+        if (draft.audit.approvals.length === 0) {
+          // The first approval fixes the audited areas: the accepted ones unless it lowers them.
+          for (const taskLine of Object.values(draft.taskLines)) {
+            if (taskLine.state !== 'accepted') continue;
+            const audited = approval.taskLines?.find(
+              (candidate) => candidate.taskCode === taskLine.taskCode,
+            );
+            taskLine.auditedArea = audited?.auditedArea ?? taskLine.acceptedArea;
+          }
+        }
+        draft.audit.approvals.push({
+          bureau: approval.bureau,
+          approverId: approval.approverId,
+          at: approval.at,
+        });
+      });
+    }),
+
+    resetApprovals: assign(({ context }) =>
+      edit(context, (draft) => {
+        draft.audit = { approvals: [] };
+        for (const taskLine of Object.values(draft.taskLines)) taskLine.auditedArea = null;
+      }),
+    ),
+
+    computeSubsidy: assign(({ context }) =>
+      edit(context, (draft) => {
+        // Computed once, on each line's total (domain.md, "Money and area").
+        for (const taskLine of Object.values(draft.taskLines)) {
+          taskLine.amountFen =
+            taskLine.state === 'accepted'
+              ? amountFen(taskLine.auditedArea ?? 0, taskLine.unitPriceFen)
+              : null;
+        }
+        draft.subsidyFen = sum(
+          Object.values(draft.taskLines).map((taskLine) => taskLine.amountFen ?? 0),
+        );
+      }),
+    ),
+
+    openMediaNotice: assign(({ context, event }) => {
+      const opened = event as Of<'mediaNotice.opened'>;
+      return edit(context, (draft) => {
+        draft.mediaNotice = {
+          noticeId: opened.noticeId,
+          endsAt: opened.noticeEndsAt,
+          elapsed: false,
+          openObjections: [],
+        };
+      });
+    }),
+
+    recordPayout: assign(({ context, event }) => {
+      const issued = event as Of<'payout.issued'>;
+      return edit(context, (draft) => {
+        draft.payout = { payoutId: issued.payoutId, amountFen: issued.amountFen };
+      });
+    }),
+
+    clearPayout: assign(({ context }) =>
+      edit(context, (draft) => {
+        draft.payout = null;
+      }),
+    ),
+
+    recordTermination: assign(({ context, event }) => {
+      const { reason } = event as Of<'contract.terminated'>;
+      return edit(context, (draft) => {
+        draft.terminationReason = reason;
+      });
+    }),
+  },
+}).createMachine({
+  id: 'contract',
+  initial: 'awarded',
+  context: ({ input }) => ({
+    contractId: input.contractId,
+    contractNo: null,
+    signedOn: null,
+    taskLines: Object.fromEntries(
+      input.taskLines.map((taskLine) => [
+        taskLine.taskCode,
+        {
+          taskCode: taskLine.taskCode,
+          unitPriceFen: taskLine.unitPriceFen,
+          assignedArea: taskLine.assignedArea,
+          state: 'pending',
+          claimedArea: null,
+          verifiedArea: null,
+          acceptedArea: null,
+          auditedArea: null,
+          amountFen: null,
+          villageParts: {},
+        } satisfies TaskLine,
+      ]),
+    ),
+    audit: { approvals: [] },
+    mediaNotice: null,
+    subsidyFen: null,
+    payout: null,
+    terminationReason: null,
+  }),
+  states: {
+    awarded: {
+      on: {
+        'contract.signed': {
+          target: 'contracted',
+          guard: 'hasContractNo',
+          actions: 'recordSigning',
+        },
+        ...terminate,
+      },
+    },
+    contracted: {
+      on: { 'work.started': { target: 'inService', actions: 'startWork' }, ...terminate },
+    },
+    inService: {
+      always: { target: 'districtAudit', guard: 'allTaskLinesDone' },
+      on: {
+        ...terminate,
+        'taskLine.claimed': { guard: 'claimFits', actions: 'recordClaim' },
+        'village.verified': { guard: 'verificationFits', actions: 'recordVerification' },
+        'objection.filed': { guard: 'noticeTakesObjection', actions: 'recordObjection' },
+        'objection.resolved': { guard: 'objectionIsOpen', actions: 'resolveObjection' },
+        'notice.elapsed': { guard: 'noticeRunning', actions: 'recordNoticeElapsed' },
+        'acceptance.completed': { guard: 'acceptanceFits', actions: 'recordAcceptance' },
+        'taskLine.reworked': { guard: 'inTownAcceptance', actions: 'reworkTaskLine' },
+        'taskLine.withdrawn': { guard: 'notYetClaimed', actions: 'withdrawTaskLine' },
+      },
+    },
+    districtAudit: {
+      always: { target: 'audited', guard: 'bothBureausApproved', actions: 'computeSubsidy' },
+      on: {
+        ...terminate,
+        'audit.approved': { guard: 'approvalFits', actions: 'recordApproval' },
+        'audit.rejected': { actions: 'resetApprovals' },
+      },
+    },
+    audited: {
+      on: {
+        'mediaNotice.opened': { target: 'mediaNotice', actions: 'openMediaNotice' },
+        ...terminate,
+      },
+    },
+    mediaNotice: {
+      always: { target: 'payable', guard: 'mediaNoticeCleared' },
+      on: {
+        ...terminate,
+        'objection.filed': { guard: 'noticeTakesObjection', actions: 'recordObjection' },
+        'objection.resolved': [
+          {
+            target: 'districtAudit',
+            guard: 'mediaObjectionUpheld',
+            actions: ['resolveObjection', 'reopenAudit', 'resetApprovals'],
+          },
+          { guard: 'objectionIsOpen', actions: 'resolveObjection' },
+        ],
+        'notice.elapsed': { guard: 'noticeRunning', actions: 'recordNoticeElapsed' },
+      },
+    },
+    payable: {
+      on: {
+        'payout.issued': {
+          target: 'payoutIssued',
+          guard: 'payoutMatchesSubsidy',
+          actions: 'recordPayout',
+        },
+      },
+    },
+    payoutIssued: {
+      on: {
+        'payout.confirmed': { target: 'paid', guard: 'isCurrentPayout' },
+        'payout.failed': { target: 'payable', guard: 'isCurrentPayout', actions: 'clearPayout' },
+      },
+    },
+    paid: { type: 'final' },
+    terminated: { type: 'final' },
+  },
+});
+
+export type ContractMachine = typeof contractMachine;

@@ -1,0 +1,129 @@
+/** Types of the contract machine: its context, events and input. Plain data, JSON-serialisable. */
+
+export type TaskLineState =
+  | 'pending'
+  | 'working'
+  | 'claimed'
+  | 'villageVerification'
+  | 'townAcceptance'
+  | 'accepted'
+  | 'withdrawn';
+
+export type VillagePartState = 'verifying' | 'noticeRunning' | 'noticeCleared';
+
+export type ContractState =
+  | 'awarded'
+  | 'contracted'
+  | 'inService'
+  | 'districtAudit'
+  | 'audited'
+  | 'mediaNotice'
+  | 'payable'
+  | 'payoutIssued'
+  | 'paid'
+  | 'terminated';
+
+export type AuditBureau = 'agriculture' | 'finance';
+
+/** A 7-day notice (公示) as the machine sees it. Instants are ISO 8601 UTC strings. */
+export interface NoticeState {
+  noticeId: string;
+  endsAt: string;
+  /** Its 7 days are over (the timer has fired). */
+  elapsed: boolean;
+  /** Ids of objections filed and not yet resolved. */
+  openObjections: string[];
+}
+
+/** Areas are hundredths of a mu; money is fen. */
+export interface VillagePart {
+  villageCode: string;
+  state: VillagePartState;
+  claimedArea: number;
+  verifiedArea: number | null;
+  acceptedArea: number | null;
+  notice: NoticeState | null;
+}
+
+export interface TaskLine {
+  taskCode: string;
+  unitPriceFen: number;
+  assignedArea: number;
+  state: TaskLineState;
+  claimedArea: number | null;
+  verifiedArea: number | null;
+  acceptedArea: number | null;
+  auditedArea: number | null;
+  amountFen: number | null;
+  villageParts: Record<string, VillagePart>;
+}
+
+export interface ContractContext {
+  contractId: string;
+  contractNo: string | null;
+  signedOn: string | null;
+  taskLines: Record<string, TaskLine>;
+  audit: { approvals: { bureau: AuditBureau; approverId: string; at: string }[] };
+  mediaNotice: NoticeState | null;
+  subsidyFen: number | null;
+  payout: { payoutId: string; amountFen: number } | null;
+  terminationReason: string | null;
+}
+
+export interface ContractInput {
+  contractId: string;
+  taskLines: { taskCode: string; unitPriceFen: number; assignedArea: number }[];
+}
+
+/** Every event carries the instant it happened (`at`, ISO 8601 UTC): the machine reads no clock. */
+export type ContractEvent =
+  | { type: 'contract.signed'; at: string; contractNo: string; signedOn: string }
+  | { type: 'work.started'; at: string }
+  | {
+      type: 'taskLine.claimed';
+      at: string;
+      taskCode: string;
+      villages: { villageCode: string; claimedArea: number }[];
+    }
+  | {
+      type: 'village.verified';
+      at: string;
+      taskCode: string;
+      villageCode: string;
+      verifiedArea: number;
+      noticeId: string;
+      noticeEndsAt: string;
+    }
+  | { type: 'objection.filed'; at: string; noticeId: string; objectionId: string }
+  | {
+      type: 'objection.resolved';
+      at: string;
+      noticeId: string;
+      objectionId: string;
+      outcome: 'dismissed' | 'upheld';
+    }
+  | { type: 'notice.elapsed'; at: string; noticeId: string }
+  | {
+      type: 'acceptance.completed';
+      at: string;
+      taskCode: string;
+      villages: { villageCode: string; acceptedArea: number }[];
+    }
+  | { type: 'taskLine.reworked'; at: string; taskCode: string }
+  | { type: 'taskLine.withdrawn'; at: string; taskCode: string }
+  | {
+      type: 'audit.approved';
+      at: string;
+      bureau: AuditBureau;
+      approverId: string;
+      /** Only with the first approval: audited areas that are lower than the accepted ones. */
+      taskLines?: { taskCode: string; auditedArea: number }[];
+    }
+  | { type: 'audit.rejected'; at: string }
+  | { type: 'mediaNotice.opened'; at: string; noticeId: string; noticeEndsAt: string }
+  | { type: 'payout.issued'; at: string; payoutId: string; amountFen: number }
+  | { type: 'payout.confirmed'; at: string; payoutId: string }
+  | { type: 'payout.failed'; at: string; payoutId: string }
+  | { type: 'contract.terminated'; at: string; reason: string };
+
+export type ContractEventType = ContractEvent['type'];
