@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
-import { CommonModule } from './common/common.module';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { AppLogger } from './common/logging/app-logger';
 import { httpLoggerOptions } from './common/logging/logger';
@@ -10,6 +9,10 @@ import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { ClockModule } from './modules/clock/clock.module';
+import { TestClockModule } from './modules/clock/test-clock.module';
+import { FieldWorkModule } from './modules/field-work/field-work.module';
+import { NoticesModule } from './modules/notices/notices.module';
 import { ContractsModule } from './modules/contracts/contracts.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { HealthModule } from './modules/health/health.module';
@@ -27,7 +30,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger) }),
-        CommonModule,
+        ClockModule,
         DatabaseModule,
         AuditLogModule,
         AuthModule,
@@ -38,6 +41,9 @@ export class AppModule {
         ProjectsModule,
         TendersModule,
         ContractsModule,
+        FieldWorkModule,
+        NoticesModule,
+        ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, AppLogger],

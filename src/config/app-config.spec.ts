@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       seedDemo: false,
       testClock: false,
       logLevel: 'info',
+      schedulerIntervalMs: 5000,
     });
   });
 

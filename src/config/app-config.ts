@@ -21,6 +21,8 @@ export interface AppConfig {
   seedDemo: boolean;
   testClock: boolean;
   logLevel: LogLevel;
+  /** How often the notice scheduler looks for due timers; 0: only at start and on demand. */
+  schedulerIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +74,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const port = integer('PORT', 3000, 0, 65535);
   const jwtTtlSeconds = integer('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info');
+  const schedulerIntervalMs = integer('SCHEDULER_INTERVAL_MS', 5000, 0, 3_600_000);
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
 
@@ -119,5 +122,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     seedDemo,
     testClock,
     logLevel,
+    schedulerIntervalMs,
   };
 }

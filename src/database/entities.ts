@@ -1,10 +1,14 @@
 import { AuditEvent } from '../modules/audit-log/audit-event.entity';
+import { AppClock } from '../modules/clock/app-clock.entity';
 import {
   Contract,
   ContractHistory,
   ContractTaskLine,
   ContractVillage,
+  ContractVillagePart,
 } from '../modules/contracts/contract.entity';
+import { RegisterRow } from '../modules/field-work/register-row.entity';
+import { Notice, Objection, Timer } from '../modules/notices/notice.entity';
 import { Organisation } from '../modules/organisations/organisation.entity';
 import { Project, ProjectTask, ProjectVillage } from '../modules/projects/project.entity';
 import { Region } from '../modules/regions/region.entity';
@@ -41,4 +45,10 @@ export const ENTITIES = [
   ContractTaskLine,
   ContractVillage,
   ContractHistory,
+  ContractVillagePart,
+  Notice,
+  Objection,
+  Timer,
+  AppClock,
+  RegisterRow,
 ];

@@ -56,11 +56,24 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 /** The real AppModule, built as main.ts builds it, on its own database. */
 export async function createTestApp(overrides: Partial<RuntimeConfig> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const app = await startTestApp({ databaseUrl: database.url, ...overrides });
+  return {
+    ...app,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** An app on an existing database (a restart, a second instance); `close` leaves the database. */
+export async function startTestApp(
+  overrides: Partial<RuntimeConfig> & { databaseUrl: string },
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-app-'));
   const config: RuntimeConfig = {
     nodeEnv: 'test',
     port: 0,
-    databaseUrl: database.url,
     dataDir,
     jwtSecret: randomBytes(32).toString('hex'),
     jwtTtlSeconds: 3600,
@@ -68,6 +81,7 @@ export async function createTestApp(overrides: Partial<RuntimeConfig> = {}): Pro
     seedDemo: false,
     testClock: false,
     logLevel: 'silent',
+    schedulerIntervalMs: 0,
     ...overrides,
   };
   const logger = createLogger(config.logLevel);
@@ -79,10 +93,9 @@ export async function createTestApp(overrides: Partial<RuntimeConfig> = {}): Pro
     config,
     http: () => request(app.getHttpServer()),
     dataSource: app.get(DataSource),
-    databaseUrl: database.url,
+    databaseUrl: config.databaseUrl,
     close: async () => {
       await app.close();
-      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,11 @@
  */
 export abstract class Clock {
   abstract now(): Date;
+
+  /** Re-reads shared state (the test clock's offset), e.g. before the scheduler runs. */
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export class SystemClock extends Clock {

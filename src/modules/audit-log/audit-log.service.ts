@@ -13,7 +13,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 const AUDIT_CHAIN_LOCK = 7_340_001;
 
 export interface AuditEntry {
-  actor: Pick<Actor, 'id' | 'username'> | null;
+  actor: { id: string | null; username: string } | Pick<Actor, 'id' | 'username'> | null;
   action: string;
   entityType: string;
   entityId: string;

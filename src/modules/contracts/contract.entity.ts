@@ -60,6 +60,14 @@ export class Contract {
   @Column({ type: 'integer', default: 1 })
   version!: number;
 
+  /** The machine's persisted snapshot: `{value, context}` (see machine/contract-lifecycle.ts). */
+  @Column({ type: 'jsonb', nullable: true })
+  snapshot!: { value: string; context: Record<string, unknown> } | null;
+
+  /** The machine version the snapshot was written by; 0: created before the machine existed. */
+  @Column({ type: 'integer', default: 0 })
+  machineVersion!: number;
+
   @Column({ type: 'date' })
   workDeadline!: string;
 
@@ -80,6 +88,9 @@ export class Contract {
 
   @OneToMany(() => ContractVillage, (village) => village.contract, { cascade: ['insert'] })
   villages?: ContractVillage[];
+
+  @OneToMany(() => ContractVillagePart, (part) => part.contract)
+  villageParts?: ContractVillagePart[];
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
@@ -129,6 +140,38 @@ export class ContractTaskLine {
 
   @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
   amountFen!: number | null;
+}
+
+/** A task line's part in one village: each village verifies and posts its own 7-day notice. */
+@Entity('contract_village_part')
+export class ContractVillagePart {
+  @PrimaryColumn({ type: 'uuid' })
+  contractId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 20 })
+  taskCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 20 })
+  villageCode!: string;
+
+  @ManyToOne(() => Contract, (contract) => contract.villageParts, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'contract_id' })
+  contract?: Contract;
+
+  @Column({ type: 'varchar', length: 24 })
+  state!: string;
+
+  @Column({ type: 'integer' })
+  claimedArea!: number;
+
+  @Column({ type: 'integer', nullable: true })
+  verifiedArea!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  acceptedArea!: number | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  noticeId!: string | null;
 }
 
 /** The villages of a contract's lot, with their town, for scope checks. */

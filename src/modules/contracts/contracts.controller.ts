@@ -1,17 +1,38 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { uuidParam } from '../../common/http/uuid-param';
-import { AnyRole, CurrentActor } from '../auth/access.decorators';
+import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
+import { IfMatch } from '../../common/http/if-match';
+import { ContractCommandsService } from './contract-commands.service';
 import type { Actor } from '../auth/actor';
 import { ContractsService } from './contracts.service';
-import { ContractDto, HistoryEntryDto, ListContractsQuery } from './dto/contract.dto';
+import {
+  ContractDto,
+  HistoryEntryDto,
+  ListContractsQuery,
+  SignContractDto,
+  TerminateContractDto,
+} from './dto/contract.dto';
 
 @ApiTags('contracts')
 @Controller('contracts')
 export class ContractsController {
-  constructor(private readonly contracts: ContractsService) {}
+  constructor(
+    private readonly contracts: ContractsService,
+    private readonly commands: ContractCommandsService,
+  ) {}
 
   @Get()
   @AnyRole()
@@ -45,5 +66,31 @@ export class ContractsController {
     @Param('id', uuidParam('Contract')) id: string,
   ): Promise<HistoryEntryDto[]> {
     return this.contracts.history(actor, id);
+  }
+
+  @Post(':id/sign')
+  @Roles('district_agri')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ContractDto, description: 'awarded → contracted' })
+  sign(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Contract')) id: string,
+    @Body() dto: SignContractDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ContractDto> {
+    return this.commands.sign(actor, id, dto, version);
+  }
+
+  @Post(':id/terminate')
+  @Roles('district_agri')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ContractDto, description: 'Any state before payable → terminated' })
+  terminate(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Contract')) id: string,
+    @Body() dto: TerminateContractDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ContractDto> {
+    return this.commands.terminate(actor, id, dto, version);
   }
 }

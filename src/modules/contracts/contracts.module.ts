@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ContractsController } from './contracts.controller';
+import { ContractCommandsService } from './contract-commands.service';
+import { ContractWorkflowService } from './contract-workflow.service';
 import { ContractsService } from './contracts.service';
 
 @Module({
   controllers: [ContractsController],
-  providers: [ContractsService],
-  exports: [ContractsService],
+  providers: [ContractsService, ContractWorkflowService, ContractCommandsService],
+  exports: [ContractsService, ContractWorkflowService],
 })
 export class ContractsModule {}

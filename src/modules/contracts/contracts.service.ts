@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
@@ -12,6 +13,7 @@ import type { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { Contract, ContractHistory, ContractTaskLine, ContractVillage } from './contract.entity';
 import { contractScope, scopeContracts } from './contract-scope';
+import { initialContract } from './machine/contract-lifecycle';
 import type { ContractDto, HistoryEntryDto, ListContractsQuery } from './dto/contract.dto';
 
 const area = (value: number | null): string | null => (value === null ? null : formatMu(value));
@@ -46,7 +48,17 @@ export function toContractDto(contract: Contract): ContractDto {
         acceptedAreaMu: area(line.acceptedArea),
         auditedAreaMu: area(line.auditedArea),
         amountFen: line.amountFen,
-        villageParts: [],
+        villageParts: (contract.villageParts ?? [])
+          .filter((part) => part.taskCode === line.taskCode)
+          .sort((a, b) => a.villageCode.localeCompare(b.villageCode))
+          .map((part) => ({
+            villageCode: part.villageCode,
+            state: part.state,
+            claimedAreaMu: formatMu(part.claimedArea),
+            verifiedAreaMu: area(part.verifiedArea),
+            acceptedAreaMu: area(part.acceptedArea),
+            noticeId: part.noticeId,
+          })),
       })),
   };
 }
@@ -80,14 +92,29 @@ export class ContractsService {
   ): Promise<Contract> {
     const villages = await manager.findBy(Region, { code: In(award.villageCodes) });
     const taskNames = new Map((award.project.tasks ?? []).map((task) => [task.code, task.name]));
+    const id = randomUUID();
+    const initial = initialContract({
+      contractId: id,
+      taskLines: award.tasks.map((task) => ({
+        taskCode: task.taskCode,
+        unitPriceFen: task.unitPriceFen,
+        assignedArea: task.area,
+      })),
+    });
     const contract = manager.create(Contract, {
+      id,
+      snapshot: {
+        value: initial.value,
+        context: initial.context as unknown as Record<string, unknown>,
+      },
+      machineVersion: initial.machineVersion,
       projectId: award.project.id,
       tenderId: award.tenderId,
       lotId: award.lotId,
       lotCode: award.lotCode,
       organisationId: award.organisationId,
       districtCode: award.project.districtCode,
-      state: 'awarded',
+      state: initial.value,
       version: 1,
       workDeadline: award.workDeadline,
       awardedOn: award.awardedOn,
@@ -166,7 +193,7 @@ export class ContractsService {
     const full = rows.length
       ? await this.dataSource.getRepository(Contract).find({
           where: { id: In(rows.map((row) => row.id)) },
-          relations: { taskLines: true, villages: true },
+          relations: { taskLines: true, villages: true, villageParts: true },
         })
       : [];
     const byId = new Map(full.map((contract) => [contract.id, contract]));
@@ -194,7 +221,7 @@ export class ContractsService {
   async loadVisible(manager: EntityManager, actor: Actor, id: string): Promise<Contract> {
     const contract = await manager.findOne(Contract, {
       where: { id },
-      relations: { taskLines: true, villages: true },
+      relations: { taskLines: true, villages: true, villageParts: true },
     });
     if (!contract) throw notFound('Contract', id);
     assertInScope(actor, contractScope(contract), 'Contract', id);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
+import { IsCalendarDate } from '../../../common/values/decimal.validators';
 
 export class ListContractsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -18,8 +19,9 @@ export class ListContractsQuery extends PageQueryDto {
 export class VillagePartDto {
   @ApiProperty() villageCode!: string;
   @ApiProperty() state!: string;
-  @ApiProperty({ type: String, nullable: true }) claimedAreaMu!: string | null;
+  @ApiProperty() claimedAreaMu!: string;
   @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acceptedAreaMu!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) noticeId!: string | null;
 }
 
@@ -65,4 +67,22 @@ export class HistoryEntryDto {
   @ApiPropertyOptional() villageCode?: string;
   @ApiProperty({ type: String, nullable: true }) from!: string | null;
   @ApiProperty() to!: string;
+}
+
+export class SignContractDto {
+  @ApiProperty({ example: '谯农服合〔2015〕1号' })
+  @IsString()
+  @Length(1, 60)
+  contractNo!: string;
+
+  @ApiProperty({ example: '2015-06-01' })
+  @IsCalendarDate()
+  signedOn!: string;
+}
+
+export class TerminateContractDto {
+  @ApiProperty({ example: '服务组织未按约定开展作业' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
 }

@@ -1,0 +1,55 @@
+import { MACHINE_VERSION } from './contract.machine';
+import { initialContract, type PersistedContract } from './contract-lifecycle';
+import type { ContractInput } from './contract.types';
+
+/**
+ * Bringing a stored contract up to the current machine. Each step takes a snapshot of version N
+ * to N + 1; contracts are migrated when they are next loaded, inside the command's transaction.
+ *
+ * Version 0 is a contract written before the machine existed: no snapshot, state `awarded`. It is
+ * rebuilt from its row and task lines as the machine's initial state.
+ */
+export interface StoredContract {
+  machineVersion: number;
+  state: string;
+  snapshot: { value: string; context: Record<string, unknown> } | null;
+  input: ContractInput;
+}
+
+type Step = (stored: StoredContract) => StoredContract;
+
+const STEPS: Record<number, Step> = {
+  0: (stored) => {
+    if (stored.state !== 'awarded') {
+      throw new Error(
+        `A version-0 contract must be awarded to be rebuilt; ${stored.input.contractId} is ${stored.state}`,
+      );
+    }
+    const initial = initialContract(stored.input);
+    return {
+      ...stored,
+      machineVersion: 1,
+      snapshot: { value: initial.value, context: { ...initial.context } },
+    };
+  },
+};
+
+export function migrateSnapshot(stored: StoredContract): PersistedContract {
+  let current = stored;
+  while (current.machineVersion < MACHINE_VERSION) {
+    const migrate = STEPS[current.machineVersion];
+    if (!migrate)
+      throw new Error(`No migration from contract machine version ${current.machineVersion}`);
+    current = migrate(current);
+  }
+  if (current.machineVersion !== MACHINE_VERSION || !current.snapshot) {
+    throw new Error(
+      `Contract ${stored.input.contractId} has machine version ${current.machineVersion}, newer than ${MACHINE_VERSION}`,
+    );
+  }
+  return {
+    machineVersion: MACHINE_VERSION,
+    value: current.snapshot.value as PersistedContract['value'],
+    context: current.snapshot.context as unknown as PersistedContract['context'],
+  };
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../auth/actor';
+import { assertInScope } from '../auth/scope-policy';
+import { contractScope } from '../contracts/contract-scope';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { RegisterRow } from './register-row.entity';
+import { fieldWorkError } from './field-work.errors';
+
+/**
+ * The cooperative's claim (服务组织申报) for one task line: the claimed area is the sum of its
+ * register rows, one village part per village with rows; the rows are frozen from then on.
+ */
+@Injectable()
+export class ClaimService {
+  constructor(private readonly workflow: ContractWorkflowService) {}
+
+  async claim(
+    actor: Actor,
+    contractId: string,
+    taskCode: string,
+    expectedVersion?: number,
+  ): Promise<void> {
+    await this.workflow.execute({
+      contractId,
+      actor,
+      expectedVersion,
+      prepare: async ({ manager, contract, current }) => {
+        assertInScope(actor, contractScope(contract), 'Contract', contractId);
+        const totals = await manager
+          .createQueryBuilder(RegisterRow, 'r')
+          .select('r.village_code', 'villageCode')
+          .addSelect('sum(r.area)::int', 'area')
+          .where('r.contract_id = :contractId AND r.task_code = :taskCode AND r.state = :state', {
+            contractId,
+            taskCode,
+            state: 'working',
+          })
+          .groupBy('r.village_code')
+          .orderBy('r.village_code')
+          .getRawMany<{ villageCode: string; area: number }>();
+        const line = current.context.taskLines[taskCode];
+        if (line?.state === 'working' && totals.length === 0) {
+          throw fieldWorkError(
+            'CLAIM_INCOMPLETE',
+            `Task line ${taskCode} has no register rows to claim`,
+            { missing: ['register rows'] },
+          );
+        }
+        await manager.update(
+          RegisterRow,
+          { contractId, taskCode, state: 'working' },
+          { state: 'claimed' },
+        );
+        return {
+          type: 'taskLine.claimed' as const,
+          taskCode,
+          villages: totals.map((total) => ({
+            villageCode: total.villageCode,
+            claimedArea: Number(total.area),
+          })),
+        };
+      },
+    });
+  }
+}

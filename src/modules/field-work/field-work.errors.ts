@@ -1,0 +1,15 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError, defineErrors } from '../../common/errors/domain-error';
+
+export const FieldWorkErrors = defineErrors({
+  CLAIM_INCOMPLETE: HttpStatus.CONFLICT,
+});
+type Code = keyof typeof FieldWorkErrors;
+
+export function fieldWorkError(
+  code: Code,
+  message: string,
+  extra: DomainError['extra'] = {},
+): DomainError {
+  return new DomainError(code, FieldWorkErrors[code], message, extra);
+}

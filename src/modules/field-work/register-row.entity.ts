@@ -1,0 +1,92 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Contract } from '../contracts/contract.entity';
+
+export type RegisterRowState = 'working' | 'claimed' | 'withdrawn';
+
+/**
+ * One row of the household register (落实到户清册): a household's plot served for one task,
+ * signed on the spot by the town cadre, the village cadre, the operator and the farmer.
+ * A (plot, task) is registered once per project: a partial unique index ignores withdrawn rows.
+ */
+@Entity('register_row')
+@Index('register_row_project_plot_task_key', ['projectId', 'plotCode', 'taskCode'], {
+  unique: true,
+  where: `"state" <> 'withdrawn'`,
+})
+@Index('register_row_contract_task_village_idx', ['contractId', 'taskCode', 'villageCode'])
+export class RegisterRow {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  contractId!: string;
+
+  @ManyToOne(() => Contract, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contract_id' })
+  contract?: Contract;
+
+  @Column({ type: 'uuid' })
+  projectId!: string;
+
+  /** The row number of the imported sheet (header = 1). */
+  @Column({ type: 'integer' })
+  rowNo!: number;
+
+  @Column({ type: 'varchar', length: 20 })
+  villageCode!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  householdName!: string;
+
+  @Column({ type: 'char', length: 18 })
+  householdIdNo!: string;
+
+  @Column({ type: 'varchar', length: 60 })
+  plotCode!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  taskCode!: string;
+
+  /** Hundredths of a mu, as claimed. */
+  @Column({ type: 'integer' })
+  area!: number;
+
+  /** Hundredths of a mu, as the village verified it (0 = not served). */
+  @Column({ type: 'integer', nullable: true })
+  verifiedArea!: number | null;
+
+  @Column({ type: 'date' })
+  workDate!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  machineNo!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  operatorName!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  townCadreSigned!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  villageCadreSigned!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  operatorSigned!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  farmerSigned!: string;
+
+  @Column({ type: 'varchar', length: 12, default: 'working' })
+  state!: RegisterRowState;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}

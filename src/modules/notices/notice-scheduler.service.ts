@@ -1,0 +1,103 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { DomainError } from '../../common/errors/domain-error';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { Timer } from './notice.entity';
+
+/**
+ * Fires due timers (notice ends) exactly once. Each timer is claimed with FOR UPDATE SKIP LOCKED
+ * and its event applied in the same transaction that marks it fired, so two instances never fire
+ * one timer twice, and a crash before commit leaves it for the next run. Runs at start (timers
+ * that came due while the app was down), every SCHEDULER_INTERVAL_MS, and on demand (test clock).
+ */
+@Injectable()
+export class NoticeSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(NoticeSchedulerService.name);
+  private interval?: NodeJS.Timeout;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workflow: ContractWorkflowService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tick();
+    if (this.config.schedulerIntervalMs > 0) {
+      this.interval = setInterval(() => this.tick(), this.config.schedulerIntervalMs);
+      this.interval.unref();
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.interval);
+    await this.queue.catch(() => undefined);
+  }
+
+  /** Fires every timer due by the app's clock; runs in this process one at a time. Returns how many fired. */
+  runDue(): Promise<number> {
+    const run = this.queue.then(() => this.fireAllDue());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private tick(): void {
+    this.runDue().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'Scheduler run failed'),
+    );
+  }
+
+  private async fireAllDue(): Promise<number> {
+    await this.clock.refresh();
+    let fired = 0;
+    while (!this.stopped && (await this.fireOne())) fired += 1;
+    return fired;
+  }
+
+  private fireOne(): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [timer] = await manager.query<
+        { id: string; contract_id: string; notice_id: string; due_at: Date }[]
+      >(
+        `SELECT id, contract_id, notice_id, due_at FROM timer
+          WHERE fired_at IS NULL AND due_at <= $1
+          ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [this.clock.now()],
+      );
+      if (!timer) return false;
+      let outcome = 'applied';
+      try {
+        await this.workflow.execute(
+          {
+            contractId: timer.contract_id,
+            actor: null,
+            actorLabel: 'scheduler',
+            at: timer.due_at,
+            prepare: () =>
+              Promise.resolve({ type: 'notice.elapsed' as const, noticeId: timer.notice_id }),
+          },
+          manager,
+        );
+      } catch (error) {
+        // The notice was superseded (an upheld objection) or the contract moved on: nothing to do.
+        if (!(error instanceof DomainError)) throw error;
+        outcome = `ignored: ${error.code}`;
+      }
+      await manager.update(Timer, { id: timer.id }, { firedAt: this.clock.now(), outcome });
+      return true;
+    });
+  }
+}

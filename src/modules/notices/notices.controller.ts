@@ -1,0 +1,93 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { IfMatch } from '../../common/http/if-match';
+import { PageQueryDto } from '../../common/http/page.dto';
+import { uuidParam } from '../../common/http/uuid-param';
+import { CurrentActor, Public, Roles } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import {
+  CreateObjectionDto,
+  CreatedIdDto,
+  NoticeOpenedDto,
+  ObjectionResolvedDto,
+  PublicNoticeDetailDto,
+  PublicNoticeDto,
+  ResolveObjectionDto,
+  VerifyVillageDto,
+} from './dto/notice.dto';
+import { NoticesService } from './notices.service';
+import { ObjectionThrottlerGuard } from './objection-throttler.guard';
+import { VerificationService } from './verification.service';
+
+@ApiTags('verification, notices and objections')
+@Controller()
+export class NoticesController {
+  constructor(
+    private readonly notices: NoticesService,
+    private readonly verification: VerificationService,
+  ) {}
+
+  @Post('contracts/:id/task-lines/:taskCode/villages/:villageCode/verification')
+  @Roles('village_verifier')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: NoticeOpenedDto })
+  verify(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Contract')) id: string,
+    @Param('taskCode') taskCode: string,
+    @Param('villageCode') villageCode: string,
+    @Body() dto: VerifyVillageDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<NoticeOpenedDto> {
+    return this.verification.verify(actor, id, taskCode, villageCode, dto, version);
+  }
+
+  @Get('public/notices')
+  @Public()
+  @ApiPage(PublicNoticeDto)
+  list(@Query() query: PageQueryDto): Promise<Page<PublicNoticeDto>> {
+    return this.notices.listPublic(query);
+  }
+
+  @Get('public/notices/:id')
+  @Public()
+  @ApiOkResponse({ type: PublicNoticeDetailDto })
+  get(@Param('id', uuidParam('Notice')) id: string): Promise<PublicNoticeDetailDto> {
+    return this.notices.getPublic(id);
+  }
+
+  @Post('public/notices/:id/objections')
+  @Public()
+  @UseGuards(ObjectionThrottlerGuard)
+  @ApiCreatedResponse({ type: CreatedIdDto })
+  @ApiConflictResponse({ description: 'The notice has cleared (NOTICE_CLOSED)' })
+  object(
+    @Param('id', uuidParam('Notice')) id: string,
+    @Body() dto: CreateObjectionDto,
+  ): Promise<CreatedIdDto> {
+    return this.notices.fileObjection(id, dto);
+  }
+
+  @Post('objections/:id/resolve')
+  @Roles('village_verifier', 'district_agri')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ObjectionResolvedDto })
+  resolve(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Objection')) id: string,
+    @Body() dto: ResolveObjectionDto,
+  ): Promise<ObjectionResolvedDto> {
+    return this.notices.resolveObjection(actor, id, dto);
+  }
+}

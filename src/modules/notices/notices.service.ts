@@ -1,0 +1,295 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { notFound } from '../../common/errors/domain-error';
+import type { Page, PageQueryDto } from '../../common/http/page.dto';
+import { formatMu } from '../../common/values/decimal-units';
+import type { Actor } from '../auth/actor';
+import { forbidden } from '../auth/auth.errors';
+import { assertInScope } from '../auth/scope-policy';
+import type { Contract } from '../contracts/contract.entity';
+import { contractScope } from '../contracts/contract-scope';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { maskResidentId } from '../field-work/resident-id';
+import { RegisterRow } from '../field-work/register-row.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { Region } from '../regions/region.entity';
+import type {
+  CreateObjectionDto,
+  ObjectionResolvedDto,
+  PublicNoticeDetailDto,
+  PublicNoticeDto,
+  ResolveObjectionDto,
+} from './dto/notice.dto';
+import { Notice, Objection, Timer, type NoticeKind } from './notice.entity';
+import { noticeError } from './notices.errors';
+
+/** 7 × 24 h (domain.md, "Time"). */
+export const NOTICE_PERIOD_MS = 7 * 24 * 3600 * 1000;
+
+@Injectable()
+export class NoticesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workflow: ContractWorkflowService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Creates a running notice and its durable timer, inside the caller's transaction. */
+  async open(
+    manager: EntityManager,
+    contract: Contract,
+    opening: {
+      kind: NoticeKind;
+      at: Date;
+      title: string;
+      taskCode?: string;
+      villageCode?: string;
+      mediaName?: string;
+      publishedOn?: string;
+    },
+  ): Promise<Notice> {
+    const notice = manager.create(Notice, {
+      kind: opening.kind,
+      contractId: contract.id,
+      taskCode: opening.taskCode ?? null,
+      villageCode: opening.villageCode ?? null,
+      districtCode: contract.districtCode,
+      title: opening.title,
+      mediaName: opening.mediaName ?? null,
+      publishedOn: opening.publishedOn ?? null,
+      openedAt: opening.at,
+      endsAt: new Date(opening.at.getTime() + NOTICE_PERIOD_MS),
+      state: 'running',
+      closedAt: null,
+    });
+    await manager.save(notice);
+    await manager.insert(Timer, {
+      kind: 'notice.elapsed',
+      contractId: contract.id,
+      noticeId: notice.id,
+      dueAt: notice.endsAt,
+    });
+    return notice;
+  }
+
+  /** Open notices, for anyone: running ones, including those kept open by an objection. */
+  async listPublic(query: PageQueryDto): Promise<Page<PublicNoticeDto>> {
+    const [rows, total] = await this.dataSource.getRepository(Notice).findAndCount({
+      where: { state: 'running' },
+      order: { openedAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items: await this.toPublic(rows), total };
+  }
+
+  async getPublic(id: string): Promise<PublicNoticeDetailDto> {
+    const notice = await this.dataSource.getRepository(Notice).findOneBy({ id });
+    if (!notice) throw notFound('Notice', id);
+    const [summary] = await this.toPublic([notice]);
+    const rows =
+      notice.kind === 'village'
+        ? await this.dataSource.getRepository(RegisterRow).find({
+            where: {
+              contractId: notice.contractId,
+              taskCode: notice.taskCode as string,
+              villageCode: notice.villageCode as string,
+              state: In(['claimed', 'working']),
+            },
+            order: { rowNo: 'ASC' },
+            take: 5000,
+          })
+        : [];
+    return {
+      ...summary,
+      mediaName: notice.mediaName,
+      rows: rows.map((row) => ({
+        id: row.id,
+        householdName: row.householdName,
+        householdIdNo: maskResidentId(row.householdIdNo),
+        plotCode: row.plotCode,
+        areaMu: formatMu(row.area),
+        verifiedAreaMu: row.verifiedArea === null ? null : formatMu(row.verifiedArea),
+      })),
+      howToObject: {
+        request: `POST /public/notices/${notice.id}/objections`,
+        fields: ['name', 'phone', 'text', 'registerRowId (optional)'],
+        until: `${notice.endsAt.toISOString()}, and after it while any objection is open`,
+      },
+    };
+  }
+
+  /** Anyone may object while the notice has not cleared; the objection keeps it open until resolved. */
+  async fileObjection(noticeId: string, dto: CreateObjectionDto): Promise<{ id: string }> {
+    const notice = await this.dataSource.getRepository(Notice).findOneBy({ id: noticeId });
+    if (!notice) throw notFound('Notice', noticeId);
+    const result = await this.workflow.execute({
+      contractId: notice.contractId,
+      actor: null,
+      actorLabel: 'public',
+      prepare: async ({ manager }) => {
+        const current = await manager.findOneByOrFail(Notice, { id: noticeId });
+        if (current.state !== 'running') {
+          throw noticeError(
+            'NOTICE_CLOSED',
+            `This notice ${current.state === 'cleared' ? 'cleared' : 'was withdrawn'} at ${current.closedAt?.toISOString()}; it takes no more objections`,
+          );
+        }
+        if (dto.registerRowId && !(await this.rowBelongs(manager, current, dto.registerRowId))) {
+          throw noticeError(
+            'UNKNOWN_REGISTER_ROW',
+            `Register row ${dto.registerRowId} is not on this notice`,
+            {
+              errors: [{ field: 'registerRowId', message: 'not a row of this notice' }],
+            },
+          );
+        }
+        const objection = manager.create(Objection, {
+          noticeId,
+          name: dto.name,
+          phone: dto.phone,
+          text: dto.text,
+          registerRowId: dto.registerRowId ?? null,
+          state: 'open',
+        });
+        await manager.save(objection);
+        return { type: 'objection.filed', noticeId, objectionId: objection.id };
+      },
+    });
+    return { id: (result.event as { objectionId: string }).objectionId };
+  }
+
+  /** By the village verifier (village notice) or district agriculture (media notice); once. */
+  async resolveObjection(
+    actor: Actor,
+    objectionId: string,
+    dto: ResolveObjectionDto,
+  ): Promise<ObjectionResolvedDto> {
+    const objection = await this.dataSource
+      .getRepository(Objection)
+      .findOne({ where: { id: objectionId }, relations: { notice: true } });
+    if (!objection?.notice) throw notFound('Objection', objectionId);
+    const notice = objection.notice;
+    await this.workflow.execute({
+      contractId: notice.contractId,
+      actor,
+      prepare: async ({ manager, contract, now }) => {
+        this.assertMayResolve(actor, contract, notice, objectionId);
+        const current = await manager.findOneOrFail(Objection, {
+          where: { id: objectionId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (current.state !== 'open') {
+          throw noticeError(
+            'OBJECTION_ALREADY_RESOLVED',
+            `Objection ${objectionId} was ${current.state} at ${current.resolvedAt?.toISOString()}`,
+          );
+        }
+        await manager.update(
+          Objection,
+          { id: objectionId },
+          { state: dto.outcome, resolutionNote: dto.note, resolvedBy: actor.id, resolvedAt: now },
+        );
+        if (dto.outcome === 'upheld' && notice.kind === 'village') {
+          // The village verifies these rows again.
+          await manager.update(
+            RegisterRow,
+            {
+              contractId: notice.contractId,
+              taskCode: notice.taskCode as string,
+              villageCode: notice.villageCode as string,
+              state: 'claimed',
+            },
+            { verifiedArea: null },
+          );
+        }
+        return {
+          type: 'objection.resolved',
+          noticeId: notice.id,
+          objectionId,
+          outcome: dto.outcome,
+        };
+      },
+    });
+    const after = await this.dataSource.getRepository(Notice).findOneByOrFail({ id: notice.id });
+    return { id: objectionId, state: dto.outcome, noticeState: after.state };
+  }
+
+  private assertMayResolve(
+    actor: Actor,
+    contract: Contract,
+    notice: Notice,
+    objectionId: string,
+  ): void {
+    if (actor.role === 'admin') return;
+    assertInScope(actor, contractScope(contract), 'Objection', objectionId);
+    if (notice.kind === 'village') {
+      if (actor.role !== 'village_verifier')
+        throw forbidden('Objections to a village notice are resolved by its village verifier');
+      if (actor.villageCode !== notice.villageCode) throw notFound('Objection', objectionId);
+    } else if (actor.role !== 'district_agri') {
+      throw forbidden(
+        'Objections to a media notice are resolved by the district agriculture committee',
+      );
+    }
+  }
+
+  private async rowBelongs(
+    manager: EntityManager,
+    notice: Notice,
+    rowId: string,
+  ): Promise<boolean> {
+    if (notice.kind !== 'village')
+      return manager.existsBy(RegisterRow, { id: rowId, contractId: notice.contractId });
+    return manager.existsBy(RegisterRow, {
+      id: rowId,
+      contractId: notice.contractId,
+      taskCode: notice.taskCode as string,
+      villageCode: notice.villageCode as string,
+    });
+  }
+
+  private async toPublic(notices: Notice[]): Promise<PublicNoticeDto[]> {
+    if (notices.length === 0) return [];
+    const contracts = await this.dataSource.query<{ id: string; organisation_id: string }[]>(
+      'SELECT id, organisation_id FROM contract WHERE id = ANY($1)',
+      [notices.map((notice) => notice.contractId)],
+    );
+    const organisations = await this.dataSource
+      .getRepository(Organisation)
+      .findBy({ id: In(contracts.map((contract) => contract.organisation_id)) });
+    const counts = await this.dataSource.query<{ notice_id: string; n: number }[]>(
+      `SELECT notice_id, count(*)::int AS n FROM objection WHERE state = 'open' AND notice_id = ANY($1) GROUP BY notice_id`,
+      [notices.map((notice) => notice.id)],
+    );
+    return notices.map((notice) => {
+      const organisationId = contracts.find(
+        (contract) => contract.id === notice.contractId,
+      )?.organisation_id;
+      return {
+        id: notice.id,
+        kind: notice.kind,
+        title: notice.title,
+        state: notice.state,
+        villageCode: notice.villageCode,
+        taskCode: notice.taskCode,
+        organisationName:
+          organisations.find((organisation) => organisation.id === organisationId)?.name ?? '',
+        openedAt: notice.openedAt.toISOString(),
+        endsAt: notice.endsAt.toISOString(),
+        openObjections: counts.find((count) => count.notice_id === notice.id)?.n ?? 0,
+      };
+    });
+  }
+
+  /** The name of a village, for notice titles. */
+  async villageName(manager: EntityManager, code: string): Promise<string> {
+    return (await manager.findOneBy(Region, { code }))?.name ?? code;
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+}

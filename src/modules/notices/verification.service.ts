@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../../common/errors/domain-error';
+import { formatMu, toHundredths } from '../../common/values/decimal-units';
+import type { Actor } from '../auth/actor';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { RegisterRow } from '../field-work/register-row.entity';
+import type { NoticeOpenedDto, VerifyVillageDto } from './dto/notice.dto';
+import { NoticesService } from './notices.service';
+import { noticeError } from './notices.errors';
+
+/**
+ * Village verification (村核实认证): the village's verifier certifies each row's area (only ever
+ * down; 0 = not served) and posts the 7-day notice in the work area.
+ */
+@Injectable()
+export class VerificationService {
+  constructor(
+    private readonly workflow: ContractWorkflowService,
+    private readonly notices: NoticesService,
+  ) {}
+
+  async verify(
+    actor: Actor,
+    contractId: string,
+    taskCode: string,
+    villageCode: string,
+    dto: VerifyVillageDto,
+    expectedVersion?: number,
+  ): Promise<NoticeOpenedDto> {
+    const result = await this.workflow.execute({
+      contractId,
+      actor,
+      expectedVersion,
+      prepare: async ({ manager, contract, current, now }) => {
+        // Only the verifier of this very village; anyone else learns nothing about the part.
+        if (actor.role !== 'admin' && actor.villageCode !== villageCode)
+          throw notFound('Village part', `${taskCode}/${villageCode}`);
+        if (!contract.villages?.some((village) => village.villageCode === villageCode)) {
+          throw notFound('Village part', `${taskCode}/${villageCode}`);
+        }
+        const part = current.context.taskLines[taskCode]?.villageParts[villageCode];
+        const rows = await manager.find(RegisterRow, {
+          where: { contractId, taskCode, villageCode, state: 'claimed' },
+          order: { rowNo: 'ASC' },
+        });
+        const verified = new Map<string, number>();
+        for (const [index, input] of (dto.rows ?? []).entries()) {
+          const row = rows.find((candidate) => candidate.id === input.rowId);
+          if (!row) {
+            throw noticeError(
+              'UNKNOWN_REGISTER_ROW',
+              `Row ${input.rowId} is not a claimed row of ${taskCode} in ${villageCode}`,
+              {
+                errors: [
+                  {
+                    field: `rows[${index}].rowId`,
+                    message: 'not a claimed row of this village part',
+                  },
+                ],
+              },
+            );
+          }
+          const area = toHundredths(input.verifiedAreaMu) as number;
+          if (area > row.area) {
+            throw noticeError(
+              'AREA_ABOVE_PREVIOUS_STAGE',
+              `Row ${row.rowNo} (${row.plotCode}): verified ${formatMu(area)} mu is above the claimed ${formatMu(row.area)} mu`,
+              {
+                errors: [
+                  {
+                    field: `rows[${index}].verifiedAreaMu`,
+                    message: `at most ${formatMu(row.area)}`,
+                  },
+                ],
+                row: row.rowNo,
+              },
+            );
+          }
+          verified.set(row.id, area);
+        }
+        if (!part || part.state !== 'verifying') {
+          // Let the machine refuse it with the state in the message; write nothing first.
+          return {
+            type: 'village.verified',
+            taskCode,
+            villageCode,
+            verifiedArea: 0,
+            noticeId: '',
+            noticeEndsAt: now.toISOString(),
+          };
+        }
+        for (const row of rows) {
+          await manager.update(
+            RegisterRow,
+            { id: row.id },
+            { verifiedArea: verified.get(row.id) ?? row.area },
+          );
+        }
+        const verifiedArea = rows.reduce((sum, row) => sum + (verified.get(row.id) ?? row.area), 0);
+        const taskName =
+          contract.taskLines?.find((line) => line.taskCode === taskCode)?.taskName ?? taskCode;
+        const notice = await this.notices.open(manager, contract, {
+          kind: 'village',
+          at: now,
+          title: `${await this.notices.villageName(manager, villageCode)} ${taskName} 作业面积公示`,
+          taskCode,
+          villageCode,
+        });
+        return {
+          type: 'village.verified',
+          taskCode,
+          villageCode,
+          verifiedArea,
+          noticeId: notice.id,
+          noticeEndsAt: notice.endsAt.toISOString(),
+        };
+      },
+    });
+    const event = result.event as { noticeId: string; noticeEndsAt: string };
+    return { state: 'noticeRunning', noticeId: event.noticeId, endsAt: event.noticeEndsAt };
+  }
+}
