@@ -5,6 +5,8 @@ const common = { testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'js
 module.exports = {
   // Two workers on the 2-core machines; every e2e file gets its own database.
   maxWorkers: 2,
+  // A global option (ignored inside projects): e2e tests boot the app and drive many requests.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -17,7 +19,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -80,7 +80,7 @@ export async function startTestApp(
     admin: TEST_ADMIN,
     seedDemo: false,
     testClock: false,
-    logLevel: 'silent',
+    logLevel: process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent',
     schedulerIntervalMs: 0,
     ...overrides,
   };

@@ -13,6 +13,7 @@ import {
   Contract,
   ContractHistory,
   ContractTaskLine,
+  ContractVillage,
   ContractVillagePart,
 } from './contract.entity';
 import { contractError } from './contracts.errors';
@@ -80,16 +81,16 @@ export class ContractWorkflowService {
   }
 
   private async run(manager: EntityManager, command: Command): Promise<CommandResult> {
-    const locked = await manager.findOne(Contract, {
+    const contract = await manager.findOne(Contract, {
       where: { id: command.contractId },
       lock: { mode: 'pessimistic_write' },
     });
-    if (!locked) throw notFound('Contract', command.contractId);
-    const contract = await manager.findOne(Contract, {
-      where: { id: command.contractId },
-      relations: { taskLines: true, villages: true },
-    });
     if (!contract) throw notFound('Contract', command.contractId);
+    // Plain queries, not a join: a join would repeat the (large) snapshot once per village.
+    contract.taskLines = await manager.find(ContractTaskLine, {
+      where: { contractId: contract.id },
+    });
+    contract.villages = await manager.find(ContractVillage, { where: { contractId: contract.id } });
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
         'VERSION_CONFLICT',

@@ -11,12 +11,39 @@ import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import type { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
-import { Contract, ContractHistory, ContractTaskLine, ContractVillage } from './contract.entity';
+import {
+  Contract,
+  ContractHistory,
+  ContractTaskLine,
+  ContractVillage,
+  ContractVillagePart,
+} from './contract.entity';
 import { contractScope, scopeContracts } from './contract-scope';
 import { initialContract } from './machine/contract-lifecycle';
 import type { ContractDto, HistoryEntryDto, ListContractsQuery } from './dto/contract.dto';
 
 const area = (value: number | null): string | null => (value === null ? null : formatMu(value));
+
+/** Every column but the machine snapshot, which reads never need. */
+const READ_COLUMNS = {
+  id: true,
+  projectId: true,
+  tenderId: true,
+  lotId: true,
+  lotCode: true,
+  organisationId: true,
+  districtCode: true,
+  state: true,
+  version: true,
+  workDeadline: true,
+  awardedOn: true,
+  contractNo: true,
+  signedOn: true,
+  subsidyFen: true,
+  machineVersion: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 export function toContractDto(contract: Contract): ContractDto {
   return {
@@ -181,6 +208,7 @@ export class ContractsService {
     const builder = this.dataSource
       .getRepository(Contract)
       .createQueryBuilder('c')
+      .select(Object.keys(READ_COLUMNS).map((column) => `c.${column}`))
       .orderBy('c.created_at', 'DESC')
       .addOrderBy('c.id', 'ASC')
       .take(query.limit)
@@ -190,14 +218,8 @@ export class ContractsService {
     if (query.state) builder.andWhere('c.state = :state', { state: query.state });
     scopeContracts(actor, builder, 'c');
     const [rows, total] = await builder.getManyAndCount();
-    const full = rows.length
-      ? await this.dataSource.getRepository(Contract).find({
-          where: { id: In(rows.map((row) => row.id)) },
-          relations: { taskLines: true, villages: true, villageParts: true },
-        })
-      : [];
-    const byId = new Map(full.map((contract) => [contract.id, contract]));
-    return { items: rows.map((row) => toContractDto(byId.get(row.id) as Contract)), total };
+    await this.attachParts(this.dataSource.manager, rows);
+    return { items: rows.map(toContractDto), total };
   }
 
   async history(actor: Actor, id: string): Promise<HistoryEntryDto[]> {
@@ -219,12 +241,29 @@ export class ContractsService {
 
   /** The contract with its task lines and villages, if the actor may see it; else NOT_FOUND. */
   async loadVisible(manager: EntityManager, actor: Actor, id: string): Promise<Contract> {
-    const contract = await manager.findOne(Contract, {
-      where: { id },
-      relations: { taskLines: true, villages: true, villageParts: true },
-    });
+    const contract = await manager.findOne(Contract, { where: { id }, select: READ_COLUMNS });
     if (!contract) throw notFound('Contract', id);
+    await this.attachParts(manager, [contract]);
     assertInScope(actor, contractScope(contract), 'Contract', id);
     return contract;
+  }
+
+  /**
+   * Task lines, villages and village parts by plain queries: one join of the three would return
+   * villages × parts rows per contract.
+   */
+  private async attachParts(manager: EntityManager, contracts: Contract[]): Promise<void> {
+    if (contracts.length === 0) return;
+    const ids = contracts.map((contract) => contract.id);
+    const [lines, villages, parts] = [
+      await manager.find(ContractTaskLine, { where: { contractId: In(ids) } }),
+      await manager.find(ContractVillage, { where: { contractId: In(ids) } }),
+      await manager.find(ContractVillagePart, { where: { contractId: In(ids) } }),
+    ];
+    for (const contract of contracts) {
+      contract.taskLines = lines.filter((line) => line.contractId === contract.id);
+      contract.villages = villages.filter((village) => village.contractId === contract.id);
+      contract.villageParts = parts.filter((part) => part.contractId === contract.id);
+    }
   }
 }

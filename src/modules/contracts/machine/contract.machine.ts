@@ -185,8 +185,10 @@ export const contractMachine = setup({
       const taskLine = line(context, event.taskCode);
       if (!taskLine || taskLine.state !== 'townAcceptance') return false;
       const parts = Object.keys(taskLine.villageParts);
+      const named = new Set(event.villages.map((village) => village.villageCode));
       return (
         event.villages.length === parts.length &&
+        named.size === parts.length &&
         event.villages.every((village) => {
           const villagePart = part(context, event.taskCode, village.villageCode);
           return (

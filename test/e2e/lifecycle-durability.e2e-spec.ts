@@ -1,0 +1,278 @@
+import http from 'node:http';
+import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
+import { VerificationService } from '../../src/modules/notices/verification.service';
+import { Api, type Session } from '../support/api';
+import { actorOf, addRows } from '../support/lifecycle';
+import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
+import { createTestDatabase, startTestApp, type TestApp } from '../support/test-app';
+
+/**
+ * Races, restarts and two instances: what must hold for a workflow that moves public money.
+ */
+describe('lifecycle durability', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  let test: TestApp;
+  let api: Api;
+  let q: Qiaocheng;
+  let contractIds: string[];
+  const jwtSecret = 'a-secret-shared-by-every-instance-of-this-test';
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    test = await startTestApp({ databaseUrl: database.url, testClock: true, jwtSecret });
+    api = new Api(test);
+    q = await buildQiaocheng(api);
+    ({ contractIds } = await awardQiaocheng(api, q));
+  });
+  afterAll(async () => {
+    await test.close();
+    await database.drop();
+  });
+
+  it('50 concurrent identical transitions: exactly one applied, 49 × 409, one history entry', async () => {
+    const server = test.app.getHttpServer();
+    if (!server.listening)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const post = (path: string, body: object): Promise<{ status: number; code?: string }> =>
+      new Promise((resolve, reject) => {
+        const request = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: 'POST',
+            agent,
+            headers: {
+              'Content-Type': 'application/json',
+              Authorization: q.agri.auth.Authorization,
+            },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                code: (JSON.parse(text) as { code?: string }).code,
+              }),
+            );
+          },
+        );
+        request.on('error', reject);
+        request.end(JSON.stringify(body));
+      });
+    // Warm the pool and the sockets first, so that opening connections does not serialise the race.
+    await Promise.all(
+      Array.from({ length: 20 }, () => post('/auth/login', { username: 'x', password: 'y' })),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        post(`/contracts/${contractIds[1]}/sign`, {
+          contractNo: '谯农服合〔2015〕2号',
+          signedOn: '2015-06-01',
+        }),
+      ),
+    );
+    agent.destroy();
+    const applied = results.filter((result) => result.status === 200).length;
+    const refused = results.filter(
+      (result) => result.status === 409 && result.code === 'INVALID_TRANSITION',
+    ).length;
+    console.log(`race: ${applied} applied, ${refused} refused with 409`);
+    expect({ applied, refused }).toEqual({ applied: 1, refused: 49 });
+    const history = await test.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM contract_history WHERE contract_id = $1 AND event = 'contract.signed'`,
+      [contractIds[1]],
+    );
+    expect(history[0].n).toBe(1);
+    const [{ version }] = await test.dataSource.query<{ version: number }[]>(
+      'SELECT version FROM contract WHERE id = $1',
+      [contractIds[1]],
+    );
+    expect(version).toBe(2);
+  });
+
+  it('migrates a contract stored before the machine existed (version 0, no snapshot) when it is next used', async () => {
+    await test.dataSource.query(
+      `UPDATE contract SET snapshot = NULL, machine_version = 0 WHERE id = $1`,
+      [contractIds[2]],
+    );
+    await test
+      .http()
+      .post(`/contracts/${contractIds[2]}/sign`)
+      .set(q.agri.auth)
+      .send({ contractNo: '谯农服合〔2015〕3号', signedOn: '2015-06-01' })
+      .expect(200);
+    const [row] = await test.dataSource.query<
+      { machine_version: number; state: string; snapshot: { value: string } }[]
+    >('SELECT machine_version, state, snapshot FROM contract WHERE id = $1', [contractIds[2]]);
+    expect(row).toMatchObject({
+      machine_version: 1,
+      state: 'contracted',
+      snapshot: { value: 'contracted' },
+    });
+  });
+
+  it('a notice that ends while the app is down clears once, at the next start', async () => {
+    const coop = q.coops[0];
+    const village = q.villages[0].code;
+    const verifier = await api.user('village_verifier', { regionCode: village });
+    await test
+      .http()
+      .post(`/contracts/${contractIds[0]}/sign`)
+      .set(q.agri.auth)
+      .send({ contractNo: 'R-1', signedOn: '2015-06-01' })
+      .expect(200);
+    await addRows(test, coop, contractIds[0], village, 'wheat_harvest', [500]);
+    await test
+      .http()
+      .post(`/contracts/${contractIds[0]}/task-lines/wheat_harvest/claim`)
+      .set(coop.auth)
+      .expect(200);
+    const verified = await test
+      .http()
+      .post(
+        `/contracts/${contractIds[0]}/task-lines/wheat_harvest/villages/${village}/verification`,
+      )
+      .set(verifier.auth)
+      .send({})
+      .expect(200);
+
+    await test.close();
+    // Eight days pass while the app is down.
+    await test.dataSource.destroy().catch(() => undefined);
+    const restarted = await startTestApp({ databaseUrl: database.url, testClock: true, jwtSecret });
+    try {
+      await restarted.dataSource.query(
+        `INSERT INTO app_clock (id, offset_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET offset_ms = app_clock.offset_ms + $1`,
+        [8 * 24 * 3600 * 1000],
+      );
+      // What a start does: the scheduler's first run, here awaited.
+      const fired = await restarted.app.get(NoticeSchedulerService).runDue();
+      expect(fired).toBe(1);
+      expect(await restarted.app.get(NoticeSchedulerService).runDue()).toBe(0);
+      const [notice] = await restarted.dataSource.query<{ state: string }[]>(
+        'SELECT state FROM notice WHERE id = $1',
+        [verified.body.noticeId],
+      );
+      expect(notice.state).toBe('cleared');
+      const elapsed = await restarted.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM contract_history WHERE contract_id = $1 AND event = 'notice.elapsed'`,
+        [contractIds[0]],
+      );
+      expect(elapsed[0].n).toBe(2); // the village part and the task line, from one event
+    } finally {
+      test = restarted;
+      api = new Api(test);
+    }
+  });
+
+  it('two instances on one database, 200 due timers: each fires exactly once', async () => {
+    const second = await startTestApp({ databaseUrl: database.url, testClock: true, jwtSecret });
+    try {
+      // One contract whose lot has 200 villages: 200 village parts, 200 notices, 200 timers.
+      const tree = await api.regionTree(200);
+      const agri = await api.user('district_agri', { regionCode: tree.district });
+      const organisation = await api.organisation();
+      const coop: Session = await api.user('cooperative', { organisationId: organisation.id });
+      const project = await test
+        .http()
+        .post('/projects')
+        .set(agri.auth)
+        .send({
+          code: 'MANY',
+          name: '两百村',
+          year: 2015,
+          districtCode: tree.district,
+          villageCodes: tree.villages,
+          tasks: [{ code: 'harvest', name: '小麦机收', plannedAreaMu: 1000 }],
+          serviceStart: '2015-06-01',
+          serviceEnd: '2015-06-30',
+        })
+        .expect(201);
+      const tender = await test
+        .http()
+        .post(`/projects/${project.body.id}/tenders`)
+        .set(agri.auth)
+        .send({
+          method: 'open',
+          publishedIn: '报',
+          publishedOn: '2015-05-01',
+          openingOn: '2015-05-02',
+          lots: [
+            {
+              code: 'A',
+              villageCodes: tree.villages,
+              tasks: [{ taskCode: 'harvest', areaMu: 1000 }],
+            },
+          ],
+        })
+        .expect(201);
+      const bid = await test
+        .http()
+        .post(`/tenders/${tender.body.id}/bids`)
+        .set(coop.auth)
+        .send({ lotCode: 'A', prices: [{ taskCode: 'harvest', unitPriceYuan: 10 }] })
+        .expect(201);
+      await test.http().post(`/tenders/${tender.body.id}/open`).set(agri.auth).expect(200);
+      const award = await test
+        .http()
+        .post(`/tenders/${tender.body.id}/awards`)
+        .set(agri.auth)
+        .send({
+          lotCode: 'A',
+          bidId: bid.body.id,
+          workDeadline: '2015-06-30',
+          awardedOn: '2015-05-03',
+        })
+        .expect(201);
+      const contractId = award.body.contractId as string;
+      await test
+        .http()
+        .post(`/contracts/${contractId}/sign`)
+        .set(agri.auth)
+        .send({ contractNo: 'M-1', signedOn: '2015-05-04' })
+        .expect(200);
+      for (const village of tree.villages)
+        await addRows(test, coop, contractId, village, 'harvest', [100]);
+      await test
+        .http()
+        .post(`/contracts/${contractId}/task-lines/harvest/claim`)
+        .set(coop.auth)
+        .expect(200);
+      const admin = await actorOf(test, await api.admin());
+      for (const village of tree.villages) {
+        await test.app.get(VerificationService).verify(admin, contractId, 'harvest', village, {});
+      }
+      await test.dataSource.query(
+        `INSERT INTO app_clock (id, offset_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET offset_ms = app_clock.offset_ms + $1`,
+        [8 * 24 * 3600 * 1000],
+      );
+      const [a, b] = await Promise.all([
+        test.app.get(NoticeSchedulerService).runDue(),
+        second.app.get(NoticeSchedulerService).runDue(),
+      ]);
+      console.log(`two instances fired ${a} + ${b} timers`);
+      expect(a + b).toBe(200);
+      const timers = await test.dataSource.query<{ outcome: string; n: number }[]>(
+        'SELECT outcome, count(*)::int AS n FROM timer WHERE contract_id = $1 GROUP BY outcome',
+        [contractId],
+      );
+      expect(timers).toEqual([{ outcome: 'applied', n: 200 }]);
+      const cleared = await test.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM contract_history WHERE contract_id = $1 AND event = 'notice.elapsed' AND village_code IS NOT NULL`,
+        [contractId],
+      );
+      expect(cleared[0].n).toBe(200);
+      const [{ state }] = await test.dataSource.query<{ state: string }[]>(
+        `SELECT state FROM contract_task_line WHERE contract_id = $1`,
+        [contractId],
+      );
+      expect(state).toBe('townAcceptance');
+    } finally {
+      await second.close();
+    }
+  });
+});
