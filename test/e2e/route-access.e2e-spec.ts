@@ -54,9 +54,13 @@ describe('access rules of every route in /docs-json', () => {
 
   it('marks exactly the public operations as public', () => {
     const open = operations(document).filter(({ operation }) => !operation.security);
-    expect(open.map(({ operation }) => operation.operationId).sort()).toEqual([...PUBLIC_OPERATIONS].sort());
+    expect(open.map(({ operation }) => operation.operationId).sort()).toEqual(
+      [...PUBLIC_OPERATIONS].sort(),
+    );
     for (const { method, path } of open) {
-      expect(`${method} ${path}`).toMatch(/^(get \/health|post \/auth\/login|(get|post) \/public\/.*)$/);
+      expect(`${method} ${path}`).toMatch(
+        /^(get \/health|post \/auth\/login|(get|post) \/public\/.*)$/,
+      );
     }
   });
 
