@@ -26,6 +26,8 @@ describe('loadConfig', () => {
       testClock: false,
       logLevel: 'info',
       schedulerIntervalMs: 5000,
+      uploadMaxBytes: 31457280,
+      registerMaxRows: 200000,
     });
   });
 

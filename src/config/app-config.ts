@@ -23,6 +23,10 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** How often the notice scheduler looks for due timers; 0: only at start and on demand. */
   schedulerIntervalMs: number;
+  /** Largest upload (register file, attachment), in bytes. */
+  uploadMaxBytes: number;
+  /** Most data rows one register file may have. */
+  registerMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +79,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const jwtTtlSeconds = integer('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info');
   const schedulerIntervalMs = integer('SCHEDULER_INTERVAL_MS', 5000, 0, 3_600_000);
+  const uploadMaxBytes = integer('UPLOAD_MAX_BYTES', 30 * 1024 * 1024, 1024, 512 * 1024 * 1024);
+  const registerMaxRows = integer('REGISTER_MAX_ROWS', 200_000, 1, 2_000_000);
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
 
@@ -123,5 +129,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     testClock,
     logLevel,
     schedulerIntervalMs,
+    uploadMaxBytes,
+    registerMaxRows,
   };
 }

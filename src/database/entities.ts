@@ -7,6 +7,7 @@ import {
   ContractVillage,
   ContractVillagePart,
 } from '../modules/contracts/contract.entity';
+import { Attachment } from '../modules/field-work/attachment.entity';
 import { RegisterRow } from '../modules/field-work/register-row.entity';
 import { Notice, Objection, Timer } from '../modules/notices/notice.entity';
 import { Organisation } from '../modules/organisations/organisation.entity';
@@ -51,4 +52,5 @@ export const ENTITIES = [
   Timer,
   AppClock,
   RegisterRow,
+  Attachment,
 ];

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
 import { VerificationService } from '../../src/modules/notices/verification.service';
 import { Api, type Session } from '../support/api';
-import { actorOf, addRows } from '../support/lifecycle';
+import { actorOf, addRows, uploadClaimAttachments } from '../support/lifecycle';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestDatabase, startTestApp, type TestApp } from '../support/test-app';
 
@@ -126,6 +126,7 @@ describe('lifecycle durability', () => {
       .send({ contractNo: 'R-1', signedOn: '2015-06-01' })
       .expect(200);
     await addRows(test, coop, contractIds[0], village, 'wheat_harvest', [500]);
+    await uploadClaimAttachments(test, coop, contractIds[0]);
     await test
       .http()
       .post(`/contracts/${contractIds[0]}/task-lines/wheat_harvest/claim`)
@@ -237,6 +238,7 @@ describe('lifecycle durability', () => {
         .expect(200);
       for (const village of tree.villages)
         await addRows(test, coop, contractId, village, 'harvest', [100]);
+      await uploadClaimAttachments(test, coop, contractId);
       await test
         .http()
         .post(`/contracts/${contractId}/task-lines/harvest/claim`)

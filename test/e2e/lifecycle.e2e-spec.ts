@@ -1,6 +1,6 @@
 import { Api, type Session } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
-import { addRows, advanceClock } from '../support/lifecycle';
+import { addRows, advanceClock, uploadClaimAttachments } from '../support/lifecycle';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -108,6 +108,7 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
 
   it('starts the work with the first register rows (contracted → inService)', async () => {
     await addRows(test, coop, contractId, village, 'wheat_harvest', [250, 300, 125]);
+    await uploadClaimAttachments(test, coop, contractId);
     const body = await contract();
     expect(body.state).toBe('inService');
     expect(body.taskLines.map((taskLine) => taskLine.state)).toEqual([

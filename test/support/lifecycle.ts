@@ -34,3 +34,20 @@ export async function advanceClock(
   const response = await test.http().post('/__test__/clock').set(admin.auth).send(body).expect(200);
   return response.body as { now: string; fired: number };
 }
+
+/** The three papers a claim needs, uploaded as the cooperative. */
+export async function uploadClaimAttachments(
+  test: TestApp,
+  session: Session,
+  contractId: string,
+): Promise<void> {
+  for (const kind of ['legal_person_certificate', 'contract_scan', 'register_scan']) {
+    await test
+      .http()
+      .post(`/contracts/${contractId}/attachments`)
+      .set(session.auth)
+      .field('kind', kind)
+      .attach('file', Buffer.from(`%PDF-1.4 ${kind} of ${contractId}`), `${kind}.pdf`)
+      .expect(201);
+  }
+}

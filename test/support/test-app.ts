@@ -82,6 +82,8 @@ export async function startTestApp(
     testClock: false,
     logLevel: process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent',
     schedulerIntervalMs: 0,
+    uploadMaxBytes: 30 * 1024 * 1024,
+    registerMaxRows: 200_000,
     ...overrides,
   };
   const logger = createLogger(config.logLevel);

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { contractScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { Attachment, CLAIM_ATTACHMENTS } from './attachment.entity';
 import { RegisterRow } from './register-row.entity';
 import { fieldWorkError } from './field-work.errors';
 
@@ -39,12 +40,21 @@ export class ClaimService {
           .orderBy('r.village_code')
           .getRawMany<{ villageCode: string; area: number }>();
         const line = current.context.taskLines[taskCode];
-        if (line?.state === 'working' && totals.length === 0) {
-          throw fieldWorkError(
-            'CLAIM_INCOMPLETE',
-            `Task line ${taskCode} has no register rows to claim`,
-            { missing: ['register rows'] },
+        if (line?.state === 'working') {
+          const kinds = new Set(
+            (await manager.findBy(Attachment, { contractId })).map((attachment) => attachment.kind),
           );
+          const missing = [
+            ...(totals.length === 0 ? ['register rows'] : []),
+            ...CLAIM_ATTACHMENTS.filter((kind) => !kinds.has(kind)),
+          ];
+          if (missing.length > 0) {
+            throw fieldWorkError(
+              'CLAIM_INCOMPLETE',
+              `The claim of ${taskCode} still needs: ${missing.join(', ')}`,
+              { missing },
+            );
+          }
         }
         await manager.update(
           RegisterRow,

@@ -1,20 +1,146 @@
-import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { validationFailed } from '../../common/errors/domain-error';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { FileUpload } from '../../common/http/file-upload.interceptor';
 import { IfMatch } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
-import { CurrentActor, Roles } from '../auth/access.decorators';
+import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { ContractDto } from '../contracts/dto/contract.dto';
 import { ContractsService } from '../contracts/contracts.service';
+import { AttachmentsService } from './attachments.service';
 import { ClaimService } from './claim.service';
+import {
+  AttachmentDto,
+  AttachmentUploadDto,
+  ListRegisterQuery,
+  RegisterImportResultDto,
+  RegisterRowDto,
+  RegisterUploadDto,
+} from './dto/register.dto';
+import { fieldWorkError } from './field-work.errors';
+import { RegisterImportService } from './register-import.service';
+import { RegisterService } from './register.service';
+
+interface UploadedBuffer {
+  buffer: Buffer;
+  originalname: string;
+  mimetype: string;
+}
+
+function required(file: UploadedBuffer | undefined): UploadedBuffer {
+  if (!file)
+    throw validationFailed([{ field: 'file', message: 'send the file as multipart field "file"' }]);
+  return file;
+}
+
+const RegisterUpload = FileUpload('file', (max) =>
+  fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+    reason: 'tooLarge',
+  }),
+);
+const AttachmentUpload = FileUpload('file', (max) =>
+  fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+);
+
+const contractId = uuidParam('Contract');
 
 @ApiTags('field work')
 @Controller('contracts/:id')
 export class FieldWorkController {
   constructor(
+    private readonly imports: RegisterImportService,
+    private readonly register: RegisterService,
+    private readonly attachments: AttachmentsService,
     private readonly claims: ClaimService,
     private readonly contracts: ContractsService,
   ) {}
+
+  @Post('register')
+  @Roles('cooperative')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(RegisterUpload)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: RegisterUploadDto })
+  @ApiOkResponse({
+    type: RegisterImportResultDto,
+    description: 'Good rows stored; each bad one listed with its row and reason',
+  })
+  importRegister(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @UploadedFile() file: UploadedBuffer | undefined,
+  ): Promise<RegisterImportResultDto> {
+    return this.imports.import(actor, id, required(file).buffer, required(file).originalname);
+  }
+
+  @Get('register')
+  @AnyRole()
+  @ApiPage(RegisterRowDto)
+  listRegister(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Query() query: ListRegisterQuery,
+  ): Promise<Page<RegisterRowDto>> {
+    return this.register.list(actor, id, query);
+  }
+
+  @Delete('register/:rowId')
+  @Roles('cooperative')
+  @ApiOkResponse({ type: RegisterRowDto, description: 'The row, withdrawn' })
+  @ApiConflictResponse({ description: 'The row is claimed (ROW_FROZEN)' })
+  withdrawRow(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Param('rowId', uuidParam('Register row')) rowId: string,
+  ): Promise<RegisterRowDto> {
+    return this.register.withdraw(actor, id, rowId);
+  }
+
+  @Post('attachments')
+  @Roles('cooperative')
+  @UseInterceptors(AttachmentUpload)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: AttachmentUploadDto })
+  @ApiCreatedResponse({ type: AttachmentDto })
+  upload(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Body() dto: AttachmentUploadDto,
+    @UploadedFile() file: UploadedBuffer | undefined,
+  ): Promise<AttachmentDto> {
+    return this.attachments.upload(actor, id, dto.kind, required(file));
+  }
+
+  @Get('attachments')
+  @AnyRole()
+  @ApiOkResponse({ type: [AttachmentDto] })
+  listAttachments(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+  ): Promise<AttachmentDto[]> {
+    return this.attachments.list(actor, id);
+  }
 
   @Post('task-lines/:taskCode/claim')
   @Roles('cooperative')
@@ -29,7 +155,7 @@ export class FieldWorkController {
   })
   async claim(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam('Contract')) id: string,
+    @Param('id', contractId) id: string,
     @Param('taskCode') taskCode: string,
     @IfMatch() version: number | undefined,
   ): Promise<ContractDto> {

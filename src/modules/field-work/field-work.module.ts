@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ContractsModule } from '../contracts/contracts.module';
+import { AttachmentsService } from './attachments.service';
 import { ClaimService } from './claim.service';
 import { FieldWorkController } from './field-work.controller';
+import { FileStore } from './file-store';
+import { RegisterImportService } from './register-import.service';
 import { RegisterService } from './register.service';
 
 @Module({
   imports: [ContractsModule],
   controllers: [FieldWorkController],
-  providers: [RegisterService, ClaimService],
-  exports: [RegisterService],
+  providers: [RegisterService, RegisterImportService, AttachmentsService, ClaimService, FileStore],
+  exports: [RegisterService, FileStore],
 })
 export class FieldWorkModule {}

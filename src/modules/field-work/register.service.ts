@@ -1,11 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { commonError } from '../../common/errors/domain-error';
+import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { commonError, notFound } from '../../common/errors/domain-error';
+import type { Page } from '../../common/http/page.dto';
+import { formatMu } from '../../common/values/decimal-units';
+import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { Contract } from '../contracts/contract.entity';
+import { assertInScope } from '../auth/scope-policy';
+import { Contract, ContractVillage } from '../contracts/contract.entity';
+import { contractScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
+import { fieldWorkError } from './field-work.errors';
 import { RegisterRow } from './register-row.entity';
+import { maskResidentId } from './resident-id';
+
+export function toRegisterRowDto(row: RegisterRow): RegisterRowDto {
+  return {
+    id: row.id,
+    row: row.rowNo,
+    villageCode: row.villageCode,
+    householdName: row.householdName,
+    householdIdNo: maskResidentId(row.householdIdNo),
+    plotCode: row.plotCode,
+    taskCode: row.taskCode,
+    areaMu: formatMu(row.area),
+    verifiedAreaMu: row.verifiedArea === null ? null : formatMu(row.verifiedArea),
+    workDate: row.workDate,
+    machineNo: row.machineNo,
+    operatorName: row.operatorName,
+    state: row.state,
+  };
+}
 
 /** A checked register row, areas in hundredths of a mu. */
 export type RegisterRowInput = Pick<
@@ -35,7 +61,70 @@ export class RegisterService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly workflow: ContractWorkflowService,
+    private readonly auditLog: AuditLogService,
   ) {}
+
+  async list(
+    actor: Actor,
+    contractId: string,
+    query: ListRegisterQuery,
+  ): Promise<Page<RegisterRowDto>> {
+    await this.visibleContract(this.dataSource.manager, actor, contractId);
+    const where: FindOptionsWhere<RegisterRow> = { contractId };
+    if (query.taskCode) where.taskCode = query.taskCode;
+    if (query.villageCode) where.villageCode = query.villageCode;
+    if (query.state) where.state = query.state as RegisterRow['state'];
+    const [rows, total] = await this.dataSource.getRepository(RegisterRow).findAndCount({
+      where,
+      order: { taskCode: 'ASC', rowNo: 'ASC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items: rows.map(toRegisterRowDto), total };
+  }
+
+  /** A row still being worked can be withdrawn by the cooperative; claimed rows are frozen. */
+  withdraw(actor: Actor, contractId: string, rowId: string): Promise<RegisterRowDto> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.findOne(Contract, {
+        where: { id: contractId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      await this.visibleContract(manager, actor, contractId);
+      const row = await manager.findOneBy(RegisterRow, { id: rowId, contractId });
+      if (!row) throw notFound('Register row', rowId);
+      if (row.state !== 'working') {
+        throw fieldWorkError(
+          'ROW_FROZEN',
+          `Row ${row.rowNo} is ${row.state}; only rows not yet claimed can be withdrawn`,
+        );
+      }
+      await manager.update(RegisterRow, { id: rowId }, { state: 'withdrawn' });
+      row.state = 'withdrawn';
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'register.row-withdrawn',
+        entityType: 'contract',
+        entityId: contractId,
+        data: { rowId, rowNo: row.rowNo, plotCode: row.plotCode, taskCode: row.taskCode },
+      });
+      return toRegisterRowDto(row);
+    });
+  }
+
+  private async visibleContract(
+    manager: EntityManager,
+    actor: Actor,
+    contractId: string,
+  ): Promise<void> {
+    const contract = await manager.findOne(Contract, {
+      where: { id: contractId },
+      select: { id: true, districtCode: true, organisationId: true },
+    });
+    if (!contract) throw notFound('Contract', contractId);
+    contract.villages = await manager.findBy(ContractVillage, { contractId });
+    assertInScope(actor, contractScope(contract), 'Contract', contractId);
+  }
 
   addRows(actor: Actor, contractId: string, rows: RegisterRowInput[]): Promise<RegisterRow[]> {
     return this.dataSource.transaction(async (manager) => {

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { notFound } from '../../common/errors/domain-error';
+import { AuditLogService } from '../audit-log/audit-log.service';
+import type { Actor } from '../auth/actor';
+import { assertInScope } from '../auth/scope-policy';
+import { Contract, ContractVillage } from '../contracts/contract.entity';
+import { contractScope } from '../contracts/contract-scope';
+import { Attachment, type AttachmentKind } from './attachment.entity';
+import type { AttachmentDto } from './dto/register.dto';
+import { FileStore } from './file-store';
+
+export function toAttachmentDto(attachment: Attachment): AttachmentDto {
+  const { id, kind, sha256, size, fileName, contentType, createdAt } = attachment;
+  return { id, kind, sha256, size, fileName, contentType, createdAt: createdAt.toISOString() };
+}
+
+@Injectable()
+export class AttachmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly files: FileStore,
+    private readonly auditLog: AuditLogService,
+  ) {}
+
+  async upload(
+    actor: Actor,
+    contractId: string,
+    kind: AttachmentKind,
+    file: { buffer: Buffer; originalname: string; mimetype: string },
+  ): Promise<AttachmentDto> {
+    await this.visibleContract(actor, contractId);
+    const sha256 = await this.files.put(file.buffer);
+    return this.dataSource.transaction(async (manager) => {
+      const attachment = manager.create(Attachment, {
+        contractId,
+        kind,
+        sha256,
+        size: file.buffer.length,
+        fileName: file.originalname.slice(0, 255) || 'upload',
+        contentType: (file.mimetype || 'application/octet-stream').slice(0, 100),
+        uploadedBy: actor.id,
+      });
+      await manager.save(attachment);
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'attachment.uploaded',
+        entityType: 'contract',
+        entityId: contractId,
+        data: {
+          attachmentId: attachment.id,
+          kind,
+          sha256,
+          size: attachment.size,
+          fileName: attachment.fileName,
+        },
+      });
+      return toAttachmentDto(attachment);
+    });
+  }
+
+  async list(actor: Actor, contractId: string): Promise<AttachmentDto[]> {
+    await this.visibleContract(actor, contractId);
+    const rows = await this.dataSource
+      .getRepository(Attachment)
+      .find({ where: { contractId }, order: { createdAt: 'ASC' } });
+    return rows.map(toAttachmentDto);
+  }
+
+  private async visibleContract(actor: Actor, contractId: string): Promise<Contract> {
+    const contract = await this.dataSource.getRepository(Contract).findOne({
+      where: { id: contractId },
+      select: { id: true, districtCode: true, organisationId: true },
+    });
+    if (!contract) throw notFound('Contract', contractId);
+    contract.villages = await this.dataSource.getRepository(ContractVillage).findBy({ contractId });
+    assertInScope(actor, contractScope(contract), 'Contract', contractId);
+    return contract;
+  }
+}

@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page.dto';
+import { ATTACHMENT_KINDS, type AttachmentKind } from '../attachment.entity';
+
+export class RegisterRejectionDto {
+  @ApiProperty({ description: 'Row number as a spreadsheet shows it: the header is 1' })
+  row!: number;
+  @ApiProperty({
+    enum: [
+      'INVALID_ID_NUMBER',
+      'UNKNOWN_VILLAGE',
+      'UNKNOWN_TASK',
+      'AREA_INVALID',
+      'AFTER_DEADLINE',
+      'MISSING_SIGNATURE',
+      'DUPLICATE_PLOT_TASK',
+      'OVER_ASSIGNED_AREA',
+      'FIELD_INVALID',
+      'TASK_LINE_CLOSED',
+    ],
+  })
+  code!: string;
+  @ApiProperty() message!: string;
+}
+
+export class RegisterImportResultDto {
+  @ApiProperty({ description: 'Rows stored' }) accepted!: number;
+  @ApiProperty({ type: [RegisterRejectionDto] }) rejected!: RegisterRejectionDto[];
+  @ApiProperty({ enum: ['csv-utf8', 'csv-gb18030', 'xlsx'] }) format!: string;
+}
+
+export class RegisterUploadDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'CSV (UTF-8 or GB18030) or XLSX' })
+  file!: unknown;
+}
+
+export class ListRegisterQuery extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  taskCode?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  villageCode?: string;
+
+  @ApiPropertyOptional({ enum: ['working', 'claimed', 'withdrawn'] })
+  @IsOptional()
+  @IsIn(['working', 'claimed', 'withdrawn'])
+  state?: string;
+}
+
+export class RegisterRowDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() row!: number;
+  @ApiProperty() villageCode!: string;
+  @ApiProperty() householdName!: string;
+  @ApiProperty({ example: '341602********123X', description: 'Masked: first 6 and last 4 shown' })
+  householdIdNo!: string;
+  @ApiProperty() plotCode!: string;
+  @ApiProperty() taskCode!: string;
+  @ApiProperty({ example: '3.50' }) areaMu!: string;
+  @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
+  @ApiProperty() workDate!: string;
+  @ApiProperty() machineNo!: string;
+  @ApiProperty() operatorName!: string;
+  @ApiProperty({ enum: ['working', 'claimed', 'withdrawn'] }) state!: string;
+}
+
+export class AttachmentUploadDto {
+  @ApiProperty({ enum: ATTACHMENT_KINDS })
+  @IsIn(ATTACHMENT_KINDS)
+  kind!: AttachmentKind;
+
+  @ApiProperty({ type: 'string', format: 'binary' })
+  @IsOptional()
+  file?: unknown;
+}
+
+export class AttachmentDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ATTACHMENT_KINDS }) kind!: AttachmentKind;
+  @ApiProperty({ description: 'SHA-256 of the content, hex' }) sha256!: string;
+  @ApiProperty() size!: number;
+  @ApiProperty() fileName!: string;
+  @ApiProperty() contentType!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}

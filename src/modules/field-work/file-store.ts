@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+
+/**
+ * Content-addressed files under DATA_DIR/files/ab/abcdef…: the name is the SHA-256, written to
+ * a temporary file, flushed and renamed into place, so a reader never sees half a file and the
+ * same content is stored once.
+ */
+@Injectable()
+export class FileStore {
+  private readonly root: string;
+
+  constructor(@Inject(APP_CONFIG) config: RuntimeConfig) {
+    this.root = path.join(config.dataDir, 'files');
+  }
+
+  async put(content: Buffer): Promise<string> {
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const target = this.pathOf(sha256);
+    try {
+      await fs.access(target);
+      return sha256;
+    } catch {
+      // not stored yet
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await fs.open(temporary, 'wx', 0o640);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, target);
+    return sha256;
+  }
+
+  async get(sha256: string): Promise<Buffer> {
+    return fs.readFile(this.pathOf(sha256));
+  }
+
+  private pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`Not a SHA-256: ${sha256}`);
+    return path.join(this.root, sha256.slice(0, 2), sha256);
+  }
+}

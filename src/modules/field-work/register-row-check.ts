@@ -1,0 +1,166 @@
+import { toHundredths } from '../../common/values/decimal-units';
+import type { RegisterColumn } from './register-file';
+import type { RegisterRowInput } from './register.service';
+import { normaliseResidentId, residentIdProblem } from './resident-id';
+
+/** Reject codes of api.md, plus FIELD_INVALID (an empty or over-long name, plot, machine or operator cell) and TASK_LINE_CLOSED. */
+export type RejectCode =
+  | 'INVALID_ID_NUMBER'
+  | 'UNKNOWN_VILLAGE'
+  | 'UNKNOWN_TASK'
+  | 'AREA_INVALID'
+  | 'AFTER_DEADLINE'
+  | 'MISSING_SIGNATURE'
+  | 'DUPLICATE_PLOT_TASK'
+  | 'OVER_ASSIGNED_AREA'
+  | 'FIELD_INVALID'
+  | 'TASK_LINE_CLOSED';
+
+export interface Rejection {
+  row: number;
+  code: RejectCode;
+  message: string;
+}
+
+/** What a row is checked against: the contract's lot, tasks and dates. */
+export interface RowCheckContext {
+  /** Village code → name, for the villages of the contract's lot. */
+  villages: ReadonlyMap<string, string>;
+  /** Task code → name and whether its task line still takes rows (pending or working). */
+  tasks: ReadonlyMap<string, { name: string; open: boolean }>;
+  serviceStart: string;
+  serviceEnd: string;
+  workDeadline: string;
+  /** Today in Asia/Shanghai: no one is born after it. */
+  today: string;
+}
+
+const FIELD_LENGTHS = [
+  ['householdName', 100],
+  ['plotCode', 60],
+  ['machineNo', 40],
+  ['operatorName', 100],
+  ['townCadreSigned', 100],
+  ['villageCadreSigned', 100],
+  ['operatorSigned', 100],
+  ['farmerSigned', 100],
+] as const;
+
+const NOT_SIGNED = new Set(['', '0', 'false', '否', 'n', 'no', '无', '未签', '×']);
+
+/** A signature cell counts when it says 1, true, 是, Y or a name; empty, 0, false, 否 do not. */
+export function isSigned(cell: string): boolean {
+  return !NOT_SIGNED.has(cell.trim().toLowerCase());
+}
+
+/** `2015-06-10`, `2015/6/10`, `2015.6.10`, `2015年6月10日` → `2015-06-10`; undefined if not a real date. */
+export function parseWorkDate(cell: string): string | undefined {
+  const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(cell.trim());
+  if (!match) return undefined;
+  const iso = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : undefined;
+}
+
+/** Finds a code by itself or by its name (offices write 小麦机收 as often as wheat_harvest). */
+function byCodeOrName<T extends { name: string } | string>(
+  map: ReadonlyMap<string, T>,
+  cell: string,
+): string | undefined {
+  const value = cell.trim();
+  if (map.has(value)) return value;
+  for (const [code, entry] of map) {
+    if ((typeof entry === 'string' ? entry : entry.name) === value) return code;
+  }
+  return undefined;
+}
+
+/**
+ * The checks that need nothing but the row itself and the contract: the ID number (GB 11643),
+ * village, task, area, work date, signatures. Duplicates and the assigned area are checked by the
+ * importer, which knows the other rows.
+ */
+export function checkRegisterRow(
+  row: number,
+  cells: Record<RegisterColumn, string>,
+  context: RowCheckContext,
+): { ok: true; value: RegisterRowInput } | { ok: false; rejection: Rejection } {
+  const reject = (code: RejectCode, message: string) => ({
+    ok: false as const,
+    rejection: { row, code, message },
+  });
+
+  for (const [column, max] of FIELD_LENGTHS) {
+    const length = cells[column].trim().length;
+    if (length === 0 && !column.endsWith('Signed'))
+      return reject('FIELD_INVALID', `${column} is empty`);
+    if (length > max) return reject('FIELD_INVALID', `${column} is longer than ${max} characters`);
+  }
+  const idNo = normaliseResidentId(cells.householdIdNo);
+  const idProblem = residentIdProblem(idNo, context.today);
+  if (idProblem) {
+    const why = {
+      shape: 'is not 18 characters (17 digits and a check digit or X)',
+      check: 'has a wrong check digit',
+      birthDate: 'has no real birth date',
+    };
+    return reject('INVALID_ID_NUMBER', `householdIdNo ${why[idProblem]}`);
+  }
+  const villageCode = byCodeOrName(context.villages, cells.villageCode);
+  if (!villageCode)
+    return reject('UNKNOWN_VILLAGE', `village ${cells.villageCode} is not in this contract's lot`);
+  const taskCode = byCodeOrName(context.tasks, cells.taskCode);
+  if (!taskCode) return reject('UNKNOWN_TASK', `task ${cells.taskCode} is not in this contract`);
+  if (!context.tasks.get(taskCode)?.open) {
+    return reject(
+      'TASK_LINE_CLOSED',
+      `task line ${taskCode} has been claimed; its rows are frozen`,
+    );
+  }
+  const area = toHundredths(cells.areaMu);
+  if (area === undefined || area <= 0) {
+    return reject(
+      'AREA_INVALID',
+      `areaMu ${JSON.stringify(cells.areaMu)} must be a positive number with at most 2 decimals`,
+    );
+  }
+  const workDate = parseWorkDate(cells.workDate);
+  if (!workDate)
+    return reject('AFTER_DEADLINE', `workDate ${JSON.stringify(cells.workDate)} is not a date`);
+  if (workDate < context.serviceStart || workDate > context.serviceEnd) {
+    return reject(
+      'AFTER_DEADLINE',
+      `workDate ${workDate} is outside the service window ${context.serviceStart} to ${context.serviceEnd}`,
+    );
+  }
+  if (workDate > context.workDeadline) {
+    return reject(
+      'AFTER_DEADLINE',
+      `workDate ${workDate} is after the contract's work deadline ${context.workDeadline}`,
+    );
+  }
+  const unsigned = (
+    ['townCadreSigned', 'villageCadreSigned', 'operatorSigned', 'farmerSigned'] as const
+  ).filter((column) => !isSigned(cells[column]));
+  if (unsigned.length > 0) return reject('MISSING_SIGNATURE', `not signed: ${unsigned.join(', ')}`);
+
+  return {
+    ok: true,
+    value: {
+      rowNo: row,
+      villageCode,
+      householdName: cells.householdName.trim(),
+      householdIdNo: idNo,
+      plotCode: cells.plotCode.trim(),
+      taskCode,
+      area,
+      workDate,
+      machineNo: cells.machineNo.trim(),
+      operatorName: cells.operatorName.trim(),
+      townCadreSigned: cells.townCadreSigned.trim(),
+      villageCadreSigned: cells.villageCadreSigned.trim(),
+      operatorSigned: cells.operatorSigned.trim(),
+      farmerSigned: cells.farmerSigned.trim(),
+    },
+  };
+}
