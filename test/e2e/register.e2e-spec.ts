@@ -333,6 +333,42 @@ describe('household register import (落实到户清册), attachments and comple
     expect(again.body.accepted).toBe(1);
   });
 
+  it('corrects a row not yet claimed, checking it again; a bad correction answers its reject code', async () => {
+    const q = await buildQiaocheng(api);
+    const contractId = await contractFor(q);
+    await upload(q, contractId, csv(goodRows('K', 2))).expect(200);
+    const list = await test
+      .http()
+      .get(`/contracts/${contractId}/register`)
+      .set(q.coops[0].auth)
+      .expect(200);
+    const [first, second] = list.body.items as { id: string; plotCode: string }[];
+    const patch = (id: string, body: object) =>
+      test.http().patch(`/contracts/${contractId}/register/${id}`).set(q.coops[0].auth).send(body);
+
+    const corrected = await patch(first.id, { areaMu: '1.50', householdName: '张三丰' }).expect(
+      200,
+    );
+    expect(corrected.body).toMatchObject({
+      areaMu: '1.50',
+      householdName: '张三丰',
+      state: 'working',
+    });
+    for (const [body, code] of [
+      [{ plotCode: second.plotCode }, 'DUPLICATE_PLOT_TASK'],
+      [{ workDate: '2015-07-02' }, 'AFTER_DEADLINE'],
+      [{ farmerSigned: '否' }, 'MISSING_SIGNATURE'],
+      [{ householdIdNo: '34160219900101123' }, 'INVALID_ID_NUMBER'],
+    ] as const) {
+      const response = await expectNoWrites(test.dataSource, () => patch(first.id, body));
+      expect({ status: response.status, code: response.body.code }).toEqual({ status: 400, code });
+    }
+    const unknownField = await expectNoWrites(test.dataSource, () =>
+      patch(first.id, { state: 'claimed' }),
+    );
+    expect(unknownField.body.code).toBe('VALIDATION_FAILED');
+  });
+
   it('stores attachments by content: the same file twice is one file on disk', async () => {
     const q = await buildQiaocheng(api);
     const contractId = await contractFor(q);

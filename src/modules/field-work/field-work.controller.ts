@@ -6,6 +6,7 @@ import {
   HttpCode,
   HttpStatus,
   Param,
+  Patch,
   Post,
   Query,
   UploadedFile,
@@ -33,6 +34,7 @@ import { ClaimService } from './claim.service';
 import {
   AttachmentDto,
   AttachmentUploadDto,
+  CorrectRegisterRowDto,
   ListRegisterQuery,
   RegisterImportResultDto,
   RegisterRowDto,
@@ -103,6 +105,22 @@ export class FieldWorkController {
     @Query() query: ListRegisterQuery,
   ): Promise<Page<RegisterRowDto>> {
     return this.register.list(actor, id, query);
+  }
+
+  @Patch('register/:rowId')
+  @Roles('cooperative')
+  @ApiOkResponse({
+    type: RegisterRowDto,
+    description: 'The corrected row; a failed check answers 400 with its reject code',
+  })
+  @ApiConflictResponse({ description: 'The row is claimed (ROW_FROZEN)' })
+  correctRow(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Param('rowId', uuidParam('Register row')) rowId: string,
+    @Body() dto: CorrectRegisterRowDto,
+  ): Promise<RegisterRowDto> {
+    return this.imports.correct(actor, id, rowId, dto);
   }
 
   @Delete('register/:rowId')

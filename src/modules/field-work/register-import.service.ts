@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDate } from '../../common/clock/shanghai-date';
-import { commonError, notFound } from '../../common/errors/domain-error';
+import { DomainError, commonError, notFound } from '../../common/errors/domain-error';
 import { formatMu } from '../../common/values/decimal-units';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AuditLogService } from '../audit-log/audit-log.service';
@@ -20,9 +20,16 @@ import { ContractWorkflowService } from '../contracts/contract-workflow.service'
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { fieldWorkError } from './field-work.errors';
-import { RegisterFileError, readRegisterFile, type RegisterFileFormat } from './register-file';
+import type { CorrectRegisterRowDto, RegisterRowDto } from './dto/register.dto';
+import {
+  RegisterFileError,
+  readRegisterFile,
+  type RegisterColumn,
+  type RegisterFileFormat,
+} from './register-file';
+import { RegisterRow } from './register-row.entity';
 import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
-import type { RegisterRowInput } from './register.service';
+import { toRegisterRowDto, type RegisterRowInput } from './register.service';
 
 export interface ImportResult {
   format: RegisterFileFormat;
@@ -186,6 +193,109 @@ export class RegisterImportService {
         },
       });
       return { format: parsed.format, accepted: accepted.length, rejected };
+    });
+  }
+
+  /**
+   * Corrects a row not yet claimed: the given cells replace the stored ones and the row is
+   * checked again like an imported one; a failed check answers 400 with the row's reject code.
+   */
+  async correct(
+    actor: Actor,
+    contractId: string,
+    rowId: string,
+    dto: CorrectRegisterRowDto,
+  ): Promise<RegisterRowDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const contract = await manager.findOne(Contract, {
+        where: { id: contractId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!contract) throw notFound('Contract', contractId);
+      contract.villages = await manager.find(ContractVillage, { where: { contractId } });
+      assertInScope(actor, contractScope(contract), 'Contract', contractId);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `register:${contract.projectId}`,
+      ]);
+      const row = await manager.findOneBy(RegisterRow, { id: rowId, contractId });
+      if (!row) throw notFound('Register row', rowId);
+      if (row.state !== 'working') {
+        throw fieldWorkError(
+          'ROW_FROZEN',
+          `Row ${row.rowNo} is ${row.state}; only rows not yet claimed can be corrected`,
+        );
+      }
+      const cells: Record<RegisterColumn, string> = {
+        villageCode: dto.villageCode ?? row.villageCode,
+        householdName: dto.householdName ?? row.householdName,
+        householdIdNo: dto.householdIdNo ?? row.householdIdNo,
+        plotCode: dto.plotCode ?? row.plotCode,
+        taskCode: row.taskCode,
+        areaMu: dto.areaMu === undefined ? formatMu(row.area) : String(dto.areaMu),
+        workDate: dto.workDate ?? row.workDate,
+        machineNo: dto.machineNo ?? row.machineNo,
+        operatorName: dto.operatorName ?? row.operatorName,
+        townCadreSigned: dto.townCadreSigned ?? row.townCadreSigned,
+        villageCadreSigned: dto.villageCadreSigned ?? row.villageCadreSigned,
+        operatorSigned: dto.operatorSigned ?? row.operatorSigned,
+        farmerSigned: dto.farmerSigned ?? row.farmerSigned,
+      };
+      const reject = (rejection: Rejection): never => {
+        throw new DomainError(
+          rejection.code,
+          HttpStatus.BAD_REQUEST,
+          `Row ${row.rowNo}: ${rejection.message}`,
+          { row: row.rowNo },
+        );
+      };
+      const checked = checkRegisterRow(
+        row.rowNo,
+        cells,
+        await this.checkContext(manager, contract),
+      );
+      if (!checked.ok) return reject(checked.rejection);
+      const value = checked.value;
+      const duplicate = await manager
+        .createQueryBuilder(RegisterRow, 'r')
+        .where(
+          'r.project_id = :projectId AND r.plot_code = :plot AND r.task_code = :task AND r.state <> :withdrawn AND r.id <> :id',
+          {
+            projectId: contract.projectId,
+            plot: value.plotCode,
+            task: value.taskCode,
+            withdrawn: 'withdrawn',
+            id: row.id,
+          },
+        )
+        .getExists();
+      if (duplicate) {
+        reject({
+          row: row.rowNo,
+          code: 'DUPLICATE_PLOT_TASK',
+          message: `plot ${value.plotCode} is already registered for ${value.taskCode}`,
+        });
+      }
+      const used = (await this.usedArea(manager, contractId)).get(value.taskCode) ?? 0;
+      const assigned = (
+        await manager.findOneByOrFail(ContractTaskLine, { contractId, taskCode: value.taskCode })
+      ).assignedArea;
+      if (used - row.area + value.area > assigned) {
+        reject({
+          row: row.rowNo,
+          code: 'OVER_ASSIGNED_AREA',
+          message: `${value.taskCode} would reach ${formatMu(used - row.area + value.area)} mu; the contract assigns ${formatMu(assigned)} mu`,
+        });
+      }
+      const { rowNo: _rowNo, ...changes } = value;
+      await manager.update(RegisterRow, { id: row.id }, changes);
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'register.row-corrected',
+        entityType: 'contract',
+        entityId: contractId,
+        data: { rowId, rowNo: row.rowNo, fields: Object.keys(dto) },
+      });
+      return toRegisterRowDto({ ...row, ...changes });
     });
   }
 

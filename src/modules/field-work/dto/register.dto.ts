@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
+import { IsTwoDecimals } from '../../../common/values/decimal.validators';
 import { ATTACHMENT_KINDS, type AttachmentKind } from '../attachment.entity';
 
 export class RegisterRejectionDto {
@@ -89,4 +90,29 @@ export class AttachmentDto {
   @ApiProperty() fileName!: string;
   @ApiProperty() contentType!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+/** A correction of a row not yet claimed: only the cells given change; the row checks run again. */
+export class CorrectRegisterRowDto {
+  @ApiPropertyOptional({ description: 'Code or name of a village of the lot' })
+  @IsOptional()
+  @IsString()
+  villageCode?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() householdName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() householdIdNo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() plotCode?: string;
+
+  @ApiPropertyOptional({ example: '3.50' })
+  @IsOptional()
+  @IsTwoDecimals({ positive: true })
+  areaMu?: number | string;
+
+  @ApiPropertyOptional({ example: '2015-06-10' }) @IsOptional() @IsString() workDate?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() machineNo?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() operatorName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() townCadreSigned?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() villageCadreSigned?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() operatorSigned?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() farmerSigned?: string;
 }
