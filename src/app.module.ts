@@ -7,7 +7,10 @@ import { AppLogger } from './common/logging/app-logger';
 import { httpLoggerOptions } from './common/logging/logger';
 import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
+import { AuditsModule } from './modules/audits/audits.module';
+import { PayoutsModule } from './modules/payouts/payouts.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ClockModule } from './modules/clock/clock.module';
 import { TestClockModule } from './modules/clock/test-clock.module';
@@ -43,6 +46,9 @@ export class AppModule {
         ContractsModule,
         FieldWorkModule,
         NoticesModule,
+        AcceptanceModule,
+        AuditsModule,
+        PayoutsModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],

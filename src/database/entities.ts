@@ -1,3 +1,7 @@
+import {
+  AcceptanceRecord,
+  AcceptanceSignature,
+} from '../modules/acceptance/acceptance-record.entity';
 import { AuditEvent } from '../modules/audit-log/audit-event.entity';
 import { AppClock } from '../modules/clock/app-clock.entity';
 import {
@@ -10,6 +14,7 @@ import {
 import { Attachment } from '../modules/field-work/attachment.entity';
 import { RegisterRow } from '../modules/field-work/register-row.entity';
 import { Notice, Objection, Timer } from '../modules/notices/notice.entity';
+import { IdempotencyKey, Payout } from '../modules/payouts/payout.entity';
 import { Organisation } from '../modules/organisations/organisation.entity';
 import { Project, ProjectTask, ProjectVillage } from '../modules/projects/project.entity';
 import { Region } from '../modules/regions/region.entity';
@@ -53,4 +58,8 @@ export const ENTITIES = [
   AppClock,
   RegisterRow,
   Attachment,
+  AcceptanceRecord,
+  AcceptanceSignature,
+  Payout,
+  IdempotencyKey,
 ];

@@ -12,7 +12,8 @@ import { ROLES, type Role } from './roles';
 
 export const ACCESS_KEY = 'access';
 
-export type AccessRule = { public: true } | { public: false; roles: readonly Role[] };
+export type AccessRule =
+  { public: true } | { public: false; roles: readonly Role[]; signOff?: boolean };
 
 /** No login needed. Said out loud on every such route. */
 export const Public = (): MethodDecorator & ClassDecorator =>
@@ -28,6 +29,16 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
       description: 'No, an invalid or an expired token (UNAUTHENTICATED)',
     }),
     ApiForbiddenResponse({ description: `Only for: ${roles.join(', ')} (FORBIDDEN)` }),
+  );
+
+/**
+ * A sign-off (verification, acceptance, audit, payout) by one of these roles. A cooperative is
+ * refused with 403 SEPARATION_OF_DUTIES: it never verifies, accepts, audits or pays its own work.
+ */
+export const SignOff = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    Roles(...roles),
+    SetMetadata(ACCESS_KEY, { public: false, roles, signOff: true } satisfies AccessRule),
   );
 
 /** Any logged-in user; what they see is limited by their scope. */

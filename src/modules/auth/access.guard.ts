@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access.decorators';
 import { ActorLoader } from './actor.loader';
+import { commonError } from '../../common/errors/domain-error';
 import { forbidden, unauthenticated } from './auth.errors';
 
 export interface TokenPayload {
@@ -57,6 +58,12 @@ export class AccessGuard implements CanActivate {
     request.actor = actor;
 
     if (!rule.roles.includes(actor.role)) {
+      if (rule.signOff && actor.role === 'cooperative') {
+        throw commonError(
+          'SEPARATION_OF_DUTIES',
+          'A cooperative never verifies, accepts, audits or pays its own work',
+        );
+      }
       throw forbidden(`Role ${actor.role} may not do this; allowed: ${rule.roles.join(', ')}`);
     }
     return true;

@@ -14,7 +14,7 @@ import { ApiPage, type Page } from '../../common/http/api-page';
 import { IfMatch } from '../../common/http/if-match';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
-import { CurrentActor, Public, Roles } from '../auth/access.decorators';
+import { CurrentActor, Public, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import {
   CreateObjectionDto,
@@ -39,7 +39,7 @@ export class NoticesController {
   ) {}
 
   @Post('contracts/:id/task-lines/:taskCode/villages/:villageCode/verification')
-  @Roles('village_verifier')
+  @SignOff('village_verifier')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NoticeOpenedDto })
   verify(
@@ -80,7 +80,7 @@ export class NoticesController {
   }
 
   @Post('objections/:id/resolve')
-  @Roles('village_verifier', 'district_agri')
+  @SignOff('village_verifier', 'district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ObjectionResolvedDto })
   resolve(

@@ -1,0 +1,309 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { notFound } from '../../common/errors/domain-error';
+import { formatMu, toHundredths } from '../../common/values/decimal-units';
+import { AuditLogService } from '../audit-log/audit-log.service';
+import type { Actor } from '../auth/actor';
+import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../auth/roles';
+import { assertInScope } from '../auth/scope-policy';
+import {
+  Contract,
+  ContractTaskLine,
+  ContractVillage,
+  ContractVillagePart,
+} from '../contracts/contract.entity';
+import { contractScope } from '../contracts/contract-scope';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { contractError } from '../contracts/contracts.errors';
+import { RegisterRow } from '../field-work/register-row.entity';
+import { noticeError } from '../notices/notices.errors';
+import { AcceptanceRecord, AcceptanceSignature } from './acceptance-record.entity';
+import { acceptanceError } from './acceptance.errors';
+import type {
+  AcceptanceRecordCreatedDto,
+  OpenAcceptanceDto,
+  ReworkDto,
+  SignAcceptanceDto,
+  SignatureResultDto,
+} from './dto/acceptance.dto';
+
+/** At least five people (domain.md, step 7), covering the four roles of the group. */
+export const QUORUM = 5;
+
+/**
+ * Town acceptance (镇验收小组验收) of one task line: a record with the accepted area per village,
+ * signed by members of that town's group. It completes at ≥ 5 distinct pass signers covering the
+ * four roles, which accepts the task line in the same transaction. Every step locks the contract
+ * row, so simultaneous signatures are counted one after the other.
+ */
+@Injectable()
+export class AcceptanceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workflow: ContractWorkflowService,
+    private readonly auditLog: AuditLogService,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  open(
+    actor: Actor,
+    contractId: string,
+    taskCode: string,
+    dto: OpenAcceptanceDto,
+  ): Promise<AcceptanceRecordCreatedDto> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.lockVisible(manager, actor, contractId);
+      const current = await manager.findOne(AcceptanceRecord, {
+        where: { contractId, taskCode, state: In(['open', 'failed']) },
+      });
+      if (current) {
+        throw acceptanceError(
+          'ACCEPTANCE_CLOSED',
+          `Record revision ${current.revision} is ${current.state}; revise it instead`,
+        );
+      }
+      return this.createRecord(manager, actor, contractId, taskCode, dto);
+    });
+  }
+
+  revise(
+    actor: Actor,
+    recordId: string,
+    dto: OpenAcceptanceDto,
+  ): Promise<AcceptanceRecordCreatedDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const record = await this.recordOf(manager, recordId);
+      await this.lockVisible(manager, actor, record.contractId);
+      const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
+      if (current.state !== 'open' && current.state !== 'failed') {
+        throw acceptanceError(
+          'ACCEPTANCE_CLOSED',
+          `Record revision ${current.revision} is ${current.state}`,
+        );
+      }
+      await manager.update(AcceptanceRecord, { id: recordId }, { state: 'superseded' });
+      return this.createRecord(manager, actor, current.contractId, current.taskCode, dto);
+    });
+  }
+
+  sign(actor: Actor, recordId: string, dto: SignAcceptanceDto): Promise<SignatureResultDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const record = await this.recordOf(manager, recordId);
+      await this.lockVisible(manager, actor, record.contractId);
+      const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
+      if (await manager.existsBy(AcceptanceSignature, { recordId, userId: actor.id })) {
+        throw acceptanceError(
+          'ALREADY_SIGNED',
+          `${actor.username} has already signed revision ${current.revision}`,
+        );
+      }
+      if (current.state !== 'open') {
+        throw acceptanceError(
+          'ACCEPTANCE_CLOSED',
+          `Record revision ${current.revision} is ${current.state}; it takes no more signatures`,
+        );
+      }
+      const now = this.clock.now();
+      await manager.insert(AcceptanceSignature, {
+        recordId,
+        userId: actor.id,
+        username: actor.username,
+        displayName: actor.displayName,
+        acceptanceRole: actor.acceptanceRole as AcceptanceRole,
+        decision: dto.decision,
+        note: dto.note ?? null,
+        signedAt: now,
+      });
+      const signatures = await manager.findBy(AcceptanceSignature, { recordId });
+      const passes = signatures.filter((signature) => signature.decision === 'pass');
+      const roles = ACCEPTANCE_ROLES.filter((role) =>
+        passes.some((signature) => signature.acceptanceRole === role),
+      );
+      const complete =
+        dto.decision === 'pass' &&
+        passes.length >= QUORUM &&
+        roles.length === ACCEPTANCE_ROLES.length;
+      const state = dto.decision === 'fail' ? 'failed' : complete ? 'complete' : 'open';
+      if (state !== 'open') await manager.update(AcceptanceRecord, { id: recordId }, { state });
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'acceptance.signed',
+        entityType: 'contract',
+        entityId: current.contractId,
+        data: {
+          recordId,
+          revision: current.revision,
+          taskCode: current.taskCode,
+          decision: dto.decision,
+          note: dto.note ?? null,
+        },
+      });
+      if (complete) {
+        await this.workflow.execute(
+          {
+            contractId: current.contractId,
+            actor,
+            prepare: () =>
+              Promise.resolve({
+                type: 'acceptance.completed' as const,
+                taskCode: current.taskCode,
+                villages: current.villages,
+              }),
+          },
+          manager,
+        );
+      }
+      return { passCount: passes.length, rolesCovered: roles, complete, recordState: state };
+    });
+  }
+
+  /** Back to the cooperative: the task line works again, its rows can be corrected and claimed anew. */
+  async rework(actor: Actor, contractId: string, taskCode: string, dto: ReworkDto): Promise<void> {
+    await this.workflow.execute({
+      contractId,
+      actor,
+      prepare: async ({ manager, contract }) => {
+        this.assertTownMember(actor, contract);
+        await manager.update(
+          AcceptanceRecord,
+          { contractId, taskCode, state: In(['open', 'failed']) },
+          { state: 'superseded' },
+        );
+        await manager.update(
+          RegisterRow,
+          { contractId, taskCode, state: 'claimed' },
+          { state: 'working', verifiedArea: null },
+        );
+        await this.auditLog.record(manager, {
+          actor,
+          action: 'acceptance.rework',
+          entityType: 'contract',
+          entityId: contractId,
+          data: { taskCode, note: dto.note },
+        });
+        return { type: 'taskLine.reworked' as const, taskCode };
+      },
+    });
+  }
+
+  private async createRecord(
+    manager: EntityManager,
+    actor: Actor,
+    contractId: string,
+    taskCode: string,
+    dto: OpenAcceptanceDto,
+  ): Promise<AcceptanceRecordCreatedDto> {
+    const line = await manager.findOneBy(ContractTaskLine, { contractId, taskCode });
+    if (!line) throw notFound('Task line', taskCode);
+    if (line.state !== 'townAcceptance') {
+      throw contractError(
+        'INVALID_TRANSITION',
+        `Task line ${taskCode} is ${line.state}; acceptance follows the village notices`,
+        {
+          state: line.state,
+          event: 'acceptance.opened',
+        },
+      );
+    }
+    const parts = await manager.findBy(ContractVillagePart, { contractId, taskCode });
+    const villages = dto.villages.map((village, index) => {
+      const part = parts.find((candidate) => candidate.villageCode === village.villageCode);
+      if (!part) {
+        throw acceptanceError(
+          'ACCEPTANCE_VILLAGES_INVALID',
+          `Village ${village.villageCode} has no part in task line ${taskCode}`,
+          {
+            errors: [
+              {
+                field: `villages[${index}].villageCode`,
+                message: 'not a village part of this task line',
+              },
+            ],
+          },
+        );
+      }
+      const acceptedArea = toHundredths(village.acceptedAreaMu) as number;
+      if (acceptedArea > (part.verifiedArea ?? 0)) {
+        throw noticeError(
+          'AREA_ABOVE_PREVIOUS_STAGE',
+          `Village ${village.villageCode}: accepted ${formatMu(acceptedArea)} mu is above the verified ${formatMu(part.verifiedArea ?? 0)} mu`,
+          {
+            errors: [
+              {
+                field: `villages[${index}].acceptedAreaMu`,
+                message: `at most ${formatMu(part.verifiedArea ?? 0)}`,
+              },
+            ],
+            villageCode: village.villageCode,
+          },
+        );
+      }
+      return { villageCode: village.villageCode, acceptedArea };
+    });
+    const named = new Set(villages.map((village) => village.villageCode));
+    if (named.size !== villages.length || named.size !== parts.length) {
+      throw acceptanceError(
+        'ACCEPTANCE_VILLAGES_INVALID',
+        `Name each of the ${parts.length} village parts of ${taskCode} once`,
+        {
+          errors: [
+            {
+              field: 'villages',
+              message: `expected ${parts.map((part) => part.villageCode).join(', ')}`,
+            },
+          ],
+        },
+      );
+    }
+    const last = await manager.findOne(AcceptanceRecord, {
+      where: { contractId, taskCode },
+      order: { revision: 'DESC' },
+    });
+    const record = manager.create(AcceptanceRecord, {
+      contractId,
+      taskCode,
+      revision: (last?.revision ?? 0) + 1,
+      state: 'open',
+      villages,
+      note: dto.note ?? null,
+      createdBy: actor.id,
+    });
+    await manager.save(record);
+    await this.auditLog.record(manager, {
+      actor,
+      action: 'acceptance.opened',
+      entityType: 'contract',
+      entityId: contractId,
+      data: { recordId: record.id, taskCode, revision: record.revision, villages },
+    });
+    return { id: record.id, revision: record.revision };
+  }
+
+  private async recordOf(manager: EntityManager, recordId: string): Promise<AcceptanceRecord> {
+    const record = await manager.findOneBy(AcceptanceRecord, { id: recordId });
+    if (!record) throw notFound('Acceptance record', recordId);
+    return record;
+  }
+
+  /** Locks the contract row (signatures are counted one at a time) and checks the caller's town. */
+  private async lockVisible(
+    manager: EntityManager,
+    actor: Actor,
+    contractId: string,
+  ): Promise<Contract> {
+    const contract = await manager.findOne(Contract, {
+      where: { id: contractId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!contract) throw notFound('Contract', contractId);
+    contract.villages = await manager.findBy(ContractVillage, { contractId });
+    this.assertTownMember(actor, contract);
+    return contract;
+  }
+
+  private assertTownMember(actor: Actor, contract: Contract): void {
+    assertInScope(actor, contractScope(contract), 'Contract', contract.id);
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { IfMatch } from '../../common/http/if-match';
+import { uuidParam } from '../../common/http/uuid-param';
+import { CurrentActor, SignOff } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { ContractDto } from '../contracts/dto/contract.dto';
+import { ContractsService } from '../contracts/contracts.service';
+import { NoticeOpenedDto } from '../notices/dto/notice.dto';
+import { AuditsService } from './audits.service';
+import { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from './dto/audit.dto';
+
+const contractId = uuidParam('Contract');
+
+@ApiTags('district audit, media notice, payout')
+@Controller('contracts/:id')
+export class AuditsController {
+  constructor(
+    private readonly audits: AuditsService,
+    private readonly contracts: ContractsService,
+  ) {}
+
+  @Post('audit/approvals')
+  @SignOff('district_agri', 'district_finance')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({
+    type: ContractDto,
+    description: 'After both bureaus: audited, subsidyFen final',
+  })
+  async approve(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Body() dto: ApproveAuditDto,
+    @IfMatch() version: number | undefined,
+  ): Promise<ContractDto> {
+    await this.audits.approve(actor, id, dto, version);
+    return this.contracts.get(actor, id);
+  }
+
+  @Post('audit/reject')
+  @SignOff('district_agri', 'district_finance')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ContractDto, description: 'Approvals reset' })
+  async reject(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Body() dto: RejectAuditDto,
+  ): Promise<ContractDto> {
+    await this.audits.reject(actor, id, dto);
+    return this.contracts.get(actor, id);
+  }
+
+  @Post('media-notice')
+  @SignOff('district_agri')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: NoticeOpenedDto })
+  mediaNotice(
+    @CurrentActor() actor: Actor,
+    @Param('id', contractId) id: string,
+    @Body() dto: MediaNoticeDto,
+  ): Promise<NoticeOpenedDto> {
+    return this.audits.openMediaNotice(actor, id, dto);
+  }
+}

@@ -1,0 +1,142 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DomainError, commonError, validationFailed } from '../../common/errors/domain-error';
+import { formatMu, toHundredths } from '../../common/values/decimal-units';
+import type { Actor } from '../auth/actor';
+import { assertInScope } from '../auth/scope-policy';
+import { contractScope } from '../contracts/contract-scope';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import type { AuditBureau } from '../contracts/machine/contract.types';
+import type { NoticeOpenedDto } from '../notices/dto/notice.dto';
+import { NoticesService } from '../notices/notices.service';
+import { noticeError } from '../notices/notices.errors';
+import type { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from './dto/audit.dto';
+
+/**
+ * The district audit (项目审核验收): one approval by the agriculture committee and one by the
+ * finance bureau, two different people. The first fixes the audited areas (only ever down), the
+ * second confirms them; then the subsidy is final. Then the 7-day media notice (媒体公示).
+ */
+@Injectable()
+export class AuditsService {
+  constructor(
+    private readonly workflow: ContractWorkflowService,
+    private readonly notices: NoticesService,
+  ) {}
+
+  async approve(
+    actor: Actor,
+    contractId: string,
+    dto: ApproveAuditDto,
+    expectedVersion?: number,
+  ): Promise<void> {
+    await this.workflow.execute({
+      contractId,
+      actor,
+      expectedVersion,
+      prepare: ({ contract, current }) => {
+        assertInScope(actor, contractScope(contract), 'Contract', contractId);
+        const bureau: AuditBureau = actor.role === 'district_finance' ? 'finance' : 'agriculture';
+        const approvals = current.context.audit.approvals;
+        if (current.value === 'districtAudit') {
+          if (approvals.some((approval) => approval.approverId === actor.id)) {
+            throw commonError(
+              'SEPARATION_OF_DUTIES',
+              'The two approvals of an audit are given by two different people',
+            );
+          }
+          if (approvals.some((approval) => approval.bureau === bureau)) {
+            throw new DomainError(
+              'APPROVAL_EXISTS',
+              HttpStatus.CONFLICT,
+              `The ${bureau} side has approved this audit already`,
+            );
+          }
+          if (approvals.length > 0 && dto.taskLines) {
+            throw validationFailed([
+              {
+                field: 'taskLines',
+                message: 'the second approval confirms the audited areas; it does not change them',
+              },
+            ]);
+          }
+        }
+        const taskLines = dto.taskLines?.map((input, index) => {
+          const line = current.context.taskLines[input.taskCode];
+          const auditedArea = toHundredths(input.auditedAreaMu) as number;
+          if (!line)
+            throw validationFailed([
+              { field: `taskLines[${index}].taskCode`, message: 'no such task line' },
+            ]);
+          if (line.acceptedArea !== null && auditedArea > line.acceptedArea) {
+            throw noticeError(
+              'AREA_ABOVE_PREVIOUS_STAGE',
+              `Task line ${input.taskCode}: audited ${formatMu(auditedArea)} mu is above the accepted ${formatMu(line.acceptedArea)} mu`,
+              {
+                errors: [
+                  {
+                    field: `taskLines[${index}].auditedAreaMu`,
+                    message: `at most ${formatMu(line.acceptedArea)}`,
+                  },
+                ],
+              },
+            );
+          }
+          return { taskCode: input.taskCode, auditedArea };
+        });
+        return Promise.resolve({
+          type: 'audit.approved' as const,
+          bureau,
+          approverId: actor.id,
+          ...(taskLines ? { taskLines } : {}),
+        });
+      },
+    });
+  }
+
+  async reject(actor: Actor, contractId: string, _dto: RejectAuditDto): Promise<void> {
+    await this.workflow.execute({
+      contractId,
+      actor,
+      prepare: ({ contract }) => {
+        assertInScope(actor, contractScope(contract), 'Contract', contractId);
+        return Promise.resolve({ type: 'audit.rejected' as const });
+      },
+    });
+  }
+
+  async openMediaNotice(
+    actor: Actor,
+    contractId: string,
+    dto: MediaNoticeDto,
+  ): Promise<NoticeOpenedDto> {
+    const result = await this.workflow.execute({
+      contractId,
+      actor,
+      prepare: async ({ manager, contract, current, now }) => {
+        assertInScope(actor, contractScope(contract), 'Contract', contractId);
+        if (current.value !== 'audited') {
+          // Let the machine refuse it, naming the state; nothing is written first.
+          return {
+            type: 'mediaNotice.opened' as const,
+            noticeId: '',
+            noticeEndsAt: now.toISOString(),
+          };
+        }
+        const notice = await this.notices.open(manager, contract, {
+          kind: 'media',
+          at: now,
+          title: `项目补助资金公示（${dto.mediaName}，${dto.publishedOn}）`,
+          mediaName: dto.mediaName,
+          publishedOn: dto.publishedOn,
+        });
+        return {
+          type: 'mediaNotice.opened' as const,
+          noticeId: notice.id,
+          noticeEndsAt: notice.endsAt.toISOString(),
+        };
+      },
+    });
+    const event = result.event as { noticeId: string; noticeEndsAt: string };
+    return { state: 'mediaNotice', noticeId: event.noticeId, endsAt: event.noticeEndsAt };
+  }
+}

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsArray, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsCalendarDate, IsTwoDecimals } from '../../../common/values/decimal.validators';
+
+export class AuditedTaskLineInput {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 20)
+  taskCode!: string;
+
+  @ApiProperty({ example: '1234.56', description: 'mu; at most the accepted area' })
+  @IsTwoDecimals()
+  auditedAreaMu!: number | string;
+}
+
+export class ApproveAuditDto {
+  @ApiPropertyOptional({
+    type: [AuditedTaskLineInput],
+    description:
+      'First approval only: audited areas lower than the accepted ones (default: accepted)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AuditedTaskLineInput)
+  taskLines?: AuditedTaskLineInput[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
+}
+
+export class RejectAuditDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 2000)
+  note!: string;
+}
+
+export class MediaNoticeDto {
+  @ApiProperty({ example: '《亳州晚报》' })
+  @IsString()
+  @Length(1, 200)
+  mediaName!: string;
+
+  @ApiProperty({ example: '2015-07-20' })
+  @IsCalendarDate()
+  publishedOn!: string;
+}

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+
+export class IssuePayoutDto {
+  @ApiPropertyOptional({ description: 'Free text for the payment order' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 500)
+  note?: string;
+}
+
+export class ConfirmPayoutDto {
+  @ApiProperty({ example: 'NX2015072800123' })
+  @IsString()
+  @Length(1, 100)
+  bankReference!: string;
+}
+
+export class FailPayoutDto {
+  @ApiProperty({ example: '账户名称与户名不符' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
+export class ExportPayoutsQuery {
+  @ApiPropertyOptional({ enum: ['issued', 'confirmed', 'failed'], default: 'issued' })
+  @IsOptional()
+  @IsIn(['issued', 'confirmed', 'failed'])
+  state?: 'issued' | 'confirmed' | 'failed';
+
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'csv' })
+  @IsOptional()
+  @IsIn(['csv', 'xlsx'])
+  format?: 'csv' | 'xlsx';
+}
+
+export class PayeeDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() bankName!: string;
+  @ApiProperty() bankAccountName!: string;
+  @ApiProperty() bankAccountNo!: string;
+}
+
+export class PayoutDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) contractId!: string;
+  @ApiProperty() amountFen!: number;
+  @ApiProperty({ example: '10903.69' }) amountYuan!: string;
+  @ApiProperty({ enum: ['issued', 'confirmed', 'failed'] }) state!: string;
+  @ApiProperty({ type: PayeeDto }) payee!: PayeeDto;
+  @ApiProperty({ type: String, nullable: true }) bankReference!: string | null;
+  @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+}

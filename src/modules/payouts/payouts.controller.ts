@@ -1,0 +1,110 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { uuidParam } from '../../common/http/uuid-param';
+import { AnyRole, CurrentActor, Roles, SignOff } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import {
+  ConfirmPayoutDto,
+  ExportPayoutsQuery,
+  FailPayoutDto,
+  IssuePayoutDto,
+  PayoutDto,
+} from './dto/payout.dto';
+import { PayoutExportService } from './payout-export.service';
+import { PayoutsService } from './payouts.service';
+
+@ApiTags('district audit, media notice, payout')
+@Controller()
+export class PayoutsController {
+  constructor(
+    private readonly payouts: PayoutsService,
+    private readonly exports: PayoutExportService,
+  ) {}
+
+  @Post('contracts/:id/payouts')
+  @SignOff('district_finance')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'The same key and body again → the same answer, no second payout',
+  })
+  @ApiCreatedResponse({ type: PayoutDto })
+  async issue(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Contract')) id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() dto: IssuePayoutDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PayoutDto> {
+    const answer = await this.payouts.issue(actor, id, key, dto);
+    response.status(answer.status);
+    return answer.body;
+  }
+
+  @Get('payouts/export')
+  @Roles('district_finance', 'admin')
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'The payment batch: one row per payout and a totals row' })
+  async export(
+    @CurrentActor() actor: Actor,
+    @Query() query: ExportPayoutsQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.exports.export(actor, query.state ?? 'issued', query.format ?? 'csv');
+    response.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    return new StreamableFile(file.content, { type: file.contentType });
+  }
+
+  @Get('payouts/:id')
+  @AnyRole()
+  @ApiOkResponse({ type: PayoutDto })
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Payout')) id: string,
+  ): Promise<PayoutDto> {
+    return this.payouts.get(actor, id);
+  }
+
+  @Post('payouts/:id/confirm')
+  @SignOff('district_finance')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: PayoutDto, description: 'The bank paid: contract paid' })
+  confirm(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Payout')) id: string,
+    @Body() dto: ConfirmPayoutDto,
+  ): Promise<PayoutDto> {
+    return this.payouts.confirm(actor, id, dto);
+  }
+
+  @Post('payouts/:id/fail')
+  @SignOff('district_finance')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: PayoutDto, description: 'The bank refused: contract payable again' })
+  fail(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Payout')) id: string,
+    @Body() dto: FailPayoutDto,
+  ): Promise<PayoutDto> {
+    return this.payouts.fail(actor, id, dto);
+  }
+}

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import { commonError, notFound, validationFailed } from '../../common/errors/domain-error';
+import { canonicalJson } from '../../common/values/canonical-json';
+import { formatYuan } from '../../common/values/decimal-units';
+import type { Actor } from '../auth/actor';
+import { assertInScope } from '../auth/scope-policy';
+import { Contract, ContractVillage } from '../contracts/contract.entity';
+import { contractScope } from '../contracts/contract-scope';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { contractError } from '../contracts/contracts.errors';
+import { Organisation } from '../organisations/organisation.entity';
+import type { ConfirmPayoutDto, FailPayoutDto, IssuePayoutDto, PayoutDto } from './dto/payout.dto';
+import { IdempotencyKey, Payout } from './payout.entity';
+import { payoutError } from './payouts.errors';
+
+export function toPayoutDto(payout: Payout): PayoutDto {
+  return {
+    id: payout.id,
+    contractId: payout.contractId,
+    amountFen: payout.amountFen,
+    amountYuan: formatYuan(payout.amountFen),
+    state: payout.state,
+    payee: {
+      name: payout.payeeName,
+      bankName: payout.bankName,
+      bankAccountName: payout.bankAccountName,
+      bankAccountNo: payout.bankAccountNo,
+    },
+    bankReference: payout.bankReference,
+    issuedAt: payout.issuedAt.toISOString(),
+  };
+}
+
+export interface StoredAnswer {
+  status: number;
+  body: PayoutDto;
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * The payout the finance bureau triggers (资金拨付), idempotent: the key is claimed with
+ * INSERT … ON CONFLICT in the payout's own transaction, so 100 retries with one key wait for the
+ * first and get its answer, and 100 keys race on the contract's row lock and the unique live-payout
+ * index: one payout, 99 × PAYOUT_EXISTS.
+ */
+@Injectable()
+export class PayoutsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly workflow: ContractWorkflowService,
+  ) {}
+
+  async issue(
+    actor: Actor,
+    contractId: string,
+    key: string | undefined,
+    dto: IssuePayoutDto,
+  ): Promise<StoredAnswer> {
+    if (key === undefined || key === '') {
+      throw payoutError(
+        'IDEMPOTENCY_KEY_MISSING',
+        'Send an Idempotency-Key header: a retry with the same key gets the same answer',
+      );
+    }
+    if (!KEY.test(key))
+      throw validationFailed([
+        { field: 'Idempotency-Key', message: 'at most 200 visible ASCII characters' },
+      ]);
+    const scope = `${actor.id}:${contractId}`;
+    const digest = createHash('sha256')
+      .update(canonicalJson({ contractId, ...dto }))
+      .digest('hex');
+
+    return this.dataSource.transaction(async (manager) => {
+      const claimed = await manager.query<{ key: string }[]>(
+        `INSERT INTO idempotency_key (scope, key, request_sha256, response_status, response_body)
+         VALUES ($1, $2, $3, 0, '') ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+        [scope, key, digest],
+      );
+      if (claimed.length === 0) {
+        // The first request with this key has committed (ON CONFLICT waited for it): replay it.
+        const stored = await manager.findOneByOrFail(IdempotencyKey, { scope, key });
+        if (stored.requestSha256 !== digest) {
+          throw payoutError(
+            'IDEMPOTENCY_KEY_REUSED',
+            'This Idempotency-Key was used with another request',
+          );
+        }
+        return {
+          status: stored.responseStatus,
+          body: JSON.parse(stored.responseBody) as PayoutDto,
+        };
+      }
+
+      let payout: Payout | undefined;
+      await this.workflow.execute(
+        {
+          contractId,
+          actor,
+          prepare: async ({ manager: tx, contract, current }) => {
+            assertInScope(actor, contractScope(contract), 'Contract', contractId);
+            const financeApprover = current.context.audit.approvals.find(
+              (approval) => approval.bureau === 'finance',
+            );
+            if (financeApprover?.approverId === actor.id) {
+              throw commonError(
+                'SEPARATION_OF_DUTIES',
+                "The approver of the audit's finance side may not issue its payout",
+              );
+            }
+            if (await tx.existsBy(Payout, { contractId, state: In(['issued', 'confirmed']) })) {
+              throw payoutError(
+                'PAYOUT_EXISTS',
+                `Contract ${contractId} already has a payout issued or confirmed`,
+              );
+            }
+            if (current.value !== 'payable' || current.context.subsidyFen === null) {
+              throw contractError(
+                'INVALID_TRANSITION',
+                `payout.issued is not allowed now: the contract is ${current.value}`,
+                {
+                  state: current.value,
+                  event: 'payout.issued',
+                },
+              );
+            }
+            const organisation = await tx.findOneByOrFail(Organisation, {
+              id: contract.organisationId,
+            });
+            payout = tx.create(Payout, {
+              contractId,
+              districtCode: contract.districtCode,
+              amountFen: current.context.subsidyFen,
+              state: 'issued',
+              payeeName: organisation.name,
+              bankName: organisation.bankName,
+              bankAccountName: organisation.bankAccountName,
+              bankAccountNo: organisation.bankAccountNo,
+              idempotencyKey: key,
+              issuedBy: actor.id,
+            });
+            await tx.save(payout);
+            return {
+              type: 'payout.issued' as const,
+              payoutId: payout.id,
+              amountFen: payout.amountFen,
+            };
+          },
+        },
+        manager,
+      );
+      const body = toPayoutDto(payout as Payout);
+      await manager.update(
+        IdempotencyKey,
+        { scope, key },
+        { responseStatus: 201, responseBody: body as never },
+      );
+      return { status: 201, body };
+    });
+  }
+
+  async confirm(actor: Actor, payoutId: string, dto: ConfirmPayoutDto): Promise<PayoutDto> {
+    return this.settle(actor, payoutId, 'confirmed', { bankReference: dto.bankReference });
+  }
+
+  async fail(actor: Actor, payoutId: string, dto: FailPayoutDto): Promise<PayoutDto> {
+    return this.settle(actor, payoutId, 'failed', { failureReason: dto.reason });
+  }
+
+  async get(actor: Actor, payoutId: string): Promise<PayoutDto> {
+    const payout = await this.dataSource.getRepository(Payout).findOneBy({ id: payoutId });
+    if (!payout) throw notFound('Payout', payoutId);
+    await this.assertVisible(actor, payout);
+    return toPayoutDto(payout);
+  }
+
+  private async settle(
+    actor: Actor,
+    payoutId: string,
+    outcome: 'confirmed' | 'failed',
+    details: { bankReference?: string; failureReason?: string },
+  ): Promise<PayoutDto> {
+    const found = await this.dataSource.getRepository(Payout).findOneBy({ id: payoutId });
+    if (!found) throw notFound('Payout', payoutId);
+    await this.assertVisible(actor, found);
+    let settled: Payout | undefined;
+    await this.workflow.execute({
+      contractId: found.contractId,
+      actor,
+      prepare: async ({ manager, now }) => {
+        const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
+        if (payout.state !== 'issued') {
+          throw contractError(
+            'INVALID_TRANSITION',
+            `Payout ${payoutId} is ${payout.state} already`,
+            {
+              state: payout.state,
+              event: `payout.${outcome}`,
+            },
+          );
+        }
+        const changes =
+          outcome === 'confirmed'
+            ? { state: outcome, bankReference: details.bankReference ?? null, confirmedAt: now }
+            : { state: outcome, failureReason: details.failureReason ?? null, failedAt: now };
+        await manager.update(Payout, { id: payoutId }, changes);
+        settled = { ...payout, ...changes };
+        return {
+          type:
+            outcome === 'confirmed' ? ('payout.confirmed' as const) : ('payout.failed' as const),
+          payoutId,
+        };
+      },
+    });
+    return toPayoutDto(settled as Payout);
+  }
+
+  private async assertVisible(actor: Actor, payout: Payout): Promise<void> {
+    const contract = await this.dataSource.getRepository(Contract).findOneOrFail({
+      where: { id: payout.contractId },
+      select: { id: true, districtCode: true, organisationId: true },
+    });
+    contract.villages = await this.dataSource
+      .getRepository(ContractVillage)
+      .findBy({ contractId: contract.id });
+    assertInScope(actor, contractScope(contract), 'Payout', payout.id);
+  }
+}
