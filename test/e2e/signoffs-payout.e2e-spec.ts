@@ -394,6 +394,54 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
     const paid = await contract(id);
     expect(paid).toMatchObject({ state: 'paid', subsidyFen: 12127411 });
 
+    const sheet = await http_()
+      .get(`/contracts/${id}/calculation`)
+      .set(q.observer.auth)
+      .expect(200);
+    expect(sheet.body).toMatchObject({
+      state: 'paid',
+      subsidyFen: 12127411,
+      subsidyYuan: '121274.11',
+    });
+    const corn = sheet.body.taskLines.find(
+      (line: { taskCode: string }) => line.taskCode === 'corn_seeding',
+    );
+    expect(corn).toMatchObject({
+      claimedAreaMu: '800.25',
+      verifiedAreaMu: '800.25',
+      acceptedAreaMu: '800.25',
+      auditedAreaMu: '800.00',
+      amountFen: 1946400,
+      formula: '800.00 亩 × 24.33 元/亩 = 19464.00 元（四舍五入到分）',
+      villages: [{ villageCode: q.villages[0].code, rows: 1, claimedAreaMu: '800.25' }],
+    });
+    const stages = (sheet.body.signers as { stage: string; taskCode: string | null }[]).map(
+      (signer) => `${signer.stage}:${signer.taskCode}`,
+    );
+    expect(stages.filter((stage) => stage === 'town acceptance:wheat_harvest')).toHaveLength(5);
+    expect(stages.filter((stage) => stage.startsWith('district audit'))).toHaveLength(2);
+    expect(stages.filter((stage) => stage.startsWith('village verification'))).toHaveLength(3);
+
+    const summary = await http_()
+      .get(`/projects/${q.projectId}/summary`)
+      .set(q.agri.auth)
+      .expect(200);
+    expect(summary.body).toMatchObject({
+      paidFen: 12127411,
+      paidYuan: '121274.11',
+      committedFen: 12127411,
+    });
+    expect(summary.body.contractsByState).toEqual({ paid: 1, awarded: 2 });
+    expect(
+      summary.body.tasks.find((task: { taskCode: string }) => task.taskCode === 'wheat_harvest'),
+    ).toMatchObject({
+      plannedAreaMu: '25000.00',
+      assignedAreaMu: '25000.00',
+      registeredAreaMu: '1234.56',
+      auditedAreaMu: '1234.56',
+      committedFen: 7860444,
+    });
+
     const report = await http_().get('/audit-log/verify').set(admin.auth).expect(200);
     expect(report.body.ok).toBe(true);
   });

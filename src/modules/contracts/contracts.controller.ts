@@ -15,6 +15,7 @@ import { ApiPage, type Page } from '../../common/http/api-page';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import { IfMatch } from '../../common/http/if-match';
+import { CalculationDto, CalculationService } from './calculation.service';
 import { ContractCommandsService } from './contract-commands.service';
 import type { Actor } from '../auth/actor';
 import { ContractsService } from './contracts.service';
@@ -32,7 +33,21 @@ export class ContractsController {
   constructor(
     private readonly contracts: ContractsService,
     private readonly commands: ContractCommandsService,
+    private readonly calculation: CalculationService,
   ) {}
+
+  @Get(':id/calculation')
+  @AnyRole()
+  @ApiOkResponse({
+    type: CalculationDto,
+    description: 'Per task line and village: areas at each stage, price, amount, signers',
+  })
+  calculationSheet(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Contract')) id: string,
+  ): Promise<CalculationDto> {
+    return this.calculation.sheet(actor, id);
+  }
 
   @Get()
   @AnyRole()

@@ -1,12 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ContractsController } from './contracts.controller';
+import { CalculationService } from './calculation.service';
 import { ContractCommandsService } from './contract-commands.service';
 import { ContractWorkflowService } from './contract-workflow.service';
 import { ContractsService } from './contracts.service';
 
 @Module({
   controllers: [ContractsController],
-  providers: [ContractsService, ContractWorkflowService, ContractCommandsService],
+  providers: [
+    ContractsService,
+    ContractWorkflowService,
+    ContractCommandsService,
+    CalculationService,
+  ],
   exports: [ContractsService, ContractWorkflowService],
 })
 export class ContractsModule {}

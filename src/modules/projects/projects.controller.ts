@@ -6,12 +6,30 @@ import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CreateProjectDto, ProjectDto } from './dto/project.dto';
+import { ProjectSummaryDto, ProjectSummaryService } from './project-summary.service';
 import { ProjectsService } from './projects.service';
 
 @ApiTags('projects and tenders')
 @Controller('projects')
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly summaries: ProjectSummaryService,
+  ) {}
+
+  @Get(':id/summary')
+  @AnyRole()
+  @ApiOkResponse({
+    type: ProjectSummaryDto,
+    description:
+      'Per task and village: areas at each stage; committed and paid amounts; contracts per state',
+  })
+  summary(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Project')) id: string,
+  ): Promise<ProjectSummaryDto> {
+    return this.summaries.summary(actor, id);
+  }
 
   @Post()
   @Roles('district_agri')

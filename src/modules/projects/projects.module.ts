@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ProjectsController } from './projects.controller';
+import { ProjectSummaryService } from './project-summary.service';
 import { ProjectsService } from './projects.service';
 
 @Module({
   controllers: [ProjectsController],
-  providers: [ProjectsService],
+  providers: [ProjectsService, ProjectSummaryService],
   exports: [ProjectsService],
 })
 export class ProjectsModule {}

@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ApiProperty } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { formatYuan } from '../../common/values/decimal-units';
+import type { Actor } from '../auth/actor';
+import { ContractsService } from './contracts.service';
+import type { ContractContext } from './machine/contract.types';
+import { Contract } from './contract.entity';
+
+export class SignerDto {
+  @ApiProperty() stage!: string;
+  @ApiProperty({ type: String, nullable: true }) taskCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) villageCode!: string | null;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: String, nullable: true }) role!: string | null;
+  @ApiProperty({ type: String, nullable: true }) decision!: string | null;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class CalculationVillageDto {
+  @ApiProperty() villageCode!: string;
+  @ApiProperty() rows!: number;
+  @ApiProperty() claimedAreaMu!: string;
+  @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acceptedAreaMu!: string | null;
+}
+
+export class CalculationLineDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty() unitPriceFen!: number;
+  @ApiProperty() unitPriceYuan!: string;
+  @ApiProperty() assignedAreaMu!: string;
+  @ApiProperty({ type: String, nullable: true }) claimedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) acceptedAreaMu!: string | null;
+  @ApiProperty({ type: String, nullable: true }) auditedAreaMu!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) amountFen!: number | null;
+  @ApiProperty({ type: String, nullable: true }) amountYuan!: string | null;
+  @ApiProperty({
+    description: 'round half up (audited area × unit price), on the line total',
+    type: String,
+    nullable: true,
+  })
+  formula!: string | null;
+  @ApiProperty({ type: [CalculationVillageDto] }) villages!: CalculationVillageDto[];
+}
+
+export class CalculationDto {
+  @ApiProperty({ format: 'uuid' }) contractId!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty({ type: [CalculationLineDto] }) taskLines!: CalculationLineDto[];
+  @ApiProperty({ type: Number, nullable: true }) subsidyFen!: number | null;
+  @ApiProperty({ type: String, nullable: true }) subsidyYuan!: string | null;
+  @ApiProperty({ type: [SignerDto], description: 'Who signed each stage' }) signers!: SignerDto[];
+}
+
+/** The calculation sheet (补助资金计算表): every amount explained, stage by stage, with its signers. */
+@Injectable()
+export class CalculationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly contracts: ContractsService,
+  ) {}
+
+  async sheet(actor: Actor, contractId: string): Promise<CalculationDto> {
+    const contract = await this.contracts.get(actor, contractId);
+    const rowCounts = await this.dataSource.query<
+      { task_code: string; village_code: string; n: number }[]
+    >(
+      `SELECT task_code, village_code, count(*)::int AS n FROM register_row
+        WHERE contract_id = $1 AND state = 'claimed' GROUP BY task_code, village_code`,
+      [contractId],
+    );
+    const verifiers = await this.dataSource.query<
+      { task_code: string; village_code: string; actor_username: string; at: Date }[]
+    >(
+      `SELECT DISTINCT ON (task_code, village_code) task_code, village_code, actor_username, at FROM contract_history
+        WHERE contract_id = $1 AND event = 'village.verified' AND village_code IS NOT NULL
+        ORDER BY task_code, village_code, seq DESC`,
+      [contractId],
+    );
+    const acceptors = await this.dataSource.query<
+      {
+        task_code: string;
+        display_name: string;
+        acceptance_role: string;
+        decision: string;
+        signed_at: Date;
+      }[]
+    >(
+      `SELECT r.task_code, s.display_name, s.acceptance_role, s.decision, s.signed_at
+         FROM acceptance_signature s JOIN acceptance_record r ON r.id = s.record_id
+        WHERE r.contract_id = $1 AND r.state = 'complete' ORDER BY r.task_code, s.signed_at`,
+      [contractId],
+    );
+    const row = await this.dataSource
+      .getRepository(Contract)
+      .findOne({ where: { id: contractId }, select: { id: true, snapshot: true } });
+    const context = row?.snapshot?.context as unknown as ContractContext | undefined;
+    const approverIds = (context?.audit.approvals ?? []).map((approval) => approval.approverId);
+    const approvers = approverIds.length
+      ? await this.dataSource.query<{ id: string; display_name: string }[]>(
+          'SELECT id, display_name FROM app_user WHERE id = ANY($1)',
+          [approverIds],
+        )
+      : [];
+
+    const signers: SignerDto[] = [
+      ...verifiers.map((v) => ({
+        stage: 'village verification',
+        taskCode: v.task_code,
+        villageCode: v.village_code,
+        name: v.actor_username,
+        role: 'village_verifier',
+        decision: null,
+        at: v.at.toISOString(),
+      })),
+      ...acceptors.map((a) => ({
+        stage: 'town acceptance',
+        taskCode: a.task_code,
+        villageCode: null,
+        name: a.display_name,
+        role: a.acceptance_role,
+        decision: a.decision,
+        at: a.signed_at.toISOString(),
+      })),
+      ...(context?.audit.approvals ?? []).map((approval) => ({
+        stage: 'district audit',
+        taskCode: null,
+        villageCode: null,
+        name:
+          approvers.find((approver) => approver.id === approval.approverId)?.display_name ??
+          approval.approverId,
+        role: approval.bureau,
+        decision: 'approved',
+        at: approval.at,
+      })),
+    ];
+    return {
+      contractId,
+      state: contract.state,
+      taskLines: contract.taskLines.map((line) => ({
+        taskCode: line.taskCode,
+        taskName: line.taskName,
+        state: line.state,
+        unitPriceFen: line.unitPriceFen,
+        unitPriceYuan: line.unitPriceYuan,
+        assignedAreaMu: line.assignedAreaMu,
+        claimedAreaMu: line.claimedAreaMu,
+        verifiedAreaMu: line.verifiedAreaMu,
+        acceptedAreaMu: line.acceptedAreaMu,
+        auditedAreaMu: line.auditedAreaMu,
+        amountFen: line.amountFen,
+        amountYuan: line.amountFen === null ? null : formatYuan(line.amountFen),
+        formula:
+          line.amountFen === null || line.auditedAreaMu === null
+            ? null
+            : `${line.auditedAreaMu} 亩 × ${line.unitPriceYuan} 元/亩 = ${formatYuan(line.amountFen)} 元（四舍五入到分）`,
+        villages: line.villageParts.map((part) => ({
+          villageCode: part.villageCode,
+          rows:
+            rowCounts.find(
+              (count) =>
+                count.task_code === line.taskCode && count.village_code === part.villageCode,
+            )?.n ?? 0,
+          claimedAreaMu: part.claimedAreaMu,
+          verifiedAreaMu: part.verifiedAreaMu,
+          acceptedAreaMu: part.acceptedAreaMu,
+        })),
+      })),
+      subsidyFen: contract.subsidyFen,
+      subsidyYuan: contract.subsidyYuan,
+      signers,
+    };
+  }
+}

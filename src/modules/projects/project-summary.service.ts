@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { formatMu, formatYuan } from '../../common/values/decimal-units';
+import type { Actor } from '../auth/actor';
+import { ProjectsService } from './projects.service';
+
+export class SummaryTaskDto {
+  @ApiProperty() taskCode!: string;
+  @ApiProperty() taskName!: string;
+  @ApiProperty() plannedAreaMu!: string;
+  @ApiProperty() assignedAreaMu!: string;
+  @ApiProperty({ description: 'Register rows not withdrawn' }) registeredAreaMu!: string;
+  @ApiProperty() claimedAreaMu!: string;
+  @ApiProperty() verifiedAreaMu!: string;
+  @ApiProperty() acceptedAreaMu!: string;
+  @ApiProperty() auditedAreaMu!: string;
+  @ApiProperty() committedFen!: number;
+  @ApiProperty() committedYuan!: string;
+}
+
+export class SummaryVillageDto {
+  @ApiProperty() villageCode!: string;
+  @ApiProperty() villageName!: string;
+  @ApiProperty() registeredRows!: number;
+  @ApiProperty() registeredAreaMu!: string;
+  @ApiProperty() claimedAreaMu!: string;
+  @ApiProperty() verifiedAreaMu!: string;
+  @ApiProperty() acceptedAreaMu!: string;
+}
+
+export class ProjectSummaryDto {
+  @ApiProperty({ format: 'uuid' }) projectId!: string;
+  @ApiProperty({ type: [SummaryTaskDto] }) tasks!: SummaryTaskDto[];
+  @ApiProperty({ type: [SummaryVillageDto] }) villages!: SummaryVillageDto[];
+  @ApiProperty({ description: 'Subsidy of audited contracts (audited onward)' })
+  committedFen!: number;
+  @ApiProperty() committedYuan!: string;
+  @ApiProperty({ description: 'Confirmed payouts' }) paidFen!: number;
+  @ApiProperty() paidYuan!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { awarded: 1, paid: 2 },
+  })
+  contractsByState!: Record<string, number>;
+}
+
+const AUDITED_ONWARD = ['audited', 'mediaNotice', 'payable', 'payoutIssued', 'paid'];
+
+/** The project at a glance, computed in SQL over indexed columns (fast on large registers). */
+@Injectable()
+export class ProjectSummaryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  async summary(actor: Actor, projectId: string): Promise<ProjectSummaryDto> {
+    const project = await this.projects.load(this.dataSource.manager, projectId);
+    await this.projects.assertVisible(actor, project);
+    const query = <T>(sql: string, parameters: unknown[] = [projectId]): Promise<T[]> =>
+      this.dataSource.query<T[]>(sql, parameters);
+    const [lines, registered, parts, villageRows, states, paid] = await Promise.all([
+      query<{
+        task_code: string;
+        assigned: string;
+        claimed: string;
+        verified: string;
+        accepted: string;
+        audited: string;
+        amount: string;
+      }>(
+        `SELECT tl.task_code, sum(tl.assigned_area) AS assigned, coalesce(sum(tl.claimed_area), 0) AS claimed,
+                coalesce(sum(tl.verified_area), 0) AS verified, coalesce(sum(tl.accepted_area), 0) AS accepted,
+                coalesce(sum(tl.audited_area), 0) AS audited,
+                coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($2)), 0) AS amount
+           FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id
+          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY tl.task_code`,
+        [projectId, AUDITED_ONWARD],
+      ),
+      query<{ task_code: string; village_code: string; n: string; area: string }>(
+        `SELECT task_code, village_code, count(*) AS n, sum(area) AS area FROM register_row
+          WHERE project_id = $1 AND state <> 'withdrawn' GROUP BY task_code, village_code`,
+      ),
+      query<{ village_code: string; claimed: string; verified: string; accepted: string }>(
+        `SELECT p.village_code, sum(p.claimed_area) AS claimed, coalesce(sum(p.verified_area), 0) AS verified,
+                coalesce(sum(p.accepted_area), 0) AS accepted
+           FROM contract_village_part p JOIN contract c ON c.id = p.contract_id
+          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY p.village_code`,
+      ),
+      query<{ code: string; name: string }>(
+        `SELECT r.code, r.name FROM project_village pv JOIN region r ON r.code = pv.village_code WHERE pv.project_id = $1 ORDER BY r.code`,
+      ),
+      query<{ state: string; n: string; committed: string }>(
+        `SELECT state, count(*) AS n, coalesce(sum(subsidy_fen) FILTER (WHERE state = ANY($2)), 0) AS committed
+           FROM contract WHERE project_id = $1 GROUP BY state`,
+        [projectId, AUDITED_ONWARD],
+      ),
+      query<{ paid: string }>(
+        `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
+          WHERE c.project_id = $1 AND p.state = 'confirmed'`,
+      ),
+    ]);
+    const area = (value: string | undefined): string => formatMu(Number(value ?? 0));
+    const committedFen = states.reduce((sum, state) => sum + Number(state.committed), 0);
+    const paidFen = Number(paid[0]?.paid ?? 0);
+    return {
+      projectId,
+      tasks: (project.tasks ?? [])
+        .sort((a, b) => a.code.localeCompare(b.code))
+        .map((task) => {
+          const line = lines.find((candidate) => candidate.task_code === task.code);
+          const registeredArea = registered
+            .filter((row) => row.task_code === task.code)
+            .reduce((sum, row) => sum + Number(row.area), 0);
+          return {
+            taskCode: task.code,
+            taskName: task.name,
+            plannedAreaMu: formatMu(task.plannedArea),
+            assignedAreaMu: area(line?.assigned),
+            registeredAreaMu: formatMu(registeredArea),
+            claimedAreaMu: area(line?.claimed),
+            verifiedAreaMu: area(line?.verified),
+            acceptedAreaMu: area(line?.accepted),
+            auditedAreaMu: area(line?.audited),
+            committedFen: Number(line?.amount ?? 0),
+            committedYuan: formatYuan(Number(line?.amount ?? 0)),
+          };
+        }),
+      villages: villageRows.map((village) => {
+        const rows = registered.filter((row) => row.village_code === village.code);
+        const part = parts.find((candidate) => candidate.village_code === village.code);
+        return {
+          villageCode: village.code,
+          villageName: village.name,
+          registeredRows: rows.reduce((sum, row) => sum + Number(row.n), 0),
+          registeredAreaMu: formatMu(rows.reduce((sum, row) => sum + Number(row.area), 0)),
+          claimedAreaMu: area(part?.claimed),
+          verifiedAreaMu: area(part?.verified),
+          acceptedAreaMu: area(part?.accepted),
+        };
+      }),
+      committedFen,
+      committedYuan: formatYuan(committedFen),
+      paidFen,
+      paidYuan: formatYuan(paidFen),
+      contractsByState: Object.fromEntries(states.map((state) => [state.state, Number(state.n)])),
+    };
+  }
+}
