@@ -1,0 +1,518 @@
+/**
+ * Lifecycle transitions through HTTP (docs/benchmarks.md, "Lifecycle transitions").
+ *
+ *   npm run bench:lifecycle
+ *
+ * Starts its own PostgreSQL (embedded, fsync on) in a temporary folder and the real app on
+ * 127.0.0.1, prepares 32 contracts with a running village notice each, then alternates:
+ *
+ * - baseline:   GET /health (a bare `SELECT 1`), 32 closed-loop clients;
+ * - transition: POST /public/notices/:id/objections, 32 clients each on its own contract: one
+ *               persisted `objection.filed` transition per request (row lock, machine step,
+ *               snapshot, history and audit rows, one transaction).
+ *
+ * The load generator runs in a worker thread of this process (its own event loop), so that
+ * building requests and parsing answers does not queue behind the app's work.
+ *
+ * Settings (environment): BENCH_RUNS (3), BENCH_CLIENTS (32), BENCH_WARMUP_MS (2000),
+ * BENCH_DURATION_MS (10000), BENCH_PRIMING_MS (4000: one unreported round of both phases first,
+ * so that run 1 does not pay for the JIT and cold caches).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const PRIMING_MS = Number(process.env.BENCH_PRIMING_MS ?? 4_000);
+const TARGET_RATIO = 0.25;
+const TARGET_P99_MS = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Load generator (worker thread)
+// ---------------------------------------------------------------------------------------------
+
+interface PhaseSpec {
+  kind: 'baseline' | 'transition';
+  port: number;
+  clients: number;
+  warmupMs: number;
+  durationMs: number;
+  /** transition: one notice per client. */
+  noticeIds: string[];
+  /** transition: first value of the phone counter (distinct phones for the throttler). */
+  phoneBase: number;
+}
+
+interface PhaseResult {
+  kind: PhaseSpec['kind'];
+  /** Requests completed inside the measured window. */
+  requests: number;
+  /** Of those, answers that are not 2xx, or failed requests. */
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Every answer of the phase (warm-up and tail included), by status; 0 = network error. */
+  statuses: Record<string, number>;
+  errorSamples: string[];
+  /** Filled by the main thread: CPU time per answer over the whole phase (warm-up included). */
+  cpu?: CpuShare;
+}
+
+interface CpuShare {
+  /** This node process: the app, its libuv threads and the load generator's thread. */
+  nodeMsPerRequest: number;
+  /** All PostgreSQL processes (Linux /proc; NaN elsewhere). */
+  postgresMsPerRequest: number;
+  /** Cores busy on average: node, PostgreSQL. */
+  nodeCores: number;
+  postgresCores: number;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+function send(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<Answer> {
+  return new Promise((resolve) => {
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: body
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+          : {},
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => {
+          if (status >= 300) chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+        response.on('error', (error) => resolve({ status: 0, body: error.message }));
+      },
+    );
+    request.on('error', (error) => resolve({ status: 0, body: error.message }));
+    request.end(body);
+  });
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const errorSamples: string[] = [];
+  let errors = 0;
+  let phone = spec.phoneBase;
+  const start = performance.now();
+  const measureFrom = start + spec.warmupMs;
+  const measureTo = measureFrom + spec.durationMs;
+
+  const client = async (index: number): Promise<void> => {
+    while (performance.now() < measureTo) {
+      let answer: Answer;
+      const sent = performance.now();
+      if (spec.kind === 'baseline') {
+        answer = await send(agent, spec.port, 'GET', '/health');
+      } else {
+        const body = JSON.stringify({
+          name: '压测村民',
+          phone: `139${String(phone++).padStart(8, '0')}`,
+          text: '压测：我家的地只收了一半',
+        });
+        answer = await send(
+          agent,
+          spec.port,
+          'POST',
+          `/public/notices/${spec.noticeIds[index]}/objections`,
+          body,
+        );
+      }
+      const done = performance.now();
+      statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+      const ok = answer.status >= 200 && answer.status < 300;
+      if (!ok && errorSamples.length < 5)
+        errorSamples.push(`${answer.status} ${answer.body.slice(0, 300)}`);
+      if (sent >= measureFrom && done <= measureTo) {
+        latencies.push(done - sent);
+        if (!ok) errors += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: spec.clients }, (_, index) => client(index)));
+  agent.destroy();
+
+  latencies.sort((a, b) => a - b);
+  const seconds = spec.durationMs / 1000;
+  return {
+    kind: spec.kind,
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    statuses,
+    errorSamples,
+  };
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  port.on('message', (spec: PhaseSpec) => {
+    void runPhase(spec).then((result) => port.postMessage(result));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration (main thread)
+// ---------------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const fmt = (value: number, digits = 1): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '-';
+
+function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function main(): Promise<void> {
+  // The app and its support code are loaded here only, not in the load generator's thread.
+  const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
+  const { createTestDatabase, startTestApp } = await import('../test/support/test-app.js');
+  const { Api } = await import('../test/support/api.js');
+  const { awardQiaocheng, buildQiaocheng } = await import('../test/support/qiaocheng.js');
+  const { addRows, uploadClaimAttachments } = await import('../test/support/lifecycle.js');
+
+  const began = performance.now();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-bench-lifecycle-'));
+  fs.chmodSync(home, 0o755); // as root, the postgres OS user must traverse it
+  let postgres: Awaited<ReturnType<typeof EmbeddedPostgres.start>> | undefined;
+  let test: Awaited<ReturnType<typeof startTestApp>> | undefined;
+  let worker: Worker | undefined;
+  let failed = false;
+  try {
+    postgres = await EmbeddedPostgres.start({
+      dataDir: path.join(home, 'pg'),
+      ephemeral: false,
+      log: (message) => log(message),
+    });
+    process.env.TEST_PG_ADMIN_URL = postgres.url();
+    const database = await createTestDatabase();
+    test = await startTestApp({ databaseUrl: database.url, testClock: true });
+    await test.app.listen(0, '127.0.0.1');
+    const port = (test.app.getHttpServer().address() as AddressInfo).port;
+    log(`app listening on 127.0.0.1:${port}`);
+
+    // --- setup: 32 contracts, each signed, worked, claimed and verified: one running notice.
+    const api = new Api(test);
+    const admin = await api.admin();
+    const groups = Math.ceil(CLIENTS / 3);
+    const setupStarted = performance.now();
+    const prepared = await Promise.all(
+      Array.from({ length: groups }, async () => {
+        const q = await buildQiaocheng(api);
+        const { contractIds } = await awardQiaocheng(api, q);
+        const notices: { contractId: string; noticeId: string }[] = [];
+        for (const [index, contractId] of contractIds.entries()) {
+          const village = q.villages[index].code;
+          const coop = q.coops[index];
+          const http = () => test!.http();
+          await expectStatus(
+            'sign',
+            http()
+              .post(`/contracts/${contractId}/sign`)
+              .set(q.agri.auth)
+              .send({
+                contractNo: `谯农服合〔2015〕bench-${index}-${q.district}`,
+                signedOn: '2015-06-01',
+              }),
+          );
+          await addRows(test!, coop, contractId, village, 'wheat_harvest', [250, 300, 125]);
+          await uploadClaimAttachments(test!, coop, contractId);
+          await expectStatus(
+            'claim',
+            http().post(`/contracts/${contractId}/task-lines/wheat_harvest/claim`).set(coop.auth),
+          );
+          const verifier = await api.user('village_verifier', { regionCode: village });
+          const verified = await expectStatus(
+            'village verification',
+            http()
+              .post(
+                `/contracts/${contractId}/task-lines/wheat_harvest/villages/${village}/verification`,
+              )
+              .set(verifier.auth)
+              .send({}),
+          );
+          notices.push({ contractId, noticeId: verified.body.noticeId as string });
+        }
+        return notices;
+      }),
+    );
+    const contracts = prepared.flat().slice(0, CLIENTS);
+    const noticeIds = contracts.map((contract) => contract.noticeId);
+    const contractIds = contracts.map((contract) => contract.contractId);
+    if (new Set(contractIds).size !== CLIENTS) throw new Error('contracts are not distinct');
+    log(
+      `setup: ${CLIENTS} contracts with a running notice each in ${fmt((performance.now() - setupStarted) / 1000)} s`,
+    );
+
+    const snapshotBytes = async (): Promise<number> => {
+      const [row] = await test!.dataSource.query<{ bytes: string }[]>(
+        'SELECT avg(pg_column_size(snapshot))::int AS bytes FROM contract WHERE id = ANY($1)',
+        [contractIds],
+      );
+      return Number(row.bytes);
+    };
+    const snapshotAtStart = await snapshotBytes();
+
+    // --- the load generator: this same file in a worker thread.
+    worker = new Worker(__filename);
+    const pgDataDir = path.join(home, 'pg');
+    const phase = async (
+      spec: Omit<PhaseSpec, 'port' | 'clients' | 'warmupMs' | 'durationMs'> &
+        Partial<Pick<PhaseSpec, 'warmupMs' | 'durationMs'>>,
+    ): Promise<PhaseResult> => {
+      const wallBefore = performance.now();
+      const nodeBefore = process.cpuUsage();
+      const postgresBefore = postgresCpuMs(pgDataDir);
+      const result = await new Promise<PhaseResult>((resolve, reject) => {
+        worker!.once('message', resolve);
+        worker!.once('error', reject);
+        worker!.postMessage({
+          port,
+          clients: CLIENTS,
+          warmupMs: WARMUP_MS,
+          durationMs: DURATION_MS,
+          ...spec,
+        } satisfies PhaseSpec);
+      });
+      const wall = performance.now() - wallBefore;
+      const nodeUsage = process.cpuUsage(nodeBefore);
+      const nodeMs = (nodeUsage.user + nodeUsage.system) / 1000;
+      const postgresMs = postgresCpuMs(pgDataDir) - postgresBefore;
+      const answers = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
+      result.cpu = {
+        nodeMsPerRequest: nodeMs / answers,
+        postgresMsPerRequest: postgresMs / answers,
+        nodeCores: nodeMs / wall,
+        postgresCores: postgresMs / wall,
+      };
+      return result;
+    };
+
+    const runs: { baseline: PhaseResult; transition: PhaseResult; snapshotBytes: number }[] = [];
+    let created = 0;
+    if (PRIMING_MS > 0) {
+      for (const kind of ['baseline', 'transition'] as const) {
+        const priming = await phase({
+          kind,
+          noticeIds,
+          phoneBase: 0,
+          warmupMs: 0,
+          durationMs: PRIMING_MS,
+        });
+        created += priming.statuses['201'] ?? 0;
+      }
+      log(`priming round done (${PRIMING_MS / 1000} s of each phase, not reported)`);
+    }
+    for (let run = 1; run <= RUNS; run++) {
+      const baseline = await phase({ kind: 'baseline', noticeIds: [], phoneBase: 0 });
+      log(describePhase(run, baseline));
+      const transition = await phase({
+        kind: 'transition',
+        noticeIds,
+        phoneBase: run * 10_000_000,
+      });
+      log(describePhase(run, transition));
+      created += transition.statuses['201'] ?? 0;
+      for (const sample of [...baseline.errorSamples, ...transition.errorSamples])
+        log(`  error sample: ${sample}`);
+      const bytes = await snapshotBytes();
+      runs.push({ baseline, transition, snapshotBytes: bytes });
+      log(
+        `run ${run}: ratio transition/baseline = ${fmt((100 * transition.rps) / baseline.rps)} %; mean snapshot ${bytes} B`,
+      );
+    }
+
+    // --- checks: every 201 stored, the audit chain intact.
+    const [stored] = await test.dataSource.query<{ count: string }[]>(
+      'SELECT count(*) AS count FROM objection WHERE notice_id = ANY($1)',
+      [noticeIds],
+    );
+    const objections = Number(stored.count);
+    const chain = await expectStatus(
+      'audit-log verify',
+      test.http().get('/audit-log/verify').set(admin.auth),
+    );
+    const chainBody = chain.body as { ok: boolean; events: number };
+
+    // --- report
+    const pg = await test.dataSource.query<{ version: string }[]>('SELECT version()');
+    const cpus = os.cpus();
+    const med = (pick: (run: (typeof runs)[number]) => number): number => median(runs.map(pick));
+    const ratio = med((r) => r.transition.rps / r.baseline.rps);
+    const columns: [string, (result: PhaseResult) => number, number][] = [
+      ['req/s', (result) => result.rps, 0],
+      ['p50 ms', (result) => result.p50, 2],
+      ['p99 ms', (result) => result.p99, 2],
+      ['max ms', (result) => result.max, 1],
+      ['errors', (result) => result.errors, 0],
+      ['node CPU ms/req', (result) => result.cpu?.nodeMsPerRequest ?? NaN, 2],
+      ['pg CPU ms/req', (result) => result.cpu?.postgresMsPerRequest ?? NaN, 2],
+    ];
+    const kinds = [
+      ['baseline', 'GET /health'],
+      ['transition', 'POST objection'],
+    ] as const;
+    const rows: string[][] = [['run', 'endpoint', ...columns.map(([name]) => name), 'ratio']];
+    for (const [index, r] of runs.entries()) {
+      for (const [kind, endpoint] of kinds) {
+        rows.push([
+          String(index + 1),
+          endpoint,
+          ...columns.map(([, get, digits]) => fmt(get(r[kind]), digits)),
+          kind === 'transition' ? `${fmt((100 * r.transition.rps) / r.baseline.rps)} %` : '',
+        ]);
+      }
+    }
+    for (const [kind, endpoint] of kinds) {
+      rows.push([
+        'median',
+        endpoint,
+        ...columns.map(([, get, digits]) =>
+          fmt(
+            med((r) => get(r[kind])),
+            digits,
+          ),
+        ),
+        kind === 'transition' ? `${fmt(100 * ratio)} %` : '',
+      ]);
+    }
+
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    console.log('');
+    console.log(
+      `Lifecycle transitions: ${CLIENTS} closed-loop clients, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s measured per phase, ${RUNS} alternating runs`,
+    );
+    for (const row of rows)
+      console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+    console.log('');
+    const p99 = med((r) => r.transition.p99);
+    console.log(
+      `target: transition throughput >= ${100 * TARGET_RATIO} % of baseline: ${fmt(100 * ratio)} % -> ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `target: transition p99 < ${TARGET_P99_MS} ms: ${fmt(p99, 2)} ms -> ${p99 < TARGET_P99_MS ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `objections stored ${objections}, 201 answers ${created} -> ${objections === created ? 'consistent' : 'MISMATCH'}`,
+    );
+    console.log(
+      `audit chain: ok=${chainBody.ok}, ${chainBody.events} events; mean contract snapshot ${snapshotAtStart} B before, ${runs[runs.length - 1]?.snapshotBytes} B after`,
+    );
+    console.log(
+      `machine: ${cpus[0]?.model ?? '?'}, ${cpus.length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, load ${os
+        .loadavg()
+        .map((load) => fmt(load, 2))
+        .join(' ')}; node ${process.version}; ${pg[0].version.split(',')[0]} (fsync on)`,
+    );
+    for (const [index, r] of runs.entries()) {
+      console.log(
+        `run ${index + 1} statuses: baseline ${JSON.stringify(r.baseline.statuses)}, transition ${JSON.stringify(r.transition.statuses)}`,
+      );
+    }
+    if (objections !== created || !chainBody.ok) failed = true;
+  } catch (error) {
+    failed = true;
+    console.error(error);
+  } finally {
+    await worker?.terminate();
+    await test?.close().catch((error: unknown) => console.error(error));
+    await postgres?.stop().catch((error: unknown) => console.error(error));
+    fs.rmSync(home, { recursive: true, force: true });
+    log(`done in ${fmt((performance.now() - began) / 1000)} s`);
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+/** Awaits a supertest request; anything but `status` throws with the problem body. */
+async function expectStatus(
+  what: string,
+  request: PromiseLike<{ status: number; body: any }>,
+  status = 200,
+): Promise<{ status: number; body: any }> {
+  const response = await request;
+  if (response.status !== status)
+    throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response;
+}
+
+/** CPU time (ms) of the postmaster and its children so far, from /proc; NaN where unavailable. */
+function postgresCpuMs(dataDir: string): number {
+  try {
+    const postmaster = Number(
+      fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    let ticks = 0;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // After "pid (comm) ": state ppid ... utime (14th field) stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) !== postmaster && Number(fields[1]) !== postmaster) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks * 1000) / ticksPerSecond;
+  } catch {
+    return NaN;
+  }
+}
+
+function describePhase(run: number, result: PhaseResult): string {
+  const name = result.kind === 'baseline' ? 'GET /health    ' : 'POST objection ';
+  const cpu = result.cpu;
+  const cpuText = cpu
+    ? `  CPU/req: node ${fmt(cpu.nodeMsPerRequest, 2)} ms, postgres ${fmt(cpu.postgresMsPerRequest, 2)} ms (cores busy ${fmt(cpu.nodeCores, 2)} + ${fmt(cpu.postgresCores, 2)})`
+    : '';
+  return `run ${run} ${name} ${fmt(result.rps, 0).padStart(6)} req/s  p50 ${fmt(result.p50, 2)} ms  p99 ${fmt(result.p99, 2)} ms  errors ${result.errors}${cpuText}`;
+}
+
+if (isMainThread) void main();
