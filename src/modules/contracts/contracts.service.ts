@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
@@ -169,7 +170,19 @@ export class ContractsService {
         }),
       ),
     });
-    await manager.save(contract);
+    const { taskLines, villages: contractVillages, ...row } = contract;
+    await manager.insert(Contract, row as QueryDeepPartialEntity<Contract>);
+    await manager.insert(
+      ContractTaskLine,
+      (taskLines ?? []).map(({ contract: _c, ...line }) => ({ ...line, contractId: id })),
+    );
+    await manager.insert(
+      ContractVillage,
+      (contractVillages ?? []).map(({ contract: _c, ...village }) => ({
+        ...village,
+        contractId: id,
+      })),
+    );
     const payload = {
       lotCode: award.lotCode,
       organisationId: award.organisationId,

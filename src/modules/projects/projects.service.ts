@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { Brackets, DataSource, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
@@ -110,7 +111,19 @@ export class ProjectsService {
           }),
         ),
       });
-      await manager.save(project);
+      // Parent, then children, one statement each: TypeORM's cascading save loads the children
+      // in parallel on the transaction's one connection, which pg deprecates.
+      project.id = randomUUID();
+      const { villages: projectVillages, tasks, ...row } = project;
+      await manager.insert(Project, row);
+      await manager.insert(
+        ProjectVillage,
+        (projectVillages ?? []).map((village) => ({ ...village, projectId: project.id })),
+      );
+      await manager.insert(
+        ProjectTask,
+        (tasks ?? []).map((task) => ({ ...task, projectId: project.id })),
+      );
       const result = toProjectDto(project);
       await this.auditLog.record(manager, {
         actor,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDate } from '../../common/clock/shanghai-date';
@@ -148,7 +149,25 @@ export class TendersService {
           }),
         ),
       });
-      await manager.save(tender);
+      tender.id = randomUUID();
+      const { invitations, lots, ...row } = tender;
+      await manager.insert(Tender, row);
+      if (invitations?.length) {
+        await manager.insert(
+          TenderInvitation,
+          invitations.map((invitation) => ({ ...invitation, tenderId: tender.id })),
+        );
+      }
+      for (const lot of lots ?? []) {
+        lot.id = randomUUID();
+        lot.tenderId = tender.id;
+        const { tasks, ...lotRow } = lot;
+        await manager.insert(Lot, lotRow);
+        await manager.insert(
+          LotTask,
+          (tasks ?? []).map((task) => ({ ...task, lotId: lot.id })),
+        );
+      }
       await this.recordEvent(manager, actor, tender.id, 'tender.published', {
         method: dto.method,
         publishedIn: dto.publishedIn,
