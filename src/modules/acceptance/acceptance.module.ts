@@ -7,5 +7,6 @@ import { AcceptanceService } from './acceptance.service';
   imports: [ContractsModule],
   controllers: [AcceptanceController],
   providers: [AcceptanceService],
+  exports: [AcceptanceService],
 })
 export class AcceptanceModule {}

@@ -8,5 +8,6 @@ import { AuditsService } from './audits.service';
   imports: [ContractsModule, NoticesModule],
   controllers: [AuditsController],
   providers: [AuditsService],
+  exports: [AuditsService],
 })
 export class AuditsModule {}

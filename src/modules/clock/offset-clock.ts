@@ -14,7 +14,7 @@ export class OffsetClock extends Clock {
     super();
   }
 
-  now(): Date {
+  protected current(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
 

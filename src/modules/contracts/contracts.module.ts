@@ -13,6 +13,6 @@ import { ContractsService } from './contracts.service';
     ContractCommandsService,
     CalculationService,
   ],
-  exports: [ContractsService, ContractWorkflowService],
+  exports: [ContractsService, ContractWorkflowService, ContractCommandsService],
 })
 export class ContractsModule {}

@@ -1,3 +1,5 @@
+import { formatMu } from '../../common/values/decimal-units';
+import { residentIdCheckCharacter } from '../field-work/resident-id';
 import { creditCodeCheckCharacter } from '../organisations/credit-code';
 import type { CreateOrganisationDto } from '../organisations/dto/organisation.dto';
 import type { CreateRegionDto } from '../regions/dto/create-region.dto';
@@ -148,3 +150,84 @@ export const DEMO_USERS: DemoUser[] = [
     acceptanceRole: 'farmer_supervisor',
   },
 ];
+
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '赵',
+  '黄',
+  '周',
+  '吴',
+  '徐',
+  '孙',
+  '朱',
+  '马',
+  '胡',
+  '郭',
+];
+const GIVEN = [
+  '秀英',
+  '桂英',
+  '建国',
+  '志强',
+  '秀兰',
+  '玉兰',
+  '德华',
+  '国庆',
+  '春梅',
+  '建华',
+  '海燕',
+  '明',
+  '军',
+  '敏',
+  '伟',
+  '芳',
+];
+
+/** A valid resident ID number (GB 11643) of someone born 1950-1989 in 谯城区, from a serial. */
+export function demoResidentId(serial: number): string {
+  const birth = `${1950 + (serial % 40)}${String(1 + (serial % 12)).padStart(2, '0')}${String(1 + (serial % 28)).padStart(2, '0')}`;
+  const first17 = `341602${birth}${String(serial % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckCharacter(first17);
+}
+
+/** A household register (落实到户清册) as the cooperative's office writes it: Chinese headers and names. */
+export function demoRegisterCsv(
+  villageName: string,
+  villageIndex: number,
+  tasks: { name: string }[],
+  rowsPerTask: number,
+): string {
+  const header =
+    '村,农户姓名,身份证号,地块编号,作业环节,面积(亩),作业日期,机械牌号,机手,镇包村干部签字,村干部签字,机手签字,农户签字';
+  const lines = [header];
+  for (let household = 0; household < rowsPerTask; household++) {
+    const serial = villageIndex * 1000 + household;
+    const name = `${SURNAMES[serial % SURNAMES.length]}${GIVEN[(serial * 7) % GIVEN.length]}`;
+    const area = formatMu(200 + ((serial * 37) % 600)); // 2.00 to 7.99 mu, from hundredths
+    for (const [taskIndex, task] of tasks.entries()) {
+      lines.push(
+        [
+          villageName,
+          name,
+          demoResidentId(serial),
+          `${villageIndex + 1}-${String(household + 1).padStart(3, '0')}`,
+          task.name,
+          area,
+          `2015-06-${String(5 + ((household + taskIndex * 3) % 10)).padStart(2, '0')}`,
+          `皖S${String(10000 + ((serial * 13) % 90000))}`,
+          ['刘德胜', '陈国强', '黄建军'][taskIndex % 3],
+          '周振华',
+          '吴立新',
+          ['刘德胜', '陈国强', '黄建军'][taskIndex % 3],
+          name,
+        ].join(','),
+      );
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

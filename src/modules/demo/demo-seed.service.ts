@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
 import { Organisation } from '../organisations/organisation.entity';
+import { Project } from '../projects/project.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Region } from '../regions/region.entity';
 import { RegionsService } from '../regions/regions.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_REGIONS, DEMO_USERS } from './demo-data';
+import { DemoStoryService } from './demo-story.service';
 
 /**
  * Loads the Qiaocheng 2014 demo through the same services as the API. It runs only on a
@@ -21,6 +23,7 @@ export class DemoSeedService {
     private readonly regions: RegionsService,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
+    private readonly story: DemoStoryService,
   ) {}
 
   /** Returns the demo usernames it created, or `null` when there was nothing to do. */
@@ -52,6 +55,14 @@ export class DemoSeedService {
         ...(organisationKey ? { organisationId: organisationIds.get(organisationKey) } : {}),
       });
       created.push(user.username);
+    }
+    // The project and its contracts, played once through the services (see DemoStoryService).
+    if (
+      !(await this.dataSource
+        .getRepository(Project)
+        .existsBy({ districtCode: '341602', code: 'QC2014-SH' }))
+    ) {
+      await this.story.play();
     }
     return created.length > 0 ? { usernames: created, password: DEMO_PASSWORD } : null;
   }

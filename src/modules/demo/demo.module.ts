@@ -1,12 +1,33 @@
 import { Module } from '@nestjs/common';
+import { AcceptanceModule } from '../acceptance/acceptance.module';
+import { AuditsModule } from '../audits/audits.module';
+import { ContractsModule } from '../contracts/contracts.module';
+import { FieldWorkModule } from '../field-work/field-work.module';
+import { NoticesModule } from '../notices/notices.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { PayoutsModule } from '../payouts/payouts.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { RegionsModule } from '../regions/regions.module';
+import { TendersModule } from '../tenders/tenders.module';
 import { UsersModule } from '../users/users.module';
 import { DemoSeedService } from './demo-seed.service';
+import { DemoStoryService } from './demo-story.service';
 
 @Module({
-  imports: [RegionsModule, OrganisationsModule, UsersModule],
-  providers: [DemoSeedService],
+  imports: [
+    RegionsModule,
+    OrganisationsModule,
+    UsersModule,
+    ProjectsModule,
+    TendersModule,
+    ContractsModule,
+    FieldWorkModule,
+    NoticesModule,
+    AcceptanceModule,
+    AuditsModule,
+    PayoutsModule,
+  ],
+  providers: [DemoSeedService, DemoStoryService],
   exports: [DemoSeedService],
 })
 export class DemoModule {}

@@ -11,6 +11,6 @@ import { RegisterService } from './register.service';
   imports: [ContractsModule],
   controllers: [FieldWorkController],
   providers: [RegisterService, RegisterImportService, AttachmentsService, ClaimService, FileStore],
-  exports: [RegisterService, FileStore],
+  exports: [RegisterService, RegisterImportService, AttachmentsService, ClaimService, FileStore],
 })
 export class FieldWorkModule {}

@@ -9,6 +9,6 @@ import { VerificationService } from './verification.service';
   imports: [ContractsModule],
   controllers: [NoticesController],
   providers: [NoticesService, VerificationService, NoticeSchedulerService],
-  exports: [NoticesService, NoticeSchedulerService],
+  exports: [NoticesService, NoticeSchedulerService, VerificationService],
 })
 export class NoticesModule {}

@@ -8,5 +8,6 @@ import { PayoutsService } from './payouts.service';
   imports: [ContractsModule],
   controllers: [PayoutsController],
   providers: [PayoutsService, PayoutExportService],
+  exports: [PayoutsService],
 })
 export class PayoutsModule {}

@@ -10,5 +10,6 @@ import { TendersService } from './tenders.service';
   imports: [ProjectsModule, ContractsModule],
   controllers: [TendersController],
   providers: [TendersService, BidsService, AwardsService],
+  exports: [TendersService, BidsService, AwardsService],
 })
 export class TendersModule {}

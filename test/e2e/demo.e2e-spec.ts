@@ -1,0 +1,92 @@
+import { Api } from '../support/api';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+interface ContractBody {
+  id: string;
+  state: string;
+  organisationId: string;
+  subsidyFen: number | null;
+  taskLines: { taskCode: string; state: string; unitPriceFen: number }[];
+}
+
+describe('the demo a newcomer meets (SEED_DEMO=1)', () => {
+  let test: TestApp;
+  let api: Api;
+
+  beforeAll(async () => {
+    test = await createTestApp({ seedDemo: true });
+    api = new Api(test);
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it('loads the Qiaocheng 2014 case with contracts in several states', async () => {
+    const agri = await api.login('agri', 'Demo-2014');
+    const list = await test.http().get('/contracts').set(agri.auth).expect(200);
+    const contracts = list.body.items as ContractBody[];
+    expect(contracts).toHaveLength(3);
+    for (const contract of contracts) {
+      expect(
+        Object.fromEntries(contract.taskLines.map((line) => [line.taskCode, line.unitPriceFen])),
+      ).toEqual({
+        wheat_harvest: 6367,
+        straw_crushing: 1933,
+        corn_seeding: 2433,
+      });
+    }
+    const states = contracts.map((contract) => contract.state).sort();
+    expect(states).toEqual(['inService', 'inService', 'paid']);
+    const paid = contracts.find((contract) => contract.state === 'paid') as ContractBody;
+    expect(paid.subsidyFen).toBeGreaterThan(0);
+    const lineStates = contracts
+      .filter((contract) => contract.state === 'inService')
+      .map((contract) =>
+        contract.taskLines
+          .map((line) => `${line.taskCode}:${line.state}`)
+          .sort()
+          .join(' '),
+      );
+    expect(lineStates.sort()).toEqual([
+      'corn_seeding:townAcceptance straw_crushing:townAcceptance wheat_harvest:townAcceptance',
+      'corn_seeding:working straw_crushing:working wheat_harvest:villageVerification',
+    ]);
+
+    const notices = await test.http().get('/public/notices').expect(200);
+    expect(notices.body.total).toBe(1);
+    expect(notices.body.items[0]).toMatchObject({
+      kind: 'village',
+      title: '邹李村 小麦机收 作业面积公示',
+      state: 'running',
+    });
+
+    const history = await test
+      .http()
+      .get(`/contracts/${paid.id}/history`)
+      .set(agri.auth)
+      .expect(200);
+    const events = (history.body as { event: string; at: string }[]).map((row) => row.event);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'contract.signed',
+        'objection.filed',
+        'acceptance.completed',
+        'payout.confirmed',
+      ]),
+    );
+    expect((history.body as { at: string }[]).every((row) => row.at.startsWith('2015-'))).toBe(
+      true,
+    );
+
+    const admin = await api.admin();
+    const chain = await test.http().get('/audit-log/verify').set(admin.auth).expect(200);
+    expect(chain.body.ok).toBe(true);
+    const finance = await api.login('finance2', 'Demo-2014');
+    const batch = await test
+      .http()
+      .get('/payouts/export?state=confirmed&format=csv')
+      .set(finance.auth)
+      .expect(200);
+    expect(batch.text).toContain('亳州市焦魁农机专业合作社');
+  });
+});
