@@ -1,0 +1,95 @@
+import { Api, type Session } from '../support/api';
+import { addRows, advanceClock, uploadClaimAttachments } from '../support/lifecycle';
+import { awardQiaocheng, buildQiaocheng } from '../support/qiaocheng';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+describe('acceptance quorum race', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await createTestApp({ testClock: true });
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it('eight members sign at once, each twice: the task line is accepted exactly once', async () => {
+    const api = new Api(test);
+    const admin = await api.admin();
+    const q = await buildQiaocheng(api);
+    const { contractIds } = await awardQiaocheng(api, q);
+    const id = contractIds[0];
+    const village = q.villages[0].code;
+    const verifier = await api.user('village_verifier', { regionCode: village });
+    await test
+      .http()
+      .post(`/contracts/${id}/sign`)
+      .set(q.agri.auth)
+      .send({ contractNo: 'R-1', signedOn: '2015-06-01' })
+      .expect(200);
+    await uploadClaimAttachments(test, q.coops[0], id);
+    await addRows(test, q.coops[0], id, village, 'wheat_harvest', [1000, 2000]);
+    await test
+      .http()
+      .post(`/contracts/${id}/task-lines/wheat_harvest/claim`)
+      .set(q.coops[0].auth)
+      .expect(200);
+    await test
+      .http()
+      .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${village}/verification`)
+      .set(verifier.auth)
+      .send({})
+      .expect(200);
+    await advanceClock(test, admin, { advanceDays: 7 });
+
+    const roles = [
+      'technical_guidance',
+      'township_leader',
+      'station_head',
+      'farmer_supervisor',
+    ] as const;
+    const members: Session[] = [];
+    for (const role of [...roles, ...roles])
+      members.push(await api.user('town_acceptor', { regionCode: q.town, acceptanceRole: role }));
+    const record = await test
+      .http()
+      .post(`/contracts/${id}/task-lines/wheat_harvest/acceptance`)
+      .set(members[0].auth)
+      .send({ villages: [{ villageCode: village, acceptedAreaMu: '30.00' }] })
+      .expect(201);
+
+    const answers = await Promise.all(
+      [...members, ...members].map((member) =>
+        test
+          .http()
+          .post(`/acceptance-records/${record.body.id}/signatures`)
+          .set(member.auth)
+          .send({ decision: 'pass' }),
+      ),
+    );
+    const completes = answers.filter(
+      (answer) => answer.status === 200 && answer.body.complete === true,
+    ).length;
+    const codes = answers
+      .filter((answer) => answer.status !== 200)
+      .map((answer) => answer.body.code as string);
+    console.log(
+      `acceptance race: ${answers.length - codes.length} signed, ${completes} completed it, refused: ${codes.join(', ')}`,
+    );
+    expect(completes).toBe(1);
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(5);
+    expect(new Set(codes)).toEqual(new Set(['ALREADY_SIGNED', 'ACCEPTANCE_CLOSED']));
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
+
+    const [{ n }] = await test.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM contract_history WHERE contract_id = $1 AND event = 'acceptance.completed' AND task_code = 'wheat_harvest' AND village_code IS NULL`,
+      [id],
+    );
+    expect(n).toBe(1);
+    const [{ signatures }] = await test.dataSource.query<{ signatures: number }[]>(
+      'SELECT count(*)::int AS signatures FROM acceptance_signature WHERE record_id = $1',
+      [record.body.id],
+    );
+    expect(signatures).toBe(5);
+  });
+});
