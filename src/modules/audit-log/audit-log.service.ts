@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, MoreThan, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../../common/clock/clock';
 import { canonicalJson } from '../../common/values/canonical-json';
 import type { Actor } from '../auth/actor';
@@ -26,9 +25,19 @@ export interface ChainReport {
   firstBrokenAt?: number;
 }
 
+/**
+ * The text an event's hash covers: the previous hash, the sequence number and the canonical JSON
+ * of the event (keys sorted: PostgreSQL's jsonb text would reorder them). The database computes
+ * the same when it appends (see `record`), so the chain is built in one statement.
+ */
 export function eventHash(prevHash: string, event: Omit<AuditEvent, 'prevHash' | 'hash'>): string {
-  const body = canonicalJson({
-    seq: event.seq,
+  return createHash('sha256')
+    .update(`${prevHash}\n${event.seq}\n${eventBody(event)}`)
+    .digest('hex');
+}
+
+function eventBody(event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>): string {
+  return canonicalJson({
     at: event.at,
     actorId: event.actorId,
     actorUsername: event.actorUsername,
@@ -37,7 +46,6 @@ export function eventHash(prevHash: string, event: Omit<AuditEvent, 'prevHash' |
     entityId: event.entityId,
     data: event.data,
   });
-  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
 }
 
 @Injectable()
@@ -47,15 +55,16 @@ export class AuditLogService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  /** Appends inside the caller's transaction: the change and its audit row commit together. */
-  async record(manager: EntityManager, entry: AuditEntry): Promise<AuditEvent> {
+  /**
+   * Appends inside the caller's transaction: the change and its audit row commit together. The
+   * advisory lock serialises appends (no fork) and is held until commit, so the append is one
+   * statement after it: the new row links to the last one and the database hashes it.
+   */
+  async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditLogService.record must run inside a transaction');
     }
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    const last = await manager.findOne(AuditEvent, { where: {}, order: { seq: 'DESC' } });
     const event = {
-      seq: (last?.seq ?? 0) + 1,
       at: this.clock.now(),
       actorId: entry.actor?.id ?? null,
       actorUsername: entry.actor?.username ?? null,
@@ -64,14 +73,25 @@ export class AuditLogService {
       entityId: entry.entityId,
       data: JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>,
     };
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const row = manager.create(AuditEvent, {
-      ...event,
-      prevHash,
-      hash: eventHash(prevHash, event),
-    });
-    await manager.insert(AuditEvent, row as QueryDeepPartialEntity<AuditEvent>);
-    return row;
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+    await manager.query(
+      `INSERT INTO audit_event (seq, at, actor_id, actor_username, action, entity_type, entity_id, data, prev_hash, hash)
+       SELECT coalesce(l.seq, 0) + 1, $1, $2, $3, $4, $5, $6, $7::jsonb, coalesce(l.hash, $9),
+              encode(sha256(convert_to(coalesce(l.hash, $9) || E'\\n' || (coalesce(l.seq, 0) + 1)::text || E'\\n' || $8, 'UTF8')), 'hex')
+         FROM (VALUES (1)) AS one
+         LEFT JOIN LATERAL (SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1) AS l ON true`,
+      [
+        event.at,
+        event.actorId,
+        event.actorUsername,
+        event.action,
+        event.entityType,
+        event.entityId,
+        JSON.stringify(event.data),
+        eventBody(event),
+        GENESIS_HASH,
+      ],
+    );
   }
 
   /** Walks the whole chain in pages; reports the first row whose link or content is wrong. */

@@ -11,12 +11,12 @@ import type { Actor } from '../auth/actor';
 import { Notice } from '../notices/notice.entity';
 import {
   Contract,
-  ContractHistory,
   ContractTaskLine,
   ContractVillage,
   ContractVillagePart,
 } from './contract.entity';
 import { contractError } from './contracts.errors';
+import { MACHINE_VERSION } from './machine/contract.machine';
 import { step, type PersistedContract } from './machine/contract-lifecycle';
 import type { ContractContext, ContractEvent, NoticeState } from './machine/contract.types';
 import { migrateSnapshot } from './machine/snapshot-migrations';
@@ -86,10 +86,7 @@ export class ContractWorkflowService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!contract) throw notFound('Contract', command.contractId);
-    // Plain queries, not a join: a join would repeat the (large) snapshot once per village.
-    contract.taskLines = await manager.find(ContractTaskLine, {
-      where: { contractId: contract.id },
-    });
+    // A plain query, not a join: a join would repeat the (large) snapshot once per village.
     contract.villages = await manager.find(ContractVillage, { where: { contractId: contract.id } });
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
@@ -98,13 +95,18 @@ export class ContractWorkflowService {
         { version: contract.version },
       );
     }
+    // Task lines are read only to rebuild a snapshot older than the machine.
+    const lines =
+      contract.machineVersion < MACHINE_VERSION
+        ? await manager.find(ContractTaskLine, { where: { contractId: contract.id } })
+        : [];
     const current = migrateSnapshot({
       machineVersion: contract.machineVersion,
       state: contract.state,
       snapshot: contract.snapshot,
       input: {
         contractId: contract.id,
-        taskLines: (contract.taskLines ?? []).map((line) => ({
+        taskLines: lines.map((line) => ({
           taskCode: line.taskCode,
           unitPriceFen: line.unitPriceFen,
           assignedArea: line.assignedArea,
@@ -140,29 +142,27 @@ export class ContractWorkflowService {
     await this.syncQueryTables(manager, contract.id, current.context, next.context, event);
     const from = current.value;
     const historyRows = historyOf(current, next, event);
-    const lastSeq = await manager
-      .createQueryBuilder(ContractHistory, 'h')
-      .select('coalesce(max(h.seq), 0)', 'seq')
-      .where('h.contract_id = :id', { id: contract.id })
-      .getRawOne<{ seq: number }>();
-    let seq = Number(lastSeq?.seq ?? 0);
     const { type, at, ...payload } = event;
-    for (const row of historyRows) {
-      seq += 1;
-      await manager.insert(ContractHistory, {
-        contractId: contract.id,
-        seq,
-        at: new Date(at),
-        actorId: command.actor?.id ?? null,
-        actorUsername: command.actor?.username ?? command.actorLabel ?? null,
-        event: type,
-        taskCode: row.taskCode ?? null,
-        villageCode: row.villageCode ?? null,
-        fromState: row.from,
-        toState: row.to,
-        payload,
-      });
-    }
+    // All rows in one statement; their numbers follow the contract's last one.
+    const lastSeq = `(SELECT coalesce(max(seq), 0) FROM contract_history WHERE contract_id = $1)`;
+    const values: unknown[] = [
+      contract.id,
+      new Date(at),
+      command.actor?.id ?? null,
+      command.actor?.username ?? command.actorLabel ?? null,
+      type,
+      JSON.stringify(payload),
+    ];
+    const tuples = historyRows.map((row, index) => {
+      values.push(row.taskCode ?? null, row.villageCode ?? null, row.from, row.to);
+      const p = values.length;
+      return `($1, ${lastSeq} + ${index + 1}, $2, $3, $4, $5, $${p - 3}, $${p - 2}, $${p - 1}, $${p}, $6::jsonb)`;
+    });
+    await manager.query(
+      `INSERT INTO contract_history (contract_id, seq, at, actor_id, actor_username, event, task_code, village_code, from_state, to_state, payload)
+       VALUES ${tuples.join(', ')}`,
+      values,
+    );
     await this.auditLog.record(manager, {
       actor:
         command.actor ?? (command.actorLabel ? { id: null, username: command.actorLabel } : null),
@@ -217,7 +217,14 @@ export class ContractWorkflowService {
       }
       for (const part of Object.values(line.villageParts)) {
         const previous = old?.villageParts[part.villageCode];
-        if (previous && canonicalJson(previous) === canonicalJson(part)) continue;
+        const columns = (p: typeof part) => [
+          p.state,
+          p.claimedArea,
+          p.verifiedArea,
+          p.acceptedArea,
+          p.notice?.noticeId ?? null,
+        ];
+        if (previous && canonicalJson(columns(previous)) === canonicalJson(columns(part))) continue;
         await manager.upsert(
           ContractVillagePart,
           {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
+import { ContractTaskLine } from '../contracts/contract.entity';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { RegisterRow } from '../field-work/register-row.entity';
 import type { NoticeOpenedDto, VerifyVillageDto } from './dto/notice.dto';
@@ -98,7 +99,8 @@ export class VerificationService {
         }
         const verifiedArea = rows.reduce((sum, row) => sum + (verified.get(row.id) ?? row.area), 0);
         const taskName =
-          contract.taskLines?.find((line) => line.taskCode === taskCode)?.taskName ?? taskCode;
+          (await manager.findOneBy(ContractTaskLine, { contractId, taskCode }))?.taskName ??
+          taskCode;
         const notice = await this.notices.open(manager, contract, {
           kind: 'village',
           at: now,
