@@ -11,6 +11,7 @@ import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuditsModule } from './modules/audits/audits.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
+import { DocumentsModule } from './modules/documents/documents.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ClockModule } from './modules/clock/clock.module';
 import { TestClockModule } from './modules/clock/test-clock.module';
@@ -49,6 +50,7 @@ export class AppModule {
         AcceptanceModule,
         AuditsModule,
         PayoutsModule,
+        DocumentsModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],

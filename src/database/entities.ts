@@ -11,6 +11,7 @@ import {
   ContractVillage,
   ContractVillagePart,
 } from '../modules/contracts/contract.entity';
+import { IssuedDocument } from '../modules/documents/issued-document.entity';
 import { Attachment } from '../modules/field-work/attachment.entity';
 import { RegisterRow } from '../modules/field-work/register-row.entity';
 import { Notice, Objection, Timer } from '../modules/notices/notice.entity';
@@ -62,4 +63,5 @@ export const ENTITIES = [
   AcceptanceSignature,
   Payout,
   IdempotencyKey,
+  IssuedDocument,
 ];

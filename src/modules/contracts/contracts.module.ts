@@ -13,6 +13,6 @@ import { ContractsService } from './contracts.service';
     ContractCommandsService,
     CalculationService,
   ],
-  exports: [ContractsService, ContractWorkflowService, ContractCommandsService],
+  exports: [ContractsService, ContractWorkflowService, ContractCommandsService, CalculationService],
 })
 export class ContractsModule {}

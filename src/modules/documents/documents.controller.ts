@@ -1,0 +1,84 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+import type { Request, Response } from 'express';
+import { uuidParam } from '../../common/http/uuid-param';
+import { AnyRole, CurrentActor, Public } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { DocumentsService } from './documents.service';
+
+class DocumentQuery {
+  @ApiPropertyOptional({ description: 'register, village-notice, acceptance: the task line' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  taskCode?: string;
+
+  @ApiPropertyOptional({ description: 'village-notice: the village' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  villageCode?: string;
+}
+
+class DocumentCheckDto {
+  @ApiProperty() issued!: boolean;
+  @ApiProperty() kind!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ format: 'uuid' }) contractId!: string;
+  @ApiProperty({ format: 'date-time' }) generatedAt!: string;
+}
+
+@ApiTags('documents')
+@Controller()
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Get('contracts/:id/documents/:kind')
+  @AnyRole()
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description:
+      'award-notice, application, register, village-notice, acceptance, audit, media-notice, payout-order; X-Document-Sha256 carries the digest printed in its footer',
+  })
+  @ApiConflictResponse({
+    description: 'The kind does not fit the state yet (DOCUMENT_NOT_AVAILABLE)',
+  })
+  async document(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Contract')) id: string,
+    @Param('kind') kind: string,
+    @Query() query: DocumentQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const prepared = await this.documents.prepare(
+      actor,
+      id,
+      kind,
+      query,
+      `${request.protocol}://${request.get('host') ?? 'localhost'}`,
+    );
+    response.setHeader('Content-Type', 'application/pdf');
+    response.setHeader('Content-Disposition', `inline; filename="${prepared.fileName}"`);
+    response.setHeader('X-Document-Sha256', prepared.sha256);
+    await prepared.render(response);
+  }
+
+  @Get('public/documents/:sha256')
+  @Public()
+  @ApiOkResponse({
+    type: DocumentCheckDto,
+    description: 'The engine issued a document with this digest; 404 if not',
+  })
+  verify(@Param('sha256') sha256: string): Promise<DocumentCheckDto> {
+    return this.documents.verify(sha256);
+  }
+}

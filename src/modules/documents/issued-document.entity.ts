@@ -1,0 +1,27 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Every document the engine issued, by the SHA-256 printed in its footer, so that anyone holding
+ * a printed form can ask GET /public/documents/:sha256 whether it is genuine.
+ */
+@Entity('issued_document')
+export class IssuedDocument {
+  @PrimaryColumn({ type: 'char', length: 64 })
+  sha256!: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  contractId!: string;
+
+  @Column({ type: 'varchar', length: 30 })
+  kind!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'timestamptz' })
+  generatedAt!: Date;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  generatedBy!: string | null;
+}

@@ -1,0 +1,134 @@
+import { toChineseCapital } from '../../src/modules/documents/chinese-amount';
+import { Api, type Session } from '../support/api';
+import { pdfText } from '../support/pdf-text';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+const WANGGE = '341602104201';
+
+describe('official documents as PDF in Chinese (on the demo data)', () => {
+  let test: TestApp;
+  let agri: Session;
+  let paidId: string;
+  let waitingId: string;
+  let subsidyFen: number;
+
+  const fetchPdf = async (
+    contractId: string,
+    kind: string,
+    query = '',
+  ): Promise<{ pdf: Buffer; sha256: string }> => {
+    const response = await test
+      .http()
+      .get(`/contracts/${contractId}/documents/${kind}${query}`)
+      .set(agri.auth)
+      .buffer(true)
+      .parse((res, callback) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    return {
+      pdf: response.body as Buffer,
+      sha256: response.headers['x-document-sha256'],
+    };
+  };
+
+  beforeAll(async () => {
+    test = await createTestApp({ seedDemo: true });
+    agri = await new Api(test).login('agri', 'Demo-2014');
+    const contracts = (await test.http().get('/contracts').set(agri.auth).expect(200)).body
+      .items as {
+      id: string;
+      state: string;
+      subsidyFen: number;
+      taskLines: { state: string }[];
+    }[];
+    const paid = contracts.find((contract) => contract.state === 'paid');
+    paidId = paid?.id as string;
+    subsidyFen = paid?.subsidyFen as number;
+    waitingId = contracts.find((contract) =>
+      contract.taskLines.every((line) => line.state === 'townAcceptance'),
+    )?.id as string;
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it.each([
+    ['award-notice', '', ['中标通知书', '亳州市焦魁农机专业合作社', '63.67 元/亩', '《亳州晚报》']],
+    [
+      'application',
+      '',
+      ['奖补资金申请表', '第一联', '第二联', '第三联', '统一社会信用代码', 'register_scan'],
+    ],
+    ['register', '?taskCode=wheat_harvest', ['落实到户清册', '王各村', '小计', '镇干部']],
+    [
+      'village-notice',
+      `?taskCode=wheat_harvest&villageCode=${WANGGE}`,
+      ['公示', '王各村 小麦机收 作业面积公示', '如有异议'],
+    ],
+    [
+      'acceptance',
+      '?taskCode=wheat_harvest',
+      ['验收表', '验收通过', '农业综合服务站长', '农民监督员'],
+    ],
+    ['audit', '', ['审核验收表', '区农委', '区财政局']],
+    ['media-notice', '', ['媒体公示', '《亳州晚报》', '公示期']],
+    ['payout-order', '', ['拨付单', '亳州市焦魁农机专业合作社', '已到账']],
+  ])(
+    '%s: a PDF in Chinese with its digest in the footer, verifiable, with no full ID number',
+    async (kind, query, phrases) => {
+      const { pdf, sha256 } = await fetchPdf(paidId, kind, query);
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const { text } = pdfText(pdf);
+      for (const phrase of phrases) expect(text).toContain(phrase);
+      expect(text).toContain(`SHA-256 ${sha256}`);
+      // The demo's households are born in 谯城区 (341602): no ID number may appear in full.
+      expect(text).not.toMatch(/341602(19|20)\d{6}\d{3}[\dX]/);
+      expect(text).toMatch(
+        kind === 'register' || kind === 'village-notice' ? /341602\*{8}\d{3}[\dX]/ : /./,
+      );
+      const check = await test.http().get(`/public/documents/${sha256}`).expect(200);
+      expect(check.body).toMatchObject({ issued: true, kind, contractId: paidId });
+    },
+  );
+
+  it('writes the subsidy in figures and in capital numerals on the audit sheet and the payout order', async () => {
+    const capital = toChineseCapital(subsidyFen);
+    for (const kind of ['audit', 'payout-order']) {
+      const { text } = pdfText((await fetchPdf(paidId, kind)).pdf);
+      expect(text).toContain(capital);
+      expect(text.replace(/\s/g, '')).toContain(
+        (subsidyFen / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ''),
+      );
+    }
+  });
+
+  it('answers 409 for a kind that does not fit the state, 404 outside the scope or for an unknown kind', async () => {
+    const early = await test
+      .http()
+      .get(`/contracts/${waitingId}/documents/payout-order`)
+      .set(agri.auth)
+      .expect(409);
+    expect(early.body).toMatchObject({ code: 'DOCUMENT_NOT_AVAILABLE' });
+    expect(early.body.detail).toMatch(/payout/);
+    const stranger = await new Api(test).login('guiqin', 'Demo-2014');
+    await test
+      .http()
+      .get(`/contracts/${paidId}/documents/award-notice`)
+      .set(stranger.auth)
+      .expect(404);
+    const unknown = await test
+      .http()
+      .get(`/contracts/${paidId}/documents/selfie`)
+      .set(agri.auth)
+      .expect(404);
+    expect(unknown.body.code).toBe('UNKNOWN_DOCUMENT_KIND');
+    await test
+      .http()
+      .get(`/public/documents/${'0'.repeat(64)}`)
+      .expect(404);
+  });
+});
