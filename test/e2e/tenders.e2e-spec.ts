@@ -114,7 +114,7 @@ describe('projects, invited tenders with sealed bids, and awards (Qiaocheng 2014
       .expect(201);
     const ranked = await http().get(`/tenders/${tenderId}/bids`).set(q.observer.auth).expect(200);
     expect(
-      (ranked.body as { lotCode: string; id: string }[])
+      (ranked.body.items as { lotCode: string; id: string }[])
         .filter((bid) => bid.lotCode === 'L1')
         .map((bid) => bid.id),
     ).toEqual([rival.body.id, bidIds[0]]);
@@ -223,9 +223,9 @@ describe('projects, invited tenders with sealed bids, and awards (Qiaocheng 2014
         .expect(201);
 
       const own = await http().get(`/tenders/${tenderId}/bids`).set(q.coops[0].auth).expect(200);
-      expect(own.body.map((b: { id: string }) => b.id)).toEqual([bid.body.id]);
+      expect(own.body.items.map((b: { id: string }) => b.id)).toEqual([bid.body.id]);
       const other = await http().get(`/tenders/${tenderId}/bids`).set(q.coops[1].auth).expect(200);
-      expect(other.body).toEqual([]);
+      expect(other.body).toEqual({ items: [], total: 0 });
       const district = await http().get(`/tenders/${tenderId}/bids`).set(q.agri.auth).expect(409);
       expect(district.body).toMatchObject({ code: 'BIDS_SEALED' });
       expect(district.body.detail).toMatch(/^1 bid\(s\) received/);
@@ -236,12 +236,15 @@ describe('projects, invited tenders with sealed bids, and awards (Qiaocheng 2014
 
       await http().post(`/tenders/${tenderId}/open`).set(q.agri.auth).expect(200);
       const after = await http().get(`/tenders/${tenderId}/bids`).set(q.finance.auth).expect(200);
-      expect(after.body).toEqual([
-        expect.objectContaining({ id: bid.body.id, organisationId: q.organisations[0].id }),
-      ]);
+      expect(after.body).toEqual({
+        items: [
+          expect.objectContaining({ id: bid.body.id, organisationId: q.organisations[0].id }),
+        ],
+        total: 1,
+      });
       expect(
         (await http().get(`/tenders/${tenderId}/bids`).set(q.coops[1].auth).expect(200)).body,
-      ).toEqual([]);
+      ).toEqual({ items: [], total: 0 });
     });
 
     it('lets an organisation replace its own bid until the opening', async () => {
@@ -260,7 +263,7 @@ describe('projects, invited tenders with sealed bids, and awards (Qiaocheng 2014
       expect(second.body).toEqual({ id: first.body.id, replaced: true });
       const own = await http().get(`/tenders/${tenderId}/bids`).set(q.coops[0].auth).expect(200);
       expect(
-        own.body[0].prices.map((price: { unitPriceFen: number }) => price.unitPriceFen),
+        own.body.items[0].prices.map((price: { unitPriceFen: number }) => price.unitPriceFen),
       ).toEqual([1000, 1000, 1000]);
     });
   });

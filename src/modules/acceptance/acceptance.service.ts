@@ -262,6 +262,7 @@ export class AcceptanceService {
       order: { revision: 'DESC' },
     });
     const record = manager.create(AcceptanceRecord, {
+      createdAt: this.clock.now(),
       contractId,
       taskCode,
       revision: (last?.revision ?? 0) + 1,

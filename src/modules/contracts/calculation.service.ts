@@ -77,9 +77,11 @@ export class CalculationService {
     const verifiers = await this.dataSource.query<
       { task_code: string; village_code: string; actor_username: string; at: Date }[]
     >(
-      `SELECT DISTINCT ON (task_code, village_code) task_code, village_code, actor_username, at FROM contract_history
-        WHERE contract_id = $1 AND event = 'village.verified' AND village_code IS NOT NULL
-        ORDER BY task_code, village_code, seq DESC`,
+      `SELECT DISTINCT ON (h.task_code, h.village_code) h.task_code, h.village_code,
+              coalesce(u.display_name, h.actor_username) AS actor_username, h.at
+         FROM contract_history h LEFT JOIN app_user u ON u.id = h.actor_id
+        WHERE h.contract_id = $1 AND h.event = 'village.verified' AND h.village_code IS NOT NULL
+        ORDER BY h.task_code, h.village_code, h.seq DESC`,
       [contractId],
     );
     const acceptors = await this.dataSource.query<

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
+import type { Page } from '../../common/http/page.dto';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
@@ -22,6 +24,7 @@ export class AttachmentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly files: FileStore,
     private readonly auditLog: AuditLogService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async upload(
@@ -34,6 +37,7 @@ export class AttachmentsService {
     const sha256 = await this.files.put(file.buffer);
     return this.dataSource.transaction(async (manager) => {
       const attachment = manager.create(Attachment, {
+        createdAt: this.clock.now(),
         contractId,
         kind,
         sha256,
@@ -60,12 +64,12 @@ export class AttachmentsService {
     });
   }
 
-  async list(actor: Actor, contractId: string): Promise<AttachmentDto[]> {
+  async list(actor: Actor, contractId: string): Promise<Page<AttachmentDto>> {
     await this.visibleContract(actor, contractId);
     const rows = await this.dataSource
       .getRepository(Attachment)
       .find({ where: { contractId }, order: { createdAt: 'ASC' } });
-    return rows.map(toAttachmentDto);
+    return { items: rows.map(toAttachmentDto), total: rows.length };
   }
 
   private async visibleContract(actor: Actor, contractId: string): Promise<Contract> {

@@ -152,11 +152,11 @@ export class FieldWorkController {
 
   @Get('attachments')
   @AnyRole()
-  @ApiOkResponse({ type: [AttachmentDto] })
+  @ApiPage(AttachmentDto)
   listAttachments(
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
-  ): Promise<AttachmentDto[]> {
+  ): Promise<Page<AttachmentDto>> {
     return this.attachments.list(actor, id);
   }
 

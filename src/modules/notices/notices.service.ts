@@ -129,7 +129,7 @@ export class NoticesService {
       contractId: notice.contractId,
       actor: null,
       actorLabel: 'public',
-      prepare: async ({ manager }) => {
+      prepare: async ({ manager, now }) => {
         const current = await manager.findOneByOrFail(Notice, { id: noticeId });
         if (current.state !== 'running') {
           throw noticeError(
@@ -147,6 +147,7 @@ export class NoticesService {
           );
         }
         const objection = manager.create(Objection, {
+          createdAt: now,
           noticeId,
           name: dto.name,
           phone: dto.phone,

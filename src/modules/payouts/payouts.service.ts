@@ -101,7 +101,7 @@ export class PayoutsService {
         {
           contractId,
           actor,
-          prepare: async ({ manager: tx, contract, current }) => {
+          prepare: async ({ manager: tx, contract, current, now }) => {
             assertInScope(actor, contractScope(contract), 'Contract', contractId);
             const financeApprover = current.context.audit.approvals.find(
               (approval) => approval.bureau === 'finance',
@@ -132,6 +132,7 @@ export class PayoutsService {
               id: contract.organisationId,
             });
             payout = tx.create(Payout, {
+              issuedAt: now,
               contractId,
               districtCode: contract.districtCode,
               amountFen: current.context.subsidyFen,

@@ -73,7 +73,11 @@ export class ProjectSummaryService {
         amount: string;
       }>(
         `SELECT tl.task_code, sum(tl.assigned_area) AS assigned, coalesce(sum(tl.claimed_area), 0) AS claimed,
-                coalesce(sum(tl.verified_area), 0) AS verified, coalesce(sum(tl.accepted_area), 0) AS accepted,
+                -- verified and accepted from the village parts: a line's own total waits for its last village
+                coalesce((SELECT sum(p.verified_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
+                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS verified,
+                coalesce((SELECT sum(p.accepted_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
+                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS accepted,
                 coalesce(sum(tl.audited_area), 0) AS audited,
                 coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($2)), 0) AS amount
            FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id

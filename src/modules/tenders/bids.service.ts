@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
@@ -6,6 +7,7 @@ import { validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatHundredths, formatYuan, toHundredths } from '../../common/values/decimal-units';
 import { amountFen } from '../../common/values/money';
+import type { Page } from '../../common/http/page.dto';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
@@ -14,6 +16,8 @@ import type { BidDto, CreateBidDto, CreatedBidDto, ScoreBidDto } from './dto/bid
 import { Bid, BidScore, type Lot, type Tender } from './tender.entity';
 import { TendersService, assertTenderVisible } from './tenders.service';
 import { tenderError } from './tenders.errors';
+
+const page = <T>(items: T[]): Page<T> => ({ items, total: items.length });
 
 /** Σ lot area × unit price over the lot's tasks, each rounded half up to fen. */
 function bidTotalFen(lot: Lot, prices: Record<string, number>): number {
@@ -29,6 +33,7 @@ export class BidsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tenders: TendersService,
     private readonly auditLog: AuditLogService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /** A sealed bid; a second one by the same organisation on the same lot replaces the first. */
@@ -76,11 +81,12 @@ export class BidsService {
       }
 
       const rows = await manager.query<{ id: string; replaced: boolean }[]>(
-        `INSERT INTO bid (tender_id, lot_id, organisation_id, prices) VALUES ($1, $2, $3, $4)
+        `INSERT INTO bid (tender_id, lot_id, organisation_id, prices, submitted_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
          ON CONFLICT ON CONSTRAINT bid_lot_id_organisation_id_key
-         DO UPDATE SET prices = EXCLUDED.prices, updated_at = now()
+         DO UPDATE SET prices = EXCLUDED.prices, updated_at = EXCLUDED.updated_at
          RETURNING id, (xmax <> 0) AS replaced`,
-        [tenderId, lot.id, organisationId, JSON.stringify(prices)],
+        [tenderId, lot.id, organisationId, JSON.stringify(prices), this.clock.now()],
       );
       const { id, replaced } = rows[0];
       // The log keeps a digest of the prices: the bid stays sealed to anyone reading the log.
@@ -101,11 +107,13 @@ export class BidsService {
   }
 
   /** Cooperatives see their own bids; officials see all of them once the tender is opened. */
-  async list(actor: Actor, tenderId: string): Promise<BidDto[]> {
+  async list(actor: Actor, tenderId: string): Promise<Page<BidDto>> {
     const tender = await this.tenders.load(this.dataSource.manager, tenderId);
     assertTenderVisible(actor, tender);
     if (actor.role === 'cooperative') {
-      return this.ranked(this.dataSource.manager, tender, actor.organisationId as string);
+      return page(
+        await this.ranked(this.dataSource.manager, tender, actor.organisationId as string),
+      );
     }
     if (tender.state === 'published') {
       const count = await this.dataSource.getRepository(Bid).countBy({ tenderId });
@@ -114,7 +122,7 @@ export class BidsService {
         `${count} bid(s) received; they stay sealed until the opening on ${tender.openingOn}`,
       );
     }
-    return this.ranked(this.dataSource.manager, tender);
+    return page(await this.ranked(this.dataSource.manager, tender));
   }
 
   async score(actor: Actor, tenderId: string, dto: ScoreBidDto): Promise<{ id: string }> {

@@ -73,12 +73,11 @@ export class TendersController {
 
   @Get('tenders/:id/bids')
   @Roles('cooperative', 'district_agri', 'district_finance', 'observer', 'admin')
-  @ApiOkResponse({
-    type: [BidDto],
-    description: 'A cooperative sees its own bids; officials see all after the opening',
+  @ApiPage(BidDto)
+  @ApiConflictResponse({
+    description: 'Officials before the opening (BIDS_SEALED); a cooperative sees only its own bids',
   })
-  @ApiConflictResponse({ description: 'Officials before the opening (BIDS_SEALED)' })
-  listBids(@CurrentActor() actor: Actor, @Param('id', tenderId) id: string): Promise<BidDto[]> {
+  listBids(@CurrentActor() actor: Actor, @Param('id', tenderId) id: string): Promise<Page<BidDto>> {
     return this.bids.list(actor, id);
   }
 
@@ -92,7 +91,7 @@ export class TendersController {
   ): Promise<OpenedTenderDto> {
     return {
       state: 'opened',
-      bids: await this.bids.list(actor, (await this.tenders.open(actor, id)).id),
+      bids: (await this.bids.list(actor, (await this.tenders.open(actor, id)).id)).items,
     };
   }
 
