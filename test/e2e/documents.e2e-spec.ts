@@ -61,7 +61,7 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
     [
       'application',
       '',
-      ['奖补资金申请表', '第一联', '第二联', '第三联', '统一社会信用代码', 'register_scan'],
+      ['奖补资金申请表', '第一联', '第二联', '第三联', '统一社会信用代码', '签字清册'],
     ],
     ['register', '?taskCode=wheat_harvest', ['落实到户清册', '王各村', '小计', '镇干部']],
     [

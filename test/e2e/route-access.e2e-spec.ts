@@ -15,6 +15,7 @@ const PUBLIC_OPERATIONS = [
   'NoticesController_list',
   'NoticesController_get',
   'NoticesController_object',
+  'DocumentsController_verify',
 ];
 
 /** Every operation of the published OpenAPI document, with its path parameters filled in. */

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import QRCode from 'qrcode';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { shanghaiDate } from '../../common/clock/shanghai-date';
+import { shanghaiDate, shanghaiDateTime } from '../../common/clock/shanghai-date';
 import { notFound } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatMu, formatYuan, toHundredths } from '../../common/values/decimal-units';
@@ -61,6 +61,13 @@ const ROLE_NAMES: Record<string, string> = {
   finance: '区财政局',
 };
 
+const ATTACHMENT_NAMES: Record<string, string> = {
+  legal_person_certificate: '法人代码证书（身份证）',
+  contract_scan: '服务合同',
+  register_scan: '签字清册',
+  other: '其他材料',
+};
+
 const yuan = (fen: number): string => `${formatYuan(fen)} 元`;
 const money = (fen: number): string => `${yuan(fen)}（大写：${toChineseCapital(fen)}）`;
 
@@ -72,7 +79,7 @@ export interface PreparedDocument {
   render: (output: Writable) => Promise<number>;
 }
 
-type Draw = (form: PdfForm) => void;
+type Draw = (form: PdfForm) => unknown;
 
 /**
  * The official forms, from the engine's own data, in Chinese, on A4. Each is described by its
@@ -117,7 +124,7 @@ export class DocumentsService {
     const verifyUrl = `${baseUrl}/public/documents/${sha256}`;
     const qrPng = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 160 });
     const footer = {
-      generatedAt: `${shanghaiDate(generatedAt)} ${generatedAt.toISOString().slice(11, 19)} UTC`,
+      generatedAt: `${shanghaiDateTime(generatedAt)}（北京时间）`,
       sha256,
       verifyUrl,
       qrPng,
@@ -132,8 +139,7 @@ export class DocumentsService {
           output.once('error', reject);
           output.once('finish', () => resolve(form.pages));
           const form = new PdfForm(output, title, footer);
-          draw(form);
-          form.end();
+          Promise.resolve(draw(form)).then(() => form.end(), reject);
         }),
     };
   }
@@ -280,7 +286,10 @@ export class DocumentsService {
                     { header: '材料', width: 140 },
                     { header: 'SHA-256', width: 359 },
                   ],
-                  attachments.map((attachment) => [attachment.kind, attachment.sha256]),
+                  attachments.map((attachment) => [
+                    ATTACHMENT_NAMES[attachment.kind] ?? attachment.kind,
+                    attachment.sha256,
+                  ]),
                 )
                 .signatureBoxes(['服务组织（盖章）', '村核实', '镇验收', '区审核']);
             }
@@ -338,28 +347,28 @@ export class DocumentsService {
         };
         return {
           content,
-          draw: (form) =>
-            form
-              .title('落实到户清册', `${project.name}　${organisation.name}`)
-              .table(
-                [
-                  { header: '行', width: 34, align: 'right' },
-                  { header: '农户姓名', width: 64 },
-                  { header: '身份证号', width: 104 },
-                  { header: '地块编号', width: 70 },
-                  { header: '面积(亩)', width: 55, align: 'right' },
-                  { header: '日期', width: 40 },
-                  { header: '镇干部', width: 33, align: 'center' },
-                  { header: '村干部', width: 33, align: 'center' },
-                  { header: '机手', width: 33, align: 'center' },
-                  { header: '农户', width: 33, align: 'center' },
-                ],
-                table,
-                {
-                  emphasise: (row) => row.length > 1 && row[1].startsWith('小计'),
-                },
-              )
-              .signatureBoxes(['服务组织', '镇包村干部', '村干部']),
+          draw: async (form) => {
+            form.title('落实到户清册', `${project.name}　${organisation.name}`);
+            await form.longTable(
+              [
+                { header: '行', width: 34, align: 'right' },
+                { header: '农户姓名', width: 64 },
+                { header: '身份证号', width: 104 },
+                { header: '地块编号', width: 70 },
+                { header: '面积(亩)', width: 55, align: 'right' },
+                { header: '日期', width: 40 },
+                { header: '镇干部', width: 33, align: 'center' },
+                { header: '村干部', width: 33, align: 'center' },
+                { header: '机手', width: 33, align: 'center' },
+                { header: '农户', width: 33, align: 'center' },
+              ],
+              table,
+              {
+                emphasise: (row) => row.length > 1 && row[1].startsWith('小计'),
+              },
+            );
+            form.signatureBoxes(['服务组织', '镇包村干部', '村干部']);
+          },
         };
       }
       case 'village-notice': {
@@ -609,7 +618,7 @@ export class DocumentsService {
         const sheet = await this.calculation.sheet(actor, contract.id);
         const approvals = sheet.signers
           .filter((signer) => signer.stage === 'district audit')
-          .map((signer) => `${ROLE_NAMES[signer.role ?? ''] ?? signer.role} ${signer.name}`);
+          .map((signer) => signer.name);
         const content = {
           subject: payout.payeeName,
           payoutId: payout.id,

@@ -47,6 +47,8 @@ const FOOTER_HEIGHT = 64;
 export class PdfForm {
   private readonly doc: PDFKit.PDFDocument;
   private page = 0;
+  /** Opened once: pdfkit embeds an image given as a Buffer again on every page. */
+  private qr?: PDFKit.Mixins.ImageSrc;
 
   constructor(
     output: Writable,
@@ -64,6 +66,9 @@ export class PdfForm {
     this.doc.registerFont('cjk-bold', bold as PDFKit.Mixins.PDFFontSource);
     this.doc.on('pageAdded', () => this.drawFooter());
     this.doc.pipe(output);
+    // openImage is pdfkit's, missing from @types/pdfkit: the opened image is reused on every page.
+    const opener = this.doc as unknown as { openImage(src: Buffer): unknown };
+    this.qr = opener.openImage(footer.qrPng) as PDFKit.Mixins.ImageSrc;
     this.doc.addPage();
     this.doc.font('cjk').fontSize(10.5);
   }
@@ -135,7 +140,7 @@ export class PdfForm {
   table(
     columns: Column[],
     rows: Iterable<string[]>,
-    options: { emphasise?: (row: string[]) => boolean } = {},
+    options: { emphasise?: (row: string[]) => boolean; continued?: boolean; last?: boolean } = {},
   ): this {
     const rowHeight = 18;
     const total = columns.reduce((sum, column) => sum + column.width, 0);
@@ -173,8 +178,10 @@ export class PdfForm {
         columns.map((column) => column.header),
         true,
       );
-    this.ensureSpace(rowHeight * 2);
-    header();
+    if (!options.continued) {
+      this.ensureSpace(rowHeight * 2);
+      header();
+    }
     for (const row of rows) {
       if (this.doc.y + rowHeight > this.doc.page.height - MARGIN - FOOTER_HEIGHT) {
         this.doc.addPage();
@@ -183,7 +190,32 @@ export class PdfForm {
       drawRow(row, options.emphasise?.(row) ?? false);
     }
     this.doc.x = MARGIN;
-    this.doc.font('cjk').fontSize(10.5).moveDown(0.6);
+    this.doc.font('cjk').fontSize(10.5);
+    if (options.last !== false) this.doc.moveDown(0.6);
+    return this;
+  }
+
+  /**
+   * The same table for long lists (a register of thousands of rows): it yields to the event loop
+   * after every page, so finished pages flow to the client as they are drawn and other requests
+   * are served meanwhile.
+   */
+  async longTable(
+    columns: Column[],
+    rows: string[][],
+    options: { emphasise?: (row: string[]) => boolean } = {},
+  ): Promise<this> {
+    const perPage = 36;
+    for (let start = 0; start < rows.length || start === 0; start += perPage) {
+      const last = start + perPage >= rows.length;
+      this.table(columns, rows.slice(start, start + perPage), {
+        ...options,
+        continued: start > 0,
+        last,
+      });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (rows.length === 0) break;
+    }
     return this;
   }
 
@@ -239,7 +271,7 @@ export class PdfForm {
       .moveTo(MARGIN, top - 4)
       .lineTo(doc.page.width - MARGIN, top - 4)
       .stroke('#bbbbbb');
-    doc.image(this.footer.qrPng, doc.page.width - MARGIN - 48, top, { width: 48 });
+    doc.image(this.qr ?? this.footer.qrPng, doc.page.width - MARGIN - 48, top, { width: 48 });
     doc.font('cjk').fontSize(7.5).fillColor('#444444');
     const width = this.width - 60;
     doc.text(`第 ${this.page} 页    生成时间 ${this.footer.generatedAt}`, MARGIN, top, {
