@@ -1,10 +1,17 @@
 /**
  * Lifecycle transitions through HTTP (docs/benchmarks.md, "Lifecycle transitions").
  *
- *   npm run bench:lifecycle
+ *   npm run bench:lifecycle                             # both phases
+ *   BENCH_PHASE=transitions|lifecycles npm run bench:lifecycle
  *
  * Starts its own PostgreSQL (embedded, fsync on) in a temporary folder and the real app on
- * 127.0.0.1, prepares 32 contracts with a running village notice each, then alternates:
+ * 127.0.0.1, then runs the phases that BENCH_PHASE (all) names, in this order:
+ *
+ * 1. transitions (this file), below;
+ * 2. lifecycles: full lifecycles award → paid, 3 task lines × 3 villages, contracts per minute
+ *    with 1 and 2 app processes (bench/lifecycle-full.ts).
+ *
+ * The transition phase prepares 32 contracts with a running village notice each, then alternates:
  *
  * - baseline:   GET /health (a bare `SELECT 1`), 32 closed-loop clients;
  * - transition: POST /public/notices/:id/objections, 32 clients each on its own contract: one
@@ -18,6 +25,7 @@
  * BENCH_DURATION_MS (10000), BENCH_PRIMING_MS (4000: one unreported round of both phases first,
  * so that run 1 does not pay for the JIT and cold caches).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +33,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import type { TestApp } from '../test/support/test-app';
+import { expectStatus, fmt, log, median, percentile, postgresCpuMs } from './measure';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -117,11 +127,6 @@ function send(
   });
 }
 
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
 async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
@@ -194,47 +199,72 @@ if (!isMainThread && parentPort) {
 // Orchestration (main thread)
 // ---------------------------------------------------------------------------------------------
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-const fmt = (value: number, digits = 1): string =>
-  Number.isFinite(value) ? value.toFixed(digits) : '-';
-
-function log(message: string): void {
-  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
+const PHASES = ['transitions', 'lifecycles', 'all'] as const;
+const PHASE = (process.env.BENCH_PHASE ?? 'all') as (typeof PHASES)[number];
 
 async function main(): Promise<void> {
+  if (!PHASES.includes(PHASE)) {
+    console.error(`BENCH_PHASE must be one of ${PHASES.join(', ')}, not ${PHASE}`);
+    process.exitCode = 2;
+    return;
+  }
   // The app and its support code are loaded here only, not in the load generator's thread.
   const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
   const { createTestDatabase, startTestApp } = await import('../test/support/test-app.js');
-  const { Api } = await import('../test/support/api.js');
-  const { awardQiaocheng, buildQiaocheng } = await import('../test/support/qiaocheng.js');
-  const { addRows, uploadClaimAttachments } = await import('../test/support/lifecycle.js');
 
   const began = performance.now();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-bench-lifecycle-'));
   fs.chmodSync(home, 0o755); // as root, the postgres OS user must traverse it
+  const pgDataDir = path.join(home, 'pg');
   let postgres: Awaited<ReturnType<typeof EmbeddedPostgres.start>> | undefined;
-  let test: Awaited<ReturnType<typeof startTestApp>> | undefined;
-  let worker: Worker | undefined;
+  let test: TestApp | undefined;
   let failed = false;
   try {
     postgres = await EmbeddedPostgres.start({
-      dataDir: path.join(home, 'pg'),
+      dataDir: pgDataDir,
       ephemeral: false,
       log: (message) => log(message),
     });
     process.env.TEST_PG_ADMIN_URL = postgres.url();
     const database = await createTestDatabase();
-    test = await startTestApp({ databaseUrl: database.url, testClock: true });
+    // One secret for every app instance on the database (the lifecycle phase starts more).
+    const jwtSecret = randomBytes(32).toString('hex');
+    test = await startTestApp({ databaseUrl: database.url, testClock: true, jwtSecret });
     await test.app.listen(0, '127.0.0.1');
     const port = (test.app.getHttpServer().address() as AddressInfo).port;
-    log(`app listening on 127.0.0.1:${port}`);
+    log(`app listening on 127.0.0.1:${port}; BENCH_PHASE=${PHASE}`);
 
+    if (PHASE !== 'lifecycles') {
+      const started = performance.now();
+      if (!(await runTransitions(test, port, pgDataDir))) failed = true;
+      log(`transitions phase: ${fmt((performance.now() - started) / 1000)} s`);
+    }
+    if (PHASE !== 'transitions') {
+      const started = performance.now();
+      const { runFullLifecycles } = await import('./lifecycle-full.js');
+      if (!(await runFullLifecycles({ test, jwtSecret, pgDataDir }))) failed = true;
+      log(`lifecycles phase: ${fmt((performance.now() - started) / 1000)} s`);
+    }
+  } catch (error) {
+    failed = true;
+    console.error(error);
+  } finally {
+    await test?.close().catch((error: unknown) => console.error(error));
+    await postgres?.stop().catch((error: unknown) => console.error(error));
+    fs.rmSync(home, { recursive: true, force: true });
+    log(`done in ${fmt((performance.now() - began) / 1000)} s`);
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+/** The transition phase: persisted objections vs GET /health. False when a check failed. */
+async function runTransitions(test: TestApp, port: number, pgDataDir: string): Promise<boolean> {
+  const { Api } = await import('../test/support/api.js');
+  const { awardQiaocheng, buildQiaocheng } = await import('../test/support/qiaocheng.js');
+  const { addRows, uploadClaimAttachments } = await import('../test/support/lifecycle.js');
+  let worker: Worker | undefined;
+  let failed = false;
+  try {
     // --- setup: 32 contracts, each signed, worked, claimed and verified: one running notice.
     const api = new Api(test);
     const admin = await api.admin();
@@ -248,7 +278,7 @@ async function main(): Promise<void> {
         for (const [index, contractId] of contractIds.entries()) {
           const village = q.villages[index].code;
           const coop = q.coops[index];
-          const http = () => test!.http();
+          const http = () => test.http();
           await expectStatus(
             'sign',
             http()
@@ -259,8 +289,8 @@ async function main(): Promise<void> {
                 signedOn: '2015-06-01',
               }),
           );
-          await addRows(test!, coop, contractId, village, 'wheat_harvest', [250, 300, 125]);
-          await uploadClaimAttachments(test!, coop, contractId);
+          await addRows(test, coop, contractId, village, 'wheat_harvest', [250, 300, 125]);
+          await uploadClaimAttachments(test, coop, contractId);
           await expectStatus(
             'claim',
             http().post(`/contracts/${contractId}/task-lines/wheat_harvest/claim`).set(coop.auth),
@@ -289,7 +319,7 @@ async function main(): Promise<void> {
     );
 
     const snapshotBytes = async (): Promise<number> => {
-      const [row] = await test!.dataSource.query<{ bytes: string }[]>(
+      const [row] = await test.dataSource.query<{ bytes: string }[]>(
         'SELECT avg(pg_column_size(snapshot))::int AS bytes FROM contract WHERE id = ANY($1)',
         [contractIds],
       );
@@ -299,7 +329,6 @@ async function main(): Promise<void> {
 
     // --- the load generator: this same file in a worker thread.
     worker = new Worker(__filename);
-    const pgDataDir = path.join(home, 'pg');
     const phase = async (
       spec: Omit<PhaseSpec, 'port' | 'clients' | 'warmupMs' | 'durationMs'> &
         Partial<Pick<PhaseSpec, 'warmupMs' | 'durationMs'>>,
@@ -459,51 +488,8 @@ async function main(): Promise<void> {
     console.error(error);
   } finally {
     await worker?.terminate();
-    await test?.close().catch((error: unknown) => console.error(error));
-    await postgres?.stop().catch((error: unknown) => console.error(error));
-    fs.rmSync(home, { recursive: true, force: true });
-    log(`done in ${fmt((performance.now() - began) / 1000)} s`);
   }
-  process.exitCode = failed ? 1 : 0;
-}
-
-/** Awaits a supertest request; anything but `status` throws with the problem body. */
-async function expectStatus(
-  what: string,
-  request: PromiseLike<{ status: number; body: any }>,
-  status = 200,
-): Promise<{ status: number; body: any }> {
-  const response = await request;
-  if (response.status !== status)
-    throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
-  return response;
-}
-
-/** CPU time (ms) of the postmaster and its children so far, from /proc; NaN where unavailable. */
-function postgresCpuMs(dataDir: string): number {
-  try {
-    const postmaster = Number(
-      fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
-    );
-    const ticksPerSecond = 100; // USER_HZ on Linux
-    let ticks = 0;
-    for (const entry of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat: string;
-      try {
-        stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue; // exited meanwhile
-      }
-      // After "pid (comm) ": state ppid ... utime (14th field) stime (15th).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(entry) !== postmaster && Number(fields[1]) !== postmaster) continue;
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    return (ticks * 1000) / ticksPerSecond;
-  } catch {
-    return NaN;
-  }
+  return !failed;
 }
 
 function describePhase(run: number, result: PhaseResult): string {
