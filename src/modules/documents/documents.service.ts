@@ -455,7 +455,7 @@ export class DocumentsService {
           s.displayName,
           ROLE_NAMES[s.acceptanceRole] ?? s.acceptanceRole,
           s.decision === 'pass' ? '通过' : '不通过',
-          shanghaiDate(s.signedAt),
+          shanghaiDateTime(s.signedAt),
         ]);
         const content = {
           subject: line?.taskName ?? record.taskCode,
@@ -484,10 +484,10 @@ export class DocumentsService {
               .heading('验收小组签字（不少于 5 人）')
               .table(
                 [
-                  { header: '姓名', width: 130 },
-                  { header: '职责', width: 150 },
-                  { header: '结论', width: 90 },
-                  { header: '日期', width: 129 },
+                  { header: '姓名', width: 120 },
+                  { header: '职责', width: 130 },
+                  { header: '结论', width: 70 },
+                  { header: '签字时间（北京时间）', width: 179 },
                 ],
                 signers,
               ),
