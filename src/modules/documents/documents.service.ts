@@ -106,7 +106,7 @@ export class DocumentsService {
     if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw unknownDocumentKind(kind);
     const documentKind = kind as DocumentKind;
     const contract = await this.contracts.get(actor, contractId); // 404 outside the caller's scope
-    const { content, draw } = await this.describe(actor, contract, documentKind, query);
+    const { content, draw } = await this.describe(actor, contract, documentKind, query, baseUrl);
     const generatedAt = this.clock.now();
     const sha256 = createHash('sha256')
       .update(canonicalJson({ kind, contractId, generatedAt, content }))
@@ -170,6 +170,7 @@ export class DocumentsService {
     contract: ContractDto,
     kind: DocumentKind,
     query: { taskCode?: string; villageCode?: string },
+    baseUrl: string,
   ): Promise<{ content: Record<string, unknown>; draw: Draw }> {
     const project = await this.dataSource
       .getRepository(Project)
@@ -394,6 +395,8 @@ export class DocumentsService {
           },
           order: { rowNo: 'ASC' },
         });
+        const noticeUrl = `${baseUrl}/public/notices/${notice.id}`;
+        const noticeQr = await QRCode.toBuffer(noticeUrl, { margin: 1, width: 200 });
         const table = rows.map((row) => [
           row.householdName,
           maskResidentId(row.householdIdNo),
@@ -423,8 +426,9 @@ export class DocumentsService {
                 table,
               )
               .paragraph(
-                `如有异议，请于公示期内向村核实小组反映，或通过网上公示页面 /public/notices/${notice.id} 提出异议（姓名、电话、异议内容）。扫描页脚二维码可核验本公示的真实性。`,
+                '如有异议，请于公示期内向村核实小组反映，或扫描下方二维码在网上公示页面提出异议（姓名、电话、异议内容）。扫描页脚二维码可核验本公示的真实性。',
               )
+              .qrCode(noticeQr, `网上公示与异议：\n${noticeUrl}`)
               .signatureBoxes(['村民委员会（盖章）']),
         };
       }

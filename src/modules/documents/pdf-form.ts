@@ -219,6 +219,22 @@ export class PdfForm {
     return this;
   }
 
+  /** A QR code with a caption beside it (e.g. the page where villagers file an objection). */
+  qrCode(png: Buffer, caption: string): this {
+    const size = 72;
+    this.ensureSpace(size + 10);
+    const y = this.doc.y;
+    this.doc.image(png, MARGIN, y, { width: size });
+    this.doc
+      .font('cjk')
+      .fontSize(9.5)
+      .text(caption, MARGIN + size + 10, y + 8, { width: this.width - size - 10 });
+    this.doc.x = MARGIN;
+    this.doc.y = y + size + 8;
+    this.doc.fontSize(10.5);
+    return this;
+  }
+
   /** Boxes to sign and stamp (签字盖章). */
   signatureBoxes(labels: string[]): this {
     const height = 56;
