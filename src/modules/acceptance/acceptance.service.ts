@@ -8,13 +8,8 @@ import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../auth/roles';
 import { assertInScope } from '../auth/scope-policy';
-import {
-  Contract,
-  ContractTaskLine,
-  ContractVillage,
-  ContractVillagePart,
-} from '../contracts/contract.entity';
-import { contractScope } from '../contracts/contract-scope';
+import { Contract, ContractTaskLine, ContractVillagePart } from '../contracts/contract.entity';
+import { contractScope, loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { RegisterRow } from '../field-work/register-row.entity';
@@ -294,14 +289,7 @@ export class AcceptanceService {
     actor: Actor,
     contractId: string,
   ): Promise<Contract> {
-    const contract = await manager.findOne(Contract, {
-      where: { id: contractId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!contract) throw notFound('Contract', contractId);
-    contract.villages = await manager.findBy(ContractVillage, { contractId });
-    this.assertTownMember(actor, contract);
-    return contract;
+    return loadContractInScope(manager, actor, contractId, { lock: true });
   }
 
   private assertTownMember(actor: Actor, contract: Contract): void {

@@ -1,7 +1,8 @@
-import type { SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { notFound } from '../../common/errors/domain-error';
 import type { Actor } from '../auth/actor';
-import type { ScopeTarget } from '../auth/scope-policy';
-import type { Contract } from './contract.entity';
+import { assertInScope, type ScopeTarget } from '../auth/scope-policy';
+import { Contract, ContractVillage } from './contract.entity';
 
 /** A contract lies in its district, its lot's villages and towns, and its organisation. */
 export function contractScope(contract: Contract): ScopeTarget {
@@ -48,4 +49,30 @@ export function scopeContracts<T extends object>(
       });
       return;
   }
+}
+
+/**
+ * The contract with its villages, optionally with its row locked for the rest of the
+ * transaction, if the actor may see it; otherwise NOT_FOUND, named as `what` (a payout's
+ * contract answers "Payout … was not found").
+ */
+export async function loadContractInScope(
+  manager: EntityManager,
+  actor: Actor,
+  contractId: string,
+  options: { lock?: boolean; what?: string; id?: string } = {},
+): Promise<Contract> {
+  const contract = await manager.findOne(Contract, {
+    where: { id: contractId },
+    ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
+  if (!contract) throw notFound(options.what ?? 'Contract', options.id ?? contractId);
+  contract.villages = await manager.findBy(ContractVillage, { contractId });
+  assertInScope(
+    actor,
+    contractScope(contract),
+    options.what ?? 'Contract',
+    options.id ?? contractId,
+  );
+  return contract;
 }

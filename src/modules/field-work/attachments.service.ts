@@ -2,13 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { assertInScope } from '../auth/scope-policy';
-import { Contract, ContractVillage } from '../contracts/contract.entity';
-import { contractScope } from '../contracts/contract-scope';
+import { loadContractInScope } from '../contracts/contract-scope';
 import { Attachment, type AttachmentKind } from './attachment.entity';
 import type { AttachmentDto } from './dto/register.dto';
 import { FileStore } from './file-store';
@@ -33,7 +30,7 @@ export class AttachmentsService {
     kind: AttachmentKind,
     file: { buffer: Buffer; originalname: string; mimetype: string },
   ): Promise<AttachmentDto> {
-    await this.visibleContract(actor, contractId);
+    await loadContractInScope(this.dataSource.manager, actor, contractId);
     const sha256 = await this.files.put(file.buffer);
     return this.dataSource.transaction(async (manager) => {
       const attachment = manager.create(Attachment, {
@@ -65,21 +62,10 @@ export class AttachmentsService {
   }
 
   async list(actor: Actor, contractId: string): Promise<Page<AttachmentDto>> {
-    await this.visibleContract(actor, contractId);
+    await loadContractInScope(this.dataSource.manager, actor, contractId);
     const rows = await this.dataSource
       .getRepository(Attachment)
       .find({ where: { contractId }, order: { createdAt: 'ASC' } });
     return { items: rows.map(toAttachmentDto), total: rows.length };
-  }
-
-  private async visibleContract(actor: Actor, contractId: string): Promise<Contract> {
-    const contract = await this.dataSource.getRepository(Contract).findOne({
-      where: { id: contractId },
-      select: { id: true, districtCode: true, organisationId: true },
-    });
-    if (!contract) throw notFound('Contract', contractId);
-    contract.villages = await this.dataSource.getRepository(ContractVillage).findBy({ contractId });
-    assertInScope(actor, contractScope(contract), 'Contract', contractId);
-    return contract;
   }
 }

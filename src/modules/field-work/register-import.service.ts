@@ -13,9 +13,8 @@ import { formatMu } from '../../common/values/decimal-units';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { assertInScope } from '../auth/scope-policy';
-import { Contract, ContractTaskLine, ContractVillage } from '../contracts/contract.entity';
-import { contractScope } from '../contracts/contract-scope';
+import { Contract, ContractTaskLine } from '../contracts/contract.entity';
+import { loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
@@ -103,13 +102,7 @@ export class RegisterImportService {
     const rows = parsed.rows;
 
     return this.dataSource.transaction(async (manager) => {
-      const contract = await manager.findOne(Contract, {
-        where: { id: contractId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!contract) throw notFound('Contract', contractId);
-      contract.villages = await manager.find(ContractVillage, { where: { contractId } });
-      assertInScope(actor, contractScope(contract), 'Contract', contractId);
+      const contract = await loadContractInScope(manager, actor, contractId, { lock: true });
       if (contract.state !== 'contracted' && contract.state !== 'inService') {
         throw commonError(
           'INVALID_TRANSITION',
@@ -207,13 +200,7 @@ export class RegisterImportService {
     dto: CorrectRegisterRowDto,
   ): Promise<RegisterRowDto> {
     return this.dataSource.transaction(async (manager) => {
-      const contract = await manager.findOne(Contract, {
-        where: { id: contractId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!contract) throw notFound('Contract', contractId);
-      contract.villages = await manager.find(ContractVillage, { where: { contractId } });
-      assertInScope(actor, contractScope(contract), 'Contract', contractId);
+      const contract = await loadContractInScope(manager, actor, contractId, { lock: true });
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `register:${contract.projectId}`,
       ]);

@@ -6,9 +6,8 @@ import type { Page } from '../../common/http/page.dto';
 import { formatMu } from '../../common/values/decimal-units';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { assertInScope } from '../auth/scope-policy';
-import { Contract, ContractVillage } from '../contracts/contract.entity';
-import { contractScope } from '../contracts/contract-scope';
+import { Contract } from '../contracts/contract.entity';
+import { loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
 import { fieldWorkError } from './field-work.errors';
@@ -69,7 +68,7 @@ export class RegisterService {
     contractId: string,
     query: ListRegisterQuery,
   ): Promise<Page<RegisterRowDto>> {
-    await this.visibleContract(this.dataSource.manager, actor, contractId);
+    await loadContractInScope(this.dataSource.manager, actor, contractId);
     const where: FindOptionsWhere<RegisterRow> = { contractId };
     if (query.taskCode) where.taskCode = query.taskCode;
     if (query.villageCode) where.villageCode = query.villageCode;
@@ -90,7 +89,7 @@ export class RegisterService {
         where: { id: contractId },
         lock: { mode: 'pessimistic_write' },
       });
-      await this.visibleContract(manager, actor, contractId);
+      await loadContractInScope(manager, actor, contractId);
       const row = await manager.findOneBy(RegisterRow, { id: rowId, contractId });
       if (!row) throw notFound('Register row', rowId);
       if (row.state !== 'working') {
@@ -110,20 +109,6 @@ export class RegisterService {
       });
       return toRegisterRowDto(row);
     });
-  }
-
-  private async visibleContract(
-    manager: EntityManager,
-    actor: Actor,
-    contractId: string,
-  ): Promise<void> {
-    const contract = await manager.findOne(Contract, {
-      where: { id: contractId },
-      select: { id: true, districtCode: true, organisationId: true },
-    });
-    if (!contract) throw notFound('Contract', contractId);
-    contract.villages = await manager.findBy(ContractVillage, { contractId });
-    assertInScope(actor, contractScope(contract), 'Contract', contractId);
   }
 
   addRows(actor: Actor, contractId: string, rows: RegisterRowInput[]): Promise<RegisterRow[]> {

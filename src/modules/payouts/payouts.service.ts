@@ -7,8 +7,7 @@ import { canonicalJson } from '../../common/values/canonical-json';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
-import { Contract, ContractVillage } from '../contracts/contract.entity';
-import { contractScope } from '../contracts/contract-scope';
+import { contractScope, loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { Organisation } from '../organisations/organisation.entity';
@@ -175,7 +174,10 @@ export class PayoutsService {
   async get(actor: Actor, payoutId: string): Promise<PayoutDto> {
     const payout = await this.dataSource.getRepository(Payout).findOneBy({ id: payoutId });
     if (!payout) throw notFound('Payout', payoutId);
-    await this.assertVisible(actor, payout);
+    await loadContractInScope(this.dataSource.manager, actor, payout.contractId, {
+      what: 'Payout',
+      id: payout.id,
+    });
     return toPayoutDto(payout);
   }
 
@@ -187,7 +189,10 @@ export class PayoutsService {
   ): Promise<PayoutDto> {
     const found = await this.dataSource.getRepository(Payout).findOneBy({ id: payoutId });
     if (!found) throw notFound('Payout', payoutId);
-    await this.assertVisible(actor, found);
+    await loadContractInScope(this.dataSource.manager, actor, found.contractId, {
+      what: 'Payout',
+      id: found.id,
+    });
     let settled: Payout | undefined;
     await this.workflow.execute({
       contractId: found.contractId,
@@ -218,16 +223,5 @@ export class PayoutsService {
       },
     });
     return toPayoutDto(settled as Payout);
-  }
-
-  private async assertVisible(actor: Actor, payout: Payout): Promise<void> {
-    const contract = await this.dataSource.getRepository(Contract).findOneOrFail({
-      where: { id: payout.contractId },
-      select: { id: true, districtCode: true, organisationId: true },
-    });
-    contract.villages = await this.dataSource
-      .getRepository(ContractVillage)
-      .findBy({ contractId: contract.id });
-    assertInScope(actor, contractScope(contract), 'Payout', payout.id);
   }
 }
