@@ -23,12 +23,16 @@
  *
  * Settings (environment): BENCH_RUNS (3), BENCH_CLIENTS (32), BENCH_WARMUP_MS (2000),
  * BENCH_DURATION_MS (10000), BENCH_PRIMING_MS (4000: one unreported round of both phases first,
- * so that run 1 does not pay for the JIT and cold caches).
+ * so that run 1 does not pay for the JIT and cold caches), BENCH_CPU_PROFILE (a file name: the
+ * app thread's CPU profile over the measured transition phases, for Chrome DevTools or
+ * `node bench/profile-summary.js`), BENCH_PG_STATEMENTS=1 (load pg_stat_statements and print
+ * where PostgreSQL spent its time during the measured transition phases).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +45,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const PRIMING_MS = Number(process.env.BENCH_PRIMING_MS ?? 4_000);
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE;
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const TARGET_RATIO = 0.25;
 const TARGET_P99_MS = 50;
 
@@ -223,6 +229,12 @@ async function main(): Promise<void> {
     postgres = await EmbeddedPostgres.start({
       dataDir: pgDataDir,
       ephemeral: false,
+      settings: PG_STATEMENTS
+        ? {
+            shared_preload_libraries: 'pg_stat_statements',
+            'pg_stat_statements.track_planning': 'on',
+          }
+        : undefined,
       log: (message) => log(message),
     });
     process.env.TEST_PG_ADMIN_URL = postgres.url();
@@ -255,6 +267,24 @@ async function main(): Promise<void> {
     log(`done in ${fmt((performance.now() - began) / 1000)} s`);
   }
   process.exitCode = failed ? 1 : 0;
+}
+
+/** Where PostgreSQL spent its time (pg_stat_statements since the last reset), per statement. */
+async function printStatements(test: TestApp): Promise<void> {
+  const rows = await test.dataSource.query<
+    { calls: string; exec: number; plan: number; rows: string; query: string }[]
+  >(
+    `SELECT calls, total_exec_time AS exec, total_plan_time AS plan, rows,
+            regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 12`,
+  );
+  log('pg_stat_statements over the phase (ms in all, then per call):');
+  for (const row of rows) {
+    const calls = Number(row.calls);
+    log(
+      `  ${fmt(row.exec + row.plan)} ms  calls ${calls}  exec ${fmt(row.exec / calls)}  plan ${fmt(row.plan / calls)}  ${row.query.slice(0, 160)}`,
+    );
+  }
 }
 
 /** The transition phase: persisted objections vs GET /health. False when a check failed. */
@@ -333,6 +363,18 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
       spec: Omit<PhaseSpec, 'port' | 'clients' | 'warmupMs' | 'durationMs'> &
         Partial<Pick<PhaseSpec, 'warmupMs' | 'durationMs'>>,
     ): Promise<PhaseResult> => {
+      const profiler =
+        CPU_PROFILE && spec.kind === 'transition' && spec.phoneBase > 0 ? new Session() : undefined;
+      if (profiler) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      const statements = PG_STATEMENTS && spec.kind === 'transition' && spec.phoneBase > 0;
+      if (statements) {
+        await test.dataSource.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+        await test.dataSource.query('SELECT pg_stat_statements_reset()');
+      }
       const wallBefore = performance.now();
       const nodeBefore = process.cpuUsage();
       const postgresBefore = postgresCpuMs(pgDataDir);
@@ -351,6 +393,17 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
       const nodeUsage = process.cpuUsage(nodeBefore);
       const nodeMs = (nodeUsage.user + nodeUsage.system) / 1000;
       const postgresMs = postgresCpuMs(pgDataDir) - postgresBefore;
+      if (profiler && CPU_PROFILE) {
+        const { profile } = await profiler.post('Profiler.stop');
+        profiler.disconnect();
+        const file = CPU_PROFILE.replace(
+          /(\.cpuprofile)?$/,
+          `-${spec.phoneBase / 10_000_000}.cpuprofile`,
+        );
+        fs.writeFileSync(file, JSON.stringify(profile));
+        log(`CPU profile of the transition phase: ${file}`);
+      }
+      if (statements) await printStatements(test);
       const answers = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
       result.cpu = {
         nodeMsPerRequest: nodeMs / answers,

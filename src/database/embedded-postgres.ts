@@ -22,6 +22,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** Test settings: fsync and synchronous commit off. Never for real data. */
   ephemeral?: boolean;
+  /** More server settings (`-c name=value`), e.g. to load pg_stat_statements in a benchmark. */
+  settings?: Record<string, string>;
   log?: (message: string) => void;
 }
 
@@ -91,6 +93,10 @@ export class EmbeddedPostgres {
       ...(options.ephemeral
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
     ];
     const child = spawn(path.join(binDir, 'postgres'), args, {
       detached: true,
