@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, MoreThan, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { canonicalJson } from '../../common/values/canonical-json';
 import type { Actor } from '../auth/actor';
 import { AuditEvent } from './audit-event.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
-/** Serialises appends so that the chain cannot fork under concurrent writers. */
-const AUDIT_CHAIN_LOCK = 7_340_001;
 
 export interface AuditEntry {
   actor: { id: string | null; username: string } | Pick<Actor, 'id' | 'username'> | null;
@@ -26,27 +24,36 @@ export interface ChainReport {
 }
 
 /**
- * The text an event's hash covers: the previous hash, the sequence number and the canonical JSON
- * of the event (keys sorted: PostgreSQL's jsonb text would reorder them). The database computes
- * the same when it appends (see `record`), so the chain is built in one statement.
+ * The link of an event: SHA-256 of the previous hash, the sequence number and the SHA-256 of the
+ * event's canonical JSON (keys sorted: PostgreSQL's jsonb text would reorder them). The deferred
+ * trigger `audit_event_link` computes the same at COMMIT.
  */
-export function eventHash(prevHash: string, event: Omit<AuditEvent, 'prevHash' | 'hash'>): string {
-  return createHash('sha256')
-    .update(`${prevHash}\n${event.seq}\n${eventBody(event)}`)
-    .digest('hex');
+export function eventHash(prevHash: string, seq: number, bodySha256: string): string {
+  return sha256(`${prevHash}\n${seq}\n${bodySha256}`);
 }
 
-function eventBody(event: Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>): string {
-  return canonicalJson({
-    at: event.at,
-    actorId: event.actorId,
-    actorUsername: event.actorUsername,
-    action: event.action,
-    entityType: event.entityType,
-    entityId: event.entityId,
-    data: event.data,
-  });
+/** SHA-256 of the canonical JSON of what an event says: who did what, to what, when. */
+export function eventBodySha256(
+  event: Omit<AuditEvent, 'id' | 'seq' | 'bodySha256' | 'prevHash' | 'hash'>,
+): string {
+  return sha256(
+    canonicalJson({
+      at: event.at,
+      actorId: event.actorId,
+      actorUsername: event.actorUsername,
+      action: event.action,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      data: event.data,
+    }),
+  );
 }
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The columns of an audit row as the app inserts it; the chain columns are set at COMMIT. */
+export const AUDIT_INSERT_COLUMNS =
+  'at, actor_id, actor_username, action, entity_type, entity_id, data, body_sha256';
 
 @Injectable()
 export class AuditLogService {
@@ -57,13 +64,24 @@ export class AuditLogService {
 
   /**
    * Appends inside the caller's transaction: the change and its audit row commit together. The
-   * advisory lock serialises appends (no fork) and is held until commit, so the append is one
-   * statement after it: the new row links to the last one and the database hashes it.
+   * row is linked into the chain when that transaction commits (trigger `audit_event_link`), so
+   * concurrent commands never wait on each other here.
    */
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditLogService.record must run inside a transaction');
     }
+    await manager.query(
+      `INSERT INTO audit_event (${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+      this.row(entry),
+    );
+  }
+
+  /**
+   * The values of {@link AUDIT_INSERT_COLUMNS} for an entry, for a caller that writes the audit row
+   * in one statement with its other writes (the contract workflow). `data` must be plain JSON.
+   */
+  row(entry: AuditEntry): unknown[] {
     const event = {
       at: this.clock.now(),
       actorId: entry.actor?.id ?? null,
@@ -73,25 +91,16 @@ export class AuditLogService {
       entityId: entry.entityId,
       data: JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>,
     };
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-    await manager.query(
-      `INSERT INTO audit_event (seq, at, actor_id, actor_username, action, entity_type, entity_id, data, prev_hash, hash)
-       SELECT coalesce(l.seq, 0) + 1, $1, $2, $3, $4, $5, $6, $7::jsonb, coalesce(l.hash, $9),
-              encode(sha256(convert_to(coalesce(l.hash, $9) || E'\\n' || (coalesce(l.seq, 0) + 1)::text || E'\\n' || $8, 'UTF8')), 'hex')
-         FROM (VALUES (1)) AS one
-         LEFT JOIN LATERAL (SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1) AS l ON true`,
-      [
-        event.at,
-        event.actorId,
-        event.actorUsername,
-        event.action,
-        event.entityType,
-        event.entityId,
-        JSON.stringify(event.data),
-        eventBody(event),
-        GENESIS_HASH,
-      ],
-    );
+    return [
+      event.at,
+      event.actorId,
+      event.actorUsername,
+      event.action,
+      event.entityType,
+      event.entityId,
+      JSON.stringify(event.data),
+      eventBodySha256(event),
+    ];
   }
 
   /** Walks the whole chain in pages; reports the first row whose link or content is wrong. */
@@ -110,15 +119,20 @@ export class AuditLogService {
         if (
           row.seq !== expectedSeq ||
           row.prevHash !== prevHash ||
-          row.hash !== eventHash(prevHash, row)
+          row.bodySha256 !== eventBodySha256(row) ||
+          row.hash !== eventHash(prevHash, expectedSeq, row.bodySha256)
         ) {
-          return { ok: false, events, firstBrokenAt: row.seq };
+          return { ok: false, events, firstBrokenAt: row.seq ?? expectedSeq };
         }
         prevHash = row.hash;
         expectedSeq += 1;
         events += 1;
       }
-      if (page.length < 1000) return { ok: true, events };
+      if (page.length < 1000) break;
     }
+    // Committed rows are linked at COMMIT; one without a link was written around the trigger.
+    const unlinked = await repository.count({ where: { seq: IsNull() } });
+    if (unlinked > 0) return { ok: false, events, firstBrokenAt: expectedSeq };
+    return { ok: true, events };
   }
 }
