@@ -1,3 +1,4 @@
+import { MACHINE_VERSION } from '../../src/modules/contracts/machine/contract.machine';
 import http from 'node:http';
 import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
 import { VerificationService } from '../../src/modules/notices/verification.service';
@@ -109,7 +110,7 @@ describe('lifecycle durability', () => {
       { machine_version: number; state: string; snapshot: { value: string } }[]
     >('SELECT machine_version, state, snapshot FROM contract WHERE id = $1', [contractIds[2]]);
     expect(row).toMatchObject({
-      machine_version: 1,
+      machine_version: MACHINE_VERSION,
       state: 'contracted',
       snapshot: { value: 'contracted' },
     });

@@ -2,19 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { combine, runPrepared, type Statement } from '../../database/statement';
+import { AUDIT_INSERT_COLUMNS, AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { Notice } from '../notices/notice.entity';
-import {
-  Contract,
-  ContractTaskLine,
-  ContractVillage,
-  ContractVillagePart,
-} from './contract.entity';
+import { Contract, ContractTaskLine, ContractVillage } from './contract.entity';
 import { contractError } from './contracts.errors';
 import { MACHINE_VERSION } from './machine/contract.machine';
 import { step, type PersistedContract } from './machine/contract-lifecycle';
@@ -32,10 +26,18 @@ export interface CommandContext {
   contract: Contract;
   current: PersistedContract;
   now: Date;
+  /**
+   * Adds a write to the statement that saves the transition (one round trip for all of them);
+   * it runs only if the machine accepts the event. Rows it inserts are not visible to the
+   * command's own later reads.
+   */
+  write: (statement: Statement) => void;
 }
 
-export interface Command {
-  contractId: string;
+/** The contract a command advances: named, or found through one of its notices (no extra read). */
+export type CommandTarget = { contractId: string } | { noticeId: string };
+
+export type Command = CommandTarget & {
   /** null: the system (the scheduler) or the public (an objection); then `actorLabel` names it. */
   actor: Actor | null;
   actorLabel?: 'scheduler' | 'public';
@@ -48,7 +50,7 @@ export interface Command {
   prepare: (context: CommandContext) => Promise<EventBody>;
   /** When the event happened, if not now (a timer fires with its due time). */
   at?: Date;
-}
+};
 
 export interface CommandResult {
   contract: Contract;
@@ -81,13 +83,7 @@ export class ContractWorkflowService {
   }
 
   private async run(manager: EntityManager, command: Command): Promise<CommandResult> {
-    const contract = await manager.findOne(Contract, {
-      where: { id: command.contractId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!contract) throw notFound('Contract', command.contractId);
-    // A plain query, not a join: a join would repeat the (large) snapshot once per village.
-    contract.villages = await manager.find(ContractVillage, { where: { contractId: contract.id } });
+    const contract = await lockContract(manager, command);
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
         'VERSION_CONFLICT',
@@ -114,7 +110,14 @@ export class ContractWorkflowService {
       },
     });
     const now = command.at ?? this.clock.now();
-    const body = await command.prepare({ manager, contract, current, now });
+    const writes: Statement[] = [];
+    const body = await command.prepare({
+      manager,
+      contract,
+      current,
+      now,
+      write: (statement) => writes.push(statement),
+    });
     const event = { ...body, at: now.toISOString() };
 
     const result = step(current, event);
@@ -130,52 +133,43 @@ export class ContractWorkflowService {
     }
     const { next } = result;
     const version = contract.version + 1;
-    await manager.update(Contract, { id: contract.id }, {
-      state: next.value,
-      version,
-      snapshot: { value: next.value, context: next.context as unknown as Record<string, unknown> },
-      machineVersion: next.machineVersion,
-      contractNo: next.context.contractNo,
-      signedOn: next.context.signedOn,
-      subsidyFen: next.context.subsidyFen,
-    } as QueryDeepPartialEntity<Contract>);
-    await this.syncQueryTables(manager, contract.id, current.context, next.context, event);
-    const from = current.value;
-    const historyRows = historyOf(current, next, event);
-    const { type, at, ...payload } = event;
-    // All rows in one statement; their numbers follow the contract's last one.
-    const lastSeq = `(SELECT coalesce(max(seq), 0) FROM contract_history WHERE contract_id = $1)`;
-    const values: unknown[] = [
-      contract.id,
-      new Date(at),
-      command.actor?.id ?? null,
-      command.actor?.username ?? command.actorLabel ?? null,
-      type,
-      JSON.stringify(payload),
-    ];
-    const tuples = historyRows.map((row, index) => {
-      values.push(row.taskCode ?? null, row.villageCode ?? null, row.from, row.to);
-      const p = values.length;
-      return `($1, ${lastSeq} + ${index + 1}, $2, $3, $4, $5, $${p - 3}, $${p - 2}, $${p - 1}, $${p}, $6::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO contract_history (contract_id, seq, at, actor_id, actor_username, event, task_code, village_code, from_state, to_state, payload)
-       VALUES ${tuples.join(', ')}`,
-      values,
-    );
-    await this.auditLog.record(manager, {
-      actor:
-        command.actor ?? (command.actorLabel ? { id: null, username: command.actorLabel } : null),
-      action: type,
-      entityType: 'contract',
-      entityId: contract.id,
-      data: {
-        from,
-        to: next.value,
+    writes.push({
+      sql: `UPDATE contract SET state = $2, version = $3, snapshot = $4::json, machine_version = $5,
+              contract_no = $6, signed_on = $7, subsidy_fen = $8, updated_at = now()
+            WHERE id = $1`,
+      params: [
+        contract.id,
+        next.value,
         version,
-        payloadSha256: createHash('sha256').update(canonicalJson(payload)).digest('hex'),
-      },
+        JSON.stringify({ value: next.value, context: next.context }),
+        next.machineVersion,
+        next.context.contractNo,
+        next.context.signedOn,
+        next.context.subsidyFen,
+      ],
     });
+    writes.push(...queryTableWrites(contract.id, current.context, next.context, event));
+    const from = current.value;
+    const { type, at: _at, ...payload } = event;
+    writes.push(historyInsert(contract.id, historyOf(current, next, event), command, event));
+    writes.push({
+      sql: `INSERT INTO audit_event (${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+      params: this.auditLog.row({
+        actor:
+          command.actor ?? (command.actorLabel ? { id: null, username: command.actorLabel } : null),
+        action: type,
+        entityType: 'contract',
+        entityId: contract.id,
+        data: {
+          from,
+          to: next.value,
+          version,
+          payloadSha256: createHash('sha256').update(canonicalJson(payload)).digest('hex'),
+        },
+      }),
+    });
+    // Snapshot, query tables, the command's own writes, history and audit row: one statement.
+    await runPrepared(manager, combine(writes));
     this.logger.log(
       { contractId: contract.id, event: type, from, to: next.value, version },
       'contract transition',
@@ -184,92 +178,191 @@ export class ContractWorkflowService {
     contract.version = version;
     return { contract, previous: current, next, event };
   }
+}
 
-  /** Task lines, village parts and notices as the new context says: what queries and lists read. */
-  private async syncQueryTables(
-    manager: EntityManager,
-    contractId: string,
-    before: ContractContext,
-    after: ContractContext,
-    event: ContractEvent,
-  ): Promise<void> {
-    for (const line of Object.values(after.taskLines)) {
-      const old = before.taskLines[line.taskCode];
-      const { state, claimedArea, verifiedArea, acceptedArea, auditedArea, amountFen } = line;
-      if (
-        canonicalJson({ ...old, villageParts: null }) !==
-        canonicalJson({ ...line, villageParts: null })
-      ) {
-        await manager.update(
-          ContractTaskLine,
-          { contractId, taskCode: line.taskCode },
-          { state, claimedArea, verifiedArea, acceptedArea, auditedArea, amountFen },
-        );
-      }
-      for (const villageCode of Object.keys(old?.villageParts ?? {})) {
-        if (!Object.hasOwn(line.villageParts, villageCode)) {
-          await manager.delete(ContractVillagePart, {
-            contractId,
-            taskCode: line.taskCode,
-            villageCode,
-          });
-        }
-      }
-      for (const part of Object.values(line.villageParts)) {
-        const previous = old?.villageParts[part.villageCode];
-        const columns = (p: typeof part) => [
-          p.state,
-          p.claimedArea,
-          p.verifiedArea,
-          p.acceptedArea,
-          p.notice?.noticeId ?? null,
-        ];
-        if (previous && canonicalJson(columns(previous)) === canonicalJson(columns(part))) continue;
-        await manager.upsert(
-          ContractVillagePart,
-          {
-            contractId,
-            taskCode: line.taskCode,
-            villageCode: part.villageCode,
-            state: part.state,
-            claimedArea: part.claimedArea,
-            verifiedArea: part.verifiedArea,
-            acceptedArea: part.acceptedArea,
-            noticeId: part.notice?.noticeId ?? null,
-          },
-          ['contractId', 'taskCode', 'villageCode'],
-        );
+const LOCK_CONTRACT = (where: string) =>
+  `SELECT c.id, c.project_id AS "projectId", c.tender_id AS "tenderId", c.lot_id AS "lotId",
+          c.lot_code AS "lotCode", c.organisation_id AS "organisationId",
+          c.district_code AS "districtCode", c.state, c.version, c.snapshot,
+          c.machine_version AS "machineVersion", c.work_deadline::text AS "workDeadline",
+          c.awarded_on::text AS "awardedOn", c.contract_no AS "contractNo",
+          c.signed_on::text AS "signedOn", c.subsidy_fen AS "subsidyFen",
+          c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+          (SELECT coalesce(json_agg(json_build_object('contractId', v.contract_id,
+                     'villageCode', v.village_code, 'townCode', v.town_code)
+                   ORDER BY v.village_code), '[]')
+             FROM contract_village v WHERE v.contract_id = c.id) AS villages
+     FROM contract c WHERE ${where} FOR UPDATE OF c`;
+const LOCK_BY_ID = LOCK_CONTRACT('c.id = $1');
+const LOCK_BY_NOTICE = LOCK_CONTRACT('c.id = (SELECT contract_id FROM notice WHERE id = $1)');
+
+/** Locks the contract's row and reads it with its villages: one statement. */
+async function lockContract(manager: EntityManager, target: CommandTarget): Promise<Contract> {
+  const rows = await runPrepared<Omit<Contract, 'subsidyFen'> & { subsidyFen: string | null }>(
+    manager,
+    'noticeId' in target
+      ? { sql: LOCK_BY_NOTICE, params: [target.noticeId] }
+      : { sql: LOCK_BY_ID, params: [target.contractId] },
+  );
+  if (rows.length === 0) {
+    throw 'noticeId' in target
+      ? notFound('Notice', target.noticeId)
+      : notFound('Contract', target.contractId);
+  }
+  const [row] = rows;
+  return Object.assign(new Contract(), row, {
+    subsidyFen: row.subsidyFen === null ? null : Number(row.subsidyFen),
+    villages: (row.villages ?? []).map((village) => Object.assign(new ContractVillage(), village)),
+  });
+}
+
+/** All history rows of one event in one statement; their numbers follow the contract's last one. */
+function historyInsert(
+  contractId: string,
+  rows: HistoryRow[],
+  command: Command,
+  event: ContractEvent,
+): Statement {
+  const { type, at, ...payload } = event;
+  const lastSeq = `(SELECT coalesce(max(seq), 0) FROM contract_history WHERE contract_id = $1)`;
+  const params: unknown[] = [
+    contractId,
+    new Date(at),
+    command.actor?.id ?? null,
+    command.actor?.username ?? command.actorLabel ?? null,
+    type,
+    JSON.stringify(payload),
+  ];
+  const tuples = rows.map((row, index) => {
+    params.push(row.taskCode ?? null, row.villageCode ?? null, row.from, row.to);
+    const p = params.length;
+    return `($1, ${lastSeq} + ${index + 1}, $2, $3, $4, $5, $${p - 3}, $${p - 2}, $${p - 1}, $${p}, $6::jsonb)`;
+  });
+  return {
+    sql: `INSERT INTO contract_history (contract_id, seq, at, actor_id, actor_username, event, task_code, village_code, from_state, to_state, payload)
+          VALUES ${tuples.join(', ')}`,
+    params,
+  };
+}
+
+/**
+ * Task lines, village parts and notices as the new context says: what queries and lists read.
+ * Only what changed is written.
+ */
+export function queryTableWrites(
+  contractId: string,
+  before: ContractContext,
+  after: ContractContext,
+  event: ContractEvent,
+): Statement[] {
+  const writes: Statement[] = [];
+  for (const line of Object.values(after.taskLines)) {
+    const old = before.taskLines[line.taskCode];
+    const { state, claimedArea, verifiedArea, acceptedArea, auditedArea, amountFen } = line;
+    if (
+      !old ||
+      old.state !== state ||
+      old.claimedArea !== claimedArea ||
+      old.verifiedArea !== verifiedArea ||
+      old.acceptedArea !== acceptedArea ||
+      old.auditedArea !== auditedArea ||
+      old.amountFen !== amountFen
+    ) {
+      writes.push({
+        sql: `UPDATE contract_task_line SET state = $3, claimed_area = $4, verified_area = $5,
+                accepted_area = $6, audited_area = $7, amount_fen = $8
+              WHERE contract_id = $1 AND task_code = $2`,
+        params: [
+          contractId,
+          line.taskCode,
+          state,
+          claimedArea,
+          verifiedArea,
+          acceptedArea,
+          auditedArea,
+          amountFen,
+        ],
+      });
+    }
+    for (const villageCode of Object.keys(old?.villageParts ?? {})) {
+      if (!Object.hasOwn(line.villageParts, villageCode)) {
+        writes.push({
+          sql: `DELETE FROM contract_village_part WHERE contract_id = $1 AND task_code = $2 AND village_code = $3`,
+          params: [contractId, line.taskCode, villageCode],
+        });
       }
     }
-    const closedAt = new Date(event.at);
-    const beforeNotices = noticesOf(before);
-    const afterNotices = noticesOf(after);
-    for (const [noticeId, notice] of afterNotices) {
-      if (
-        isCleared(notice) &&
-        !(beforeNotices.get(noticeId) && isCleared(beforeNotices.get(noticeId) as NoticeState))
-      ) {
-        await manager.update(
-          Notice,
-          { id: noticeId, state: 'running' },
-          { state: 'cleared', closedAt },
-        );
-      }
+    for (const part of Object.values(line.villageParts)) {
+      const previous = old?.villageParts[part.villageCode];
+      const columns = (p: typeof part) => [
+        p.state,
+        p.claimedArea,
+        p.verifiedArea,
+        p.acceptedArea,
+        p.notice?.noticeId ?? null,
+      ];
+      const now = columns(part);
+      if (previous && columns(previous).every((value, index) => value === now[index])) continue;
+      writes.push({
+        sql: `INSERT INTO contract_village_part (contract_id, task_code, village_code, state, claimed_area, verified_area, accepted_area, notice_id)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+              ON CONFLICT (contract_id, task_code, village_code) DO UPDATE SET
+                state = EXCLUDED.state, claimed_area = EXCLUDED.claimed_area,
+                verified_area = EXCLUDED.verified_area, accepted_area = EXCLUDED.accepted_area,
+                notice_id = EXCLUDED.notice_id`,
+        params: [contractId, line.taskCode, part.villageCode, ...now],
+      });
     }
-    for (const [noticeId, notice] of beforeNotices) {
-      if (!afterNotices.has(noticeId) && !isCleared(notice)) {
-        await manager.update(
-          Notice,
-          { id: noticeId, state: 'running' },
-          { state: 'superseded', closedAt },
-        );
+  }
+  const closedAt = new Date(event.at);
+  const beforeNotices = noticesOf(before);
+  const afterNotices = noticesOf(after);
+  const closeNotice = (noticeId: string, state: 'cleared' | 'superseded'): Statement => ({
+    sql: `UPDATE notice SET state = $2, closed_at = $3 WHERE id = $1 AND state = 'running'`,
+    params: [noticeId, state, closedAt],
+  });
+  for (const [noticeId, notice] of afterNotices) {
+    const earlier = beforeNotices.get(noticeId);
+    if (isCleared(notice) && !(earlier && isCleared(earlier))) {
+      writes.push(closeNotice(noticeId, 'cleared'));
+    }
+  }
+  for (const [noticeId, notice] of beforeNotices) {
+    if (!afterNotices.has(noticeId) && !isCleared(notice)) {
+      writes.push(closeNotice(noticeId, 'superseded'));
+    }
+  }
+  return writes;
+}
+
+/**
+ * A notice as the contract's snapshot holds it: where it runs (a village part, or the media
+ * notice) and whether it still takes objections. Under the contract's row lock this is what the
+ * notice row says too: only this loop moves a notice's state.
+ */
+export function findNotice(
+  context: ContractContext,
+  noticeId: string,
+): { taskCode?: string; villageCode?: string; running: boolean } | undefined {
+  for (const line of Object.values(context.taskLines)) {
+    for (const part of Object.values(line.villageParts)) {
+      if (part.notice?.noticeId === noticeId) {
+        return {
+          taskCode: line.taskCode,
+          villageCode: part.villageCode,
+          running: !isCleared(part.notice),
+        };
       }
     }
   }
+  if (context.mediaNotice?.noticeId === noticeId) {
+    return { running: !isCleared(context.mediaNotice) };
+  }
+  return undefined;
 }
 
 function isCleared(notice: NoticeState): boolean {
-  return notice.elapsed && notice.openObjections.length === 0;
+  return notice.elapsed && notice.openObjections === 0;
 }
 
 function noticesOf(context: ContractContext): Map<string, NoticeState> {

@@ -60,8 +60,11 @@ export class Contract {
   @Column({ type: 'integer', default: 1 })
   version!: number;
 
-  /** The machine's persisted snapshot: `{value, context}` (see machine/contract-lifecycle.ts). */
-  @Column({ type: 'jsonb', nullable: true })
+  /**
+   * The machine's persisted snapshot: `{value, context}` (see machine/contract-lifecycle.ts).
+   * `json`, not `jsonb`: a document read and written whole, never queried inside.
+   */
+  @Column({ type: 'json', nullable: true })
   snapshot!: { value: string; context: Record<string, unknown> } | null;
 
   /** The machine version the snapshot was written by; 0: created before the machine existed. */

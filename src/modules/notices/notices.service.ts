@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
@@ -10,7 +11,7 @@ import { forbidden } from '../auth/auth.errors';
 import { assertInScope } from '../auth/scope-policy';
 import type { Contract } from '../contracts/contract.entity';
 import { contractScope } from '../contracts/contract-scope';
-import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { ContractWorkflowService, findNotice } from '../contracts/contract-workflow.service';
 import { maskResidentId } from '../field-work/resident-id';
 import { RegisterRow } from '../field-work/register-row.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -123,21 +124,30 @@ export class NoticesService {
 
   /** Anyone may object while the notice has not cleared; the objection keeps it open until resolved. */
   async fileObjection(noticeId: string, dto: CreateObjectionDto): Promise<{ id: string }> {
-    const notice = await this.dataSource.getRepository(Notice).findOneBy({ id: noticeId });
-    if (!notice) throw notFound('Notice', noticeId);
-    const result = await this.workflow.execute({
-      contractId: notice.contractId,
+    const objectionId = randomUUID();
+    await this.workflow.execute({
+      noticeId,
       actor: null,
       actorLabel: 'public',
-      prepare: async ({ manager, now }) => {
-        const current = await manager.findOneByOrFail(Notice, { id: noticeId });
-        if (current.state !== 'running') {
+      prepare: async ({ manager, current, now, write }) => {
+        // The snapshot read under the contract's lock is the notice's current state.
+        const notice = findNotice(current.context, noticeId);
+        if (!notice || !notice.running) {
+          const row = await manager.findOneByOrFail(Notice, { id: noticeId });
           throw noticeError(
             'NOTICE_CLOSED',
-            `This notice ${current.state === 'cleared' ? 'cleared' : 'was withdrawn'} at ${current.closedAt?.toISOString()}; it takes no more objections`,
+            `This notice ${row.state === 'superseded' ? 'was withdrawn' : 'cleared'} at ${row.closedAt?.toISOString()}; it takes no more objections`,
           );
         }
-        if (dto.registerRowId && !(await this.rowBelongs(manager, current, dto.registerRowId))) {
+        if (
+          dto.registerRowId &&
+          !(await manager.existsBy(RegisterRow, {
+            id: dto.registerRowId,
+            contractId: current.context.contractId,
+            ...(notice.taskCode ? { taskCode: notice.taskCode } : {}),
+            ...(notice.villageCode ? { villageCode: notice.villageCode } : {}),
+          }))
+        ) {
           throw noticeError(
             'UNKNOWN_REGISTER_ROW',
             `Register row ${dto.registerRowId} is not on this notice`,
@@ -146,20 +156,23 @@ export class NoticesService {
             },
           );
         }
-        const objection = manager.create(Objection, {
-          createdAt: now,
-          noticeId,
-          name: dto.name,
-          phone: dto.phone,
-          text: dto.text,
-          registerRowId: dto.registerRowId ?? null,
-          state: 'open',
+        write({
+          sql: `INSERT INTO objection (id, notice_id, name, phone, text, register_row_id, state, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, 'open', $7)`,
+          params: [
+            objectionId,
+            noticeId,
+            dto.name,
+            dto.phone,
+            dto.text,
+            dto.registerRowId ?? null,
+            now,
+          ],
         });
-        await manager.save(objection);
-        return { type: 'objection.filed', noticeId, objectionId: objection.id };
+        return { type: 'objection.filed', noticeId, objectionId };
       },
     });
-    return { id: (result.event as { objectionId: string }).objectionId };
+    return { id: objectionId };
   }
 
   /** By the village verifier (village notice) or district agriculture (media notice); once. */
@@ -235,21 +248,6 @@ export class NoticesService {
         'Objections to a media notice are resolved by the district agriculture committee',
       );
     }
-  }
-
-  private async rowBelongs(
-    manager: EntityManager,
-    notice: Notice,
-    rowId: string,
-  ): Promise<boolean> {
-    if (notice.kind !== 'village')
-      return manager.existsBy(RegisterRow, { id: rowId, contractId: notice.contractId });
-    return manager.existsBy(RegisterRow, {
-      id: rowId,
-      contractId: notice.contractId,
-      taskCode: notice.taskCode as string,
-      villageCode: notice.villageCode as string,
-    });
   }
 
   private async toPublic(notices: Notice[]): Promise<PublicNoticeDto[]> {

@@ -21,7 +21,7 @@ import type {
  * Raise MACHINE_VERSION when a change makes old snapshots unfit, and add a step to
  * `snapshot-migrations.ts`.
  */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
 
@@ -64,7 +64,7 @@ function noticeOf(context: ContractContext, noticeId: string): NoticeState | und
 
 /** A notice takes objections until it has cleared: during its 7 days and after, while any is open. */
 function noticeTakesObjections(notice: NoticeState | undefined): boolean {
-  return notice !== undefined && !(notice.elapsed && notice.openObjections.length === 0);
+  return notice !== undefined && !(notice.elapsed && notice.openObjections === 0);
 }
 
 const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
@@ -97,7 +97,7 @@ function settleVillagePart(villagePart: VillagePart): void {
 
 function applyObjectionOutcome(draft: ContractContext, event: Of<'objection.resolved'>): void {
   const notice = noticeOf(draft, event.noticeId) as NoticeState;
-  notice.openObjections = notice.openObjections.filter((id) => id !== event.objectionId);
+  notice.openObjections -= 1;
   if (draft.mediaNotice?.noticeId === event.noticeId) return; // media outcomes are transitions
   for (const taskLine of Object.values(draft.taskLines)) {
     for (const villagePart of Object.values(taskLine.villageParts)) {
@@ -161,18 +161,17 @@ export const contractMachine = setup({
 
     noticeTakesObjection: ({ context, event }) =>
       event.type === 'objection.filed' &&
-      noticeTakesObjections(noticeOf(context, event.noticeId)) &&
-      !noticeOf(context, event.noticeId)?.openObjections.includes(event.objectionId),
+      noticeTakesObjections(noticeOf(context, event.noticeId)),
 
     objectionIsOpen: ({ context, event }) =>
       event.type === 'objection.resolved' &&
-      (noticeOf(context, event.noticeId)?.openObjections.includes(event.objectionId) ?? false),
+      (noticeOf(context, event.noticeId)?.openObjections ?? 0) > 0,
 
     mediaObjectionUpheld: ({ context, event }) =>
       event.type === 'objection.resolved' &&
       event.outcome === 'upheld' &&
       context.mediaNotice?.noticeId === event.noticeId &&
-      context.mediaNotice.openObjections.includes(event.objectionId),
+      context.mediaNotice.openObjections > 0,
 
     noticeRunning: ({ context, event }) => {
       if (event.type !== 'notice.elapsed') return false;
@@ -252,7 +251,7 @@ export const contractMachine = setup({
     mediaNoticeCleared: ({ context }) =>
       context.mediaNotice !== null &&
       context.mediaNotice.elapsed &&
-      context.mediaNotice.openObjections.length === 0,
+      context.mediaNotice.openObjections === 0,
 
     payoutMatchesSubsidy: ({ context, event }) =>
       event.type === 'payout.issued' &&
@@ -316,7 +315,7 @@ export const contractMachine = setup({
           noticeId: verified.noticeId,
           endsAt: verified.noticeEndsAt,
           elapsed: false,
-          openObjections: [],
+          openObjections: 0,
         };
         settleTaskLine(draft.taskLines[verified.taskCode]);
       });
@@ -325,7 +324,7 @@ export const contractMachine = setup({
     recordObjection: assign(({ context, event }) => {
       const filed = event as Of<'objection.filed'>;
       return edit(context, (draft) => {
-        (noticeOf(draft, filed.noticeId) as NoticeState).openObjections.push(filed.objectionId);
+        (noticeOf(draft, filed.noticeId) as NoticeState).openObjections += 1;
       });
     }),
 
@@ -437,7 +436,7 @@ export const contractMachine = setup({
           noticeId: opened.noticeId,
           endsAt: opened.noticeEndsAt,
           elapsed: false,
-          openObjections: [],
+          openObjections: 0,
         };
       });
     }),

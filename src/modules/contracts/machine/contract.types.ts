@@ -31,8 +31,12 @@ export interface NoticeState {
   endsAt: string;
   /** Its 7 days are over (the timer has fired). */
   elapsed: boolean;
-  /** Ids of objections filed and not yet resolved. */
-  openObjections: string[];
+  /**
+   * How many objections are filed and not yet resolved. Which ones is the objection table's to
+   * say (the service checks the row under the contract's lock): a count keeps the snapshot the
+   * same size however many objections a notice gets (machine version 2).
+   */
+  openObjections: number;
 }
 
 /** Areas are hundredths of a mu; money is fen. */

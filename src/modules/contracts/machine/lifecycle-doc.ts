@@ -37,8 +37,9 @@ export const GUARD_MEANINGS: Readonly<Record<string, string>> = {
   verificationFits:
     "the village part exists and is verifying (no notice running on it); the verified area is between 0 and the part's claimed area.",
   noticeTakesObjection:
-    'the notice exists (the current notice of a village part, or the media notice) and has not cleared (its 7 days are not over, or an objection on it is still open), and this objection is not already open on it.',
-  objectionIsOpen: 'the objection is open on that notice.',
+    'the notice exists (the current notice of a village part, or the media notice) and has not cleared (its 7 days are not over, or an objection on it is still open).',
+  objectionIsOpen:
+    'the notice has an open objection (which one is open is checked on the objection row, under the contract lock, before the event is sent: OBJECTION_ALREADY_RESOLVED).',
   mediaObjectionUpheld: "the resolution upholds an open objection on the contract's media notice.",
   noticeRunning:
     "the notice exists and has not elapsed yet, and the event's `at` is at or after its end (opened + 7 × 24 h).",
@@ -233,7 +234,9 @@ export function renderLifecycleDoc(): string {
       '`contract.machine.ts` and add a migration step in `snapshot-migrations.ts`: a function ' +
       'from version N to N + 1 over `{value, context}`. Contracts are migrated when they are next ' +
       "loaded, inside the command's transaction. Version 0 is a contract created before the " +
-      'machine existed (no snapshot): it is rebuilt from its row and task lines.',
+      'machine existed (no snapshot): it is rebuilt from its row and task lines. Version 1 kept ' +
+      "the ids of a notice's open objections in `openObjections`; version 2 keeps their number " +
+      '(the objection rows say which), so that a flood of objections cannot grow the snapshot.',
     '',
   );
 

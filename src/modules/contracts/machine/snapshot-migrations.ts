@@ -32,7 +32,41 @@ const STEPS: Record<number, Step> = {
       snapshot: { value: initial.value, context: { ...initial.context } },
     };
   },
+  // Version 2: a notice counts its open objections instead of listing their ids.
+  1: (stored) => {
+    if (!stored.snapshot) {
+      throw new Error(`Contract ${stored.input.contractId} has version 1 but no snapshot`);
+    }
+    const context = structuredClone(stored.snapshot.context) as unknown as V1Context;
+    const count = (notice: V1Notice | null) => {
+      if (notice && Array.isArray(notice.openObjections)) {
+        (notice as unknown as { openObjections: number }).openObjections =
+          notice.openObjections.length;
+      }
+    };
+    for (const line of Object.values(context.taskLines)) {
+      for (const part of Object.values(line.villageParts)) count(part.notice);
+    }
+    count(context.mediaNotice);
+    return {
+      ...stored,
+      machineVersion: 2,
+      snapshot: {
+        value: stored.snapshot.value,
+        context: context as unknown as Record<string, unknown>,
+      },
+    };
+  },
 };
+
+/** The parts of a version-1 context that version 2 changed. */
+interface V1Notice {
+  openObjections: string[];
+}
+interface V1Context {
+  taskLines: Record<string, { villageParts: Record<string, { notice: V1Notice | null }> }>;
+  mediaNotice: V1Notice | null;
+}
 
 export function migrateSnapshot(stored: StoredContract): PersistedContract {
   let current = stored;
