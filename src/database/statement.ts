@@ -35,7 +35,7 @@ export function combine(statements: readonly Statement[]): Statement {
 }
 
 /**
- * Runs a statement on the connection of `manager`'s transaction as a named prepared statement:
+ * Runs a statement on the connection of `manager`'s query runner as a named prepared statement:
  * PostgreSQL parses and plans it once per connection instead of on every call (the hot path of
  * every command runs a handful of statements whose text repeats). The name is a digest of the
  * text, so the same text always maps to the same prepared statement.
@@ -44,8 +44,8 @@ export async function runPrepared<Row>(
   manager: EntityManager,
   statement: Statement,
 ): Promise<Row[]> {
-  if (!manager.queryRunner?.isTransactionActive) {
-    throw new Error('runPrepared must run inside a transaction');
+  if (!manager.queryRunner) {
+    throw new Error("runPrepared needs a query runner's manager (a transaction's, or its own)");
   }
   const client = (await manager.queryRunner.connect()) as PoolClient;
   const result = await client.query<Row & QueryResultRow>({

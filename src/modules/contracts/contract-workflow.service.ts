@@ -50,6 +50,14 @@ export type Command = CommandTarget & {
   prepare: (context: CommandContext) => Promise<EventBody>;
   /** When the event happened, if not now (a timer fires with its due time). */
   at?: Date;
+  /**
+   * Try without the row lock first: read, step, and save in one autocommitted statement that
+   * applies only if the contract is still at the version read (compare-and-set on `version`).
+   * On a conflict the command runs again the usual way, under the lock, on the current state.
+   * Only for a command whose `prepare` reads and writes nothing but through `write` (filing an
+   * objection): there is no transaction around it until the save.
+   */
+  optimistic?: boolean;
 };
 
 export interface CommandResult {
@@ -64,7 +72,8 @@ export interface CommandResult {
  * contract row, restore (and migrate) its snapshot, let the command build its event, refuse it
  * with INVALID_TRANSITION if the machine does, save the snapshot with a new version, bring the
  * query tables in step, and append history and audit rows. Row locks, not @VersionColumn: racing
- * commands run one after the other on the current state.
+ * commands run one after the other on the current state. An `optimistic` command first tries
+ * without the lock and saves only if the version is unchanged (see {@link Command.optimistic}).
  */
 @Injectable()
 export class ContractWorkflowService {
@@ -76,14 +85,34 @@ export class ContractWorkflowService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  execute(command: Command, manager?: EntityManager): Promise<CommandResult> {
-    return manager
-      ? this.run(manager, command)
-      : this.dataSource.transaction((tx) => this.run(tx, command));
+  async execute(command: Command, manager?: EntityManager): Promise<CommandResult> {
+    if (manager) return this.run(manager, command, 'locked');
+    if (command.optimistic) {
+      const result = await this.tryOptimistic(command);
+      if (result) return result;
+    }
+    return this.dataSource.transaction((tx) => this.run(tx, command, 'locked'));
   }
 
-  private async run(manager: EntityManager, command: Command): Promise<CommandResult> {
-    const contract = await lockContract(manager, command);
+  /** The command without the row lock; undefined when the contract moved on meanwhile. */
+  private async tryOptimistic(command: Command): Promise<CommandResult | undefined> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await this.run(runner.manager, command, 'optimistic');
+    } catch (error) {
+      if (isWriteConflict(error)) return undefined;
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async run(
+    manager: EntityManager,
+    command: Command,
+    mode: 'locked' | 'optimistic',
+  ): Promise<CommandResult> {
+    const contract = await readContract(manager, command, mode);
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
         'VERSION_CONFLICT',
@@ -110,13 +139,13 @@ export class ContractWorkflowService {
       },
     });
     const now = command.at ?? this.clock.now();
-    const writes: Statement[] = [];
+    const commandWrites: Statement[] = [];
     const body = await command.prepare({
       manager,
       contract,
       current,
       now,
-      write: (statement) => writes.push(statement),
+      write: (statement) => commandWrites.push(statement),
     });
     const event = { ...body, at: now.toISOString() };
 
@@ -133,10 +162,13 @@ export class ContractWorkflowService {
     }
     const { next } = result;
     const version = contract.version + 1;
+    // The contract's own row first (w0 of the statement): the optimistic check counts it.
+    const writes: Statement[] = [];
     writes.push({
       sql: `UPDATE contract SET state = $2, version = $3, snapshot = $4::json, machine_version = $5,
               contract_no = $6, signed_on = $7, subsidy_fen = $8, updated_at = now()
-            WHERE id = $1`,
+            WHERE id = $1 AND version = $9
+            RETURNING id`,
       params: [
         contract.id,
         next.value,
@@ -146,8 +178,10 @@ export class ContractWorkflowService {
         next.context.contractNo,
         next.context.signedOn,
         next.context.subsidyFen,
+        contract.version,
       ],
     });
+    writes.push(...commandWrites);
     writes.push(...queryTableWrites(contract.id, current.context, next.context, event));
     const from = current.value;
     const { type, at: _at, ...payload } = event;
@@ -168,6 +202,13 @@ export class ContractWorkflowService {
         },
       }),
     });
+    if (mode === 'optimistic') {
+      // Nothing of the statement stays unless the contract was still at the version read.
+      writes.push({
+        sql: `SELECT expect_one_row((SELECT count(*) FROM w0), 'contract')`,
+        params: [],
+      });
+    }
     // Snapshot, query tables, the command's own writes, history and audit row: one statement.
     await runPrepared(manager, combine(writes));
     this.logger.log(
@@ -180,7 +221,7 @@ export class ContractWorkflowService {
   }
 }
 
-const LOCK_CONTRACT = (where: string) =>
+const READ_CONTRACT = (where: string) =>
   `SELECT c.id, c.project_id AS "projectId", c.tender_id AS "tenderId", c.lot_id AS "lotId",
           c.lot_code AS "lotCode", c.organisation_id AS "organisationId",
           c.district_code AS "districtCode", c.state, c.version, c.snapshot,
@@ -192,17 +233,28 @@ const LOCK_CONTRACT = (where: string) =>
                      'villageCode', v.village_code, 'townCode', v.town_code)
                    ORDER BY v.village_code), '[]')
              FROM contract_village v WHERE v.contract_id = c.id) AS villages
-     FROM contract c WHERE ${where} FOR UPDATE OF c`;
-const LOCK_BY_ID = LOCK_CONTRACT('c.id = $1');
-const LOCK_BY_NOTICE = LOCK_CONTRACT('c.id = (SELECT contract_id FROM notice WHERE id = $1)');
+     FROM contract c WHERE ${where}`;
+const BY_ID = 'c.id = $1';
+const BY_NOTICE = 'c.id = (SELECT contract_id FROM notice WHERE id = $1)';
+const READ = {
+  locked: {
+    byId: `${READ_CONTRACT(BY_ID)} FOR UPDATE OF c`,
+    byNotice: `${READ_CONTRACT(BY_NOTICE)} FOR UPDATE OF c`,
+  },
+  optimistic: { byId: READ_CONTRACT(BY_ID), byNotice: READ_CONTRACT(BY_NOTICE) },
+};
 
-/** Locks the contract's row and reads it with its villages: one statement. */
-async function lockContract(manager: EntityManager, target: CommandTarget): Promise<Contract> {
+/** Reads the contract with its villages, locking its row unless optimistic: one statement. */
+async function readContract(
+  manager: EntityManager,
+  target: CommandTarget,
+  mode: 'locked' | 'optimistic',
+): Promise<Contract> {
   const rows = await runPrepared<Omit<Contract, 'subsidyFen'> & { subsidyFen: string | null }>(
     manager,
     'noticeId' in target
-      ? { sql: LOCK_BY_NOTICE, params: [target.noticeId] }
-      : { sql: LOCK_BY_ID, params: [target.contractId] },
+      ? { sql: READ[mode].byNotice, params: [target.noticeId] }
+      : { sql: READ[mode].byId, params: [target.contractId] },
   );
   if (rows.length === 0) {
     throw 'noticeId' in target
@@ -214,6 +266,15 @@ async function lockContract(manager: EntityManager, target: CommandTarget): Prom
     subsidyFen: row.subsidyFen === null ? null : Number(row.subsidyFen),
     villages: (row.villages ?? []).map((village) => Object.assign(new ContractVillage(), village)),
   });
+}
+
+/**
+ * An optimistic save that lost a race: the contract's version moved (`expect_one_row` raised
+ * serialization_failure), or a racing command took the same history number first.
+ */
+function isWriteConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === '40001' || (code === '23505' && constraint === 'contract_history_pkey');
 }
 
 /** All history rows of one event in one statement; their numbers follow the contract's last one. */

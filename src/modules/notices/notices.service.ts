@@ -129,8 +129,11 @@ export class NoticesService {
       noticeId,
       actor: null,
       actorLabel: 'public',
+      // A public endpoint that villagers may hit at once: no row lock unless two collide.
+      optimistic: true,
       prepare: async ({ manager, current, now, write }) => {
-        // The snapshot read under the contract's lock is the notice's current state.
+        // The contract's snapshot is the notice's state: only the workflow moves it, and the save
+        // applies only if the contract has not moved since this read (or runs under its lock).
         const notice = findNotice(current.context, noticeId);
         if (!notice || !notice.running) {
           const row = await manager.findOneByOrFail(Notice, { id: noticeId });

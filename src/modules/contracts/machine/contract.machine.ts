@@ -23,6 +23,9 @@ import type {
  */
 export const MACHINE_VERSION = 2;
 
+/** The input of the throw-away actor that XState's `transition()` creates (see `context`). */
+const NO_INPUT: ContractInput = { contractId: '', taskLines: [] };
+
 type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
 
 /** A deep copy to change: assign() returns a new context, the old one stays untouched. */
@@ -464,7 +467,9 @@ export const contractMachine = setup({
 }).createMachine({
   id: 'contract',
   initial: 'awarded',
-  context: ({ input }) => ({
+  // XState's pure transition() builds a throw-away actor, without input, on every call; the default
+  // keeps that from throwing a TypeError (and capturing its stack) once per transition.
+  context: ({ input = NO_INPUT }) => ({
     contractId: input.contractId,
     contractNo: null,
     signedOn: null,
