@@ -55,7 +55,8 @@ describe('objection race', () => {
     );
 
     // Count the optimistic attempts that lost and went on under the lock.
-    const workflow = test.app.get(ContractWorkflowService) as unknown as {
+    const service: ContractWorkflowService = test.app.get(ContractWorkflowService);
+    const workflow = service as unknown as {
       tryOptimistic: (command: unknown) => Promise<unknown>;
     };
     const tryOptimistic = workflow.tryOptimistic.bind(workflow);
