@@ -1,6 +1,5 @@
 import { Api, type Session } from '../support/api';
-import { addRows, advanceClock, uploadClaimAttachments } from '../support/lifecycle';
-import { awardQiaocheng, buildQiaocheng } from '../support/qiaocheng';
+import { advanceClock, toRunningNotice } from '../support/lifecycle';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 describe('acceptance quorum race', () => {
@@ -16,30 +15,7 @@ describe('acceptance quorum race', () => {
   it('eight members sign at once, each twice: the task line is accepted exactly once', async () => {
     const api = new Api(test);
     const admin = await api.admin();
-    const q = await buildQiaocheng(api);
-    const { contractIds } = await awardQiaocheng(api, q);
-    const id = contractIds[0];
-    const village = q.villages[0].code;
-    const verifier = await api.user('village_verifier', { regionCode: village });
-    await test
-      .http()
-      .post(`/contracts/${id}/sign`)
-      .set(q.agri.auth)
-      .send({ contractNo: 'R-1', signedOn: '2015-06-01' })
-      .expect(200);
-    await uploadClaimAttachments(test, q.coops[0], id);
-    await addRows(test, q.coops[0], id, village, 'wheat_harvest', [1000, 2000]);
-    await test
-      .http()
-      .post(`/contracts/${id}/task-lines/wheat_harvest/claim`)
-      .set(q.coops[0].auth)
-      .expect(200);
-    await test
-      .http()
-      .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${village}/verification`)
-      .set(verifier.auth)
-      .send({})
-      .expect(200);
+    const { q, id, village } = await toRunningNotice(test, api);
     await advanceClock(test, admin, { advanceDays: 7 });
 
     const roles = [

@@ -1,9 +1,9 @@
 import { MACHINE_VERSION } from '../../src/modules/contracts/machine/contract.machine';
-import http from 'node:http';
 import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
 import { VerificationService } from '../../src/modules/notices/verification.service';
 import { Api, type Session } from '../support/api';
 import { actorOf, addRows, uploadClaimAttachments } from '../support/lifecycle';
+import { RaceClient } from '../support/race-client';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestDatabase, startTestApp, type TestApp } from '../support/test-app';
 
@@ -31,52 +31,19 @@ describe('lifecycle durability', () => {
   });
 
   it('50 concurrent identical transitions: exactly one applied, 49 × 409, one history entry', async () => {
-    const server = test.app.getHttpServer();
-    if (!server.listening)
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const post = (path: string, body: object): Promise<{ status: number; code?: string }> =>
-      new Promise((resolve, reject) => {
-        const request = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path,
-            method: 'POST',
-            agent,
-            headers: {
-              'Content-Type': 'application/json',
-              Authorization: q.agri.auth.Authorization,
-            },
-          },
-          (response) => {
-            let text = '';
-            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            response.on('end', () =>
-              resolve({
-                status: response.statusCode ?? 0,
-                code: (JSON.parse(text) as { code?: string }).code,
-              }),
-            );
-          },
-        );
-        request.on('error', reject);
-        request.end(JSON.stringify(body));
-      });
+    const client = await RaceClient.start(test);
     // Warm the pool and the sockets first, so that opening connections does not serialise the race.
-    await Promise.all(
-      Array.from({ length: 20 }, () => post('/auth/login', { username: 'x', password: 'y' })),
-    );
+    await client.warm();
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        post(`/contracts/${contractIds[1]}/sign`, {
-          contractNo: '谯农服合〔2015〕2号',
-          signedOn: '2015-06-01',
-        }),
+        client.post(
+          `/contracts/${contractIds[1]}/sign`,
+          { contractNo: '谯农服合〔2015〕2号', signedOn: '2015-06-01' },
+          q.agri.auth,
+        ),
       ),
     );
-    agent.destroy();
+    client.close();
     const applied = results.filter((result) => result.status === 200).length;
     const refused = results.filter(
       (result) => result.status === 409 && result.code === 'INVALID_TRANSITION',

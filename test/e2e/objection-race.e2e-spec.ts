@@ -1,9 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ContractWorkflowService } from '../../src/modules/contracts/contract-workflow.service';
 import { Api } from '../support/api';
-import { addRows, uploadClaimAttachments } from '../support/lifecycle';
-import { awardQiaocheng, buildQiaocheng } from '../support/qiaocheng';
+import { toRunningNotice } from '../support/lifecycle';
+import { RaceClient } from '../support/race-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -24,31 +22,7 @@ describe('objection race', () => {
   it('40 objections to one notice at once: 40 stored, counted, in history and in the audit chain', async () => {
     const api = new Api(test);
     const admin = await api.admin();
-    const q = await buildQiaocheng(api);
-    const { contractIds } = await awardQiaocheng(api, q);
-    const id = contractIds[0];
-    const village = q.villages[0].code;
-    const verifier = await api.user('village_verifier', { regionCode: village });
-    await test
-      .http()
-      .post(`/contracts/${id}/sign`)
-      .set(q.agri.auth)
-      .send({ contractNo: 'R-1', signedOn: '2015-06-01' })
-      .expect(200);
-    await uploadClaimAttachments(test, q.coops[0], id);
-    await addRows(test, q.coops[0], id, village, 'wheat_harvest', [1000, 2000]);
-    await test
-      .http()
-      .post(`/contracts/${id}/task-lines/wheat_harvest/claim`)
-      .set(q.coops[0].auth)
-      .expect(200);
-    const verified = await test
-      .http()
-      .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${village}/verification`)
-      .set(verifier.auth)
-      .send({})
-      .expect(200);
-    const noticeId = verified.body.noticeId as string;
+    const { id, village, noticeId } = await toRunningNotice(test, api);
     const [{ version: before }] = await test.dataSource.query<{ version: number }[]>(
       'SELECT version FROM contract WHERE id = $1',
       [id],
@@ -67,45 +41,20 @@ describe('objection race', () => {
       return result;
     };
 
-    const server = test.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const post = (path: string, body: object): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const request = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path,
-            method: 'POST',
-            agent,
-            headers: { 'Content-Type': 'application/json' },
-          },
-          (response) => {
-            response.resume();
-            response.on('end', () => resolve(response.statusCode ?? 0));
-          },
-        );
-        request.on('error', reject);
-        request.end(JSON.stringify(body));
-      });
-    // Warm the pool and the sockets, so that opening connections does not serialise the race.
-    await Promise.all(
-      Array.from({ length: 20 }, () => post('/auth/login', { username: 'x', password: 'y' })),
-    );
+    const client = await RaceClient.start(test);
+    await client.warm();
     const statuses = await Promise.all(
       Array.from({ length: 40 }, (_, index) =>
-        post(`/public/notices/${noticeId}/objections`, {
+        client.post(`/public/notices/${noticeId}/objections`, {
           name: `村民${index}`,
           phone: `1390000${String(index).padStart(4, '0')}`,
           text: '面积不对',
         }),
       ),
     );
-    agent.destroy();
+    client.close();
     console.log(`objection race: ${conflicts} of 40 optimistic saves lost and ran under the lock`);
-    expect(statuses).toEqual(Array.from({ length: 40 }, () => 201));
+    expect(statuses.map((answer) => answer.status)).toEqual(Array.from({ length: 40 }, () => 201));
     // Forty at once on one contract: some must have collided, or this test proves nothing.
     expect(conflicts).toBeGreaterThan(0);
 

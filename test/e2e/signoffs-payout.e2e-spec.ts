@@ -1,8 +1,8 @@
-import http from 'node:http';
 import { Api, type Session } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
 import { addRows, advanceClock, uploadClaimAttachments } from '../support/lifecycle';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
+import { RaceClient } from '../support/race-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const TASKS = ['wheat_harvest', 'straw_crushing', 'corn_seeding'] as const;
@@ -447,50 +447,22 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
   });
 
   describe('payout races (the contract of the second cooperative, driven to payable)', () => {
-    let port: number;
-    let agent: http.Agent;
-    const post = (
-      path: string,
-      key: string,
-      body: object,
-    ): Promise<{ status: number; text: string }> =>
-      new Promise((resolve, reject) => {
-        const request = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            path,
-            method: 'POST',
-            agent,
-            headers: {
-              'Content-Type': 'application/json',
-              Authorization: finance2.auth.Authorization,
-              'Idempotency-Key': key,
-            },
-          },
-          (response) => {
-            let text = '';
-            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-          },
-        );
-        request.on('error', reject);
-        request.end(JSON.stringify(body));
+    let client: RaceClient;
+    const post = (path: string, key: string, body: object) =>
+      client.post(path, body, {
+        Authorization: finance2.auth.Authorization,
+        'Idempotency-Key': key,
       });
 
     beforeAll(async () => {
-      const server = test.app.getHttpServer();
-      if (!server.listening)
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as { port: number }).port;
-      agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+      client = await RaceClient.start(test, 128);
       for (const index of [1, 2]) {
         await toTownAcceptance(contractIds[index], index);
         await toPayable(contractIds[index]);
       }
-      await Promise.all(Array.from({ length: 20 }, () => http_().get('/health')));
+      await client.warm();
     });
-    afterAll(() => agent.destroy());
+    afterAll(() => client.close());
 
     it('100 concurrent requests with the same key: one payout, 100 identical answers', async () => {
       const answers = await Promise.all(

@@ -2,7 +2,8 @@ import type { Actor } from '../../src/modules/auth/actor';
 import { ActorLoader } from '../../src/modules/auth/actor.loader';
 import { RegisterService } from '../../src/modules/field-work/register.service';
 import { registerRows } from '../factories/register-rows';
-import type { Session } from './api';
+import type { Api, Session } from './api';
+import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from './qiaocheng';
 import type { TestApp } from './test-app';
 
 export async function actorOf(test: TestApp, session: Session): Promise<Actor> {
@@ -50,4 +51,39 @@ export async function uploadClaimAttachments(
       .attach('file', Buffer.from(`%PDF-1.4 ${kind} of ${contractId}`), `${kind}.pdf`)
       .expect(201);
   }
+}
+
+/**
+ * The first Qiaocheng contract taken to a running village notice on its wheat harvest: signed,
+ * papers uploaded, two register rows (10.00 + 20.00 mu), claimed and verified.
+ */
+export async function toRunningNotice(
+  test: TestApp,
+  api: Api,
+): Promise<{ q: Qiaocheng; id: string; village: string; verifier: Session; noticeId: string }> {
+  const q = await buildQiaocheng(api);
+  const { contractIds } = await awardQiaocheng(api, q);
+  const id = contractIds[0];
+  const village = q.villages[0].code;
+  const verifier = await api.user('village_verifier', { regionCode: village });
+  await test
+    .http()
+    .post(`/contracts/${id}/sign`)
+    .set(q.agri.auth)
+    .send({ contractNo: 'R-1', signedOn: '2015-06-01' })
+    .expect(200);
+  await uploadClaimAttachments(test, q.coops[0], id);
+  await addRows(test, q.coops[0], id, village, 'wheat_harvest', [1000, 2000]);
+  await test
+    .http()
+    .post(`/contracts/${id}/task-lines/wheat_harvest/claim`)
+    .set(q.coops[0].auth)
+    .expect(200);
+  const verified = await test
+    .http()
+    .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${village}/verification`)
+    .set(verifier.auth)
+    .send({})
+    .expect(200);
+  return { q, id, village, verifier, noticeId: verified.body.noticeId as string };
 }

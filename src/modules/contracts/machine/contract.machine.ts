@@ -163,8 +163,7 @@ export const contractMachine = setup({
     },
 
     noticeTakesObjection: ({ context, event }) =>
-      event.type === 'objection.filed' &&
-      noticeTakesObjections(noticeOf(context, event.noticeId)),
+      event.type === 'objection.filed' && noticeTakesObjections(noticeOf(context, event.noticeId)),
 
     objectionIsOpen: ({ context, event }) =>
       event.type === 'objection.resolved' &&
