@@ -32,8 +32,11 @@ function adminUrl(): string {
   return url;
 }
 
-/** A fresh database with the migrations applied, on the run's PostgreSQL. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh database with the migrations applied (unless `migrate` is false), on the run's PostgreSQL. */
+export async function createTestDatabase({ migrate = true }: { migrate?: boolean } = {}): Promise<{
+  url: string;
+  drop: () => Promise<void>;
+}> {
   const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
@@ -41,7 +44,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
-  await runMigrations(url.toString());
+  if (migrate) await runMigrations(url.toString());
   return {
     url: url.toString(),
     drop: async () => {
