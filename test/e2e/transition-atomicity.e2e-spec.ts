@@ -155,27 +155,56 @@ describe('transition atomicity: a fault at each step writes nothing', () => {
       .expect(200);
   });
 
-  it('at COMMIT, for a timer the scheduler fires: the timer stays due and fires once later', async () => {
-    await withFaultAtCommit('notice.elapsed', async () => {
-      await test.http().post('/__test__/clock').set(admin.auth).send({ advanceDays: 7 });
-      const [timer] = await test.dataSource.query<{ fired_at: Date | null }[]>(
-        'SELECT fired_at FROM timer WHERE notice_id = $1',
-        [noticeId],
+  it('at COMMIT, for a timer the scheduler fires: the timer is put off, others go on, it fires once later', async () => {
+    const timers = async () =>
+      test.dataSource.query<
+        {
+          task_code: string;
+          fired_at: Date | null;
+          outcome: string | null;
+          attempts: number;
+          last_error: string | null;
+        }[]
+      >(
+        `SELECT n.task_code, t.fired_at, t.outcome, t.attempts, t.last_error
+           FROM timer t JOIN notice n ON n.id = t.notice_id
+          WHERE t.contract_id = $1 ORDER BY n.task_code`,
+        [id],
       );
-      expect(timer.fired_at).toBeNull();
-      expect(
-        await count(
-          `SELECT count(*)::int AS n FROM contract_history WHERE contract_id = $1 AND event = 'notice.elapsed'`,
-          [id],
-        ),
-      ).toBe(0);
-    });
-    await advanceClock(test, admin, { advanceHours: 0 });
-    const fired = await test.dataSource.query<{ outcome: string }[]>(
-      'SELECT outcome FROM timer WHERE notice_id = $1 AND fired_at IS NOT NULL',
-      [noticeId],
+    const elapsedEvents = () =>
+      count(
+        `SELECT count(*)::int AS n FROM audit_event WHERE entity_id = $1::text AND action = 'notice.elapsed'`,
+        [id],
+      );
+    // Both notices (straw crushing, wheat harvest) come due; every notice.elapsed fails at COMMIT.
+    await withFaultAtCommit('notice.elapsed', () => advanceClock(test, admin, { advanceDays: 7 }));
+    expect(await elapsedEvents()).toBe(0);
+    expect(await timers()).toEqual([
+      expect.objectContaining({ task_code: 'straw_crushing', fired_at: null, attempts: 1 }),
+      expect.objectContaining({ task_code: 'wheat_harvest', fired_at: null, attempts: 1 }),
+    ]);
+    expect((await timers())[0].last_error).toMatch(/injected fault at commit/);
+
+    // Past the first retry delay, only the wheat notice still fails: the straw one fires anyway.
+    await withFault(
+      'contract_history',
+      `NEW.event = 'notice.elapsed' AND NEW.task_code = 'wheat_harvest'`,
+      () => advanceClock(test, admin, { advanceHours: 6 / 3600 }),
     );
-    expect(fired).toEqual([{ outcome: 'applied' }]);
+    expect(await timers()).toEqual([
+      expect.objectContaining({ task_code: 'straw_crushing', outcome: 'applied', attempts: 1 }),
+      expect.objectContaining({ task_code: 'wheat_harvest', fired_at: null, attempts: 2 }),
+    ]);
+
+    // Without the fault, not before its retry time (10 s now), then once.
+    await advanceClock(test, admin, { advanceHours: 0 });
+    expect((await timers())[1].fired_at).toBeNull();
+    await advanceClock(test, admin, { advanceHours: 11 / 3600 });
+    expect(await timers()).toEqual([
+      expect.objectContaining({ task_code: 'straw_crushing', outcome: 'applied' }),
+      expect.objectContaining({ task_code: 'wheat_harvest', outcome: 'applied', attempts: 2 }),
+    ]);
+    expect(await elapsedEvents()).toBe(2);
     const chain = await test.http().get('/audit-log/verify').set(admin.auth).expect(200);
     expect(chain.body).toMatchObject({ ok: true });
   });

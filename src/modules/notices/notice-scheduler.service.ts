@@ -67,37 +67,72 @@ export class NoticeSchedulerService implements OnApplicationBootstrap, BeforeApp
     return fired;
   }
 
-  private fireOne(): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const [timer] = await manager.query<
-        { id: string; contract_id: string; notice_id: string; due_at: Date }[]
-      >(
-        `SELECT id, contract_id, notice_id, due_at FROM timer
-          WHERE fired_at IS NULL AND due_at <= $1
-          ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [this.clock.now()],
-      );
-      if (!timer) return false;
-      let outcome = 'applied';
-      try {
-        await this.workflow.execute(
-          {
-            contractId: timer.contract_id,
-            actor: null,
-            actorLabel: 'scheduler',
-            at: timer.due_at,
-            prepare: () =>
-              Promise.resolve({ type: 'notice.elapsed' as const, noticeId: timer.notice_id }),
-          },
-          manager,
+  /**
+   * Claims the oldest due timer and fires it, in one transaction. A refusal by the machine marks
+   * it fired and ignored. An error undoes the attempt; the timer is then put off (attempts, last
+   * error, `retry_at` with a growing delay) so that it does not hold back the timers after it,
+   * and the run goes on. False when no timer is due.
+   */
+  private async fireOne(): Promise<boolean> {
+    let claimed: string | undefined;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const now = this.clock.now();
+        const [timer] = await manager.query<
+          { id: string; contract_id: string; notice_id: string; due_at: Date }[]
+        >(
+          `SELECT id, contract_id, notice_id, due_at FROM timer
+            WHERE fired_at IS NULL AND due_at <= $1 AND (retry_at IS NULL OR retry_at <= $1)
+            ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [now],
         );
-      } catch (error) {
-        // The notice was superseded (an upheld objection) or the contract moved on: nothing to do.
-        if (!(error instanceof DomainError)) throw error;
-        outcome = `ignored: ${error.code}`;
-      }
-      await manager.update(Timer, { id: timer.id }, { firedAt: this.clock.now(), outcome });
+        if (!timer) return false;
+        claimed = timer.id;
+        let outcome = 'applied';
+        try {
+          await this.workflow.execute(
+            {
+              contractId: timer.contract_id,
+              actor: null,
+              actorLabel: 'scheduler',
+              at: timer.due_at,
+              prepare: () =>
+                Promise.resolve({ type: 'notice.elapsed' as const, noticeId: timer.notice_id }),
+            },
+            manager,
+          );
+        } catch (error) {
+          // The notice was superseded (an upheld objection) or the contract moved on: nothing to do.
+          if (!(error instanceof DomainError)) throw error;
+          outcome = `ignored: ${error.code}`;
+        }
+        await manager.update(Timer, { id: timer.id }, { firedAt: this.clock.now(), outcome });
+        return true;
+      });
+    } catch (error) {
+      if (claimed === undefined) throw error; // no timer claimed: the database itself failed
+      await this.putOff(claimed, error);
       return true;
-    });
+    }
+  }
+
+  private async putOff(timerId: string, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
+    const [[row]] = await this.dataSource.query<[{ attempts: number; retry_at: Date }[], number]>(
+      `UPDATE timer SET attempts = attempts + 1, last_error = left($2, 500),
+              retry_at = $3::timestamptz + least(${RETRY_MAX_SECONDS}, ${RETRY_FIRST_SECONDS} * power(2, attempts)) * interval '1 second'
+        WHERE id = $1 AND fired_at IS NULL
+        RETURNING attempts, retry_at`,
+      [timerId, message, this.clock.now()],
+    );
+    this.logger.error(
+      { err: error, timerId, attempts: row?.attempts, retryAt: row?.retry_at },
+      'Timer failed; it will be tried again',
+    );
   }
 }
+
+/** The delay before a failed timer is tried again: 5 s, doubling, at most 15 min. */
+export const RETRY_FIRST_SECONDS = 5;
+const RETRY_MAX_SECONDS = 900;

@@ -143,4 +143,14 @@ export class Timer {
 
   @Column({ type: 'varchar', length: 300, nullable: true })
   outcome!: string | null;
+
+  /** Failed attempts (errors, not refusals); the timer is tried again from `retryAt`. */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  retryAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  lastError!: string | null;
 }
