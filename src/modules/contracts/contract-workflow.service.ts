@@ -10,7 +10,6 @@ import { AUDIT_INSERT_COLUMNS, AuditLogService } from '../audit-log/audit-log.se
 import type { Actor } from '../auth/actor';
 import { Contract, ContractTaskLine, ContractVillage } from './contract.entity';
 import { contractError } from './contracts.errors';
-import { MACHINE_VERSION } from './machine/contract.machine';
 import { step, type PersistedContract } from './machine/contract-lifecycle';
 import type { ContractContext, ContractEvent, NoticeState } from './machine/contract.types';
 import { migrateSnapshot } from './machine/snapshot-migrations';
@@ -120,9 +119,9 @@ export class ContractWorkflowService {
         { version: contract.version },
       );
     }
-    // Task lines are read only to rebuild a snapshot older than the machine.
+    // Task lines are read only to rebuild a contract stored before the machine (version 0).
     const lines =
-      contract.machineVersion < MACHINE_VERSION
+      contract.machineVersion === 0
         ? await manager.find(ContractTaskLine, { where: { contractId: contract.id } })
         : [];
     const current = migrateSnapshot({
