@@ -84,7 +84,7 @@ interface FilePart {
 }
 
 /** One app instance's address, with its own keep-alive agent. */
-class Endpoint {
+export class Endpoint {
   readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   constructor(readonly port: number) {}
@@ -186,7 +186,7 @@ async function stopInstance(instance: Instance): Promise<void> {
 // The world and the contracts (setup, not timed)
 // ---------------------------------------------------------------------------------------------
 
-interface People {
+export interface People {
   admin: Session;
   agri: Session;
   /** Approves the audit's finance side. */
@@ -202,14 +202,14 @@ interface People {
   organisationIds: string[];
 }
 
-interface World {
+export interface World {
   district: string;
   town: string;
   villages: string[];
   people: People;
 }
 
-interface LifecycleContract {
+export interface LifecycleContract {
   id: string;
   label: string;
   lot: number;
@@ -224,7 +224,7 @@ interface LifecycleContract {
   expectedFen: number;
 }
 
-interface Batch {
+export interface Batch {
   label: string;
   contracts: LifecycleContract[];
 }
@@ -232,7 +232,7 @@ interface Batch {
 const mu = (hundredths: number): string =>
   `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 
-async function inParallel<T, R>(
+export async function inParallel<T, R>(
   items: T[],
   width: number,
   work: (item: T, index: number) => Promise<R>,
@@ -250,7 +250,7 @@ async function inParallel<T, R>(
   return results;
 }
 
-async function buildWorld(api: Api, villageCount: number): Promise<World> {
+export async function buildWorld(api: Api, villageCount: number): Promise<World> {
   const district = String(700000 + nextSeq());
   const town = `${district}104`;
   await api.region({ code: district, name: '谯城区（压测）', level: 'district' });
@@ -369,7 +369,7 @@ function registerOf(
 }
 
 /** A project whose open tender has `count` lots of 3 villages × 3 tasks, all awarded. */
-async function awardBatch(
+export async function awardBatch(
   test: TestApp,
   world: World,
   label: string,
@@ -532,44 +532,26 @@ interface LifecycleTiming {
   requests: number;
 }
 
-/** One contract from `awarded` to `paid`; every answer checked. */
-async function driveLifecycle(
-  contract: LifecycleContract,
-  endpoint: Endpoint,
-  people: People,
-  clock: ClockCoordinator,
-  steps: Map<string, number[]>,
-): Promise<LifecycleTiming> {
-  const started = performance.now();
-  let requests = 0;
-  let clockWaitMs = 0;
-  const call = async (
-    step: string,
-    expected: number,
-    method: string,
-    path: string,
-    options: Parameters<Endpoint['send']>[2],
-  ): Promise<any> => {
-    requests += 1;
-    const sent = performance.now();
-    const reply = await endpoint.send(method, path, options);
-    const list = steps.get(step) ?? [];
-    list.push(performance.now() - sent);
-    steps.set(step, list);
-    if (reply.status !== expected)
-      throw new Error(
-        `${step} (contract ${contract.label}/L${contract.lot}): ${reply.status} ${JSON.stringify(reply.body)}`,
-      );
-    return reply.body;
-  };
-  const waitForClock = async (): Promise<void> => {
-    const asked = performance.now();
-    await clock.request();
-    clockWaitMs += performance.now() - asked;
-  };
-  const base = `/contracts/${contract.id}`;
-  const { agri, finance, payer, opener, signers, verifiers } = people;
+/** What a step of a lifecycle calls: one request, its answer's status checked. */
+export type Call = (
+  step: string,
+  expected: number,
+  method: string,
+  path: string,
+  options: Parameters<Endpoint['send']>[2],
+) => Promise<any>;
 
+/**
+ * Sign, the 3 claim papers, the register (CSV), then per task line its claim and the
+ * verification of each village: the contract's 9 village notices run.
+ */
+export async function toVillageNotices(
+  contract: LifecycleContract,
+  people: People,
+  call: Call,
+): Promise<void> {
+  const base = `/contracts/${contract.id}`;
+  const { agri, verifiers } = people;
   await call('sign', 200, 'POST', `${base}/sign`, {
     session: agri,
     json: {
@@ -613,6 +595,47 @@ async function driveLifecycle(
       );
     }
   }
+}
+
+/** One contract from `awarded` to `paid`; every answer checked. */
+async function driveLifecycle(
+  contract: LifecycleContract,
+  endpoint: Endpoint,
+  people: People,
+  clock: ClockCoordinator,
+  steps: Map<string, number[]>,
+): Promise<LifecycleTiming> {
+  const started = performance.now();
+  let requests = 0;
+  let clockWaitMs = 0;
+  const call = async (
+    step: string,
+    expected: number,
+    method: string,
+    path: string,
+    options: Parameters<Endpoint['send']>[2],
+  ): Promise<any> => {
+    requests += 1;
+    const sent = performance.now();
+    const reply = await endpoint.send(method, path, options);
+    const list = steps.get(step) ?? [];
+    list.push(performance.now() - sent);
+    steps.set(step, list);
+    if (reply.status !== expected)
+      throw new Error(
+        `${step} (contract ${contract.label}/L${contract.lot}): ${reply.status} ${JSON.stringify(reply.body)}`,
+      );
+    return reply.body;
+  };
+  const waitForClock = async (): Promise<void> => {
+    const asked = performance.now();
+    await clock.request();
+    clockWaitMs += performance.now() - asked;
+  };
+  const base = `/contracts/${contract.id}`;
+  const { agri, finance, payer, opener, signers } = people;
+
+  await toVillageNotices(contract, people, call);
   await waitForClock(); // the 9 village notices run out
   for (const task of TASKS) {
     const record = await call(
