@@ -83,20 +83,20 @@ export class NoticeSchedulerService implements OnApplicationBootstrap, BeforeApp
    * and the run goes on. False when no timer is due.
    */
   private async fireOne(): Promise<boolean> {
-    let claimed: string | undefined;
+    let claimed: { id: string; attempts: number } | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
         const now = this.clock.now();
         const [timer] = await manager.query<
-          { id: string; contract_id: string; notice_id: string; due_at: Date }[]
+          { id: string; contract_id: string; notice_id: string; due_at: Date; attempts: number }[]
         >(
-          `SELECT id, contract_id, notice_id, due_at FROM timer
+          `SELECT id, contract_id, notice_id, due_at, attempts FROM timer
             WHERE fired_at IS NULL AND due_at <= $1 AND (retry_at IS NULL OR retry_at <= $1)
             ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
           [now],
         );
         if (!timer) return false;
-        claimed = timer.id;
+        claimed = { id: timer.id, attempts: timer.attempts };
         let outcome = 'applied';
         try {
           await this.workflow.execute(
@@ -120,20 +120,24 @@ export class NoticeSchedulerService implements OnApplicationBootstrap, BeforeApp
       });
     } catch (error) {
       if (claimed === undefined) throw error; // no timer claimed: the database itself failed
-      await this.putOff(claimed, error);
+      await this.putOff(claimed.id, claimed.attempts, error);
       return true;
     }
   }
 
-  private async putOff(timerId: string, error: unknown): Promise<void> {
+  /**
+   * Between this attempt's rollback and this update another loop may claim the timer and fail
+   * too: only the first of them counts the attempt (`attempts` still as claimed).
+   */
+  private async putOff(timerId: string, attempts: number, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     // An UPDATE … RETURNING comes back from TypeORM as [rows, count].
     const [[row]] = await this.dataSource.query<[{ attempts: number; retry_at: Date }[], number]>(
       `UPDATE timer SET attempts = attempts + 1, last_error = left($2, 500),
               retry_at = $3::timestamptz + least(${RETRY_MAX_SECONDS}, ${RETRY_FIRST_SECONDS} * power(2, attempts)) * interval '1 second'
-        WHERE id = $1 AND fired_at IS NULL
+        WHERE id = $1 AND fired_at IS NULL AND attempts = $4
         RETURNING attempts, retry_at`,
-      [timerId, message, this.clock.now()],
+      [timerId, message, this.clock.now(), attempts],
     );
     this.logger.error(
       { err: error, timerId, attempts: row?.attempts, retryAt: row?.retry_at },
