@@ -1,8 +1,7 @@
 import { MACHINE_VERSION } from '../../src/modules/contracts/machine/contract.machine';
 import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
-import { VerificationService } from '../../src/modules/notices/verification.service';
-import { Api, type Session } from '../support/api';
-import { actorOf, addRows, uploadClaimAttachments } from '../support/lifecycle';
+import { Api } from '../support/api';
+import { addRows, contractWithRunningNotices, uploadClaimAttachments } from '../support/lifecycle';
 import { RaceClient } from '../support/race-client';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestDatabase, startTestApp, type TestApp } from '../support/test-app';
@@ -142,80 +141,7 @@ describe('lifecycle durability', () => {
     const second = await startTestApp({ databaseUrl: database.url, testClock: true, jwtSecret });
     try {
       // One contract whose lot has 200 villages: 200 village parts, 200 notices, 200 timers.
-      const tree = await api.regionTree(200);
-      const agri = await api.user('district_agri', { regionCode: tree.district });
-      const organisation = await api.organisation();
-      const coop: Session = await api.user('cooperative', { organisationId: organisation.id });
-      const project = await test
-        .http()
-        .post('/projects')
-        .set(agri.auth)
-        .send({
-          code: 'MANY',
-          name: '两百村',
-          year: 2015,
-          districtCode: tree.district,
-          villageCodes: tree.villages,
-          tasks: [{ code: 'harvest', name: '小麦机收', plannedAreaMu: 1000 }],
-          serviceStart: '2015-06-01',
-          serviceEnd: '2015-06-30',
-        })
-        .expect(201);
-      const tender = await test
-        .http()
-        .post(`/projects/${project.body.id}/tenders`)
-        .set(agri.auth)
-        .send({
-          method: 'open',
-          publishedIn: '报',
-          publishedOn: '2015-05-01',
-          openingOn: '2015-05-02',
-          lots: [
-            {
-              code: 'A',
-              villageCodes: tree.villages,
-              tasks: [{ taskCode: 'harvest', areaMu: 1000 }],
-            },
-          ],
-        })
-        .expect(201);
-      const bid = await test
-        .http()
-        .post(`/tenders/${tender.body.id}/bids`)
-        .set(coop.auth)
-        .send({ lotCode: 'A', prices: [{ taskCode: 'harvest', unitPriceYuan: 10 }] })
-        .expect(201);
-      await test.http().post(`/tenders/${tender.body.id}/open`).set(agri.auth).expect(200);
-      const award = await test
-        .http()
-        .post(`/tenders/${tender.body.id}/awards`)
-        .set(agri.auth)
-        .send({
-          lotCode: 'A',
-          bidId: bid.body.id,
-          workDeadline: '2015-06-30',
-          awardedOn: '2015-05-03',
-        })
-        .expect(201);
-      const contractId = award.body.contractId as string;
-      await test
-        .http()
-        .post(`/contracts/${contractId}/sign`)
-        .set(agri.auth)
-        .send({ contractNo: 'M-1', signedOn: '2015-05-04' })
-        .expect(200);
-      for (const village of tree.villages)
-        await addRows(test, coop, contractId, village, 'harvest', [100]);
-      await uploadClaimAttachments(test, coop, contractId);
-      await test
-        .http()
-        .post(`/contracts/${contractId}/task-lines/harvest/claim`)
-        .set(coop.auth)
-        .expect(200);
-      const admin = await actorOf(test, await api.admin());
-      for (const village of tree.villages) {
-        await test.app.get(VerificationService).verify(admin, contractId, 'harvest', village, {});
-      }
+      const contractId = await contractWithRunningNotices(test, api, 200);
       await test.dataSource.query(
         `INSERT INTO app_clock (id, offset_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET offset_ms = app_clock.offset_ms + $1`,
         [8 * 24 * 3600 * 1000],

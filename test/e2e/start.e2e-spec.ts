@@ -2,11 +2,17 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AuditLogService } from '../../src/modules/audit-log/audit-log.service';
+import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
+import { Api } from '../support/api';
+import { contractWithRunningNotices } from '../support/lifecycle';
+import { createTestDatabase, startTestApp } from '../support/test-app';
 
 /**
  * The one-command start, as a newcomer meets it: the compiled app with no DATABASE_URL starts
  * an embedded PostgreSQL under DATA_DIR, serves, stops cleanly on SIGINT, starts again on the
- * same data, and recovers from a PostgreSQL orphaned by a killed Node process.
+ * same data, and recovers from a PostgreSQL orphaned by a killed Node process. And two processes
+ * on one database, one of them killed with SIGKILL while it fires timers.
  */
 const root = path.resolve(__dirname, '..', '..');
 const build = path.join(root, '.tmp', `start-test-${process.pid}`);
@@ -25,13 +31,12 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     PORT: '0',
     SEED_DEMO: '1',
     LOG_LEVEL: 'info',
-    ...extra,
   };
   delete env.DATABASE_URL;
   delete env.TEST_PG_ADMIN_URL;
   delete env.ADMIN_USERNAME;
   delete env.ADMIN_PASSWORD;
-  return env;
+  return { ...env, ...extra };
 }
 
 function start(extra: Record<string, string> = {}): Promise<Running> {
@@ -163,6 +168,76 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
     expect(await stop(running, 'SIGINT')).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);
   }, 90_000);
+
+  it('two processes on one database, one killed mid-batch: every due timer fires once, none left', async () => {
+    // The survivor runs in this process; the other is this build, in a child process.
+    const database = await createTestDatabase();
+    const survivor = await startTestApp({ databaseUrl: database.url, testClock: true });
+    const childDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-killed-'));
+    try {
+      const contractId = await contractWithRunningNotices(survivor, new Api(survivor), 300);
+      await survivor.dataSource.query(
+        `INSERT INTO app_clock (id, offset_ms) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET offset_ms = app_clock.offset_ms + $1`,
+        [8 * 24 * 3600 * 1000],
+      );
+      const fired = async () =>
+        (
+          await survivor.dataSource.query<{ n: number }[]>(
+            'SELECT count(*)::int AS n FROM timer WHERE contract_id = $1 AND fired_at IS NOT NULL',
+            [contractId],
+          )
+        )[0].n;
+
+      // The child fires due timers as it starts; it is killed once it has fired some.
+      const child = spawn(process.execPath, [path.join(build, 'src', 'main.js')], {
+        cwd: root,
+        env: childEnv({
+          DATABASE_URL: database.url,
+          DATA_DIR: childDataDir,
+          TEST_CLOCK: '1',
+          SEED_DEMO: '0',
+          SCHEDULER_INTERVAL_MS: '0',
+          LOG_LEVEL: 'error',
+        }),
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const deadline = Date.now() + 60_000;
+      while ((await fired()) < 30 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      child.kill('SIGKILL');
+      await exited;
+      const byChild = await fired();
+      console.log(`two processes: the child fired ${byChild} of 300 timers before SIGKILL`);
+      expect(byChild).toBeGreaterThanOrEqual(30);
+      expect(byChild).toBeLessThan(300);
+
+      // The survivor fires the rest; timers the killed process held come free when PostgreSQL
+      // notices the dead connections.
+      const scheduler = survivor.app.get(NoticeSchedulerService);
+      for (let run = 0; run < 50 && (await fired()) < 300; run++) {
+        await scheduler.runDue();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const [facts] = await survivor.dataSource.query<
+        { applied: number; left: number; elapsed: number; villages: number }[]
+      >(
+        `SELECT (SELECT count(*)::int FROM timer WHERE contract_id = $1 AND outcome = 'applied') AS applied,
+                (SELECT count(*)::int FROM timer WHERE contract_id = $1 AND fired_at IS NULL) AS left,
+                (SELECT count(*)::int FROM audit_event WHERE entity_id = $1::text AND action = 'notice.elapsed') AS elapsed,
+                (SELECT count(DISTINCT village_code)::int FROM contract_history
+                  WHERE contract_id = $1 AND event = 'notice.elapsed' AND village_code IS NOT NULL) AS villages`,
+        [contractId],
+      );
+      expect(facts).toEqual({ applied: 300, left: 0, elapsed: 300, villages: 300 });
+      expect(await survivor.app.get(AuditLogService).verify()).toMatchObject({ ok: true });
+    } finally {
+      await survivor.close();
+      await database.drop();
+      fs.rmSync(childDataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('refuses a bad variable with one clear line naming it', () => {
     let output = '';

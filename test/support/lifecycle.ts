@@ -3,6 +3,7 @@ import { ActorLoader } from '../../src/modules/auth/actor.loader';
 import { RegisterService } from '../../src/modules/field-work/register.service';
 import { registerRows } from '../factories/register-rows';
 import type { Api, Session } from './api';
+import { VerificationService } from '../../src/modules/notices/verification.service';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from './qiaocheng';
 import type { TestApp } from './test-app';
 
@@ -86,4 +87,90 @@ export async function toRunningNotice(
     .send({})
     .expect(200);
   return { q, id, village, verifier, noticeId: verified.body.noticeId as string };
+}
+
+/**
+ * One contract whose single task line covers `villageCount` villages, claimed and verified
+ * village by village: `villageCount` running notices, each with its timer (due in 7 days).
+ */
+export async function contractWithRunningNotices(
+  test: TestApp,
+  api: Api,
+  villageCount: number,
+): Promise<string> {
+  const tree = await api.regionTree(villageCount);
+  const agri = await api.user('district_agri', { regionCode: tree.district });
+  const organisation = await api.organisation();
+  const coop: Session = await api.user('cooperative', { organisationId: organisation.id });
+  const project = await test
+    .http()
+    .post('/projects')
+    .set(agri.auth)
+    .send({
+      code: `MANY-${villageCount}-${Date.now()}`,
+      name: `${villageCount}村`,
+      year: 2015,
+      districtCode: tree.district,
+      villageCodes: tree.villages,
+      tasks: [{ code: 'harvest', name: '小麦机收', plannedAreaMu: 1000 }],
+      serviceStart: '2015-06-01',
+      serviceEnd: '2015-06-30',
+    })
+    .expect(201);
+  const tender = await test
+    .http()
+    .post(`/projects/${project.body.id}/tenders`)
+    .set(agri.auth)
+    .send({
+      method: 'open',
+      publishedIn: '报',
+      publishedOn: '2015-05-01',
+      openingOn: '2015-05-02',
+      lots: [
+        {
+          code: 'A',
+          villageCodes: tree.villages,
+          tasks: [{ taskCode: 'harvest', areaMu: 1000 }],
+        },
+      ],
+    })
+    .expect(201);
+  const bid = await test
+    .http()
+    .post(`/tenders/${tender.body.id}/bids`)
+    .set(coop.auth)
+    .send({ lotCode: 'A', prices: [{ taskCode: 'harvest', unitPriceYuan: 10 }] })
+    .expect(201);
+  await test.http().post(`/tenders/${tender.body.id}/open`).set(agri.auth).expect(200);
+  const award = await test
+    .http()
+    .post(`/tenders/${tender.body.id}/awards`)
+    .set(agri.auth)
+    .send({
+      lotCode: 'A',
+      bidId: bid.body.id,
+      workDeadline: '2015-06-30',
+      awardedOn: '2015-05-03',
+    })
+    .expect(201);
+  const contractId = award.body.contractId as string;
+  await test
+    .http()
+    .post(`/contracts/${contractId}/sign`)
+    .set(agri.auth)
+    .send({ contractNo: 'M-1', signedOn: '2015-05-04' })
+    .expect(200);
+  for (const village of tree.villages)
+    await addRows(test, coop, contractId, village, 'harvest', [100]);
+  await uploadClaimAttachments(test, coop, contractId);
+  await test
+    .http()
+    .post(`/contracts/${contractId}/task-lines/harvest/claim`)
+    .set(coop.auth)
+    .expect(200);
+  const admin = await actorOf(test, await api.admin());
+  for (const village of tree.villages) {
+    await test.app.get(VerificationService).verify(admin, contractId, 'harvest', village, {});
+  }
+  return contractId;
 }
