@@ -201,13 +201,12 @@ export class ContractWorkflowService {
         },
       }),
     });
-    if (mode === 'optimistic') {
-      // Nothing of the statement stays unless the contract was still at the version read.
-      writes.push({
-        sql: `SELECT expect_one_row((SELECT count(*) FROM w0), 'contract')`,
-        params: [],
-      });
-    }
+    // Nothing of the statement stays unless the contract was still at the version read: what
+    // makes an optimistic save safe, and under the row lock a second guard against a lost update.
+    writes.push({
+      sql: `SELECT expect_one_row((SELECT count(*) FROM w0), 'contract')`,
+      params: [],
+    });
     // Snapshot, query tables, the command's own writes, history and audit row: one statement.
     await runPrepared(manager, combine(writes));
     this.logger.log(
