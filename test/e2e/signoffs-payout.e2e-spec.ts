@@ -289,6 +289,9 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
       .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-20' })
       .expect(200);
     expect(media.body).toMatchObject({ state: 'mediaNotice', noticeId: expect.any(String) });
+    // The media notice runs 7 × 24 h too: not cleared one second before its end, cleared at it.
+    await advanceClock(test, admin, { advanceHours: 7 * 24 - 1 / 3600 });
+    expect((await contract(id)).state).toBe('mediaNotice');
     const early = await expectNoWrites(test.dataSource, () =>
       http_()
         .post(`/contracts/${id}/payouts`)
@@ -300,7 +303,7 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
       status: 409,
       code: 'INVALID_TRANSITION',
     });
-    await advanceClock(test, admin, { advanceDays: 7 });
+    await advanceClock(test, admin, { advanceHours: 1 / 3600 });
     expect((await contract(id)).state).toBe('payable');
 
     const byApprover = await expectNoWrites(test.dataSource, () =>
