@@ -242,6 +242,51 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
       expect(detail.body).toMatchObject({ state: 'running', openObjections: 1 });
     });
 
+    it('lists the objection for those who resolve or oversee it: the phone in full only for resolvers', async () => {
+      const mine = await http()
+        .get(`/objections?state=open&noticeId=${noticeId}`)
+        .set(verifier.auth)
+        .expect(200);
+      expect(mine.body).toEqual({
+        items: [
+          expect.objectContaining({
+            id: objectionId,
+            noticeId,
+            noticeKind: 'village',
+            contractId,
+            taskCode: 'wheat_harvest',
+            villageCode: village,
+            name: '王大爷',
+            phone: '13800000000',
+            text: '我家的地只收了一半',
+            state: 'open',
+            resolutionNote: null,
+          }),
+        ],
+        total: 1,
+      });
+      const other = await http().get('/objections').set(otherVerifier.auth).expect(200);
+      expect(other.body).toEqual({ items: [], total: 0 });
+      const observer = await api.user('observer', { regionCode: q.district });
+      const overseen = await http()
+        .get(`/objections?contractId=${contractId}`)
+        .set(observer.auth)
+        .expect(200);
+      expect(overseen.body.items).toEqual([
+        expect.objectContaining({ id: objectionId, phone: '138****0000' }),
+      ]);
+      const dismissed = await http().get('/objections?state=dismissed').set(verifier.auth);
+      expect(dismissed.body).toEqual({ items: [], total: 0 });
+      await http().get('/objections').set(coop.auth).expect(403);
+      const bad = await http().get('/objections?state=maybe&limit=1000').set(verifier.auth);
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
+      expect((bad.body.errors as { field: string }[]).map((error) => error.field).sort()).toEqual([
+        'limit',
+        'state',
+      ]);
+    });
+
     it('only the village verifier of that village resolves it', async () => {
       await expectNoWrites(test.dataSource, () =>
         http()

@@ -14,12 +14,14 @@ import { ApiPage, type Page } from '../../common/http/api-page';
 import { IfMatch } from '../../common/http/if-match';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
-import { CurrentActor, Public, SignOff } from '../auth/access.decorators';
+import { CurrentActor, Public, Roles, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import {
   CreateObjectionDto,
   CreatedIdDto,
+  ListObjectionsQuery,
   NoticeOpenedDto,
+  ObjectionDto,
   ObjectionResolvedDto,
   PublicNoticeDetailDto,
   PublicNoticeDto,
@@ -77,6 +79,16 @@ export class NoticesController {
     @Body() dto: CreateObjectionDto,
   ): Promise<CreatedIdDto> {
     return this.notices.fileObjection(id, dto);
+  }
+
+  @Get('objections')
+  @Roles('village_verifier', 'district_agri', 'observer', 'admin')
+  @ApiPage(ObjectionDto)
+  listObjections(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListObjectionsQuery,
+  ): Promise<Page<ObjectionDto>> {
+    return this.notices.listObjections(actor, query);
   }
 
   @Post('objections/:id/resolve')

@@ -18,6 +18,8 @@ import { Organisation } from '../organisations/organisation.entity';
 import { Region } from '../regions/region.entity';
 import type {
   CreateObjectionDto,
+  ListObjectionsQuery,
+  ObjectionDto,
   ObjectionResolvedDto,
   PublicNoticeDetailDto,
   PublicNoticeDto,
@@ -178,6 +180,92 @@ export class NoticesService {
     return { id: objectionId };
   }
 
+  /**
+   * The objections someone may act on or oversee: a village verifier those to the village
+   * notices of the village, the district's agriculture committee and observers those of the
+   * district, the administrator all. The objector's phone number is in full only for those who
+   * resolve objections (to call back); masked for the others. Newest first.
+   */
+  async listObjections(actor: Actor, query: ListObjectionsQuery): Promise<Page<ObjectionDto>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: string, value: unknown) => {
+      params.push(value);
+      where.push(condition.replace('?', `$${params.length}`));
+    };
+    switch (actor.role) {
+      case 'admin':
+        break;
+      case 'village_verifier':
+        where.push(`n.kind = 'village'`);
+        add('n.village_code = ?', actor.villageCode);
+        break;
+      case 'district_agri':
+      case 'observer':
+        add('n.district_code = ?', actor.districtCode);
+        break;
+      case 'cooperative':
+      case 'district_finance':
+      case 'town_acceptor':
+        // The route's @Roles already refuses them: objectors' names are not for the cooperative.
+        throw forbidden('Objections are listed for village verifiers and district officials');
+    }
+    if (query.noticeId) add('o.notice_id = ?', query.noticeId);
+    if (query.contractId) add('n.contract_id = ?', query.contractId);
+    if (query.state) add('o.state = ?', query.state);
+    const from = `FROM objection o JOIN notice n ON n.id = o.notice_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const [{ total }] = await this.dataSource.query<{ total: number }[]>(
+      `SELECT count(*)::int AS total ${from}`,
+      params,
+    );
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        notice_id: string;
+        kind: string;
+        contract_id: string;
+        task_code: string | null;
+        village_code: string | null;
+        name: string;
+        phone: string;
+        text: string;
+        register_row_id: string | null;
+        state: string;
+        created_at: Date;
+        resolution_note: string | null;
+        resolved_at: Date | null;
+      }[]
+    >(
+      `SELECT o.id, o.notice_id, n.kind, n.contract_id, n.task_code, n.village_code, o.name,
+              o.phone, o.text, o.register_row_id, o.state, o.created_at, o.resolution_note,
+              o.resolved_at
+         ${from}
+        ORDER BY o.created_at DESC, o.id
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.limit, query.offset],
+    );
+    const fullPhone = actor.role === 'village_verifier' || actor.role === 'district_agri';
+    return {
+      items: rows.map((row) => ({
+        id: row.id,
+        noticeId: row.notice_id,
+        noticeKind: row.kind,
+        contractId: row.contract_id,
+        taskCode: row.task_code,
+        villageCode: row.village_code,
+        name: row.name,
+        phone: fullPhone ? row.phone : maskPhone(row.phone),
+        text: row.text,
+        registerRowId: row.register_row_id,
+        state: row.state,
+        createdAt: row.created_at.toISOString(),
+        resolutionNote: row.resolution_note,
+        resolvedAt: row.resolved_at?.toISOString() ?? null,
+      })),
+      total,
+    };
+  }
+
   /** By the village verifier (village notice) or district agriculture (media notice); once. */
   async resolveObjection(
     actor: Actor,
@@ -294,4 +382,11 @@ export class NoticesService {
   now(): Date {
     return this.clock.now();
   }
+}
+
+/** 13812345678 → 138****5678: enough to tell two objectors apart, not to call them. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 8) return '*'.repeat(digits.length);
+  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
 }

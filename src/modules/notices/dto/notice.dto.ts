@@ -11,6 +11,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page.dto';
 import { IsTwoDecimals } from '../../../common/values/decimal.validators';
 
 export class RowVerificationInput {
@@ -127,4 +128,45 @@ export class PublicNoticeDetailDto extends PublicNoticeDto {
   @ApiProperty({ type: String, nullable: true }) mediaName!: string | null;
   @ApiProperty({ type: [PublicNoticeRowDto] }) rows!: PublicNoticeRowDto[];
   @ApiProperty({ type: HowToObjectDto }) howToObject!: HowToObjectDto;
+}
+
+export class ListObjectionsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the objections to this notice' })
+  @IsOptional()
+  @IsUUID()
+  noticeId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "Only the objections to this contract's notices",
+  })
+  @IsOptional()
+  @IsUUID()
+  contractId?: string;
+
+  @ApiPropertyOptional({ enum: ['open', 'dismissed', 'upheld'] })
+  @IsOptional()
+  @IsIn(['open', 'dismissed', 'upheld'])
+  state?: 'open' | 'dismissed' | 'upheld';
+}
+
+export class ObjectionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) noticeId!: string;
+  @ApiProperty({ enum: ['village', 'media'] }) noticeKind!: string;
+  @ApiProperty({ format: 'uuid' }) contractId!: string;
+  @ApiProperty({ type: String, nullable: true }) taskCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) villageCode!: string | null;
+  @ApiProperty({ example: '王大爷' }) name!: string;
+  @ApiProperty({
+    example: '13800000000',
+    description: 'In full for those who resolve objections (to call back); masked for others',
+  })
+  phone!: string;
+  @ApiProperty() text!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) registerRowId!: string | null;
+  @ApiProperty({ enum: ['open', 'dismissed', 'upheld'] }) state!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true }) resolutionNote!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) resolvedAt!: string | null;
 }
