@@ -348,6 +348,20 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
       .send({})
       .expect(201);
     expect(replay.body).toEqual(payout.body);
+    // The payee's account in full for finance and the payee; masked for the other officials.
+    const account = payout.body.payee.bankAccountNo as string;
+    const asSeenBy = async (auth: Record<string, string>) =>
+      (
+        await http_()
+          .get(`/payouts/${payout.body.id as string}`)
+          .set(auth)
+          .expect(200)
+      ).body.payee.bankAccountNo as string;
+    expect(await asSeenBy(finance2.auth)).toBe(account);
+    expect(await asSeenBy(q.coops[0].auth)).toBe(account);
+    expect(await asSeenBy(q.agri.auth)).toBe(
+      `${'*'.repeat(account.length - 4)}${account.slice(-4)}`,
+    );
     const reused = await expectNoWrites(test.dataSource, () =>
       http_()
         .post(`/contracts/${id}/payouts`)

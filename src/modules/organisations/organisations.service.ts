@@ -12,12 +12,13 @@ import { Organisation } from './organisation.entity';
 import { creditCodeInvalid, creditCodeTaken } from './organisations.errors';
 
 /** Who may see an organisation's full bank account number. */
-function seesBankAccount(actor: Actor | null, organisation: Organisation): boolean {
+/** Bank account numbers in full: finance, the administrator and the organisation itself. */
+export function seesBankAccount(actor: Actor | null, organisationId: string): boolean {
   return (
     actor === null ||
     actor.role === 'admin' ||
     actor.role === 'district_finance' ||
-    (actor.role === 'cooperative' && actor.organisationId === organisation.id)
+    (actor.role === 'cooperative' && actor.organisationId === organisationId)
   );
 }
 
@@ -47,7 +48,7 @@ export function toOrganisationDto(
     grade,
     bankName,
     bankAccountName,
-    bankAccountNo: seesBankAccount(actor, organisation)
+    bankAccountNo: seesBankAccount(actor, organisation.id)
       ? bankAccountNo
       : maskAccount(bankAccountNo),
   };

@@ -8,6 +8,7 @@ import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { contractScope, loadContractInScope } from '../contracts/contract-scope';
+import { maskAccount, seesBankAccount } from '../organisations/organisations.service';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { Organisation } from '../organisations/organisation.entity';
@@ -171,14 +172,17 @@ export class PayoutsService {
     return this.settle(actor, payoutId, 'failed', { failureReason: dto.reason });
   }
 
+  /** Anyone in the contract's scope; the payee's account in full only for finance and the payee. */
   async get(actor: Actor, payoutId: string): Promise<PayoutDto> {
     const payout = await this.dataSource.getRepository(Payout).findOneBy({ id: payoutId });
     if (!payout) throw notFound('Payout', payoutId);
-    await loadContractInScope(this.dataSource.manager, actor, payout.contractId, {
+    const contract = await loadContractInScope(this.dataSource.manager, actor, payout.contractId, {
       what: 'Payout',
       id: payout.id,
     });
-    return toPayoutDto(payout);
+    const dto = toPayoutDto(payout);
+    if (seesBankAccount(actor, contract.organisationId)) return dto;
+    return { ...dto, payee: { ...dto.payee, bankAccountNo: maskAccount(dto.payee.bankAccountNo) } };
   }
 
   private async settle(
