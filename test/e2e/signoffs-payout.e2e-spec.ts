@@ -362,6 +362,17 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
     expect(await asSeenBy(q.agri.auth)).toBe(
       `${'*'.repeat(account.length - 4)}${account.slice(-4)}`,
     );
+    const listed = await http_().get('/payouts?state=issued').set(finance2.auth).expect(200);
+    expect(listed.body).toEqual({ items: [payout.body], total: 1 });
+    const overseen = await http_().get(`/payouts?contractId=${id}`).set(q.agri.auth).expect(200);
+    expect(overseen.body.items).toEqual([
+      {
+        ...payout.body,
+        payee: { ...payout.body.payee, bankAccountNo: await asSeenBy(q.agri.auth) },
+      },
+    ]);
+    expect((await http_().get('/payouts?state=confirmed').set(finance2.auth)).body.total).toBe(0);
+    await http_().get('/payouts').set(q.coops[0].auth).expect(403);
     const reused = await expectNoWrites(test.dataSource, () =>
       http_()
         .post(`/contracts/${id}/payouts`)

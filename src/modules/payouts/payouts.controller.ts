@@ -19,10 +19,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiPage, type Page } from '../../common/http/api-page';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import {
+  ListPayoutsQuery,
   ConfirmPayoutDto,
   ExportPayoutsQuery,
   FailPayoutDto,
@@ -58,6 +60,13 @@ export class PayoutsController {
     const answer = await this.payouts.issue(actor, id, key, dto);
     response.status(answer.status);
     return answer.body;
+  }
+
+  @Get('payouts')
+  @Roles('district_finance', 'district_agri', 'observer', 'admin')
+  @ApiPage(PayoutDto)
+  list(@CurrentActor() actor: Actor, @Query() query: ListPayoutsQuery): Promise<Page<PayoutDto>> {
+    return this.payouts.list(actor, query);
   }
 
   @Get('payouts/export')

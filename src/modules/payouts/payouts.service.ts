@@ -12,7 +12,14 @@ import { maskAccount, seesBankAccount } from '../organisations/organisations.ser
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { Organisation } from '../organisations/organisation.entity';
-import type { ConfirmPayoutDto, FailPayoutDto, IssuePayoutDto, PayoutDto } from './dto/payout.dto';
+import type { Page } from '../../common/http/page.dto';
+import type {
+  ConfirmPayoutDto,
+  FailPayoutDto,
+  IssuePayoutDto,
+  ListPayoutsQuery,
+  PayoutDto,
+} from './dto/payout.dto';
 import { IdempotencyKey, Payout } from './payout.entity';
 import { payoutError } from './payouts.errors';
 
@@ -32,6 +39,10 @@ export function toPayoutDto(payout: Payout): PayoutDto {
     bankReference: payout.bankReference,
     issuedAt: payout.issuedAt.toISOString(),
   };
+}
+
+function maskPayee(dto: PayoutDto): PayoutDto {
+  return { ...dto, payee: { ...dto.payee, bankAccountNo: maskAccount(dto.payee.bankAccountNo) } };
 }
 
 export interface StoredAnswer {
@@ -172,6 +183,32 @@ export class PayoutsService {
     return this.settle(actor, payoutId, 'failed', { failureReason: dto.reason });
   }
 
+  /**
+   * The district's payouts, newest first, for the finance bureau (which confirms them), the
+   * agriculture committee and observers; all of them for the administrator. Accounts masked
+   * outside finance.
+   */
+  async list(actor: Actor, query: ListPayoutsQuery): Promise<Page<PayoutDto>> {
+    const [payouts, total] = await this.dataSource.getRepository(Payout).findAndCount({
+      where: {
+        ...(actor.role === 'admin' ? {} : { districtCode: actor.districtCode ?? '' }),
+        ...(query.state ? { state: query.state } : {}),
+        ...(query.contractId ? { contractId: query.contractId } : {}),
+      },
+      order: { issuedAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    const full = actor.role === 'admin' || actor.role === 'district_finance';
+    return {
+      items: payouts.map((payout) => {
+        const dto = toPayoutDto(payout);
+        return full ? dto : maskPayee(dto);
+      }),
+      total,
+    };
+  }
+
   /** Anyone in the contract's scope; the payee's account in full only for finance and the payee. */
   async get(actor: Actor, payoutId: string): Promise<PayoutDto> {
     const payout = await this.dataSource.getRepository(Payout).findOneBy({ id: payoutId });
@@ -181,8 +218,7 @@ export class PayoutsService {
       id: payout.id,
     });
     const dto = toPayoutDto(payout);
-    if (seesBankAccount(actor, contract.organisationId)) return dto;
-    return { ...dto, payee: { ...dto.payee, bankAccountNo: maskAccount(dto.payee.bankAccountNo) } };
+    return seesBankAccount(actor, contract.organisationId) ? dto : maskPayee(dto);
   }
 
   private async settle(

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page.dto';
 
 export class IssuePayoutDto {
   @ApiPropertyOptional({ description: 'Free text for the payment order' })
@@ -33,6 +34,18 @@ export class ExportPayoutsQuery {
   @IsOptional()
   @IsIn(['csv', 'xlsx'])
   format?: 'csv' | 'xlsx';
+}
+
+export class ListPayoutsQuery extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['issued', 'confirmed', 'failed'] })
+  @IsOptional()
+  @IsIn(['issued', 'confirmed', 'failed'])
+  state?: 'issued' | 'confirmed' | 'failed';
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  contractId?: string;
 }
 
 export class PayeeDto {
