@@ -1,9 +1,5 @@
 import { Client } from 'pg';
-import {
-  AUDIT_INSERT_COLUMNS,
-  AuditLogService,
-  eventBodySha256,
-} from '../../src/modules/audit-log/audit-log.service';
+import { AuditLogService, eventBodySha256 } from '../../src/modules/audit-log/audit-log.service';
 import { Api } from '../support/api';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -35,7 +31,7 @@ describe('audit chain', () => {
     };
 
   const entry = (n: number) =>
-    auditLog.row({
+    auditLog.insert({
       actor: { id: null, username: 'chain-test' },
       action: 'chain.tested',
       entityType: 'test',
@@ -60,10 +56,8 @@ describe('audit chain', () => {
       await Promise.all(
         connections.map(async (client, index) => {
           await client.query('BEGIN');
-          await client.query(
-            `INSERT INTO audit_event (${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-            entry(first + index),
-          );
+          const insert = entry(first + index);
+          await client.query(insert.sql, insert.params);
         }),
       );
       const commits = await Promise.allSettled(connections.map((client) => client.query('COMMIT')));
@@ -231,10 +225,8 @@ describe('audit chain', () => {
     it('a row written around the link trigger', async () => {
       await test.dataSource.transaction(async (manager) => {
         await manager.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_link');
-        await manager.query(
-          `INSERT INTO audit_event (${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-          entry(9999),
-        );
+        const insert = entry(9999);
+        await manager.query(insert.sql, insert.params);
         await manager.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_link');
       });
       const { rows } = await chainFacts();

@@ -234,6 +234,22 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
       objectionId = response.body.id;
     });
 
+    it('refuses an objection naming a register row that is not on the notice (400 UNKNOWN_REGISTER_ROW)', async () => {
+      const refused = await expectNoWrites(test.dataSource, () =>
+        http().post(`/public/notices/${noticeId}/objections`).send({
+          name: '王大爷',
+          phone: '13800000000',
+          text: '这一行不是我家的',
+          registerRowId: '00000000-0000-4000-8000-000000000000',
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({
+        code: 'UNKNOWN_REGISTER_ROW',
+        errors: [{ field: 'registerRowId' }],
+      });
+    });
+
     it('day 7 passes: the notice stays open while the objection is', async () => {
       const { fired } = await advanceClock(test, admin, { advanceDays: 7, advanceHours: 1 });
       expect(fired).toBe(1);

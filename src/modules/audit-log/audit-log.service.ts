@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { canonicalJson } from '../../common/values/canonical-json';
+import type { Statement } from '../../database/statement';
 import type { Actor } from '../auth/actor';
 import { AuditEvent } from './audit-event.entity';
 
@@ -51,10 +52,6 @@ export function eventBodySha256(
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** The columns of an audit row as the app inserts it; the chain columns are set at COMMIT. */
-export const AUDIT_INSERT_COLUMNS =
-  'at, actor_id, actor_username, action, entity_type, entity_id, data, body_sha256';
-
 @Injectable()
 export class AuditLogService {
   constructor(
@@ -71,17 +68,15 @@ export class AuditLogService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('AuditLogService.record must run inside a transaction');
     }
-    await manager.query(
-      `INSERT INTO audit_event (${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-      this.row(entry),
-    );
+    const insert = this.insert(entry);
+    await manager.query(insert.sql, insert.params);
   }
 
   /**
-   * The values of {@link AUDIT_INSERT_COLUMNS} for an entry, for a caller that writes the audit row
-   * in one statement with its other writes (the contract workflow). `data` must be plain JSON.
+   * The INSERT of an entry's row, for a caller that runs it in one statement with its other
+   * writes (the contract workflow). The chain columns are set at COMMIT. `data` must be plain JSON.
    */
-  row(entry: AuditEntry): unknown[] {
+  insert(entry: AuditEntry): Statement {
     const event = {
       at: this.clock.now(),
       actorId: entry.actor?.id ?? null,
@@ -91,16 +86,20 @@ export class AuditLogService {
       entityId: entry.entityId,
       data: JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>,
     };
-    return [
-      event.at,
-      event.actorId,
-      event.actorUsername,
-      event.action,
-      event.entityType,
-      event.entityId,
-      JSON.stringify(event.data),
-      eventBodySha256(event),
-    ];
+    return {
+      sql: `INSERT INTO audit_event (at, actor_id, actor_username, action, entity_type, entity_id, data, body_sha256)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
+      params: [
+        event.at,
+        event.actorId,
+        event.actorUsername,
+        event.action,
+        event.entityType,
+        event.entityId,
+        JSON.stringify(event.data),
+        eventBodySha256(event),
+      ],
+    };
   }
 
   /** Walks the whole chain in pages; reports the first row whose link or content is wrong. */

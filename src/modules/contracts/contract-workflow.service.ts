@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { combine, runPrepared, type Statement } from '../../database/statement';
-import { AUDIT_INSERT_COLUMNS, AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract, ContractTaskLine, ContractVillage } from './contract.entity';
 import { contractError } from './contracts.errors';
@@ -185,9 +185,8 @@ export class ContractWorkflowService {
     const from = current.value;
     const { type, at: _at, ...payload } = event;
     writes.push(historyInsert(contract.id, historyOf(current, next, event), command, event));
-    writes.push({
-      sql: `INSERT INTO audit_event (${AUDIT_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-      params: this.auditLog.row({
+    writes.push(
+      this.auditLog.insert({
         actor:
           command.actor ?? (command.actorLabel ? { id: null, username: command.actorLabel } : null),
         action: type,
@@ -200,7 +199,7 @@ export class ContractWorkflowService {
           payloadSha256: createHash('sha256').update(canonicalJson(payload)).digest('hex'),
         },
       }),
-    });
+    );
     // Nothing of the statement stays unless the contract was still at the version read: what
     // makes an optimistic save safe, and under the row lock a second guard against a lost update.
     writes.push({
@@ -392,32 +391,6 @@ export function queryTableWrites(
     }
   }
   return writes;
-}
-
-/**
- * A notice as the contract's snapshot holds it: where it runs (a village part, or the media
- * notice) and whether it still takes objections. Under the contract's row lock this is what the
- * notice row says too: only this loop moves a notice's state.
- */
-export function findNotice(
-  context: ContractContext,
-  noticeId: string,
-): { taskCode?: string; villageCode?: string; running: boolean } | undefined {
-  for (const line of Object.values(context.taskLines)) {
-    for (const part of Object.values(line.villageParts)) {
-      if (part.notice?.noticeId === noticeId) {
-        return {
-          taskCode: line.taskCode,
-          villageCode: part.villageCode,
-          running: !isCleared(part.notice),
-        };
-      }
-    }
-  }
-  if (context.mediaNotice?.noticeId === noticeId) {
-    return { running: !isCleared(context.mediaNotice) };
-  }
-  return undefined;
 }
 
 function isCleared(notice: NoticeState): boolean {

@@ -11,7 +11,8 @@ import { forbidden } from '../auth/auth.errors';
 import { assertInScope } from '../auth/scope-policy';
 import type { Contract } from '../contracts/contract.entity';
 import { contractScope } from '../contracts/contract-scope';
-import { ContractWorkflowService, findNotice } from '../contracts/contract-workflow.service';
+import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { noticeOf, noticeTakesObjections } from '../contracts/machine/contract.machine';
 import { maskResidentId } from '../field-work/resident-id';
 import { RegisterRow } from '../field-work/register-row.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -136,23 +137,14 @@ export class NoticesService {
       prepare: async ({ manager, current, now, write }) => {
         // The contract's snapshot is the notice's state: only the workflow moves it, and the save
         // applies only if the contract has not moved since this read (or runs under its lock).
-        const notice = findNotice(current.context, noticeId);
-        if (!notice || !notice.running) {
+        if (!noticeTakesObjections(noticeOf(current.context, noticeId))) {
           const row = await manager.findOneByOrFail(Notice, { id: noticeId });
           throw noticeError(
             'NOTICE_CLOSED',
             `This notice ${row.state === 'superseded' ? 'was withdrawn' : 'cleared'} at ${row.closedAt?.toISOString()}; it takes no more objections`,
           );
         }
-        if (
-          dto.registerRowId &&
-          !(await manager.existsBy(RegisterRow, {
-            id: dto.registerRowId,
-            contractId: current.context.contractId,
-            ...(notice.taskCode ? { taskCode: notice.taskCode } : {}),
-            ...(notice.villageCode ? { villageCode: notice.villageCode } : {}),
-          }))
-        ) {
+        if (dto.registerRowId && !(await this.rowBelongs(manager, noticeId, dto.registerRowId))) {
           throw noticeError(
             'UNKNOWN_REGISTER_ROW',
             `Register row ${dto.registerRowId} is not on this notice`,
@@ -178,6 +170,22 @@ export class NoticesService {
       },
     });
     return { id: objectionId };
+  }
+
+  /** A register row objected to must be one the notice shows (for a media notice: the contract's). */
+  private async rowBelongs(
+    manager: EntityManager,
+    noticeId: string,
+    rowId: string,
+  ): Promise<boolean> {
+    const notice = await manager.findOneByOrFail(Notice, { id: noticeId });
+    return manager.existsBy(RegisterRow, {
+      id: rowId,
+      contractId: notice.contractId,
+      ...(notice.kind === 'village'
+        ? { taskCode: notice.taskCode as string, villageCode: notice.villageCode as string }
+        : {}),
+    });
   }
 
   /**

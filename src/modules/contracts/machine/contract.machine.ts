@@ -60,13 +60,14 @@ function partWithNotice(context: ContractContext, noticeId: string): VillagePart
   return undefined;
 }
 
-function noticeOf(context: ContractContext, noticeId: string): NoticeState | undefined {
+/** A notice of the contract by id: a village part's current notice, or the media notice. */
+export function noticeOf(context: ContractContext, noticeId: string): NoticeState | undefined {
   if (context.mediaNotice?.noticeId === noticeId) return context.mediaNotice;
   return partWithNotice(context, noticeId)?.notice ?? undefined;
 }
 
 /** A notice takes objections until it has cleared: during its 7 days and after, while any is open. */
-function noticeTakesObjections(notice: NoticeState | undefined): boolean {
+export function noticeTakesObjections(notice: NoticeState | undefined): boolean {
   return notice !== undefined && !(notice.elapsed && notice.openObjections === 0);
 }
 
