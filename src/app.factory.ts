@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { InputSafetyPipe } from './common/http/input-safety.pipe';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppLogger } from './common/logging/app-logger';
 import type { RuntimeConfig } from './config/config.module';
@@ -24,11 +25,12 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(AppLogger));
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For counts only from the proxies named in TRUST_PROXY: anyone can send the header.
+  app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(helmet());
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   setupOpenApi(app);
   return app;
 }

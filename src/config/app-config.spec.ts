@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from './app-config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       schedulerIntervalMs: 5000,
       uploadMaxBytes: 31457280,
       registerMaxRows: 200000,
+      trustProxy: [],
+      rateLimits: DEFAULT_RATE_LIMITS,
     });
   });
 
@@ -86,5 +88,23 @@ describe('loadConfig', () => {
       'TEST_CLOCK is refused when NODE_ENV=production',
     ]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) })).toEqual([]);
+  });
+
+  it('refuses the demo in production: its users have known passwords', () => {
+    expect(
+      problemsOf({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), SEED_DEMO: '1' }),
+    ).toEqual(['SEED_DEMO is refused when NODE_ENV=production (its users have known passwords)']);
+  });
+
+  it('trusts X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(problemsOf({ TRUST_PROXY: 'everyone,10.0.0.0/99' })).toEqual([
+      'TRUST_PROXY must list addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal (got "everyone")',
+      'TRUST_PROXY must list addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal (got "10.0.0.0/99")',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -27,6 +28,42 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** Most data rows one register file may have. */
   registerMaxRows: number;
+  /**
+   * The proxies whose `X-Forwarded-For` names the client (Express "trust proxy" values: addresses,
+   * subnets, `loopback`, …). Empty: the header is ignored and the peer address is the client.
+   */
+  trustProxy: string[];
+  rateLimits: RateLimitConfig;
+}
+
+/** Per minute; a flood is refused with 429 and Retry-After, the rest of the users are not. */
+export interface RateLimitConfig {
+  /** Wrong passwords for one username, from anywhere. */
+  loginFailuresPerUsername: number;
+  /** Wrong passwords from one client address, for any usernames. */
+  loginFailuresPerClient: number;
+  /** Public objections from one client address, to any notices. */
+  objectionsPerClient: number;
+  /** Public objections to one notice, from anywhere. */
+  objectionsPerNotice: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
+  loginFailuresPerUsername: 10,
+  loginFailuresPerClient: 50,
+  objectionsPerClient: 10,
+  objectionsPerNotice: 20,
+};
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (bits === undefined) return true;
+  const max = isIP(address) === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +121,42 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
 
+  const trustProxy = (value('TRUST_PROXY') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of trustProxy.filter((candidate) => !isProxyAddress(candidate))) {
+    problems.push(
+      `TRUST_PROXY must list addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal (got "${entry}")`,
+    );
+  }
+  const rateLimits: RateLimitConfig = {
+    loginFailuresPerUsername: integer(
+      'LOGIN_FAILURES_PER_USERNAME',
+      DEFAULT_RATE_LIMITS.loginFailuresPerUsername,
+      1,
+      10_000,
+    ),
+    loginFailuresPerClient: integer(
+      'LOGIN_FAILURES_PER_CLIENT',
+      DEFAULT_RATE_LIMITS.loginFailuresPerClient,
+      1,
+      10_000,
+    ),
+    objectionsPerClient: integer(
+      'OBJECTIONS_PER_CLIENT',
+      DEFAULT_RATE_LIMITS.objectionsPerClient,
+      1,
+      10_000,
+    ),
+    objectionsPerNotice: integer(
+      'OBJECTIONS_PER_NOTICE',
+      DEFAULT_RATE_LIMITS.objectionsPerNotice,
+      1,
+      10_000,
+    ),
+  };
+
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
@@ -114,6 +187,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   if (nodeEnv === 'production') {
     if (jwtSecret === undefined) problems.push('JWT_SECRET is required when NODE_ENV=production');
     if (testClock) problems.push('TEST_CLOCK is refused when NODE_ENV=production');
+    if (seedDemo) {
+      problems.push(
+        'SEED_DEMO is refused when NODE_ENV=production (its users have known passwords)',
+      );
+    }
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -131,5 +209,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     schedulerIntervalMs,
     uploadMaxBytes,
     registerMaxRows,
+    trustProxy,
+    rateLimits,
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_RATE_LIMITS } from '../../src/config/app-config';
 import { ContractWorkflowService } from '../../src/modules/contracts/contract-workflow.service';
 import { Api } from '../support/api';
 import { toRunningNotice } from '../support/lifecycle';
@@ -13,7 +14,11 @@ describe('objection race', () => {
   let test: TestApp;
 
   beforeAll(async () => {
-    test = await createTestApp({ testClock: true });
+    // Forty villagers at once from one test address: above the public limits, on purpose.
+    test = await createTestApp({
+      testClock: true,
+      rateLimits: { ...DEFAULT_RATE_LIMITS, objectionsPerClient: 1000, objectionsPerNotice: 1000 },
+    });
   });
   afterAll(async () => {
     await test.close();

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { createLogger } from '../../src/common/logging/logger';
+import { DEFAULT_RATE_LIMITS } from '../../src/config/app-config';
 import type { RuntimeConfig } from '../../src/config/config.module';
 import { runMigrations } from '../../src/database/migrate';
 import { prepareData } from '../../src/startup';
@@ -87,6 +88,8 @@ export async function startTestApp(
     schedulerIntervalMs: 0,
     uploadMaxBytes: 30 * 1024 * 1024,
     registerMaxRows: 200_000,
+    trustProxy: [],
+    rateLimits: DEFAULT_RATE_LIMITS,
     ...overrides,
   };
   const logger = createLogger(config.logLevel);

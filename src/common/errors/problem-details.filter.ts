@@ -6,7 +6,6 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError, commonError, type CommonErrorCode } from './domain-error';
 
@@ -68,6 +67,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
     }
     if (response.headersSent) return;
+    if (error.status === 429) {
+      const retryAfter = error.extra.retryAfterSeconds;
+      response.setHeader('Retry-After', typeof retryAfter === 'number' ? String(retryAfter) : '60');
+    }
     const { errors, ...rest } = error.extra;
     const body: ProblemDetails = {
       type: `urn:agri-subsidy:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
@@ -84,23 +87,38 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toDomainError(exception: unknown): DomainError {
     if (exception instanceof DomainError) return exception;
-    if (exception instanceof ThrottlerException) {
-      return commonError('TOO_MANY_REQUESTS', 'Too many requests; wait a moment and try again');
-    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = STATUS_CODES[status];
       if (code) return commonError(code, messageOf(exception, status));
     }
-    const bodyParserError = exception as { type?: string; status?: number } | undefined;
-    if (bodyParserError?.type === 'entity.too.large') {
-      return commonError('PAYLOAD_TOO_LARGE', 'The request body is larger than allowed');
-    }
-    if (bodyParserError?.type === 'entity.parse.failed') {
-      return commonError('MALFORMED_REQUEST', 'The request body is not valid JSON');
-    }
+    const bodyError = bodyParserError(exception);
+    if (bodyError) return bodyError;
     return commonError('INTERNAL_ERROR', 'An unexpected error occurred; it has been logged');
   }
+}
+
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  'entity.too.large': 'The request body is larger than allowed',
+  'entity.parse.failed': 'The request body is not valid JSON',
+  'charset.unsupported':
+    'The body must be JSON in UTF-8 (Content-Type: application/json; charset=utf-8)',
+  'encoding.unsupported': 'Content-Encoding must be gzip, deflate, br or identity',
+};
+
+/**
+ * body-parser's errors (http-errors with `expose`): a 4xx the client caused — an unsupported
+ * charset or Content-Encoding (415), a body that is not JSON or does not inflate (400), too large
+ * (413). Anything not marked exposable stays a 500.
+ */
+function bodyParserError(exception: unknown): DomainError | undefined {
+  const error = exception as { type?: unknown; status?: unknown; expose?: unknown } | undefined;
+  if (typeof error?.status !== 'number' || error.expose !== true) return undefined;
+  if (error.status < 400 || error.status >= 500) return undefined;
+  const code = STATUS_CODES[error.status] ?? 'MALFORMED_REQUEST';
+  const message = typeof error.type === 'string' ? BODY_PARSER_MESSAGES[error.type] : undefined;
+  // A body that does not inflate (Content-Encoding: br on plain text) is a zlib error marked 400.
+  return commonError(code, message ?? 'The request body cannot be read (is it encoded as said?)');
 }
 
 function messageOf(exception: HttpException, status: number): string {

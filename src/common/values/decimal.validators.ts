@@ -3,14 +3,21 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { toHundredths } from './decimal-units';
+import { formatHundredths, toHundredths } from './decimal-units';
+
+/** api.md's bounds, in hundredths: what the integer columns hold with room to add up. */
+export const MAX_AREA_HUNDREDTHS = 1_000_000_000; // 10,000,000.00 mu
+export const MAX_UNIT_PRICE_FEN = 1_000_000; // 10,000.00 yuan per mu
+export const MAX_BUDGET_FEN = 10_000_000_000_000; // 100,000,000,000.00 yuan
+export const MAX_SCORE_HUNDREDTHS = 10_000; // 100.00 points
 
 /**
  * A non-negative decimal (number or string) with at most two decimals: `areaMu`, `unitPriceYuan`.
- * With `positive`, zero is refused too. The service converts it with `toHundredths`.
+ * With `positive`, zero is refused too; above `max` (in hundredths) is refused. The service
+ * converts it with `toHundredths`.
  */
 export function IsTwoDecimals(
-  options: { positive?: boolean } = {},
+  options: { positive?: boolean; max: number },
   validationOptions?: ValidationOptions,
 ) {
   return (object: object, propertyName: string): void => {
@@ -22,10 +29,14 @@ export function IsTwoDecimals(
       validator: {
         validate(value: unknown): boolean {
           const hundredths = toHundredths(value);
-          return hundredths !== undefined && (!options.positive || hundredths > 0);
+          return (
+            hundredths !== undefined &&
+            (!options.positive || hundredths > 0) &&
+            hundredths <= options.max
+          );
         },
         defaultMessage(args: ValidationArguments): string {
-          return `${args.property} must be a ${options.positive ? 'positive ' : ''}number with at most 2 decimals`;
+          return `${args.property} must be a ${options.positive ? 'positive ' : ''}number with at most 2 decimals, at most ${formatHundredths(options.max)}`;
         },
       },
     });

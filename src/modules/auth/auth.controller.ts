@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiTags,
@@ -8,7 +8,6 @@ import {
 import { Public } from './access.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto, LoginResponseDto } from './dto/login.dto';
-import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @ApiTags('system')
 @Controller('auth')
@@ -17,14 +16,14 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @UseGuards(LoginThrottlerGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Wrong username or password (UNAUTHENTICATED)' })
   @ApiTooManyRequestsResponse({
-    description: 'Too many attempts for this username (TOO_MANY_REQUESTS)',
+    description:
+      'Too many wrong passwords for this username or from this address (TOO_MANY_REQUESTS, Retry-After)',
   })
-  login(@Body() dto: LoginDto): Promise<LoginResponseDto> {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @Ip() client: string): Promise<LoginResponseDto> {
+    return this.auth.login(dto, client);
   }
 }

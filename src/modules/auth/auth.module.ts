@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { RateLimiter } from '../../common/http/rate-limiter';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AccessGuard } from './access.guard';
 import { ActorLoader } from './actor.loader';
@@ -21,15 +21,15 @@ import { RouteAccessCheck } from './route-access.check';
         verifyOptions: { algorithms: ['HS256'], issuer: 'agri-subsidy' },
       }),
     }),
-    ThrottlerModule.forRoot({ throttlers: [{ name: 'login', ttl: 60_000, limit: 10 }] }),
   ],
   controllers: [AuthController],
   providers: [
     AuthService,
     ActorLoader,
     RouteAccessCheck,
+    RateLimiter,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [ActorLoader],
+  exports: [ActorLoader, RateLimiter],
 })
 export class AuthModule {}

@@ -170,6 +170,8 @@ export class RegisterImportService {
           manager,
         );
       }
+      // A file that adds no row changes nothing, so it leaves nothing in the audit log either.
+      if (accepted.length === 0) return { format: parsed.format, accepted: 0, rejected };
       await this.auditLog.record(manager, {
         actor,
         action: 'register.imported',

@@ -1,3 +1,4 @@
+import { MAX_AREA_HUNDREDTHS } from '../../common/values/decimal.validators';
 import { toHundredths } from '../../common/values/decimal-units';
 import type { RegisterColumn } from './register-file';
 import type { RegisterRowInput } from './register.service';
@@ -118,10 +119,10 @@ export function checkRegisterRow(
     );
   }
   const area = toHundredths(cells.areaMu);
-  if (area === undefined || area <= 0) {
+  if (area === undefined || area <= 0 || area > MAX_AREA_HUNDREDTHS) {
     return reject(
       'AREA_INVALID',
-      `areaMu ${JSON.stringify(cells.areaMu)} must be a positive number with at most 2 decimals`,
+      `areaMu ${JSON.stringify(cells.areaMu)} must be a positive number with at most 2 decimals, at most 10000000.00`,
     );
   }
   const workDate = parseWorkDate(cells.workDate);

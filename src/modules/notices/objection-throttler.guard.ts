@@ -1,13 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { RateLimiter } from '../../common/http/rate-limiter';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 
-/** Counts objections per client address and phone number: a flood is slowed, other villagers are not. */
+/**
+ * Public objections are counted per client address and per notice: one sender cannot flood the
+ * board, and a flood on one notice (from many addresses, with many phone numbers) is refused
+ * without blocking villagers who object to other notices. The client address is the peer, or
+ * the X-Forwarded-For entry of a proxy named in TRUST_PROXY.
+ */
 @Injectable()
-export class ObjectionThrottlerGuard extends ThrottlerGuard {
-  protected override getTracker(request: Request): Promise<string> {
-    const body = request.body as { phone?: unknown } | undefined;
-    const phone = typeof body?.phone === 'string' ? body.phone.replace(/\D/g, '') : '';
-    return Promise.resolve(`objection|${request.ip ?? ''}|${phone}`);
+export class ObjectionThrottlerGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const limits = this.config.rateLimits;
+    const noticeId = String(request.params.id ?? '');
+    await this.limiter.consume('objection-client', request.ip ?? '', limits.objectionsPerClient);
+    await this.limiter.consume('objection-notice', noticeId, limits.objectionsPerNotice);
+    return true;
   }
 }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -18,12 +24,15 @@ export class ProjectsController {
   ) {}
 
   @Get(':id/summary')
-  @AnyRole()
+  // A district's figures: every village's areas and money, for the district's own bureaus.
+  @Roles('district_agri', 'district_finance', 'observer', 'admin')
   @ApiOkResponse({
     type: ProjectSummaryDto,
     description:
       'Per task and village: areas at each stage; committed and paid amounts; contracts per state',
   })
+  @ApiForbiddenResponse({ description: 'Not a district role (FORBIDDEN)' })
+  @ApiNotFoundResponse({ description: 'No such project in the district (NOT_FOUND)' })
   summary(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Project')) id: string,

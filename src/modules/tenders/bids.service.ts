@@ -3,7 +3,6 @@ import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatHundredths, formatYuan, toHundredths } from '../../common/values/decimal-units';
 import { amountFen } from '../../common/values/money';
@@ -127,8 +126,6 @@ export class BidsService {
 
   async score(actor: Actor, tenderId: string, dto: ScoreBidDto): Promise<{ id: string }> {
     const score = toHundredths(dto.score) as number;
-    if (score > 10000)
-      throw validationFailed([{ field: 'score', message: 'score must be between 0 and 100' }]);
     return this.dataSource.transaction(async (manager) => {
       const tender = await this.tenders.lock(manager, tenderId, 'pessimistic_read');
       assertInScope(actor, { districtCodes: [tender.districtCode] }, 'Tender', tenderId);

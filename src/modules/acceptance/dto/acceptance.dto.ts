@@ -9,7 +9,7 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { IsTwoDecimals } from '../../../common/values/decimal.validators';
+import { IsTwoDecimals, MAX_AREA_HUNDREDTHS } from '../../../common/values/decimal.validators';
 import { ACCEPTANCE_ROLES } from '../../auth/roles';
 
 export class AcceptedVillageInput {
@@ -19,7 +19,7 @@ export class AcceptedVillageInput {
   villageCode!: string;
 
   @ApiProperty({ example: '6.25', description: 'mu; at most the verified area' })
-  @IsTwoDecimals()
+  @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   acceptedAreaMu!: number | string;
 }
 

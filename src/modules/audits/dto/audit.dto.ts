@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-import { IsCalendarDate, IsTwoDecimals } from '../../../common/values/decimal.validators';
+import {
+  IsCalendarDate,
+  IsTwoDecimals,
+  MAX_AREA_HUNDREDTHS,
+} from '../../../common/values/decimal.validators';
 
 export class AuditedTaskLineInput {
   @ApiProperty()
@@ -10,7 +14,7 @@ export class AuditedTaskLineInput {
   taskCode!: string;
 
   @ApiProperty({ example: '1234.56', description: 'mu; at most the accepted area' })
-  @IsTwoDecimals()
+  @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   auditedAreaMu!: number | string;
 }
 

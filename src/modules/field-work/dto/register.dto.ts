@@ -1,7 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
-import { IsTwoDecimals } from '../../../common/values/decimal.validators';
+import {
+  IsCalendarDate,
+  IsTwoDecimals,
+  MAX_AREA_HUNDREDTHS,
+} from '../../../common/values/decimal.validators';
 import { ATTACHMENT_KINDS, type AttachmentKind } from '../attachment.entity';
 
 export class RegisterRejectionDto {
@@ -105,10 +109,13 @@ export class CorrectRegisterRowDto {
 
   @ApiPropertyOptional({ example: '3.50' })
   @IsOptional()
-  @IsTwoDecimals({ positive: true })
+  @IsTwoDecimals({ positive: true, max: MAX_AREA_HUNDREDTHS })
   areaMu?: number | string;
 
-  @ApiPropertyOptional({ example: '2015-06-10' }) @IsOptional() @IsString() workDate?: string;
+  @ApiPropertyOptional({ example: '2015-06-10' })
+  @IsOptional()
+  @IsCalendarDate()
+  workDate?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() machineNo?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() operatorName?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() townCadreSigned?: string;

@@ -12,7 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
-import { IsTwoDecimals } from '../../../common/values/decimal.validators';
+import { IsTwoDecimals, MAX_AREA_HUNDREDTHS } from '../../../common/values/decimal.validators';
 
 export class RowVerificationInput {
   @ApiProperty({ format: 'uuid' })
@@ -20,7 +20,7 @@ export class RowVerificationInput {
   rowId!: string;
 
   @ApiProperty({ example: '3.50', description: 'mu; at most the claimed area; 0 = not served' })
-  @IsTwoDecimals()
+  @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   verifiedAreaMu!: number | string;
 }
 

@@ -14,7 +14,12 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsTwoDecimals } from '../../../common/values/decimal.validators';
+import {
+  IsCalendarDate,
+  IsTwoDecimals,
+  MAX_AREA_HUNDREDTHS,
+  MAX_BUDGET_FEN,
+} from '../../../common/values/decimal.validators';
 
 export const TASK_CODE = /^[A-Za-z0-9_-]{1,20}$/;
 
@@ -30,7 +35,7 @@ export class ProjectTaskInput {
   name!: string;
 
   @ApiProperty({ example: '25000.00', description: 'mu, number or string, at most 2 decimals' })
-  @IsTwoDecimals({ positive: true })
+  @IsTwoDecimals({ positive: true, max: MAX_AREA_HUNDREDTHS })
   plannedAreaMu!: number | string;
 }
 
@@ -83,7 +88,7 @@ export class CreateProjectDto {
 
   @ApiPropertyOptional({ example: '1200000.00', description: 'yuan, at most 2 decimals' })
   @IsOptional()
-  @IsTwoDecimals()
+  @IsTwoDecimals({ max: MAX_BUDGET_FEN })
   budgetYuan?: number | string;
 }
 

@@ -10,7 +10,12 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsTwoDecimals } from '../../../common/values/decimal.validators';
+import {
+  IsCalendarDate,
+  IsTwoDecimals,
+  MAX_SCORE_HUNDREDTHS,
+  MAX_UNIT_PRICE_FEN,
+} from '../../../common/values/decimal.validators';
 import { TASK_CODE } from '../../projects/dto/project.dto';
 import type { TenderState } from '../tender.entity';
 
@@ -21,7 +26,7 @@ export class BidPriceInput {
   taskCode!: string;
 
   @ApiProperty({ example: '63.67', description: 'yuan per mu, positive, at most 2 decimals' })
-  @IsTwoDecimals({ positive: true })
+  @IsTwoDecimals({ positive: true, max: MAX_UNIT_PRICE_FEN })
   unitPriceYuan!: number | string;
 }
 
@@ -56,7 +61,7 @@ export class ScoreBidDto {
   expert!: string;
 
   @ApiProperty({ example: 92.5, description: '0 to 100, at most 2 decimals' })
-  @IsTwoDecimals()
+  @IsTwoDecimals({ max: MAX_SCORE_HUNDREDTHS })
   score!: number | string;
 
   @ApiPropertyOptional()

@@ -13,7 +13,11 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsTwoDecimals } from '../../../common/values/decimal.validators';
+import {
+  IsCalendarDate,
+  IsTwoDecimals,
+  MAX_AREA_HUNDREDTHS,
+} from '../../../common/values/decimal.validators';
 import { TASK_CODE } from '../../projects/dto/project.dto';
 import { TENDER_METHODS, type TenderMethod, type TenderState } from '../tender.entity';
 
@@ -24,7 +28,7 @@ export class LotTaskInput {
   taskCode!: string;
 
   @ApiProperty({ example: '8000.00', description: 'mu, at most 2 decimals' })
-  @IsTwoDecimals({ positive: true })
+  @IsTwoDecimals({ positive: true, max: MAX_AREA_HUNDREDTHS })
   areaMu!: number | string;
 }
 

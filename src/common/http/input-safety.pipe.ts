@@ -1,0 +1,64 @@
+import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { validationFailed, type FieldError } from '../errors/domain-error';
+
+/** Deeper than any body of the API (a register correction is 3 levels); deeper is an attack. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Keys that would reach an object's prototype when a library copies or merges the input. */
+/** With the `u` flag a pair is one code point: only a surrogate without its other half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The first problem of a request's input that no validator downstream handles safely, or
+ * undefined: nesting deep enough to overflow the validation pipe's recursion, prototype keys
+ * (class-transformer copies them past the unknown-field check), NUL bytes (PostgreSQL refuses
+ * them in text) lone surrogates (they turn into U+FFFD on the way to the database) and U+FFFD itself (what
+ * a body that was not UTF-8 decodes to: the name it stood for is already lost). It walks
+ * the value without recursion, so a 5,000-level body cannot overflow it either.
+ */
+export function unsafeInput(value: unknown, root: string): FieldError | undefined {
+  const stack: { value: unknown; field: string; depth: number }[] = [
+    { value, field: root, depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item.value === 'string') {
+      if (item.value.includes('\u0000'))
+        return { field: item.field, message: 'must not contain a NUL character' };
+      if (LONE_SURROGATE.test(item.value) || item.value.includes('\uFFFD'))
+        return { field: item.field, message: 'must be valid Unicode text' };
+      continue;
+    }
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= MAX_INPUT_DEPTH)
+      return { field: item.field, message: `is nested deeper than ${MAX_INPUT_DEPTH} levels` };
+    const isArray = Array.isArray(item.value);
+    for (const [key, child] of Object.entries(item.value)) {
+      const field = isArray ? `${item.field}[${key}]` : item.field ? `${item.field}.${key}` : key;
+      if (!isArray && PROTOTYPE_KEYS.has(key))
+        return { field, message: 'is not a field of this request' };
+      if (LONE_SURROGATE.test(key) || key.includes('\u0000'))
+        return { field: item.field || 'body', message: 'has a key that is not valid text' };
+      stack.push({ value: child, field, depth: item.depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs before the validation pipe on every body, query and route parameter: what it refuses
+ * answers 400 VALIDATION_FAILED naming the field, instead of a stack overflow or a database
+ * error (500).
+ */
+@Injectable()
+export class InputSafetyPipe implements PipeTransform {
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'custom') return value;
+    const root = metadata.type === 'body' ? '' : (metadata.data ?? '');
+    const problem = unsafeInput(value, root);
+    if (problem) throw validationFailed([{ ...problem, field: problem.field || metadata.type }]);
+    return value;
+  }
+}
