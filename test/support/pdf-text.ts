@@ -23,3 +23,22 @@ export function pdfText(pdf: Buffer): { text: string; pages: number } {
   if (result.status !== 0) throw new Error(`pdf-parse failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as { text: string; pages: number };
 }
+
+/** GET a PDF route as `auth`: its status, and its text with white space folded (empty unless 200). */
+export async function fetchPdfText(
+  http: () => import('supertest').Agent | ReturnType<typeof import('supertest')>,
+  path: string,
+  auth: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  const response = await http()
+    .get(path)
+    .set(auth)
+    .buffer(true)
+    .parse((res, callback) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => callback(null, Buffer.concat(chunks)));
+    });
+  if (response.status !== 200) return { status: response.status, text: '' };
+  return { status: 200, text: pdfText(response.body as Buffer).text.replace(/\s+/g, ' ') };
+}

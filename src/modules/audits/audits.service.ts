@@ -88,18 +88,19 @@ export class AuditsService {
           bureau,
           approverId: actor.id,
           ...(taskLines ? { taskLines } : {}),
+          ...(dto.note?.trim() ? { note: dto.note.trim() } : {}),
         });
       },
     });
   }
 
-  async reject(actor: Actor, contractId: string, _dto: RejectAuditDto): Promise<void> {
+  async reject(actor: Actor, contractId: string, dto: RejectAuditDto): Promise<void> {
     await this.workflow.execute({
       contractId,
       actor,
       prepare: ({ contract }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
-        return Promise.resolve({ type: 'audit.rejected' as const });
+        return Promise.resolve({ type: 'audit.rejected' as const, note: dto.note.trim() });
       },
     });
   }
@@ -114,6 +115,15 @@ export class AuditsService {
       actor,
       prepare: async ({ manager, contract, current, now }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
+        // A client date, checked against the season's own dates (api.md), never against today.
+        if (contract.signedOn !== null && dto.publishedOn < contract.signedOn) {
+          throw validationFailed([
+            {
+              field: 'publishedOn',
+              message: `must not be before the contract was signed (${contract.signedOn})`,
+            },
+          ]);
+        }
         if (current.value !== 'audited') {
           // Let the machine refuse it, naming the state; nothing is written first.
           return {

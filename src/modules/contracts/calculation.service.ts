@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
@@ -16,6 +16,8 @@ export class SignerDto {
   @ApiProperty({ type: String, nullable: true }) role!: string | null;
   @ApiProperty({ type: String, nullable: true }) decision!: string | null;
   @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'What an approver wrote' })
+  note?: string | null;
 }
 
 export class CalculationVillageDto {
@@ -139,6 +141,7 @@ export class CalculationService {
         role: approval.bureau,
         decision: 'approved',
         at: approval.at,
+        note: approval.note ?? null,
       })),
     ];
     return {

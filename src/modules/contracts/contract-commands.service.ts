@@ -1,11 +1,48 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { validationFailed } from '../../common/errors/domain-error';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { contractScope } from './contract-scope';
+import type { Contract } from './contract.entity';
 import { ContractWorkflowService } from './contract-workflow.service';
 import { ContractsService } from './contracts.service';
 import type { ContractDto, SignContractDto, TerminateContractDto } from './dto/contract.dto';
+
+interface AwardDates {
+  openingOn: string;
+  awardedOn: string;
+  awardedOnGiven: boolean;
+}
+
+async function awardDates(manager: EntityManager, contractId: string): Promise<AwardDates> {
+  const [dates] = await manager.query<AwardDates[]>(
+    `SELECT t.opening_on::text AS "openingOn", a.awarded_on::text AS "awardedOn",
+            a.awarded_on_given AS "awardedOnGiven"
+       FROM award a JOIN tender t ON t.id = a.tender_id WHERE a.contract_id = $1`,
+    [contractId],
+  );
+  return dates;
+}
+
+/**
+ * api.md: the signing date is checked against the season's other client dates only — not before
+ * the tender's opening (nor the award notice's date when the district gave one), not after the
+ * work deadline. Never against today: a past season signs with its own date.
+ */
+export function signingDateProblem(
+  signedOn: string,
+  award: AwardDates,
+  contract: Pick<Contract, 'workDeadline'>,
+): string | undefined {
+  if (signedOn < award.openingOn)
+    return `must not be before the tender's opening (${award.openingOn})`;
+  if (award.awardedOnGiven && signedOn < award.awardedOn)
+    return `must not be before the award (${award.awardedOn})`;
+  if (signedOn > contract.workDeadline)
+    return `must not be after the work deadline (${contract.workDeadline})`;
+  return undefined;
+}
 
 /** Contract-level commands of the district: signing (awarded → contracted) and termination. */
 @Injectable()
@@ -25,18 +62,15 @@ export class ContractCommandsService {
       contractId: id,
       actor,
       expectedVersion,
-      prepare: ({ contract }) => {
+      prepare: async ({ contract, manager }) => {
         assertInScope(actor, contractScope(contract), 'Contract', id);
-        if (dto.signedOn < contract.awardedOn) {
-          throw validationFailed([
-            { field: 'signedOn', message: `must not be before the award (${contract.awardedOn})` },
-          ]);
-        }
-        return Promise.resolve({
+        const problem = signingDateProblem(dto.signedOn, await awardDates(manager, id), contract);
+        if (problem) throw validationFailed([{ field: 'signedOn', message: problem }]);
+        return {
           type: 'contract.signed' as const,
           contractNo: dto.contractNo.trim(),
           signedOn: dto.signedOn,
-        });
+        };
       },
     });
     return this.contracts.get(actor, id);

@@ -33,6 +33,14 @@ export interface CommandContext {
   write: (statement: Statement) => void;
 }
 
+function writtenReasons(payload: object): { note?: string; reason?: string } {
+  const { note, reason } = payload as { note?: unknown; reason?: unknown };
+  return {
+    ...(typeof note === 'string' && note !== '' ? { note } : {}),
+    ...(typeof reason === 'string' && reason !== '' ? { reason } : {}),
+  };
+}
+
 /** The contract a command advances: named, or found through one of its notices (no extra read). */
 export type CommandTarget = { contractId: string } | { noticeId: string };
 
@@ -197,6 +205,9 @@ export class ContractWorkflowService {
           to: next.value,
           version,
           payloadSha256: createHash('sha256').update(canonicalJson(payload)).digest('hex'),
+          // What a person wrote with the decision (audit notes, a termination's reason) is
+          // part of the record an auditor reads, not only of its digest.
+          ...writtenReasons(payload),
         },
       }),
     );
@@ -389,6 +400,20 @@ export function queryTableWrites(
     if (!afterNotices.has(noticeId) && !isCleared(notice)) {
       writes.push(closeNotice(noticeId, 'superseded'));
     }
+  }
+  if (event.type === 'contract.terminated') {
+    // A terminated contract's notices close with it: off the board, no more objections, and
+    // their timers will not fire.
+    writes.push(
+      {
+        sql: `UPDATE notice SET state = 'terminated', closed_at = $2 WHERE contract_id = $1 AND state = 'running'`,
+        params: [contractId, closedAt],
+      },
+      {
+        sql: `UPDATE timer SET fired_at = $2, outcome = 'cancelled: contract terminated' WHERE contract_id = $1 AND fired_at IS NULL`,
+        params: [contractId, closedAt],
+      },
+    );
   }
   return writes;
 }

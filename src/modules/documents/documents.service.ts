@@ -17,7 +17,7 @@ import { ContractsService } from '../contracts/contracts.service';
 import type { ContractDto } from '../contracts/dto/contract.dto';
 import { Attachment } from '../field-work/attachment.entity';
 import { RegisterRow } from '../field-work/register-row.entity';
-import { maskResidentId } from '../field-work/resident-id';
+import { disclose } from '../auth/disclosure-policy';
 import { Notice } from '../notices/notice.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Payout } from '../payouts/payout.entity';
@@ -67,6 +67,13 @@ const ATTACHMENT_NAMES: Record<string, string> = {
   register_scan: '签字清册',
   other: '其他材料',
 };
+
+/** [谯城区农业农村委员会, 项目审核]: the bureau of the district, and its part in the audit. */
+function approverTitle(bureau: string | null, districtName: string): [string, string] {
+  if (bureau === 'agriculture') return [`${districtName}农业农村委员会`, '项目审核'];
+  if (bureau === 'finance') return [`${districtName}财政局`, '资金审核'];
+  return [bureau ?? '', ''];
+}
 
 const yuan = (fen: number): string => `${formatYuan(fen)} 元`;
 const money = (fen: number): string => `${yuan(fen)}（大写：${toChineseCapital(fen)}）`;
@@ -186,8 +193,15 @@ export class DocumentsService {
     const head: [string, string][] = [
       ['项目', `${project.name}（${project.code}）`],
       ['服务组织', organisation.name],
-      ['合同', `${contract.contractNo ?? '（未签订）'}　标段 ${contract.lotCode}`],
+      [
+        '合同',
+        `${contract.contractNo ?? '（未签订）'}　标段 ${contract.lotCode}${contract.signedOn ? `　签订日期 ${contract.signedOn}` : ''}`,
+      ],
     ];
+    const district = await this.dataSource
+      .getRepository(Region)
+      .findOneBy({ code: project.districtCode });
+    const districtName = district?.name ?? project.districtCode;
 
     switch (kind) {
       case 'award-notice': {
@@ -248,6 +262,10 @@ export class DocumentsService {
           yuan(claimedFen(line)),
         ]);
         const total = claimed.reduce((sum, line) => sum + claimedFen(line), 0);
+        // A PDF is a disclosure like any response: the reader's role decides, not the form.
+        const accountNo = disclose(actor, 'bankAccount', organisation.bankAccountNo, {
+          organisationId: organisation.id,
+        });
         const content = {
           subject: organisation.name,
           lines,
@@ -269,7 +287,7 @@ export class DocumentsService {
                   ['统一社会信用代码', organisation.creditCode],
                   ['法定代表人', organisation.legalRepresentative],
                   ['开户银行', organisation.bankName],
-                  ['户名 / 账号', `${organisation.bankAccountName}　${organisation.bankAccountNo}`],
+                  ['户名 / 账号', `${organisation.bankAccountName}　${accountNo}`],
                 ])
                 .table(
                   [
@@ -307,6 +325,9 @@ export class DocumentsService {
           .getRepository(RegisterRow)
           .find({ where, order: { taskCode: 'ASC', villageCode: 'ASC', rowNo: 'ASC' } });
         const taskNames = new Map(contract.taskLines.map((line) => [line.taskCode, line.taskName]));
+        // A past season is typed in years later: the year of the work is always printed.
+        const years = [...new Set(rows.map((row) => row.workDate.slice(0, 4)))];
+        const oneYear = years.length === 1;
         const table: string[][] = [];
         let group = '';
         let subtotal = 0;
@@ -331,10 +352,11 @@ export class DocumentsService {
           table.push([
             String(row.rowNo),
             row.householdName,
-            maskResidentId(row.householdIdNo),
+            // A register is posted and handed around: as public as a notice.
+            disclose(null, 'residentId', row.householdIdNo),
             row.plotCode,
             formatMu(row.area),
-            row.workDate.slice(5),
+            oneYear ? row.workDate.slice(5) : row.workDate,
             row.townCadreSigned ? '✓' : '',
             row.villageCadreSigned ? '✓' : '',
             row.operatorSigned ? '✓' : '',
@@ -349,15 +371,18 @@ export class DocumentsService {
         return {
           content,
           draw: async (form) => {
-            form.title('落实到户清册', `${project.name}　${organisation.name}`);
+            form.title(
+              '落实到户清册',
+              `${project.name}　${organisation.name}　${years.join('、')}年作业`,
+            );
             await form.longTable(
               [
                 { header: '行', width: 34, align: 'right' },
                 { header: '农户姓名', width: 64 },
-                { header: '身份证号', width: 104 },
+                { header: '身份证号', width: oneYear ? 104 : 88 },
                 { header: '地块编号', width: 70 },
                 { header: '面积(亩)', width: 55, align: 'right' },
-                { header: '日期', width: 40 },
+                { header: '日期', width: oneYear ? 40 : 56 },
                 { header: '镇干部', width: 33, align: 'center' },
                 { header: '村干部', width: 33, align: 'center' },
                 { header: '机手', width: 33, align: 'center' },
@@ -399,7 +424,7 @@ export class DocumentsService {
         const noticeQr = await QRCode.toBuffer(noticeUrl, { margin: 1, width: 200 });
         const table = rows.map((row) => [
           row.householdName,
-          maskResidentId(row.householdIdNo),
+          disclose(null, 'residentId', row.householdIdNo),
           row.plotCode,
           formatMu(row.verifiedArea ?? row.area),
         ]);
@@ -445,6 +470,12 @@ export class DocumentsService {
           .getRepository(AcceptanceSignature)
           .find({ where: { recordId: record.id }, order: { signedAt: 'ASC' } });
         const line = contract.taskLines.find((candidate) => candidate.taskCode === record.taskCode);
+        const townCode = villages.find((village) => village.townCode)?.townCode ?? null;
+        const town = townCode
+          ? await this.dataSource.getRepository(Region).findOneBy({ code: townCode })
+          : null;
+        // 验收小组: the town's key-technology acceptance group, as the report names it.
+        const group = `${town?.name ?? townCode ?? ''}关键技术落实验收小组`;
         const villagesTable = record.villages.map((village) => {
           const part = line?.villageParts.find(
             (candidate) => candidate.villageCode === village.villageCode,
@@ -465,6 +496,7 @@ export class DocumentsService {
           subject: line?.taskName ?? record.taskCode,
           recordId: record.id,
           revision: record.revision,
+          group,
           villagesTable,
           signers,
         };
@@ -476,7 +508,7 @@ export class DocumentsService {
                 '验收表',
                 `${line?.taskName ?? record.taskCode}　第 ${record.revision} 版　${record.state === 'complete' ? '验收通过' : record.state}`,
               )
-              .fields(head)
+              .fields([...head, ['验收小组', group]])
               .table(
                 [
                   { header: '村', width: 200 },
@@ -485,7 +517,7 @@ export class DocumentsService {
                 ],
                 villagesTable,
               )
-              .heading('验收小组签字（不少于 5 人）')
+              .heading(`${group}签字（不少于 5 人）`)
               .table(
                 [
                   { header: '姓名', width: 120 },
@@ -526,14 +558,36 @@ export class DocumentsService {
             '',
           ]),
         ]);
-        const approvers = sheet.signers
+        // Each opinion in full, wrapped: an approver's bureau and part, name, date and note.
+        const approvers: [string, string][] = sheet.signers
           .filter((signer) => signer.stage === 'district audit')
-          .map((signer) => [
-            ROLE_NAMES[signer.role ?? ''] ?? signer.role ?? '',
-            signer.name,
-            shanghaiDate(new Date(signer.at)),
-          ]);
-        const content = { subject: organisation.name, table, subsidyFen: subsidy, approvers };
+          .map((signer) => {
+            const [unit, part] = approverTitle(signer.role, districtName);
+            const note = signer.note ? `　意见：${signer.note}` : '　意见：同意';
+            return [
+              part,
+              `${unit}　审核人 ${signer.name}　${shanghaiDate(new Date(signer.at))}${note}`,
+            ];
+          });
+        const rejections = await this.dataSource.query<
+          { actor_username: string; display_name: string | null; at: Date; note: string | null }[]
+        >(
+          `SELECT h.actor_username, u.display_name, h.at, h.payload->>'note' AS note
+             FROM contract_history h LEFT JOIN app_user u ON u.id = h.actor_id
+            WHERE h.contract_id = $1 AND h.event = 'audit.rejected' ORDER BY h.seq`,
+          [contract.id],
+        );
+        const rejected: [string, string][] = rejections.map((rejection) => [
+          '退回',
+          `审核人 ${rejection.display_name ?? rejection.actor_username}　${shanghaiDate(rejection.at)}　意见：${rejection.note ?? ''}`,
+        ]);
+        const content = {
+          subject: organisation.name,
+          table,
+          subsidyFen: subsidy,
+          approvers,
+          rejected,
+        };
         return {
           content,
           draw: (form) =>
@@ -556,14 +610,8 @@ export class DocumentsService {
               .paragraph(
                 `补助金额：${money(subsidy)}。补助金额 = 审核面积 × 中标单价，按环节合计四舍五入到分。`,
               )
-              .table(
-                [
-                  { header: '审核单位', width: 170 },
-                  { header: '审核人', width: 170 },
-                  { header: '日期', width: 159 },
-                ],
-                approvers,
-              )
+              .heading('审核意见')
+              .fields([...rejected, ...approvers])
               .signatureBoxes(['区农委（盖章）', '区财政局（盖章）']),
         };
       }
@@ -622,7 +670,10 @@ export class DocumentsService {
         const sheet = await this.calculation.sheet(actor, contract.id);
         const approvals = sheet.signers
           .filter((signer) => signer.stage === 'district audit')
-          .map((signer) => signer.name);
+          .map((signer) => `${approverTitle(signer.role, districtName).join(' ')} ${signer.name}`);
+        const accountNo = disclose(actor, 'bankAccount', payout.bankAccountNo, {
+          organisationId: contract.organisationId,
+        });
         const content = {
           subject: payout.payeeName,
           payoutId: payout.id,
@@ -640,7 +691,7 @@ export class DocumentsService {
                 ['收款单位', payout.payeeName],
                 ['开户银行', payout.bankName],
                 ['户名', payout.bankAccountName],
-                ['账号', payout.bankAccountNo],
+                ['账号', accountNo],
                 ['金额（小写）', yuan(payout.amountFen)],
                 ['金额（大写）', toChineseCapital(payout.amountFen)],
                 ['审核', approvals.join('；')],

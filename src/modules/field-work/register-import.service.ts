@@ -284,7 +284,7 @@ export class RegisterImportService {
         entityId: contractId,
         data: { rowId, rowNo: row.rowNo, fields: Object.keys(dto) },
       });
-      return toRegisterRowDto({ ...row, ...changes });
+      return toRegisterRowDto(actor, { ...row, ...changes });
     });
   }
 

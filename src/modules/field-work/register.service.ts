@@ -12,15 +12,15 @@ import { ContractWorkflowService } from '../contracts/contract-workflow.service'
 import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
 import { fieldWorkError } from './field-work.errors';
 import { RegisterRow } from './register-row.entity';
-import { maskResidentId } from './resident-id';
+import { disclose } from '../auth/disclosure-policy';
 
-export function toRegisterRowDto(row: RegisterRow): RegisterRowDto {
+export function toRegisterRowDto(viewer: Actor, row: RegisterRow): RegisterRowDto {
   return {
     id: row.id,
     row: row.rowNo,
     villageCode: row.villageCode,
     householdName: row.householdName,
-    householdIdNo: maskResidentId(row.householdIdNo),
+    householdIdNo: disclose(viewer, 'residentId', row.householdIdNo),
     plotCode: row.plotCode,
     taskCode: row.taskCode,
     areaMu: formatMu(row.area),
@@ -79,7 +79,7 @@ export class RegisterService {
       take: query.limit,
       skip: query.offset,
     });
-    return { items: rows.map(toRegisterRowDto), total };
+    return { items: rows.map((row) => toRegisterRowDto(actor, row)), total };
   }
 
   /** A row still being worked can be withdrawn by the cooperative; claimed rows are frozen. */
@@ -107,7 +107,7 @@ export class RegisterService {
         entityId: contractId,
         data: { rowId, rowNo: row.rowNo, plotCode: row.plotCode, taskCode: row.taskCode },
       });
-      return toRegisterRowDto(row);
+      return toRegisterRowDto(actor, row);
     });
   }
 

@@ -11,7 +11,8 @@ import {
 import { Contract } from '../contracts/contract.entity';
 
 export type NoticeKind = 'village' | 'media';
-export type NoticeStatus = 'running' | 'cleared' | 'superseded';
+/** `terminated`: closed because its contract was terminated. */
+export type NoticeStatus = 'running' | 'cleared' | 'superseded' | 'terminated';
 
 /**
  * A 7-day public notice (公示): a village notice per village part, posted in the work area, or
@@ -20,7 +21,7 @@ export type NoticeStatus = 'running' | 'cleared' | 'superseded';
  */
 @Entity('notice')
 @Check('notice_kind_check', `"kind" IN ('village', 'media')`)
-@Check('notice_state_check', `"state" IN ('running', 'cleared', 'superseded')`)
+@Check('notice_state_check', `"state" IN ('running', 'cleared', 'superseded', 'terminated')`)
 export class Notice {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

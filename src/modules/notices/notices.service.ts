@@ -12,8 +12,8 @@ import { assertInScope } from '../auth/scope-policy';
 import type { Contract } from '../contracts/contract.entity';
 import { contractScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
-import { noticeOf, noticeTakesObjections } from '../contracts/machine/contract.machine';
-import { maskResidentId } from '../field-work/resident-id';
+import { contractTakesObjection } from '../contracts/machine/contract.machine';
+import { disclose } from '../auth/disclosure-policy';
 import { RegisterRow } from '../field-work/register-row.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Region } from '../regions/region.entity';
@@ -26,11 +26,18 @@ import type {
   PublicNoticeDto,
   ResolveObjectionDto,
 } from './dto/notice.dto';
-import { Notice, Objection, Timer, type NoticeKind } from './notice.entity';
+import { Notice, Objection, Timer, type NoticeKind, type NoticeStatus } from './notice.entity';
 import { noticeError } from './notices.errors';
 
 /** 7 × 24 h (domain.md, "Time"). */
 export const NOTICE_PERIOD_MS = 7 * 24 * 3600 * 1000;
+
+const CLOSED_AS: Record<NoticeStatus, string> = {
+  running: 'closed',
+  cleared: 'cleared',
+  superseded: 'was withdrawn',
+  terminated: 'was closed when its contract was terminated',
+};
 
 @Injectable()
 export class NoticesService {
@@ -112,7 +119,7 @@ export class NoticesService {
       rows: rows.map((row) => ({
         id: row.id,
         householdName: row.householdName,
-        householdIdNo: maskResidentId(row.householdIdNo),
+        householdIdNo: disclose(null, 'residentId', row.householdIdNo),
         plotCode: row.plotCode,
         areaMu: formatMu(row.area),
         verifiedAreaMu: row.verifiedArea === null ? null : formatMu(row.verifiedArea),
@@ -137,11 +144,11 @@ export class NoticesService {
       prepare: async ({ manager, current, now, write }) => {
         // The contract's snapshot is the notice's state: only the workflow moves it, and the save
         // applies only if the contract has not moved since this read (or runs under its lock).
-        if (!noticeTakesObjections(noticeOf(current.context, noticeId))) {
+        if (!contractTakesObjection(current, noticeId)) {
           const row = await manager.findOneByOrFail(Notice, { id: noticeId });
           throw noticeError(
             'NOTICE_CLOSED',
-            `This notice ${row.state === 'superseded' ? 'was withdrawn' : 'cleared'} at ${row.closedAt?.toISOString()}; it takes no more objections`,
+            `This notice ${CLOSED_AS[row.state]} at ${row.closedAt?.toISOString() ?? 'its end'}; it takes no more objections`,
           );
         }
         if (dto.registerRowId && !(await this.rowBelongs(manager, noticeId, dto.registerRowId))) {
@@ -252,7 +259,6 @@ export class NoticesService {
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, query.limit, query.offset],
     );
-    const fullPhone = actor.role === 'village_verifier' || actor.role === 'district_agri';
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -262,7 +268,7 @@ export class NoticesService {
         taskCode: row.task_code,
         villageCode: row.village_code,
         name: row.name,
-        phone: fullPhone ? row.phone : maskPhone(row.phone),
+        phone: disclose(actor, 'phone', row.phone),
         text: row.text,
         registerRowId: row.register_row_id,
         state: row.state,
@@ -390,11 +396,4 @@ export class NoticesService {
   now(): Date {
     return this.clock.now();
   }
-}
-
-/** 13812345678 → 138****5678: enough to tell two objectors apart, not to call them. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 8) return '*'.repeat(digits.length);
-  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
 }

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
 import { AuditLogService } from '../audit-log/audit-log.service';
+import { disclose } from '../auth/disclosure-policy';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { creditCodeProblem } from './credit-code';
@@ -12,20 +13,6 @@ import { Organisation } from './organisation.entity';
 import { creditCodeInvalid, creditCodeTaken } from './organisations.errors';
 
 /** Who may see an organisation's full bank account number. */
-/** Bank account numbers in full: finance, the administrator and the organisation itself. */
-export function seesBankAccount(actor: Actor | null, organisationId: string): boolean {
-  return (
-    actor === null ||
-    actor.role === 'admin' ||
-    actor.role === 'district_finance' ||
-    (actor.role === 'cooperative' && actor.organisationId === organisationId)
-  );
-}
-
-export function maskAccount(accountNo: string): string {
-  return `${'*'.repeat(Math.max(accountNo.length - 4, 0))}${accountNo.slice(-4)}`;
-}
-
 export function toOrganisationDto(
   actor: Actor | null,
   organisation: Organisation,
@@ -48,9 +35,9 @@ export function toOrganisationDto(
     grade,
     bankName,
     bankAccountName,
-    bankAccountNo: seesBankAccount(actor, organisation.id)
-      ? bankAccountNo
-      : maskAccount(bankAccountNo),
+    bankAccountNo: disclose(actor, 'bankAccount', bankAccountNo, {
+      organisationId: organisation.id,
+    }),
   };
 }
 
@@ -87,10 +74,8 @@ export class OrganisationsService {
         action: 'organisation.created',
         entityType: 'organisation',
         entityId: organisation.id,
-        data: {
-          ...toOrganisationDto(actor, organisation),
-          bankAccountNo: maskAccount(dto.bankAccountNo),
-        },
+        // The audit log is read by observers: it is disclosed as to the public.
+        data: { ...toOrganisationDto(null, organisation) },
       });
       return toOrganisationDto(actor, organisation);
     });

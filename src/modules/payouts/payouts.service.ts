@@ -8,7 +8,7 @@ import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { contractScope, loadContractInScope } from '../contracts/contract-scope';
-import { maskAccount, seesBankAccount } from '../organisations/organisations.service';
+import { disclose } from '../auth/disclosure-policy';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { Organisation } from '../organisations/organisation.entity';
@@ -41,8 +41,12 @@ export function toPayoutDto(payout: Payout): PayoutDto {
   };
 }
 
-function maskPayee(dto: PayoutDto): PayoutDto {
-  return { ...dto, payee: { ...dto.payee, bankAccountNo: maskAccount(dto.payee.bankAccountNo) } };
+/** The payout as this viewer may see it: the payee's account through the disclosure policy. */
+function forViewer(viewer: Actor, dto: PayoutDto, organisationId?: string): PayoutDto {
+  const bankAccountNo = disclose(viewer, 'bankAccount', dto.payee.bankAccountNo, {
+    organisationId,
+  });
+  return { ...dto, payee: { ...dto.payee, bankAccountNo } };
 }
 
 export interface StoredAnswer {
@@ -199,12 +203,9 @@ export class PayoutsService {
       take: query.limit,
       skip: query.offset,
     });
-    const full = actor.role === 'admin' || actor.role === 'district_finance';
     return {
-      items: payouts.map((payout) => {
-        const dto = toPayoutDto(payout);
-        return full ? dto : maskPayee(dto);
-      }),
+      // Cooperatives do not list payouts: no viewer here is the payee.
+      items: payouts.map((payout) => forViewer(actor, toPayoutDto(payout))),
       total,
     };
   }
@@ -217,8 +218,7 @@ export class PayoutsService {
       what: 'Payout',
       id: payout.id,
     });
-    const dto = toPayoutDto(payout);
-    return seesBankAccount(actor, contract.organisationId) ? dto : maskPayee(dto);
+    return forViewer(actor, toPayoutDto(payout), contract.organisationId);
   }
 
   private async settle(

@@ -56,12 +56,16 @@ export class AwardsService {
           'workDeadline',
         );
       }
-      const today = shanghaiDate(this.clock.now());
-      const awardedOn = dto.awardedOn ?? today;
-      if (awardedOn < tender.openingOn || awardedOn > today) {
+      // A client date is checked against the other dates of the season, never against today:
+      // a 2019 season is recorded in 2026 with its 2019 award notice.
+      const awardedOn = dto.awardedOn ?? shanghaiDate(this.clock.now());
+      if (
+        dto.awardedOn !== undefined &&
+        (dto.awardedOn < tender.openingOn || dto.awardedOn > dto.workDeadline)
+      ) {
         throw tenderError(
           'AWARD_DATE_INVALID',
-          `awardedOn must be between the opening (${tender.openingOn}) and today (${today})`,
+          `awardedOn must be between the opening (${tender.openingOn}) and the work deadline (${dto.workDeadline})`,
           'awardedOn',
         );
       }
@@ -88,6 +92,7 @@ export class AwardsService {
         contractId: contract.id,
         workDeadline: dto.workDeadline,
         awardedOn,
+        awardedOnGiven: dto.awardedOn !== undefined,
         awardedBy: actor.id,
       });
       await this.tenders.recordEvent(manager, actor, tenderId, 'lot.awarded', {

@@ -227,8 +227,13 @@ export class Award {
   @Column({ type: 'date' })
   workDeadline!: string;
 
+  /** The date on the award notice: the client's `awardedOn`, else the app's date of the award. */
   @Column({ type: 'date' })
   awardedOn!: string;
+
+  /** `awardedOn` came from the client, so the signing date is checked against it. */
+  @Column({ type: 'boolean', default: false })
+  awardedOnGiven!: boolean;
 
   @Column({ type: 'uuid', nullable: true })
   awardedBy!: string | null;

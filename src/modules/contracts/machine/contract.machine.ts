@@ -71,6 +71,16 @@ export function noticeTakesObjections(notice: NoticeState | undefined): boolean 
   return notice !== undefined && !(notice.elapsed && notice.openObjections === 0);
 }
 
+/** Whether the contract, in this state, takes an objection to this notice: not once terminated. */
+export function contractTakesObjection(
+  snapshot: { value: string; context: ContractContext },
+  noticeId: string,
+): boolean {
+  return (
+    snapshot.value !== 'terminated' && noticeTakesObjections(noticeOf(snapshot.context, noticeId))
+  );
+}
+
 const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
 
 /** When the last village part of a line has cleared its notice, the line goes to town acceptance. */
@@ -406,6 +416,7 @@ export const contractMachine = setup({
           bureau: approval.bureau,
           approverId: approval.approverId,
           at: approval.at,
+          ...(approval.note ? { note: approval.note } : {}),
         });
       });
     }),

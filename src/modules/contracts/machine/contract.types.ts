@@ -67,7 +67,10 @@ export interface ContractContext {
   contractNo: string | null;
   signedOn: string | null;
   taskLines: Record<string, TaskLine>;
-  audit: { approvals: { bureau: AuditBureau; approverId: string; at: string }[] };
+  audit: {
+    /** `note`: what the approver wrote (审核意见); printed on the audit sheet. */
+    approvals: { bureau: AuditBureau; approverId: string; at: string; note?: string }[];
+  };
   mediaNotice: NoticeState | null;
   subsidyFen: number | null;
   payout: { payoutId: string; amountFen: number } | null;
@@ -122,8 +125,9 @@ export type ContractEvent =
       approverId: string;
       /** Only with the first approval: audited areas that are lower than the accepted ones. */
       taskLines?: { taskCode: string; auditedArea: number }[];
+      note?: string;
     }
-  | { type: 'audit.rejected'; at: string }
+  | { type: 'audit.rejected'; at: string; note?: string }
   | { type: 'mediaNotice.opened'; at: string; noticeId: string; noticeEndsAt: string }
   | { type: 'payout.issued'; at: string; payoutId: string; amountFen: number }
   | { type: 'payout.confirmed'; at: string; payoutId: string }

@@ -1,0 +1,65 @@
+import { maskResidentId } from '../field-work/resident-id';
+import type { Actor } from './actor';
+
+/** The values that identify a person or an account: never shown in full to whoever asks. */
+export type SensitiveKind = 'bankAccount' | 'residentId' | 'phone';
+
+/** What a value belongs to: the organisation whose bank account it is. */
+export interface Owner {
+  organisationId?: string;
+}
+
+/** `null`: the public (no login: the notice board, the public routes), and every log line. */
+export type Viewer = Actor | null;
+
+/**
+ * Who sees each kind in full. This table is the whole policy: JSON responses, PDFs, exports,
+ * HTML pages and logs all ask it, so a rule changes in one place.
+ * - a bank account: the finance bureau (it pays), the administrator, the organisation itself;
+ * - a resident ID number: nobody — the full number stays in the database (for the duplicate
+ *   check) and in the uploaded file; api.md masks it in the register list too;
+ * - an objector's phone: those who resolve objections and may need to call back (the village
+ *   verifier for a village notice, the agriculture committee for a media notice).
+ */
+const IN_FULL: Record<SensitiveKind, (viewer: Actor, owner: Owner) => boolean> = {
+  bankAccount: (viewer, owner) =>
+    viewer.role === 'admin' ||
+    viewer.role === 'district_finance' ||
+    (viewer.role === 'cooperative' &&
+      owner.organisationId !== undefined &&
+      viewer.organisationId === owner.organisationId),
+  residentId: () => false,
+  phone: (viewer) => viewer.role === 'village_verifier' || viewer.role === 'district_agri',
+};
+
+export function seesInFull(viewer: Viewer, kind: SensitiveKind, owner: Owner = {}): boolean {
+  return viewer !== null && IN_FULL[kind](viewer, owner);
+}
+
+/** The value as this viewer may see it: in full, or masked. */
+export function disclose(
+  viewer: Viewer,
+  kind: SensitiveKind,
+  value: string,
+  owner: Owner = {},
+): string {
+  return seesInFull(viewer, kind, owner) ? value : MASKS[kind](value);
+}
+
+/** `6222000000001234` → `************1234`: enough to tell accounts apart, not to use one. */
+export function maskAccount(accountNo: string): string {
+  return `${'*'.repeat(Math.max(accountNo.length - 4, 0))}${accountNo.slice(-4)}`;
+}
+
+/** 13812345678 → 138****5678: enough to tell two objectors apart, not to call them. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 8) return '*'.repeat(digits.length);
+  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
+}
+
+export const MASKS: Record<SensitiveKind, (value: string) => string> = {
+  bankAccount: maskAccount,
+  residentId: maskResidentId,
+  phone: maskPhone,
+};
