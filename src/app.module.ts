@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { AppLogger } from './common/logging/app-logger';
+import { ROOT_LOGGER } from './common/logging/logger';
 import { httpLoggerOptions } from './common/logging/logger';
 import { ConfigModule, type RuntimeConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -54,7 +55,11 @@ export class AppModule {
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, AppLogger],
+      providers: [
+        { provide: ROOT_LOGGER, useValue: logger },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        AppLogger,
+      ],
     };
   }
 }

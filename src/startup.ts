@@ -38,7 +38,7 @@ export async function prepareData(
     if (demo) {
       logger.info(
         { users: demo.usernames },
-        `Loaded the Qiaocheng 2014 demo (谯城区 双沟镇): log in as ${demo.usernames.join(', ')} with password ${demo.password}`,
+        `Loaded the Qiaocheng 2014 demo (谯城区 双沟镇): log in as ${demo.usernames.join(', ')} (their password is in the README)`,
       );
     }
   }

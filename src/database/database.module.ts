@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type RuntimeConfig } from '../config/config.module';
+import { ClockSubscriber } from './clock.subscriber';
 import { dataSourceOptions } from './data-source-options';
 
 /** Migrations run before the app is built (see runMigrations); synchronize stays off. */
@@ -11,5 +12,6 @@ import { dataSourceOptions } from './data-source-options';
       useFactory: (config: RuntimeConfig) => dataSourceOptions(config.databaseUrl),
     }),
   ],
+  providers: [ClockSubscriber],
 })
 export class DatabaseModule {}

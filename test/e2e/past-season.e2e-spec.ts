@@ -1,29 +1,8 @@
 import { Api } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
 import { fetchPdfText } from '../support/pdf-text';
-import { recordPastSeason, type PastSeason } from '../support/season';
+import { DOCUMENT_KINDS, documentPath, recordPastSeason, type PastSeason } from '../support/season';
 import { createTestApp, type TestApp } from '../support/test-app';
-
-export const DOCUMENT_KINDS = [
-  'award-notice',
-  'application',
-  'register',
-  'village-notice',
-  'acceptance',
-  'audit',
-  'media-notice',
-  'payout-order',
-] as const;
-
-export function documentPath(season: PastSeason, kind: string): string {
-  const query =
-    kind === 'village-notice'
-      ? `?taskCode=wheat_harvest&villageCode=${season.village}`
-      : kind === 'acceptance'
-        ? '?taskCode=wheat_harvest'
-        : '';
-  return `/contracts/${season.contractId}/documents/${kind}${query}`;
-}
 
 /**
  * Counties enter last season's records after the fact. A 2019 season typed in today (the app's
@@ -69,6 +48,21 @@ describe('a past season recorded after the fact', () => {
       `SELECT extract(year FROM now())::text AS now`,
     );
     expect(Number(now)).toBeGreaterThan(2019);
+  });
+
+  it('stamps every row with the app’s clock, not the database’s', async () => {
+    // The season moved the test clock 14 days ahead of the database's own.
+    const organisation = await new Api(test).organisation();
+    const [row] = await test.dataSource.query<{ ahead: boolean }[]>(
+      `SELECT created_at > now() + interval '13 days' AS ahead FROM organisation WHERE id = $1`,
+      [organisation.id],
+    );
+    expect(row.ahead).toBe(true);
+    const [acceptance] = await test.dataSource.query<{ ahead: boolean }[]>(
+      `SELECT bool_and(created_at > now() + interval '6 days') AS ahead FROM acceptance_record WHERE contract_id = $1`,
+      [season.contractId],
+    );
+    expect(acceptance.ahead).toBe(true);
   });
 
   it('prints the season’s own dates on every document', () => {

@@ -3,6 +3,28 @@ import type { Api, Session } from './api';
 import { advanceClock, uploadClaimAttachments } from './lifecycle';
 import type { TestApp } from './test-app';
 
+/** Every document kind, and where to get it for a season's contract. */
+export const DOCUMENT_KINDS = [
+  'award-notice',
+  'application',
+  'register',
+  'village-notice',
+  'acceptance',
+  'audit',
+  'media-notice',
+  'payout-order',
+] as const;
+
+export function documentPath(season: PastSeason, kind: string): string {
+  const query =
+    kind === 'village-notice'
+      ? `?taskCode=wheat_harvest&villageCode=${season.village}`
+      : kind === 'acceptance'
+        ? '?taskCode=wheat_harvest'
+        : '';
+  return `/contracts/${season.contractId}/documents/${kind}${query}`;
+}
+
 export interface PastSeason {
   year: number;
   district: string;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
@@ -58,9 +59,12 @@ export async function createTestDatabase({ migrate = true }: { migrate?: boolean
 }
 
 /** The real AppModule, built as main.ts builds it, on its own database. */
-export async function createTestApp(overrides: Partial<RuntimeConfig> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<RuntimeConfig> = {},
+  options: { logTo?: DestinationStream } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
-  const app = await startTestApp({ databaseUrl: database.url, ...overrides });
+  const app = await startTestApp({ databaseUrl: database.url, ...overrides }, options);
   return {
     ...app,
     close: async () => {
@@ -73,6 +77,7 @@ export async function createTestApp(overrides: Partial<RuntimeConfig> = {}): Pro
 /** An app on an existing database (a restart, a second instance); `close` leaves the database. */
 export async function startTestApp(
   overrides: Partial<RuntimeConfig> & { databaseUrl: string },
+  { logTo }: { logTo?: DestinationStream } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-app-'));
   const config: RuntimeConfig = {
@@ -92,7 +97,7 @@ export async function startTestApp(
     rateLimits: DEFAULT_RATE_LIMITS,
     ...overrides,
   };
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logTo);
   const app = await createApp(config, logger);
   await app.init();
   await prepareData(app, config, logger);

@@ -2,11 +2,13 @@ import {
   Catch,
   HttpException,
   HttpStatus,
-  Logger,
+  Inject,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Logger as PinoLogger } from 'pino';
+import { ROOT_LOGGER } from '../logging/logger';
 import { DomainError, commonError, type CommonErrorCode } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -56,7 +58,9 @@ const TITLES: Partial<Record<number, string>> = {
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ProblemDetailsFilter');
+  // The root pino logger itself: the error goes out with its own fields (a query's parameters
+  // too), redacted at any depth by the logger's formatter.
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: PinoLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -64,7 +68,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request & { id?: string }>();
     const error = this.toDomainError(exception);
     if (error.status >= 500) {
-      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+      this.logger.error(
+        { err: exception, requestId: request.id, context: 'ProblemDetailsFilter' },
+        'Unhandled error',
+      );
     }
     if (response.headersSent) return;
     if (error.status === 429) {

@@ -3,6 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { type Logger } from 'pino';
 import type { Options } from 'pino-http';
 import type { LogLevel } from '../../config/app-config';
+import { redactForLog } from './log-redaction';
+
+/** The process's pino logger, for code that logs structured objects (errors with their fields). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /** Never in a log line: tokens, passwords, ID numbers, phone numbers, bank accounts. */
 export const REDACT_PATHS = [
@@ -18,13 +22,16 @@ export const REDACT_PATHS = [
   '*.bankAccountNo',
 ];
 
-export function createLogger(level: LogLevel): Logger {
-  return pino({
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'agri-subsidy' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-  });
+    // The paths above reach one level; an error's query parameters or a nested body go deeper.
+    formatters: { log: (object) => redactForLog(object) as Record<string, unknown> },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
