@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       schedulerIntervalMs: 5000,
       uploadMaxBytes: 31457280,
       registerMaxRows: 200000,
+      publicBaseUrl: 'http://localhost:3000',
     });
   });
 
@@ -86,5 +87,16 @@ describe('loadConfig', () => {
       'TEST_CLOCK is refused when NODE_ENV=production',
     ]);
     expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) })).toEqual([]);
+  });
+
+  it('takes PUBLIC_BASE_URL for printed links: http(s) only, no trailing slash, else the port', () => {
+    expect(loadConfig({ PORT: '8080' }, '/srv/app').publicBaseUrl).toBe('http://localhost:8080');
+    expect(
+      loadConfig({ PUBLIC_BASE_URL: 'https://gongshi.example.cn/' }, '/srv/app').publicBaseUrl,
+    ).toBe('https://gongshi.example.cn');
+    expect(problemsOf({ PUBLIC_BASE_URL: 'ftp://x' })).toEqual([
+      'PUBLIC_BASE_URL must be an http:// or https:// URL (got "ftp://x")',
+    ]);
+    expect(problemsOf({ PUBLIC_BASE_URL: 'localhost:3000' })).toHaveLength(1);
   });
 });

@@ -27,6 +27,8 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** Most data rows one register file may have. */
   registerMaxRows: number;
+  /** Where villagers reach the app (no trailing slash): the links and QR codes on printed notices. */
+  publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
 
+  const publicBaseUrl = (value('PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  if (!isHttpUrl(publicBaseUrl)) {
+    problems.push(`PUBLIC_BASE_URL must be an http:// or https:// URL (got "${publicBaseUrl}")`);
+  }
+
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
@@ -131,5 +141,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     schedulerIntervalMs,
     uploadMaxBytes,
     registerMaxRows,
+    publicBaseUrl,
   };
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

@@ -87,6 +87,7 @@ export async function startTestApp(
     schedulerIntervalMs: 0,
     uploadMaxBytes: 30 * 1024 * 1024,
     registerMaxRows: 200_000,
+    publicBaseUrl: 'http://localhost:3000',
     ...overrides,
   };
   const logger = createLogger(config.logLevel);
