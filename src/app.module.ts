@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuditsModule } from './modules/audits/audits.module';
+import { BoardModule } from './modules/board/board.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { DocumentsModule } from './modules/documents/documents.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -51,6 +52,7 @@ export class AppModule {
         AuditsModule,
         PayoutsModule,
         DocumentsModule,
+        BoardModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],
