@@ -155,6 +155,7 @@ export class BoardService {
       when: `公示期到 ${beijing(notice.ends_at)} 截止。您的异议处理完之前，这份公示不会结束，补助不会进入下一步；异议被采纳时，面积要重新核实并重新公示。`,
       phone: maskPhone(dto.phone),
       noticeHref: `/board/notices/${id}`,
+      noticeTitle: notice.title,
     });
   }
 
