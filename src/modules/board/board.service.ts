@@ -6,6 +6,7 @@ import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { NoticesService, maskPhone } from '../notices/notices.service';
 import { BoardQueries, type BoardNoticeRow, type BoardObjectionRow } from './board.queries';
 import { BoardViews } from './board-views';
+import { noticeStateView, objectionOutcomeView } from './board-labels';
 import {
   NAME_MAX,
   TEXT_MAX,
@@ -15,29 +16,6 @@ import {
 } from './objection-form';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-/** Every state but `running` is closed; `terminated` arrives with contract termination. */
-const STATE_LABELS: Record<string, { label: string; reason: string }> = {
-  running: { label: '公示中', reason: '' },
-  cleared: {
-    label: '公示期满，已结束',
-    reason: '公示期已满，且没有未处理的异议，公示结束，进入下一步（镇验收）。',
-  },
-  superseded: {
-    label: '异议成立，公示撤回',
-    reason: '有异议经核实成立，本次公示撤回；村里将重新核实面积，并重新公示 7 天。',
-  },
-  terminated: {
-    label: '合同已终止，公示关闭',
-    reason: '这份服务合同已由区里终止，本公示随之关闭。',
-  },
-};
-
-const OUTCOMES: Record<string, { label: string; className: string }> = {
-  open: { label: '处理中', className: 'outcome-open' },
-  dismissed: { label: '经核实，异议不成立（已驳回）', className: 'outcome-dismissed' },
-  upheld: { label: '经核实，异议成立（已采纳）', className: 'outcome-upheld' },
-};
 
 /** A problem with a field, shown next to it; the villager's input is kept. */
 export interface FormState {
@@ -114,8 +92,8 @@ export class BoardService {
     const totalMu = formatMu(
       detail.rows.reduce((sum, row) => sum + (toHundredths(row.verifiedAreaMu ?? '0') ?? 0), 0),
     );
-    const state = STATE_LABELS[notice.state] ?? { label: '公示已关闭', reason: '' };
-    const closed = notice.state !== 'running';
+    const state = noticeStateView(notice.state);
+    const closed = state.closed;
     return this.views.render('notice', {
       title: notice.title,
       closed,
@@ -284,7 +262,7 @@ function outcomeOf(
   objection: BoardObjectionRow,
   rows: { id: string; household: string; plot: string }[],
 ) {
-  const outcome = OUTCOMES[objection.state] ?? { label: objection.state, className: '' };
+  const outcome = objectionOutcomeView(objection.state);
   const row = rows.find((candidate) => candidate.id === objection.register_row_id);
   return {
     ref: objectionRef(objection.id),

@@ -12,8 +12,8 @@ export interface ObjectionFormInput {
 // The limits of CreateObjectionDto (the JSON route), so both routes take the same objections.
 export const NAME_MAX = 100;
 export const TEXT_MAX = 2000;
-/** A mobile number (1[3-9] + 9 digits) or a landline with its area code (0558-5123456). */
-const MOBILE = /^1[3-9]\d{9}$/;
+/** A mobile number (1[3-9] + 9 digits, +86 allowed) or a landline with its area code (0558-5123456). */
+const MOBILE = /^(\+?86)?1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
