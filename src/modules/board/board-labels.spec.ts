@@ -6,6 +6,8 @@ describe('board labels', () => {
     for (const state of ['cleared', 'superseded', 'terminated', 'somethingNew'])
       expect(noticeStateView(state).closed).toBe(true);
     expect(noticeStateView('terminated').label).toBe('合同已终止，公示关闭');
+    expect(noticeStateView('cleared', 'village').reason).toContain('（镇验收）');
+    expect(noticeStateView('cleared', 'media').reason).toContain('（资金拨付）');
   });
 
   it('names the outcome of an objection', () => {

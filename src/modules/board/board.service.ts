@@ -92,7 +92,7 @@ export class BoardService {
     const totalMu = formatMu(
       detail.rows.reduce((sum, row) => sum + (toHundredths(row.verifiedAreaMu ?? '0') ?? 0), 0),
     );
-    const state = noticeStateView(notice.state);
+    const state = noticeStateView(notice.state, notice.kind);
     const closed = state.closed;
     return this.views.render('notice', {
       title: notice.title,
