@@ -170,6 +170,31 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
     await screenshot('closed');
   });
 
+  it('works with JavaScript switched off: the pages have no script, the form posts as plain HTML', async () => {
+    const other = await toRunningNotice(test, api);
+    const plain = await browser!.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      locale: 'zh-CN',
+      javaScriptEnabled: false,
+    });
+    try {
+      const noScript = await plain.newPage();
+      await noScript.goto(`${baseUrl}/board/notices/${other.noticeId}`);
+      await expect(noScript.locator('script').count()).resolves.toBe(0);
+      await noScript.getByLabel('您的姓名').fill('李婶');
+      await noScript.getByLabel('联系电话').fill('0558-5123456');
+      await noScript.getByLabel('异议内容').fill('这块地是我家的，不是他家的。');
+      await noScript.getByRole('button', { name: '提交异议' }).click();
+      await noScript.waitForLoadState();
+      await expect(noScript.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+        '异议已提交',
+      );
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('answers an unknown notice with a readable 404 page', async () => {
     const response = await page.goto(`${baseUrl}/board/notices/${randomUUID()}`);
     expect(response?.status()).toBe(404);
