@@ -195,6 +195,50 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
     }
   });
 
+  it('answers a stale form (403) and a flood (429 with Retry-After) with readable pages', async () => {
+    const other = await toRunningNotice(test, api);
+    const fill = async (phone: string) => {
+      await page.getByLabel('您的姓名').fill('赵六');
+      await page.getByLabel('联系电话').fill(phone);
+      await page.getByLabel('异议内容').fill('面积有出入。');
+    };
+    await page.goto(`${baseUrl}/board/notices/${other.noticeId}`);
+    await context.clearCookies(); // as if the phone had dropped the cookie since the page loaded
+    await fill('13900000001');
+    const [forbidden] = await Promise.all([
+      page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.getByRole('button', { name: '提交异议' }).click(),
+    ]);
+    expect(forbidden.status()).toBe(403);
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      '页面已过期，请重新打开公示再提交',
+    );
+    await expectAccessible('403');
+    await screenshot('forbidden');
+
+    await page.goto(`${baseUrl}/board/notices/${other.noticeId}`);
+    let status = 0;
+    let retryAfter: string | null = null;
+    for (let attempt = 0; attempt < 40 && status !== 429; attempt++) {
+      await fill('139');
+      const [response] = await Promise.all([
+        page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+        page.getByRole('button', { name: '提交异议' }).click(),
+      ]);
+      status = response.status();
+      retryAfter = await response.headerValue('retry-after');
+      await page.waitForLoadState();
+    }
+    expect(status).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      '提交太频繁，请稍后再试',
+    );
+    await expectAccessible('429');
+    await screenshot('too-many');
+  });
+
   it('answers an unknown notice with a readable 404 page', async () => {
     const response = await page.goto(`${baseUrl}/board/notices/${randomUUID()}`);
     expect(response?.status()).toBe(404);
