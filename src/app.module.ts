@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuditsModule } from './modules/audits/audits.module';
+import { BoardModule } from './modules/board/board.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { DocumentsModule } from './modules/documents/documents.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -52,6 +53,7 @@ export class AppModule {
         AuditsModule,
         PayoutsModule,
         DocumentsModule,
+        BoardModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],

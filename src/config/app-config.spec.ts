@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       registerMaxRows: 200000,
       trustProxy: [],
       rateLimits: DEFAULT_RATE_LIMITS,
+      publicBaseUrl: 'http://localhost:3000',
     });
   });
 
@@ -106,5 +107,16 @@ describe('loadConfig', () => {
       'TRUST_PROXY must list addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal (got "everyone")',
       'TRUST_PROXY must list addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal (got "10.0.0.0/99")',
     ]);
+  });
+
+  it('takes PUBLIC_BASE_URL for printed links: http(s) only, no trailing slash, else the port', () => {
+    expect(loadConfig({ PORT: '8080' }, '/srv/app').publicBaseUrl).toBe('http://localhost:8080');
+    expect(
+      loadConfig({ PUBLIC_BASE_URL: 'https://gongshi.example.cn/' }, '/srv/app').publicBaseUrl,
+    ).toBe('https://gongshi.example.cn');
+    expect(problemsOf({ PUBLIC_BASE_URL: 'ftp://x' })).toEqual([
+      'PUBLIC_BASE_URL must be an http:// or https:// URL (got "ftp://x")',
+    ]);
+    expect(problemsOf({ PUBLIC_BASE_URL: 'localhost:3000' })).toHaveLength(1);
   });
 });

@@ -34,6 +34,8 @@ export interface AppConfig {
    */
   trustProxy: string[];
   rateLimits: RateLimitConfig;
+  /** Where villagers reach the app (no trailing slash): the links and QR codes on printed notices. */
+  publicBaseUrl: string;
 }
 
 /** Per minute; a flood is refused with 429 and Retry-After, the rest of the users are not. */
@@ -156,6 +158,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       10_000,
     ),
   };
+  const publicBaseUrl = (value('PUBLIC_BASE_URL') ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  if (!isHttpUrl(publicBaseUrl)) {
+    problems.push(`PUBLIC_BASE_URL must be an http:// or https:// URL (got "${publicBaseUrl}")`);
+  }
 
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
@@ -211,5 +220,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     registerMaxRows,
     trustProxy,
     rateLimits,
+    publicBaseUrl,
   };
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }

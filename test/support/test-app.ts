@@ -95,6 +95,7 @@ export async function startTestApp(
     registerMaxRows: 200_000,
     trustProxy: [],
     rateLimits: DEFAULT_RATE_LIMITS,
+    publicBaseUrl: 'http://localhost:3000',
     ...overrides,
   };
   const logger = createLogger(config.logLevel, logTo);

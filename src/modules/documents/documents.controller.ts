@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiOkResponse,
@@ -8,7 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Public } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -39,7 +40,10 @@ class DocumentCheckDto {
 @ApiTags('documents')
 @Controller()
 export class DocumentsController {
-  constructor(private readonly documents: DocumentsService) {}
+  constructor(
+    private readonly documents: DocumentsService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
 
   @Get('contracts/:id/documents/:kind')
   @AnyRole()
@@ -56,7 +60,6 @@ export class DocumentsController {
     @Param('id', uuidParam('Contract')) id: string,
     @Param('kind') kind: string,
     @Query() query: DocumentQuery,
-    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     const prepared = await this.documents.prepare(
@@ -64,7 +67,8 @@ export class DocumentsController {
       id,
       kind,
       query,
-      `${request.protocol}://${request.get('host') ?? 'localhost'}`,
+      // PUBLIC_BASE_URL, not this request's host: the paper is scanned by villagers outside.
+      this.config.publicBaseUrl,
     );
     response.setHeader('Content-Type', 'application/pdf');
     response.setHeader('Content-Disposition', `inline; filename="${prepared.fileName}"`);

@@ -420,7 +420,7 @@ export class DocumentsService {
           },
           order: { rowNo: 'ASC' },
         });
-        const noticeUrl = `${baseUrl}/public/notices/${notice.id}`;
+        const noticeUrl = `${baseUrl}/board/notices/${notice.id}`; // the villagers' HTML page
         const noticeQr = await QRCode.toBuffer(noticeUrl, { margin: 1, width: 200 });
         const table = rows.map((row) => [
           row.householdName,
