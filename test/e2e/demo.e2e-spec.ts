@@ -1,4 +1,7 @@
+import { AuditsService } from '../../src/modules/audits/audits.service';
+import { DemoSeedService } from '../../src/modules/demo/demo-seed.service';
 import { Api } from '../support/api';
+import { fingerprint } from '../support/fingerprint';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 interface ContractBody {
@@ -88,5 +91,45 @@ describe('the demo a newcomer meets (SEED_DEMO=1)', () => {
       .set(finance.auth)
       .expect(200);
     expect(batch.text).toContain('亳州市焦魁农机专业合作社');
+  });
+});
+
+describe('the demo is written in one transaction', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await createTestApp();
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it('a load that fails half-way leaves nothing of it, and the next load writes it whole', async () => {
+    const seed = test.app.get(DemoSeedService);
+    const audits = test.app.get(AuditsService);
+    // The story fails late, after the tender, the awards, the register and the notices.
+    const media = jest
+      .spyOn(audits, 'openMediaNotice')
+      .mockRejectedValueOnce(new Error('killed half-way'));
+    const before = await fingerprint(test.dataSource);
+    await expect(seed.seedIfEmpty()).rejects.toThrow('killed half-way');
+    expect(media).toHaveBeenCalledTimes(1);
+    expect(await fingerprint(test.dataSource)).toEqual(before);
+
+    const loaded = await seed.seedIfEmpty();
+    expect(loaded?.usernames).toContain('agri');
+    const [{ contracts, paid }] = await test.dataSource.query<
+      { contracts: number; paid: number }[]
+    >(
+      `SELECT count(*)::int AS contracts, count(*) FILTER (WHERE state = 'paid')::int AS paid FROM contract`,
+    );
+    expect({ contracts, paid }).toEqual({ contracts: 3, paid: 1 });
+    const verified = await test
+      .http()
+      .get('/audit-log/verify')
+      .set((await new Api(test).admin()).auth)
+      .expect(200);
+    expect(verified.body.ok).toBe(true);
+    media.mockRestore();
   });
 });

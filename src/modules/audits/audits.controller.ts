@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatch } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, SignOff } from '../auth/access.decorators';
@@ -54,6 +54,9 @@ export class AuditsController {
   @SignOff('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NoticeOpenedDto })
+  @ApiBadRequestResponse({
+    description: 'publishedOn before the contract was signed (VALIDATION_FAILED)',
+  })
   mediaNotice(
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,

@@ -9,7 +9,12 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -87,6 +92,10 @@ export class ContractsController {
   @Roles('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ContractDto, description: 'awarded → contracted' })
+  @ApiBadRequestResponse({
+    description:
+      'signedOn before the tender opening or the given award date, or after the work deadline (VALIDATION_FAILED)',
+  })
   sign(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Contract')) id: string,

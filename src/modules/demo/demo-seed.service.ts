@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not } from 'typeorm';
+import { inOneTransaction } from '../../database/one-transaction';
+import { NoticeSchedulerService } from '../notices/notice-scheduler.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { Project } from '../projects/project.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -12,9 +14,9 @@ import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_REGIONS, DEMO_USERS } from './d
 import { DemoStoryService } from './demo-story.service';
 
 /**
- * Loads the Qiaocheng 2014 demo through the same services as the API. It runs only on a
- * database that holds no regions but the demo's own, and creates only what is missing, so a
- * start interrupted half-way completes the demo at the next start.
+ * Loads the Qiaocheng 2014 demo through the same services as the API, in one transaction: a
+ * start killed half-way leaves nothing of it, and the next start loads it whole. It runs only on
+ * a database that holds no regions but the demo's own.
  */
 @Injectable()
 export class DemoSeedService {
@@ -24,10 +26,15 @@ export class DemoSeedService {
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly story: DemoStoryService,
+    private readonly scheduler: NoticeSchedulerService,
   ) {}
 
   /** Returns the demo usernames it created, or `null` when there was nothing to do. */
   async seedIfEmpty(): Promise<{ usernames: string[]; password: string } | null> {
+    return this.scheduler.whilePaused(() => inOneTransaction(this.dataSource, () => this.seed()));
+  }
+
+  private async seed(): Promise<{ usernames: string[]; password: string } | null> {
     const demoCodes = DEMO_REGIONS.map((region) => region.code);
     const regionRepository = this.dataSource.getRepository(Region);
     if (await regionRepository.existsBy({ code: Not(In(demoCodes)) })) return null;

@@ -26,6 +26,7 @@ export class NoticeSchedulerService implements OnApplicationBootstrap, BeforeApp
   private interval?: NodeJS.Timeout;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private paused = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -55,7 +56,22 @@ export class NoticeSchedulerService implements OnApplicationBootstrap, BeforeApp
     return run;
   }
 
+  /**
+   * Runs `work` with the periodic runs held back (explicit `runDue` calls still run): the demo is
+   * replayed in one transaction on one connection that nothing else may use meanwhile.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    this.paused = true;
+    try {
+      await this.queue;
+      return await work();
+    } finally {
+      this.paused = false;
+    }
+  }
+
   private tick(): void {
+    if (this.paused) return;
     this.runDue().catch((error: unknown) =>
       this.logger.error({ err: error }, 'Scheduler run failed'),
     );

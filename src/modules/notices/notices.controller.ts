@@ -9,7 +9,13 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { IfMatch } from '../../common/http/if-match';
 import { PageQueryDto } from '../../common/http/page.dto';
@@ -73,7 +79,12 @@ export class NoticesController {
   @Public()
   @UseGuards(ObjectionThrottlerGuard)
   @ApiCreatedResponse({ type: CreatedIdDto })
-  @ApiConflictResponse({ description: 'The notice has cleared (NOTICE_CLOSED)' })
+  @ApiConflictResponse({
+    description: 'The notice has cleared, was withdrawn or its contract terminated (NOTICE_CLOSED)',
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many objections from this client or to this notice (TOO_MANY_REQUESTS)',
+  })
   object(
     @Param('id', uuidParam('Notice')) id: string,
     @Body() dto: CreateObjectionDto,

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -109,6 +115,10 @@ export class TendersController {
   @Post('tenders/:id/awards')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: AwardResultDto })
+  @ApiBadRequestResponse({
+    description:
+      'awardedOn before the opening or after the work deadline (AWARD_DATE_INVALID); workDeadline outside the service window',
+  })
   award(
     @CurrentActor() actor: Actor,
     @Param('id', tenderId) id: string,
