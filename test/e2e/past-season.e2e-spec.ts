@@ -230,6 +230,19 @@ describe('client dates are checked against each other, never against today', () 
     }
     await sign(withDate, '2019-05-25').expect(200);
 
+    // The media notice's publication date: not before the signing.
+    const early = await expectNoWrites(test.dataSource, () =>
+      test
+        .http()
+        .post(`/contracts/${withDate}/media-notice`)
+        .set(given.agri.auth)
+        .send({ mediaName: '《亳州晚报》', publishedOn: '2019-05-24' }),
+    );
+    expect(early.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(early.body.errors).toEqual([
+      { field: 'publishedOn', message: 'must not be before the contract was signed (2019-05-25)' },
+    ]);
+
     // Without an award date the award notice shows today's, and the signing is only checked
     // against the opening: a 2019 contract awarded "today" still signs in 2019.
     const today = await awarded();
