@@ -1,4 +1,6 @@
-import { HttpStatus } from '@nestjs/common';
+import { ERROR_STATUS, type COMMON_ERRORS, type ErrorCode } from './error-codes';
+
+export type { ErrorCode } from './error-codes';
 
 export interface FieldError {
   field: string;
@@ -11,46 +13,28 @@ export interface FieldError {
  * its `<noun>.errors.ts`; the codes are part of the API contract.
  */
 export class DomainError extends Error {
+  /** From the one registry (error-codes.ts): a code carries its status, no caller picks one. */
+  readonly status: number;
+
   constructor(
-    readonly code: string,
-    readonly status: number,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: { errors?: FieldError[]; [key: string]: unknown } = {},
   ) {
     super(message);
     this.name = 'DomainError';
+    this.status = ERROR_STATUS[code];
   }
 }
 
-/** Declares a module's error codes with their HTTP status; a code without a status does not compile. */
-export function defineErrors<const T extends Record<string, HttpStatus>>(codes: T): T {
-  return codes;
-}
-
-export const CommonErrors = defineErrors({
-  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
-  MALFORMED_REQUEST: HttpStatus.BAD_REQUEST,
-  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
-  FORBIDDEN: HttpStatus.FORBIDDEN,
-  SEPARATION_OF_DUTIES: HttpStatus.FORBIDDEN,
-  NOT_FOUND: HttpStatus.NOT_FOUND,
-  METHOD_NOT_ALLOWED: HttpStatus.METHOD_NOT_ALLOWED,
-  INVALID_TRANSITION: HttpStatus.CONFLICT,
-  VERSION_CONFLICT: HttpStatus.CONFLICT,
-  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  UNSUPPORTED_MEDIA_TYPE: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-  TOO_MANY_REQUESTS: HttpStatus.TOO_MANY_REQUESTS,
-  INTERNAL_ERROR: HttpStatus.INTERNAL_SERVER_ERROR,
-  SERVICE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
-});
-export type CommonErrorCode = keyof typeof CommonErrors;
+export type CommonErrorCode = keyof typeof COMMON_ERRORS;
 
 export function commonError(
   code: CommonErrorCode,
   message: string,
   extra?: DomainError['extra'],
 ): DomainError {
-  return new DomainError(code, CommonErrors[code], message, extra);
+  return new DomainError(code, message, extra);
 }
 
 /** The one answer for anything outside the caller's scope: it must not reveal that it exists. */

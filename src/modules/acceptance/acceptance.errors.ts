@@ -1,17 +1,12 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
+import type { ACCEPTANCE_ERRORS } from '../../common/errors/error-codes';
 
-export const AcceptanceErrors = defineErrors({
-  ALREADY_SIGNED: HttpStatus.CONFLICT,
-  ACCEPTANCE_CLOSED: HttpStatus.CONFLICT,
-  ACCEPTANCE_VILLAGES_INVALID: HttpStatus.BAD_REQUEST,
-});
-type Code = keyof typeof AcceptanceErrors;
+type Code = keyof typeof ACCEPTANCE_ERRORS;
 
 export function acceptanceError(
   code: Code,
   message: string,
   extra: DomainError['extra'] = {},
 ): DomainError {
-  return new DomainError(code, AcceptanceErrors[code], message, extra);
+  return new DomainError(code, message, extra);
 }

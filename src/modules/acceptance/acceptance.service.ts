@@ -13,7 +13,6 @@ import { contractScope, loadContractInScope } from '../contracts/contract-scope'
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { RegisterRow } from '../field-work/register-row.entity';
-import { noticeError } from '../notices/notices.errors';
 import { AcceptanceRecord, AcceptanceSignature } from './acceptance-record.entity';
 import { acceptanceError } from './acceptance.errors';
 import type {
@@ -221,7 +220,7 @@ export class AcceptanceService {
       }
       const acceptedArea = toHundredths(village.acceptedAreaMu) as number;
       if (acceptedArea > (part.verifiedArea ?? 0)) {
-        throw noticeError(
+        throw contractError(
           'AREA_ABOVE_PREVIOUS_STAGE',
           `Village ${village.villageCode}: accepted ${formatMu(acceptedArea)} mu is above the verified ${formatMu(part.verifiedArea ?? 0)} mu`,
           {

@@ -1,5 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { DomainError, commonError, validationFailed } from '../../common/errors/domain-error';
+import { Injectable } from '@nestjs/common';
+import { contractError } from '../contracts/contracts.errors';
+import { commonError, validationFailed } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
@@ -8,7 +9,6 @@ import { ContractWorkflowService } from '../contracts/contract-workflow.service'
 import type { AuditBureau } from '../contracts/machine/contract.types';
 import type { NoticeOpenedDto } from '../notices/dto/notice.dto';
 import { NoticesService } from '../notices/notices.service';
-import { noticeError } from '../notices/notices.errors';
 import type { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from './dto/audit.dto';
 
 /**
@@ -45,9 +45,8 @@ export class AuditsService {
             );
           }
           if (approvals.some((approval) => approval.bureau === bureau)) {
-            throw new DomainError(
+            throw contractError(
               'APPROVAL_EXISTS',
-              HttpStatus.CONFLICT,
               `The ${bureau} side has approved this audit already`,
             );
           }
@@ -68,7 +67,7 @@ export class AuditsService {
               { field: `taskLines[${index}].taskCode`, message: 'no such task line' },
             ]);
           if (line.acceptedArea !== null && auditedArea > line.acceptedArea) {
-            throw noticeError(
+            throw contractError(
               'AREA_ABOVE_PREVIOUS_STAGE',
               `Task line ${input.taskCode}: audited ${formatMu(auditedArea)} mu is above the accepted ${formatMu(line.acceptedArea)} mu`,
               {

@@ -55,7 +55,9 @@ export class BoardExceptionFilter implements ExceptionFilter {
       if (status >= 500) this.logger.error({ err: exception }, 'Board request failed');
       return sendPage(response, status, this.views.message(byStatus(status)));
     }
-    switch (exception.code) {
+    // The few codes a villager's page tells apart; every other one by its status.
+    const code: string = exception.code;
+    switch (code) {
       case 'NOT_FOUND':
         return sendPage(response, 404, this.views.message(NOT_FOUND));
       case 'VALIDATION_FAILED':

@@ -1,12 +1,8 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
+import type { BOARD_ERRORS } from '../../common/errors/error-codes';
 
-export const BoardErrors = defineErrors({
-  /** The form came without the token of a page this app served (a forged or stale post). */
-  CSRF_REJECTED: HttpStatus.FORBIDDEN,
-});
-type Code = keyof typeof BoardErrors;
+type Code = keyof typeof BOARD_ERRORS;
 
 export function boardError(code: Code, message: string): DomainError {
-  return new DomainError(code, BoardErrors[code], message);
+  return new DomainError(code, message);
 }

@@ -1,16 +1,12 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
+import type { CONTRACT_ERRORS } from '../../common/errors/error-codes';
 
-export const ContractErrors = defineErrors({
-  INVALID_TRANSITION: HttpStatus.CONFLICT,
-  VERSION_CONFLICT: HttpStatus.CONFLICT,
-});
-type Code = keyof typeof ContractErrors;
+type Code = keyof typeof CONTRACT_ERRORS;
 
 export function contractError(
   code: Code,
   message: string,
   extra: DomainError['extra'] = {},
 ): DomainError {
-  return new DomainError(code, ContractErrors[code], message, extra);
+  return new DomainError(code, message, extra);
 }

@@ -1,18 +1,12 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
+import type { FIELD_WORK_ERRORS } from '../../common/errors/error-codes';
 
-export const FieldWorkErrors = defineErrors({
-  CLAIM_INCOMPLETE: HttpStatus.CONFLICT,
-  REGISTER_FILE_REJECTED: HttpStatus.BAD_REQUEST,
-  ROW_FROZEN: HttpStatus.CONFLICT,
-  ATTACHMENT_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-});
-type Code = keyof typeof FieldWorkErrors;
+type Code = keyof typeof FIELD_WORK_ERRORS;
 
 export function fieldWorkError(
   code: Code,
   message: string,
   extra: DomainError['extra'] = {},
 ): DomainError {
-  return new DomainError(code, FieldWorkErrors[code], message, extra);
+  return new DomainError(code, message, extra);
 }

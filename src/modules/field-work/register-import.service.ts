@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDate } from '../../common/clock/shanghai-date';
-import { DomainError, commonError, notFound } from '../../common/errors/domain-error';
+import { DomainError, notFound } from '../../common/errors/domain-error';
 import { formatMu } from '../../common/values/decimal-units';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AuditLogService } from '../audit-log/audit-log.service';
@@ -18,6 +18,7 @@ import { loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
+import { contractError } from '../contracts/contracts.errors';
 import { fieldWorkError } from './field-work.errors';
 import type { CorrectRegisterRowDto, RegisterRowDto } from './dto/register.dto';
 import {
@@ -104,7 +105,7 @@ export class RegisterImportService {
     return this.dataSource.transaction(async (manager) => {
       const contract = await loadContractInScope(manager, actor, contractId, { lock: true });
       if (contract.state !== 'contracted' && contract.state !== 'inService') {
-        throw commonError(
+        throw contractError(
           'INVALID_TRANSITION',
           `The register takes rows while the contract is contracted or in service; it is ${contract.state}`,
           {
@@ -230,12 +231,9 @@ export class RegisterImportService {
         farmerSigned: dto.farmerSigned ?? row.farmerSigned,
       };
       const reject = (rejection: Rejection): never => {
-        throw new DomainError(
-          rejection.code,
-          HttpStatus.BAD_REQUEST,
-          `Row ${row.rowNo}: ${rejection.message}`,
-          { row: row.rowNo },
-        );
+        throw new DomainError(rejection.code, `Row ${row.rowNo}: ${rejection.message}`, {
+          row: row.rowNo,
+        });
       };
       const checked = checkRegisterRow(
         row.rowNo,

@@ -10,6 +10,7 @@ import { Contract } from '../contracts/contract.entity';
 import { loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
+import { contractError } from '../contracts/contracts.errors';
 import { fieldWorkError } from './field-work.errors';
 import { RegisterRow } from './register-row.entity';
 import { disclose } from '../auth/disclosure-policy';
@@ -119,7 +120,7 @@ export class RegisterService {
       });
       if (!contract) throw commonError('NOT_FOUND', `Contract ${contractId} was not found`);
       if (contract.state !== 'contracted' && contract.state !== 'inService') {
-        throw commonError(
+        throw contractError(
           'INVALID_TRANSITION',
           `Register rows are taken while the contract is in service; it is ${contract.state}`,
           {

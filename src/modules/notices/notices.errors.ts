@@ -1,18 +1,12 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
+import type { NOTICE_ERRORS } from '../../common/errors/error-codes';
 
-export const NoticeErrors = defineErrors({
-  NOTICE_CLOSED: HttpStatus.CONFLICT,
-  OBJECTION_ALREADY_RESOLVED: HttpStatus.CONFLICT,
-  AREA_ABOVE_PREVIOUS_STAGE: HttpStatus.BAD_REQUEST,
-  UNKNOWN_REGISTER_ROW: HttpStatus.BAD_REQUEST,
-});
-type Code = keyof typeof NoticeErrors;
+type Code = keyof typeof NOTICE_ERRORS;
 
 export function noticeError(
   code: Code,
   message: string,
   extra: DomainError['extra'] = {},
 ): DomainError {
-  return new DomainError(code, NoticeErrors[code], message, extra);
+  return new DomainError(code, message, extra);
 }

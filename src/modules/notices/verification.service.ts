@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { contractError } from '../contracts/contracts.errors';
 import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
@@ -63,7 +64,7 @@ export class VerificationService {
           }
           const area = toHundredths(input.verifiedAreaMu) as number;
           if (area > row.area) {
-            throw noticeError(
+            throw contractError(
               'AREA_ABOVE_PREVIOUS_STAGE',
               `Row ${row.rowNo} (${row.plotCode}): verified ${formatMu(area)} mu is above the claimed ${formatMu(row.area)} mu`,
               {

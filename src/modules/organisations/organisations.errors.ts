@@ -1,13 +1,7 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
-
-export const OrganisationErrors = defineErrors({
-  CREDIT_CODE_INVALID: HttpStatus.BAD_REQUEST,
-  CREDIT_CODE_TAKEN: HttpStatus.CONFLICT,
-});
+import { DomainError } from '../../common/errors/domain-error';
 
 export function creditCodeInvalid(message: string): DomainError {
-  return new DomainError('CREDIT_CODE_INVALID', OrganisationErrors.CREDIT_CODE_INVALID, message, {
+  return new DomainError('CREDIT_CODE_INVALID', message, {
     errors: [{ field: 'creditCode', message }],
   });
 }
@@ -15,7 +9,6 @@ export function creditCodeInvalid(message: string): DomainError {
 export function creditCodeTaken(code: string): DomainError {
   return new DomainError(
     'CREDIT_CODE_TAKEN',
-    OrganisationErrors.CREDIT_CODE_TAKEN,
     `An organisation with credit code ${code} already exists`,
   );
 }

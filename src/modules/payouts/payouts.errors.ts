@@ -1,17 +1,12 @@
-import { HttpStatus } from '@nestjs/common';
-import { DomainError, defineErrors } from '../../common/errors/domain-error';
+import { DomainError } from '../../common/errors/domain-error';
+import type { PAYOUT_ERRORS } from '../../common/errors/error-codes';
 
-export const PayoutErrors = defineErrors({
-  PAYOUT_EXISTS: HttpStatus.CONFLICT,
-  IDEMPOTENCY_KEY_REUSED: HttpStatus.UNPROCESSABLE_ENTITY,
-  IDEMPOTENCY_KEY_MISSING: HttpStatus.BAD_REQUEST,
-});
-type Code = keyof typeof PayoutErrors;
+type Code = keyof typeof PAYOUT_ERRORS;
 
 export function payoutError(
   code: Code,
   message: string,
   extra: DomainError['extra'] = {},
 ): DomainError {
-  return new DomainError(code, PayoutErrors[code], message, extra);
+  return new DomainError(code, message, extra);
 }
