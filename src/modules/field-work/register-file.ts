@@ -103,6 +103,40 @@ export async function readRegisterFile(
   buffer: Buffer,
   options: RegisterFileOptions,
 ): Promise<RegisterFile> {
+  return readTableFile(buffer, options, REGISTER_TABLE);
+}
+
+/**
+ * The columns of a kind of uploaded table and the header texts accepted for each: the register
+ * here, the bank's result file of a payment batch elsewhere. `optional` columns may be absent
+ * from the header; their cells are then ''.
+ */
+export interface TableSpec<C extends string> {
+  columns: readonly C[];
+  headers: Readonly<Record<C, readonly string[]>>;
+  optional?: readonly C[];
+}
+
+export interface TableFile<C extends string> {
+  format: RegisterFileFormat;
+  rows: { row: number; cells: Record<C, string> }[];
+}
+
+const REGISTER_TABLE: TableSpec<RegisterColumn> = {
+  columns: REGISTER_COLUMNS,
+  headers: REGISTER_HEADERS,
+};
+
+/**
+ * Any table upload, read like the register: size limit, strict UTF-8 then GB18030 (never
+ * U+FFFD), CSV or the first worksheet of an XLSX with its decompressed size capped, the header
+ * row matched against `spec`. Whole-file problems throw `RegisterFileError`.
+ */
+export async function readTableFile<C extends string>(
+  buffer: Buffer,
+  options: RegisterFileOptions,
+  spec: TableSpec<C>,
+): Promise<TableFile<C>> {
   if (buffer.length > options.maxBytes) {
     throw new RegisterFileError(
       'tooLarge',
@@ -110,7 +144,7 @@ export async function readRegisterFile(
     );
   }
   if (buffer.length === 0) throw new RegisterFileError('empty', 'The file is empty.');
-  const table = new RegisterTable(options.maxRows);
+  const table = new RegisterTable(options.maxRows, spec);
   if (buffer.subarray(0, 4).equals(ZIP_LOCAL_FILE)) {
     await readXlsx(buffer, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, table);
     return { format: 'xlsx', rows: table.result() };
@@ -122,22 +156,19 @@ export async function readRegisterFile(
 
 // --- Header and rows -------------------------------------------------------------------------
 
-const HEADER_LOOKUP = new Map<string, RegisterColumn>(
-  REGISTER_COLUMNS.flatMap((column) =>
-    REGISTER_HEADERS[column].map((header) => [headerKey(header), column] as const),
-  ),
-);
-
 function headerKey(text: string): string {
   return text.trim().replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
 }
 
 /** Collects rows in sheet order: the first non-empty row is the header, empty rows are skipped. */
-class RegisterTable {
-  private columns: { column: RegisterColumn; index: number }[] | undefined;
-  private readonly rows: RegisterFileRow[] = [];
+class RegisterTable<C extends string = string> {
+  private columns: { column: C; index: number }[] | undefined;
+  private readonly rows: { row: number; cells: Record<C, string> }[] = [];
 
-  constructor(private readonly maxRows: number) {}
+  constructor(
+    private readonly maxRows: number,
+    private readonly spec: TableSpec<C>,
+  ) {}
 
   /**
    * `cellAt(i)` is the trimmed text of the row's (i + 1)-th cell; `width`, how many cells the row
@@ -146,13 +177,13 @@ class RegisterTable {
   add(row: number, width: number, cellAt: (index: number) => string): void {
     if (!this.columns) {
       const texts = Array.from({ length: width }, (_, index) => cellAt(index));
-      if (texts.some((text) => text !== '')) this.columns = headerColumns(texts);
+      if (texts.some((text) => text !== '')) this.columns = headerColumns(texts, this.spec);
       return;
     }
-    const cells = {} as Record<RegisterColumn, string>;
+    const cells = {} as Record<C, string>;
     let empty = true;
     for (const { column, index } of this.columns) {
-      const text = cellAt(index);
+      const text = index < 0 ? '' : cellAt(index);
       cells[column] = text;
       if (text !== '') empty = false;
     }
@@ -166,16 +197,37 @@ class RegisterTable {
     this.rows.push({ row, cells });
   }
 
-  result(): RegisterFileRow[] {
+  result(): { row: number; cells: Record<C, string> }[] {
     if (!this.columns) throw new RegisterFileError('empty', 'The file has no filled-in row.');
     return this.rows;
   }
 }
 
-function headerColumns(texts: readonly string[]): { column: RegisterColumn; index: number }[] {
-  const found = new Map<RegisterColumn, number>();
+const HEADER_LOOKUPS = new WeakMap<TableSpec<string>, Map<string, string>>();
+
+function headerLookup<C extends string>(spec: TableSpec<C>): Map<string, C> {
+  let lookup = HEADER_LOOKUPS.get(spec);
+  if (!lookup) {
+    lookup = new Map(
+      spec.columns.flatMap((column) =>
+        spec.headers[column].map((header) => [headerKey(header), column] as const),
+      ),
+    );
+    HEADER_LOOKUPS.set(spec, lookup);
+  }
+  return lookup as Map<string, C>;
+}
+
+/** Where each column is; an optional column that is absent is at index -1 (its cells are ''). */
+function headerColumns<C extends string>(
+  texts: readonly string[],
+  spec: TableSpec<C>,
+): { column: C; index: number }[] {
+  const lookup = headerLookup(spec);
+  const localName = (column: C): string => spec.headers[column][1] ?? column;
+  const found = new Map<C, number>();
   texts.forEach((text, index) => {
-    const column = HEADER_LOOKUP.get(headerKey(text));
+    const column = lookup.get(headerKey(text));
     if (column === undefined) return;
     const earlier = found.get(column);
     if (earlier !== undefined) {
@@ -189,17 +241,19 @@ function headerColumns(texts: readonly string[]): { column: RegisterColumn; inde
   if (found.size === 0) {
     throw new RegisterFileError(
       'noHeader',
-      `The first filled-in row is not a header row; expected column names such as ${REGISTER_COLUMNS.join(', ')} or ${REGISTER_COLUMNS.map((column) => REGISTER_HEADERS[column][1]).join(', ')}.`,
+      `The first filled-in row is not a header row; expected column names such as ${spec.columns.join(', ')} or ${spec.columns.map(localName).join(', ')}.`,
     );
   }
-  const missing = REGISTER_COLUMNS.filter((column) => !found.has(column));
+  const missing = spec.columns.filter(
+    (column) => !found.has(column) && !(spec.optional ?? []).includes(column),
+  );
   if (missing.length > 0) {
     throw new RegisterFileError(
       'missingColumns',
-      `The header lacks the columns ${missing.map((column) => `${column} (${REGISTER_HEADERS[column][1]})`).join(', ')}.`,
+      `The header lacks the columns ${missing.map((column) => `${column} (${localName(column)})`).join(', ')}.`,
     );
   }
-  return REGISTER_COLUMNS.map((column) => ({ column, index: found.get(column)! }));
+  return spec.columns.map((column) => ({ column, index: found.get(column) ?? -1 }));
 }
 
 /** Text damaged by an earlier lenient decoding is refused rather than stored (quality.md). */
