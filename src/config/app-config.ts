@@ -27,6 +27,12 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** Most data rows one register file may have. */
   registerMaxRows: number;
+  /**
+   * TEST_WEAKEN_PAYOUT_SETTLE=1, only with NODE_ENV=test: confirming or failing a payout runs
+   * without the contract's row lock, its version check and the payout's state check. It exists
+   * to show that the race test of the bank's result file can fail (quality.md); never set.
+   */
+  testWeakenPayoutSettle?: true;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +89,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const registerMaxRows = integer('REGISTER_MAX_ROWS', 200_000, 1, 2_000_000);
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
+  const testWeakenPayoutSettle = flag('TEST_WEAKEN_PAYOUT_SETTLE');
+  if (testWeakenPayoutSettle && nodeEnv !== 'test') {
+    problems.push('TEST_WEAKEN_PAYOUT_SETTLE is refused unless NODE_ENV=test');
+  }
 
   const databaseUrl = value('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
@@ -131,5 +141,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     schedulerIntervalMs,
     uploadMaxBytes,
     registerMaxRows,
+    ...(testWeakenPayoutSettle ? { testWeakenPayoutSettle: true as const } : {}),
   };
 }
