@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuditsModule } from './modules/audits/audits.module';
+import { PaymentBatchesModule } from './modules/payment-batches/payment-batches.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { DocumentsModule } from './modules/documents/documents.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -50,6 +51,7 @@ export class AppModule {
         AcceptanceModule,
         AuditsModule,
         PayoutsModule,
+        PaymentBatchesModule,
         DocumentsModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
