@@ -13,6 +13,7 @@ import iconv from 'iconv-lite';
 import { loadConfig } from '../../src/config/app-config';
 import { readTableFile } from '../../src/modules/field-work/register-file';
 import { Api, type Session } from '../support/api';
+import { pdfText } from '../support/pdf-text';
 import { expectNoWrites } from '../support/fingerprint';
 import { issuePayout, payableContracts, type PayableWorld } from '../support/payable';
 import { RaceClient } from '../support/race-client';
@@ -23,6 +24,16 @@ type Row = Partial<Record<'no' | 'account' | 'amount' | 'status' | 'ref' | 'reas
 
 const CHINESE = ['拨付单号', '银行账号', '金额(元)', '状态', '银行流水号', '失败原因'];
 const ENGLISH = ['payoutNo', 'bankAccountNo', 'amountYuan', 'status', 'bankReference', 'reason'];
+
+/** supertest: the body as a Buffer. */
+const binary = (
+  response: { on: (event: string, listener: (chunk?: Buffer) => void) => unknown },
+  done: (error: Error | null, body: Buffer) => void,
+): void => {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk) => chunks.push(chunk as Buffer));
+  response.on('end', () => done(null, Buffer.concat(chunks)));
+};
 
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
@@ -226,22 +237,14 @@ describe('payment batches and the bank result file', () => {
       .get(`/payment-batches/${created.body.id}/file?format=csv`)
       .set(finance.auth)
       .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
     expect(csvFile.headers['content-type']).toMatch(/^text\/csv/);
     const xlsxFile = await http()
       .get(`/payment-batches/${created.body.id}/file?format=xlsx`)
       .set(finance.auth)
       .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binary)
       .expect(200);
 
     const spec = {
@@ -393,12 +396,17 @@ describe('payment batches and the bank result file', () => {
     expect(
       (await http().get('/payment-batches?state=reconciled').set(finance.auth)).body.items,
     ).toEqual([done]);
-    // The payout order names the payout number and its batch.
+    // The payout order (拨付单) names the payout number, its batch and its amount.
     const order = await http()
       .get(`/contracts/${p[0].contractId}/documents/payout-order`)
       .set(finance.auth)
+      .buffer(true)
+      .parse(binary)
       .expect(200);
-    expect(order.headers['content-type']).toMatch(/pdf/);
+    const { text } = pdfText(order.body as Buffer);
+    expect(text).toContain(p[0].payoutNo);
+    expect(text).toContain(created.body.batchNo);
+    expect(text).toContain(yuan(p[0].amountFen));
   });
 
   it('reads the same answer from UTF-8, UTF-8 with BOM, GB18030 and XLSX, Chinese or English headers', async () => {
