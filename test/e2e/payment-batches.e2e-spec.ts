@@ -49,7 +49,9 @@ async function xlsx(rows: Row[], header = CHINESE): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('结果');
   sheet.addRow(header);
-  for (const r of rows) sheet.addRow([r.no, r.account, r.amount, r.status, r.ref, r.reason]);
+  // Amounts as number cells, as a bank's spreadsheet has them; account numbers as text.
+  for (const r of rows)
+    sheet.addRow([r.no, r.account, r.amount && Number(r.amount), r.status, r.ref, r.reason]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
