@@ -11,7 +11,7 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { loadConfig } from '../../src/config/app-config';
-import { readTableFile } from '../../src/modules/field-work/register-file';
+import { readTableFile } from '../../src/common/files/table-file';
 import { Api, type Session } from '../support/api';
 import { pdfText } from '../support/pdf-text';
 import { expectNoWrites } from '../support/fingerprint';

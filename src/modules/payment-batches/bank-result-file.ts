@@ -1,4 +1,4 @@
-import type { TableSpec } from '../field-work/register-file';
+import type { TableSpec } from '../../common/files/table-file';
 
 /** The columns of the bank's result file (api.md, "Payment batches and the bank's result file"). */
 export const RESULT_COLUMNS = [

@@ -7,7 +7,7 @@ import { formatYuan, toHundredths } from '../../common/values/decimal-units';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { RegisterFileError, readTableFile } from '../field-work/register-file';
+import { TableFileError, readTableFile } from '../../common/files/table-file';
 import { PayoutsService } from '../payouts/payouts.service';
 import { normaliseAccount, RESULT_TABLE, resultStatus } from './bank-result-file';
 import { markBatchesReconciled } from './batch-reconciliation';
@@ -60,7 +60,7 @@ export class PaymentBatchResultService {
         RESULT_TABLE,
       ));
     } catch (error) {
-      if (error instanceof RegisterFileError) {
+      if (error instanceof TableFileError) {
         throw paymentBatchError('RESULT_FILE_REJECTED', error.message, { reason: error.reason });
       }
       throw error;

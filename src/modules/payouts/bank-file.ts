@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { neutraliseFormula } from '../field-work/register-file';
+import { neutraliseFormula } from '../../common/files/table-file';
 
 export interface ExportFile {
   contentType: string;
