@@ -12,6 +12,7 @@ import { AcceptanceModule } from './modules/acceptance/acceptance.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { AuditsModule } from './modules/audits/audits.module';
 import { BoardModule } from './modules/board/board.module';
+import { PaymentBatchesModule } from './modules/payment-batches/payment-batches.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { DocumentsModule } from './modules/documents/documents.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -52,6 +53,7 @@ export class AppModule {
         AcceptanceModule,
         AuditsModule,
         PayoutsModule,
+        PaymentBatchesModule,
         DocumentsModule,
         BoardModule,
         ...(config.testClock ? [TestClockModule] : []),

@@ -36,6 +36,12 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Where villagers reach the app (no trailing slash): the links and QR codes on printed notices. */
   publicBaseUrl: string;
+  /**
+   * TEST_WEAKEN_PAYOUT_SETTLE=1, only with NODE_ENV=test: confirming or failing a payout runs
+   * without the contract's row lock, its version check and the payout's state check. It exists
+   * to show that the race test of the bank's result file can fail (quality.md); never set.
+   */
+  testWeakenPayoutSettle?: true;
 }
 
 /** Per minute; a flood is refused with 429 and Retry-After, the rest of the users are not. */
@@ -122,6 +128,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const registerMaxRows = integer('REGISTER_MAX_ROWS', 200_000, 1, 2_000_000);
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
+  const testWeakenPayoutSettle = flag('TEST_WEAKEN_PAYOUT_SETTLE');
+  if (testWeakenPayoutSettle && nodeEnv !== 'test') {
+    problems.push('TEST_WEAKEN_PAYOUT_SETTLE is refused unless NODE_ENV=test');
+  }
 
   const trustProxy = (value('TRUST_PROXY') ?? '')
     .split(',')
@@ -221,6 +231,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     trustProxy,
     rateLimits,
     publicBaseUrl,
+    ...(testWeakenPayoutSettle ? { testWeakenPayoutSettle: true as const } : {}),
   };
 }
 

@@ -15,6 +15,11 @@ import { IssuedDocument } from '../modules/documents/issued-document.entity';
 import { Attachment } from '../modules/field-work/attachment.entity';
 import { RegisterRow } from '../modules/field-work/register-row.entity';
 import { Notice, Objection, Timer } from '../modules/notices/notice.entity';
+import {
+  PaymentBatch,
+  PaymentBatchPayout,
+  PaymentBatchResult,
+} from '../modules/payment-batches/payment-batch.entity';
 import { IdempotencyKey, Payout } from '../modules/payouts/payout.entity';
 import { Organisation } from '../modules/organisations/organisation.entity';
 import { Project, ProjectTask, ProjectVillage } from '../modules/projects/project.entity';
@@ -64,4 +69,7 @@ export const ENTITIES = [
   Payout,
   IdempotencyKey,
   IssuedDocument,
+  PaymentBatch,
+  PaymentBatchPayout,
+  PaymentBatchResult,
 ];

@@ -28,15 +28,56 @@ export class RaceClient {
     body: object,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; text: string; code?: string }> {
+    return this.send('POST', path, JSON.stringify(body), {
+      'Content-Type': 'application/json',
+      ...headers,
+    });
+  }
+
+  get(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; text: string; code?: string }> {
+    return this.send('GET', path, '', headers);
+  }
+
+  /** A multipart upload of one file field. */
+  upload(
+    path: string,
+    field: string,
+    file: Buffer,
+    fileName: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; text: string; code?: string }> {
+    const boundary = `race${Math.random().toString(16).slice(2)}`;
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return this.send('POST', path, body, {
+      'Content-Type': `multipart/form-data; boundary=${boundary}`,
+      ...headers,
+    });
+  }
+
+  send(
+    method: string,
+    path: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; text: string; code?: string }> {
     return new Promise((resolve, reject) => {
       const request = http.request(
         {
           host: '127.0.0.1',
           port: this.port,
           path,
-          method: 'POST',
+          method,
           agent: this.agent,
-          headers: { 'Content-Type': 'application/json', ...headers },
+          headers,
         },
         (response) => {
           let text = '';
@@ -47,7 +88,7 @@ export class RaceClient {
         },
       );
       request.on('error', reject);
-      request.end(JSON.stringify(body));
+      request.end(body);
     });
   }
 

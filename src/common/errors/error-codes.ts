@@ -113,6 +113,12 @@ export const PAYOUT_ERRORS = group({
   IDEMPOTENCY_KEY_MISSING: HttpStatus.BAD_REQUEST,
 });
 
+export const PAYMENT_BATCH_ERRORS = group({
+  PAYOUT_IN_BATCH: HttpStatus.CONFLICT,
+  BATCH_EMPTY: HttpStatus.CONFLICT,
+  RESULT_FILE_REJECTED: HttpStatus.BAD_REQUEST,
+});
+
 export const DOCUMENT_ERRORS = group({
   DOCUMENT_NOT_AVAILABLE: HttpStatus.CONFLICT,
   UNKNOWN_DOCUMENT_KIND: HttpStatus.NOT_FOUND,
@@ -136,6 +142,7 @@ export const ERROR_STATUS = {
   ...NOTICE_ERRORS,
   ...ACCEPTANCE_ERRORS,
   ...PAYOUT_ERRORS,
+  ...PAYMENT_BATCH_ERRORS,
   ...DOCUMENT_ERRORS,
   ...BOARD_ERRORS,
 } satisfies Record<string, HttpStatus>;

@@ -65,6 +65,11 @@ export type Command = CommandTarget & {
    * objection): there is no transaction around it until the save.
    */
   optimistic?: boolean;
+  /**
+   * Test only (TEST_WEAKEN_PAYOUT_SETTLE, refused outside NODE_ENV=test): no row lock and no
+   * version check, so that a race test can show what they prevent.
+   */
+  weakened?: boolean;
 };
 
 export interface CommandResult {
@@ -93,6 +98,9 @@ export class ContractWorkflowService {
   ) {}
 
   async execute(command: Command, manager?: EntityManager): Promise<CommandResult> {
+    if (command.weakened) {
+      return this.dataSource.transaction((tx) => this.run(tx, command, 'weakened'));
+    }
     if (manager) return this.run(manager, command, 'locked');
     if (command.optimistic) {
       const result = await this.tryOptimistic(command);
@@ -117,9 +125,13 @@ export class ContractWorkflowService {
   private async run(
     manager: EntityManager,
     command: Command,
-    mode: 'locked' | 'optimistic',
+    mode: 'locked' | 'optimistic' | 'weakened',
   ): Promise<CommandResult> {
-    const contract = await readContract(manager, command, mode);
+    const contract = await readContract(
+      manager,
+      command,
+      mode === 'weakened' ? 'optimistic' : mode,
+    );
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
         'VERSION_CONFLICT',
@@ -174,7 +186,7 @@ export class ContractWorkflowService {
     writes.push({
       sql: `UPDATE contract SET state = $2, version = $3, snapshot = $4::json, machine_version = $5,
               contract_no = $6, signed_on = $7, subsidy_fen = $8, updated_at = now()
-            WHERE id = $1 AND version = $9
+            WHERE id = $1 AND (version = $9 OR $10::boolean)
             RETURNING id`,
       params: [
         contract.id,
@@ -186,6 +198,7 @@ export class ContractWorkflowService {
         next.context.signedOn,
         next.context.subsidyFen,
         contract.version,
+        mode === 'weakened',
       ],
     });
     writes.push(...commandWrites);
@@ -213,10 +226,12 @@ export class ContractWorkflowService {
     );
     // Nothing of the statement stays unless the contract was still at the version read: what
     // makes an optimistic save safe, and under the row lock a second guard against a lost update.
-    writes.push({
-      sql: `SELECT expect_one_row((SELECT count(*) FROM w0), 'contract')`,
-      params: [],
-    });
+    if (mode !== 'weakened') {
+      writes.push({
+        sql: `SELECT expect_one_row((SELECT count(*) FROM w0), 'contract')`,
+        params: [],
+      });
+    }
     // Snapshot, query tables, the command's own writes, history and audit row: one statement.
     await runPrepared(manager, combine(writes));
     this.logger.log(

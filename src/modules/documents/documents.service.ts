@@ -667,6 +667,11 @@ export class DocumentsService {
           throw documentNotAvailable(
             `A payout order exists once a payout is issued; the contract is ${contract.state}`,
           );
+        const [batch] = await this.dataSource.query<{ batch_no: string }[]>(
+          `SELECT b.batch_no FROM payment_batch_payout i JOIN payment_batch b ON b.id = i.batch_id
+            WHERE i.payout_id = $1`,
+          [payout.id],
+        );
         const sheet = await this.calculation.sheet(actor, contract.id);
         const approvals = sheet.signers
           .filter((signer) => signer.stage === 'district audit')
@@ -677,6 +682,8 @@ export class DocumentsService {
         const content = {
           subject: payout.payeeName,
           payoutId: payout.id,
+          payoutNo: payout.payoutNo,
+          batchNo: batch?.batch_no ?? null,
           amountFen: payout.amountFen,
           state: payout.state,
           bankReference: payout.bankReference,
@@ -685,7 +692,7 @@ export class DocumentsService {
           content,
           draw: (form) =>
             form
-              .title('拨付单', `拨付单号 ${payout.id}`)
+              .title('拨付单', `拨付单号 ${payout.payoutNo}`)
               .fields([
                 ...head,
                 ['收款单位', payout.payeeName],
@@ -695,6 +702,7 @@ export class DocumentsService {
                 ['金额（小写）', yuan(payout.amountFen)],
                 ['金额（大写）', toChineseCapital(payout.amountFen)],
                 ['审核', approvals.join('；')],
+                ['拨付批次', batch?.batch_no ?? '未编入批次'],
                 [
                   '状态',
                   payout.state === 'confirmed'

@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
-import { neutraliseFormula } from '../field-work/register-file';
+import { renderBankFile, type ExportFile } from './bank-file';
 
-export interface ExportFile {
-  contentType: string;
-  fileName: string;
-  content: Buffer;
-}
+export type { ExportFile } from './bank-file';
 
 const HEADER = [
   '收款单位',
@@ -44,58 +39,35 @@ export class PayoutExportService {
         contract_no: string | null;
         contract_id: string;
         project: string;
-        id: string;
+        payout_no: string;
         state: string;
       }[]
     >(
       `SELECT p.payee_name, p.bank_name, p.bank_account_name, p.bank_account_no, p.amount_fen, c.contract_no,
-              c.id AS contract_id, pr.code || ' ' || pr.name AS project, p.id, p.state
+              c.id AS contract_id, pr.code || ' ' || pr.name AS project, p.payout_no, p.state
          FROM payout p JOIN contract c ON c.id = p.contract_id JOIN project pr ON pr.id = c.project_id
         WHERE p.state = $1 AND ($2::text IS NULL OR p.district_code = $2)
         ORDER BY p.issued_at, p.id`,
       [state, actor.role === 'admin' ? null : actor.districtCode],
     );
     const total = rows.reduce((sum, row) => sum + Number(row.amount_fen), 0);
-    const table = [
-      HEADER,
-      ...rows.map((row) => [
-        row.payee_name,
-        row.bank_name,
-        row.bank_account_name,
-        row.bank_account_no,
-        formatYuan(Number(row.amount_fen)),
-        row.contract_no ?? row.contract_id,
-        row.project,
-        row.id,
-        row.state,
-      ]),
-      ['合计', '', '', '', formatYuan(total), `${rows.length} 笔`, '', '', ''],
-    ].map((cells) => cells.map(neutraliseFormula));
-    const stamp = `payouts-${state}`;
-    if (format === 'xlsx') {
-      const workbook = new ExcelJS.Workbook();
-      const sheet = workbook.addWorksheet('拨付清单');
-      for (const cells of table) sheet.addRow(cells);
-      // Account numbers and amounts stay text: no float, no scientific notation, no lost zeros.
-      sheet.getColumn(4).numFmt = '@';
-      sheet.getColumn(5).numFmt = '@';
-      return {
-        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        fileName: `${stamp}.xlsx`,
-        content: Buffer.from(await workbook.xlsx.writeBuffer()),
-      };
-    }
-    const csv = table
-      .map((cells) =>
-        cells
-          .map((cell) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell))
-          .join(','),
-      )
-      .join('\r\n');
-    return {
-      contentType: 'text/csv; charset=utf-8',
-      fileName: `${stamp}.csv`,
-      content: Buffer.from(`\ufeff${csv}\r\n`, 'utf8'),
-    };
+    return renderBankFile(
+      [
+        HEADER,
+        ...rows.map((row) => [
+          row.payee_name,
+          row.bank_name,
+          row.bank_account_name,
+          row.bank_account_no,
+          formatYuan(Number(row.amount_fen)),
+          row.contract_no ?? row.contract_id,
+          row.project,
+          row.payout_no,
+          row.state,
+        ]),
+        ['合计', '', '', '', formatYuan(total), `${rows.length} 笔`, '', '', ''],
+      ],
+      { format, stem: `payouts-${state}`, sheetName: '拨付清单', textColumns: [4, 5] },
+    );
   }
 }

@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryColumn,
   PrimaryGeneratedColumn,
+  Unique,
 } from 'typeorm';
 import { bigintNumber } from '../../database/transformers';
 import { Contract } from '../contracts/contract.entity';
@@ -24,11 +25,16 @@ export type PayoutState = 'issued' | 'confirmed' | 'failed';
   unique: true,
   where: `"state" IN ('issued', 'confirmed')`,
 })
+@Unique('payout_payout_no_key', ['payoutNo'])
 @Check('payout_state_check', `"state" IN ('issued', 'confirmed', 'failed')`)
 @Check('payout_amount_check', `"amount_fen" > 0`)
 export class Payout {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** 拨付单号: `BF<district>-<8 digits>`, the key the bank echoes in its result file. */
+  @Column({ type: 'varchar', length: 40 })
+  payoutNo!: string;
 
   @Column({ type: 'uuid' })
   contractId!: string;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
@@ -13,6 +13,8 @@ import { ContractWorkflowService } from '../contracts/contract-workflow.service'
 import { contractError } from '../contracts/contracts.errors';
 import { Organisation } from '../organisations/organisation.entity';
 import type { Page } from '../../common/http/page.dto';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { markBatchesReconciled } from '../payment-batches/batch-reconciliation';
 import type {
   ConfirmPayoutDto,
   FailPayoutDto,
@@ -26,6 +28,7 @@ import { payoutError } from './payouts.errors';
 export function toPayoutDto(payout: Payout): PayoutDto {
   return {
     id: payout.id,
+    payoutNo: payout.payoutNo,
     contractId: payout.contractId,
     amountFen: payout.amountFen,
     amountYuan: formatYuan(payout.amountFen),
@@ -56,6 +59,21 @@ export interface StoredAnswer {
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
+/** What recording the bank's answer for a payout did. */
+export type BankOutcome =
+  | { result: 'applied' }
+  /** The payout already had this very outcome (a re-upload, an overlapping file). */
+  | { result: 'same' }
+  /** The payout already had another outcome; nothing changed. */
+  | { result: 'other'; state: string };
+
+/** Thrown inside the workflow's prepare to leave the payout as it is (rolls the command back). */
+class AlreadySettled extends Error {
+  constructor(readonly outcome: BankOutcome) {
+    super('already settled');
+  }
+}
+
 /**
  * The payout the finance bureau triggers (资金拨付), idempotent: the key is claimed with
  * INSERT … ON CONFLICT in the payout's own transaction, so 100 retries with one key wait for the
@@ -67,6 +85,7 @@ export class PayoutsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly workflow: ContractWorkflowService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async issue(
@@ -146,7 +165,11 @@ export class PayoutsService {
             const organisation = await tx.findOneByOrFail(Organisation, {
               id: contract.organisationId,
             });
+            const [{ seq }] = await tx.query<{ seq: string }[]>(
+              `SELECT lpad(nextval('payout_no_seq')::text, 8, '0') AS seq`,
+            );
             payout = tx.create(Payout, {
+              payoutNo: `BF${contract.districtCode}-${seq}`,
               issuedAt: now,
               contractId,
               districtCode: contract.districtCode,
@@ -221,6 +244,28 @@ export class PayoutsService {
     return forViewer(actor, toPayoutDto(payout), contract.organisationId);
   }
 
+  /**
+   * The bank's answer for one payout of a payment batch (one row of its result file): one
+   * workflow command, in its own transaction. Under the contract's row lock the payout is read
+   * again: issued → confirmed or failed; already with this very outcome → `same` (nothing
+   * written); with another → `other`. Two result files racing on a payout therefore never
+   * confirm it twice, nor confirm and fail it. The caller has checked the batch's scope.
+   */
+  async recordBankAnswer(
+    actor: Actor,
+    payout: Pick<Payout, 'id' | 'contractId'>,
+    outcome: 'confirmed' | 'failed',
+    details: { bankReference?: string; failureReason?: string },
+  ): Promise<BankOutcome> {
+    try {
+      await this.settleInWorkflow(actor, payout.contractId, payout.id, outcome, details, true);
+      return { result: 'applied' };
+    } catch (error) {
+      if (error instanceof AlreadySettled) return error.outcome;
+      throw error;
+    }
+  }
+
   private async settle(
     actor: Actor,
     payoutId: string,
@@ -233,13 +278,44 @@ export class PayoutsService {
       what: 'Payout',
       id: found.id,
     });
+    const settled = await this.settleInWorkflow(
+      actor,
+      found.contractId,
+      payoutId,
+      outcome,
+      details,
+      false,
+    );
+    return toPayoutDto(settled);
+  }
+
+  private async settleInWorkflow(
+    actor: Actor,
+    contractId: string,
+    payoutId: string,
+    outcome: 'confirmed' | 'failed',
+    details: { bankReference?: string; failureReason?: string },
+    fromBank: boolean,
+  ): Promise<Payout> {
+    const weakened = this.config.testWeakenPayoutSettle === true;
     let settled: Payout | undefined;
     await this.workflow.execute({
-      contractId: found.contractId,
+      contractId,
       actor,
+      weakened,
       prepare: async ({ manager, now }) => {
         const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
-        if (payout.state !== 'issued') {
+        if (payout.state !== 'issued' && !weakened) {
+          if (fromBank) {
+            const same =
+              payout.state === outcome &&
+              (outcome === 'confirmed'
+                ? payout.bankReference === (details.bankReference ?? null)
+                : payout.failureReason === (details.failureReason ?? null));
+            throw new AlreadySettled(
+              same ? { result: 'same' } : { result: 'other', state: payout.state },
+            );
+          }
           throw contractError(
             'INVALID_TRANSITION',
             `Payout ${payoutId} is ${payout.state} already`,
@@ -262,6 +338,9 @@ export class PayoutsService {
         };
       },
     });
-    return toPayoutDto(settled as Payout);
+    // After the commit, so that the last of two racing settles sees the other's (see there). A
+    // result file closes its batch once, after all its rows.
+    if (!fromBank) await markBatchesReconciled(this.dataSource.manager, [payoutId]);
+    return settled as Payout;
   }
 }

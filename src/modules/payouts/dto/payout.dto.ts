@@ -57,6 +57,8 @@ export class PayeeDto {
 
 export class PayoutDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: '拨付单号, the key the bank echoes', example: 'BF341602-00000001' })
+  payoutNo!: string;
   @ApiProperty({ format: 'uuid' }) contractId!: string;
   @ApiProperty() amountFen!: number;
   @ApiProperty({ example: '10903.69' }) amountYuan!: string;

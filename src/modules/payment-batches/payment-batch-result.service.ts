@@ -1,0 +1,244 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { formatYuan, toHundredths } from '../../common/values/decimal-units';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { AuditLogService } from '../audit-log/audit-log.service';
+import type { Actor } from '../auth/actor';
+import { TableFileError, readTableFile } from '../../common/files/table-file';
+import { PayoutsService } from '../payouts/payouts.service';
+import { normaliseAccount, RESULT_TABLE, resultStatus } from './bank-result-file';
+import { markBatchesReconciled } from './batch-reconciliation';
+import type { BatchResultDto, RejectedRowDto, RowCode } from './dto/payment-batch.dto';
+import { PaymentBatchResult } from './payment-batch.entity';
+import { paymentBatchError } from './payment-batches.errors';
+import { PaymentBatchesService } from './payment-batches.service';
+
+interface BatchPayout {
+  id: string;
+  payout_no: string;
+  contract_id: string;
+  bank_account_no: string;
+  amount_fen: string;
+}
+
+/** Rows applied at once: each is one command on its own contract, so they do not contend. */
+const WIDTH = 4;
+
+/**
+ * The bank's result file of a payment batch: every row is checked against the batch, and a good
+ * one confirms or fails its payout through the payout's own path (one workflow command per row,
+ * each in its own transaction with its history and audit rows). Idempotent by content: the answer
+ * is kept under the file's SHA-256, and a row whose payout already has that very outcome counts
+ * as it did the first time, so an overlapping file applies nothing twice.
+ */
+@Injectable()
+export class PaymentBatchResultService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: PaymentBatchesService,
+    private readonly payouts: PayoutsService,
+    private readonly auditLog: AuditLogService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+  ) {}
+
+  async upload(actor: Actor, batchId: string, file: Buffer): Promise<BatchResultDto> {
+    const batch = await this.batches.load(actor, batchId);
+    const sha256 = createHash('sha256').update(file).digest('hex');
+    const stored = await this.dataSource
+      .getRepository(PaymentBatchResult)
+      .findOneBy({ batchId: batch.id, fileSha256: sha256 });
+    if (stored) return JSON.parse(stored.responseBody) as BatchResultDto;
+
+    let rows;
+    try {
+      ({ rows } = await readTableFile(
+        file,
+        { maxRows: this.config.registerMaxRows, maxBytes: this.config.uploadMaxBytes },
+        RESULT_TABLE,
+      ));
+    } catch (error) {
+      if (error instanceof TableFileError) {
+        throw paymentBatchError('RESULT_FILE_REJECTED', error.message, { reason: error.reason });
+      }
+      throw error;
+    }
+    if (rows.length === 0) {
+      throw paymentBatchError('RESULT_FILE_REJECTED', 'The file has a header but no rows.', {
+        reason: 'empty',
+      });
+    }
+
+    const members = await this.dataSource.query<BatchPayout[]>(
+      `SELECT p.id, p.payout_no, p.contract_id, p.bank_account_no, p.amount_fen
+         FROM payment_batch_payout i JOIN payout p ON p.id = i.payout_id WHERE i.batch_id = $1`,
+      [batch.id],
+    );
+    const byNo = new Map(members.map((payout) => [payout.payout_no, payout]));
+    const times = new Map<string, number>();
+    for (const { cells } of rows) {
+      if (cells.payoutNo !== '') times.set(cells.payoutNo, (times.get(cells.payoutNo) ?? 0) + 1);
+    }
+
+    const rejected: RejectedRowDto[] = [];
+    const reject = (row: number, code: RowCode, message: string) =>
+      rejected.push({ row, code, message });
+    const good: {
+      row: number;
+      payout: BatchPayout;
+      outcome: 'confirmed' | 'failed';
+      bankReference?: string;
+      failureReason?: string;
+    }[] = [];
+    for (const { row, cells } of rows) {
+      const no = cells.payoutNo;
+      if (no === '') {
+        reject(row, 'INVALID_ROW', 'The row has no payout number (拨付单号)');
+        continue;
+      }
+      if ((times.get(no) ?? 0) > 1) {
+        reject(row, 'DUPLICATE_ROW', `Payout ${no} appears ${times.get(no)} times in the file`);
+        continue;
+      }
+      const payout = byNo.get(no);
+      if (!payout) {
+        reject(row, 'UNKNOWN_PAYOUT', `Payout ${no} is not in batch ${batch.batchNo}`);
+        continue;
+      }
+      const outcome = resultStatus(cells.status);
+      if (!outcome) {
+        reject(
+          row,
+          'INVALID_ROW',
+          `状态 must be 成功/success or 失败/failed, not "${cells.status}"`,
+        );
+        continue;
+      }
+      if (outcome === 'confirmed' && !/^.{1,100}$/u.test(cells.bankReference)) {
+        reject(row, 'INVALID_ROW', 'A success needs its bank reference (银行流水号, ≤ 100)');
+        continue;
+      }
+      if (outcome === 'failed' && !/^.{1,2000}$/su.test(cells.reason)) {
+        reject(row, 'INVALID_ROW', 'A failure needs its reason (失败原因, ≤ 2000)');
+        continue;
+      }
+      const amount = toHundredths(cells.amountYuan);
+      if (amount === undefined) {
+        reject(row, 'INVALID_ROW', `金额(元) "${cells.amountYuan}" is not an amount in yuan`);
+        continue;
+      }
+      if (normaliseAccount(cells.bankAccountNo) !== payout.bank_account_no) {
+        reject(row, 'ACCOUNT_MISMATCH', `The account is not the payee's account of payout ${no}`);
+        continue;
+      }
+      if (amount !== Number(payout.amount_fen)) {
+        reject(
+          row,
+          'AMOUNT_MISMATCH',
+          `Payout ${no} is ${formatYuan(Number(payout.amount_fen))} yuan, the row says ${formatYuan(amount)}`,
+        );
+        continue;
+      }
+      good.push(
+        outcome === 'confirmed'
+          ? { row, payout, outcome, bankReference: cells.bankReference }
+          : { row, payout, outcome, failureReason: cells.reason },
+      );
+    }
+
+    let confirmed = 0;
+    let failed = 0;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(WIDTH, good.length) }, async () => {
+        while (next < good.length) {
+          const item = good[next++];
+          const answer = await this.apply(actor, item);
+          if (answer === 'counted') {
+            if (item.outcome === 'confirmed') confirmed += 1;
+            else failed += 1;
+          } else {
+            reject(
+              item.row,
+              'ALREADY_RECORDED',
+              `Payout ${item.payout.payout_no} is ${answer.state} already, with another outcome`,
+            );
+          }
+        }
+      }),
+    );
+    await markBatchesReconciled(
+      this.dataSource.manager,
+      [...byNo.values()].map((p) => p.id),
+    );
+
+    rejected.sort((a, b) => a.row - b.row);
+    const answer: BatchResultDto = { confirmed, failed, rejected };
+    return this.keep(actor, batch.id, sha256, answer);
+  }
+
+  private async apply(
+    actor: Actor,
+    item: {
+      payout: BatchPayout;
+      outcome: 'confirmed' | 'failed';
+      bankReference?: string;
+      failureReason?: string;
+    },
+  ): Promise<'counted' | { state: string }> {
+    try {
+      const outcome = await this.payouts.recordBankAnswer(
+        actor,
+        { id: item.payout.id, contractId: item.payout.contract_id },
+        item.outcome,
+        { bankReference: item.bankReference, failureReason: item.failureReason },
+      );
+      return outcome.result === 'other' ? { state: outcome.state } : 'counted';
+    } catch (error) {
+      // The machine refused (the contract moved on otherwise, e.g. terminated): nothing written.
+      if (error instanceof DomainError && error.code === 'INVALID_TRANSITION') {
+        const state = error.extra.state;
+        return { state: typeof state === 'string' ? state : 'not payable' };
+      }
+      throw error;
+    }
+  }
+
+  /** Stores the answer under the file's digest; a racing upload of the same file keeps the first. */
+  private async keep(
+    actor: Actor,
+    batchId: string,
+    sha256: string,
+    answer: BatchResultDto,
+  ): Promise<BatchResultDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager.query<{ batch_id: string }[]>(
+        `INSERT INTO payment_batch_result (batch_id, file_sha256, uploaded_by, response_body)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (batch_id, file_sha256) DO NOTHING RETURNING batch_id`,
+        [batchId, sha256, actor.id, JSON.stringify(answer)],
+      );
+      if (inserted.length === 0) {
+        const first = await manager.findOneByOrFail(PaymentBatchResult, {
+          batchId,
+          fileSha256: sha256,
+        });
+        return JSON.parse(first.responseBody) as BatchResultDto;
+      }
+      await this.auditLog.record(manager, {
+        actor,
+        action: 'payment_batch.result',
+        entityType: 'payment_batch',
+        entityId: batchId,
+        data: {
+          fileSha256: sha256,
+          confirmed: answer.confirmed,
+          failed: answer.failed,
+          rejected: answer.rejected.length,
+        },
+      });
+      return answer;
+    });
+  }
+}

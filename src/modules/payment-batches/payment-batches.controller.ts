@@ -1,0 +1,147 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { validationFailed } from '../../common/errors/domain-error';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { FileUpload } from '../../common/http/file-upload.interceptor';
+import { uuidParam } from '../../common/http/uuid-param';
+import { CurrentActor, Roles, SignOff } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import {
+  BatchFileQuery,
+  BatchResultDto,
+  CreatePaymentBatchDto,
+  ListPaymentBatchesQuery,
+  PaymentBatchCreatedDto,
+  PaymentBatchDto,
+  ResultUploadDto,
+} from './dto/payment-batch.dto';
+import { PaymentBatchResultService } from './payment-batch-result.service';
+import { paymentBatchError } from './payment-batches.errors';
+import { PaymentBatchesService } from './payment-batches.service';
+
+const ResultUpload = FileUpload('file', (max) =>
+  paymentBatchError('RESULT_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+    reason: 'tooLarge',
+  }),
+);
+const batchId = uuidParam('Payment batch');
+const NOT_FOUND = 'No such batch in your district (NOT_FOUND)';
+const FORBIDDEN = 'Not the finance bureau (FORBIDDEN, SEPARATION_OF_DUTIES for a cooperative)';
+
+@ApiTags('payment batches')
+@Controller('payment-batches')
+export class PaymentBatchesController {
+  constructor(
+    private readonly batches: PaymentBatchesService,
+    private readonly results: PaymentBatchResultService,
+  ) {}
+
+  @Post()
+  @SignOff('district_finance')
+  @ApiCreatedResponse({ type: PaymentBatchCreatedDto })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
+  @ApiForbiddenResponse({ description: FORBIDDEN })
+  @ApiNotFoundResponse({ description: 'A payout not in your district (NOT_FOUND)' })
+  @ApiConflictResponse({
+    description:
+      'PAYOUT_IN_BATCH (a payout is in a batch already), INVALID_TRANSITION (a payout not issued), BATCH_EMPTY',
+  })
+  create(
+    @CurrentActor() actor: Actor,
+    @Body() dto: CreatePaymentBatchDto,
+  ): Promise<PaymentBatchCreatedDto> {
+    return this.batches.create(actor, dto);
+  }
+
+  @Get()
+  @Roles('district_finance')
+  @ApiPage(PaymentBatchDto)
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
+  @ApiForbiddenResponse({ description: FORBIDDEN })
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: ListPaymentBatchesQuery,
+  ): Promise<Page<PaymentBatchDto>> {
+    return this.batches.list(actor, query);
+  }
+
+  @Get(':id')
+  @Roles('district_finance')
+  @ApiOkResponse({ type: PaymentBatchDto })
+  @ApiForbiddenResponse({ description: FORBIDDEN })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  get(@CurrentActor() actor: Actor, @Param('id', batchId) id: string): Promise<PaymentBatchDto> {
+    return this.batches.get(actor, id);
+  }
+
+  @Get(':id/file')
+  @Roles('district_finance')
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'The file for the bank: one row per payout and a totals row' })
+  @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
+  @ApiForbiddenResponse({ description: FORBIDDEN })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async file(
+    @CurrentActor() actor: Actor,
+    @Param('id', batchId) id: string,
+    @Query() query: BatchFileQuery,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.batches.file(actor, id, query.format ?? 'csv');
+    response.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    return new StreamableFile(file.content, { type: file.contentType });
+  }
+
+  @Post(':id/result')
+  @SignOff('district_finance')
+  @HttpCode(HttpStatus.OK)
+  @UseInterceptors(ResultUpload)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: ResultUploadDto })
+  @ApiOkResponse({
+    type: BatchResultDto,
+    description:
+      'Each good row confirmed or failed its payout; each other one listed with its code',
+  })
+  @ApiBadRequestResponse({
+    description: 'RESULT_FILE_REJECTED (not a result file; body has `reason`), VALIDATION_FAILED',
+  })
+  @ApiForbiddenResponse({ description: FORBIDDEN })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  result(
+    @CurrentActor() actor: Actor,
+    @Param('id', batchId) id: string,
+    @UploadedFile() file: { buffer: Buffer } | undefined,
+  ): Promise<BatchResultDto> {
+    if (!file)
+      throw validationFailed([
+        { field: 'file', message: 'send the file as multipart field "file"' },
+      ]);
+    return this.results.upload(actor, id, file.buffer);
+  }
+}

@@ -1,0 +1,12 @@
+import { DomainError } from '../../common/errors/domain-error';
+import type { PAYMENT_BATCH_ERRORS } from '../../common/errors/error-codes';
+
+type Code = keyof typeof PAYMENT_BATCH_ERRORS;
+
+export function paymentBatchError(
+  code: Code,
+  message: string,
+  extra: DomainError['extra'] = {},
+): DomainError {
+  return new DomainError(code, message, extra);
+}
