@@ -112,7 +112,7 @@ export class AuditsService {
     const result = await this.workflow.execute({
       contractId,
       actor,
-      prepare: async ({ manager, contract, current, now }) => {
+      prepare: ({ contract, now, write }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
         // A client date, checked against the season's own dates (api.md), never against today.
         if (contract.signedOn !== null && dto.publishedOn < contract.signedOn) {
@@ -123,26 +123,19 @@ export class AuditsService {
             },
           ]);
         }
-        if (current.value !== 'audited') {
-          // Let the machine refuse it, naming the state; nothing is written first.
-          return {
-            type: 'mediaNotice.opened' as const,
-            noticeId: '',
-            noticeEndsAt: now.toISOString(),
-          };
-        }
-        const notice = await this.notices.open(manager, contract, {
+        const notice = this.notices.planNotice(contract, {
           kind: 'media',
           at: now,
           title: `项目补助资金公示（${dto.mediaName}，${dto.publishedOn}）`,
           mediaName: dto.mediaName,
           publishedOn: dto.publishedOn,
         });
-        return {
+        notice.writes.forEach(write); // only if the machine accepts the event
+        return Promise.resolve({
           type: 'mediaNotice.opened' as const,
           noticeId: notice.id,
           noticeEndsAt: notice.endsAt.toISOString(),
-        };
+        });
       },
     });
     const event = result.event as { noticeId: string; noticeEndsAt: string };

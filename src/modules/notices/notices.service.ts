@@ -6,6 +6,7 @@ import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
 import { formatMu } from '../../common/values/decimal-units';
+import type { Statement } from '../../database/statement';
 import type { Actor } from '../auth/actor';
 import { forbidden } from '../auth/auth.errors';
 import { assertInScope } from '../auth/scope-policy';
@@ -26,7 +27,7 @@ import type {
   PublicNoticeDto,
   ResolveObjectionDto,
 } from './dto/notice.dto';
-import { Notice, Objection, Timer, type NoticeKind, type NoticeStatus } from './notice.entity';
+import { Notice, Objection, type NoticeKind, type NoticeStatus } from './notice.entity';
 import { noticeError } from './notices.errors';
 
 /** 7 × 24 h (domain.md, "Time"). */
@@ -48,8 +49,12 @@ export class NoticesService {
   ) {}
 
   /** Creates a running notice and its durable timer, inside the caller's transaction. */
-  async open(
-    manager: EntityManager,
+  /**
+   * A new notice and its timer, as writes for the save of the transition that opens it (the
+   * command hands them to `write`): they happen only if the machine accepts the event, in the
+   * same statement. The id is chosen here so that the event can name the notice.
+   */
+  planNotice(
     contract: Contract,
     opening: {
       kind: NoticeKind;
@@ -60,29 +65,36 @@ export class NoticesService {
       mediaName?: string;
       publishedOn?: string;
     },
-  ): Promise<Notice> {
-    const notice = manager.create(Notice, {
-      kind: opening.kind,
-      contractId: contract.id,
-      taskCode: opening.taskCode ?? null,
-      villageCode: opening.villageCode ?? null,
-      districtCode: contract.districtCode,
-      title: opening.title,
-      mediaName: opening.mediaName ?? null,
-      publishedOn: opening.publishedOn ?? null,
-      openedAt: opening.at,
-      endsAt: new Date(opening.at.getTime() + NOTICE_PERIOD_MS),
-      state: 'running',
-      closedAt: null,
-    });
-    await manager.save(notice);
-    await manager.insert(Timer, {
-      kind: 'notice.elapsed',
-      contractId: contract.id,
-      noticeId: notice.id,
-      dueAt: notice.endsAt,
-    });
-    return notice;
+  ): { id: string; endsAt: Date; writes: Statement[] } {
+    const id = randomUUID();
+    const endsAt = new Date(opening.at.getTime() + NOTICE_PERIOD_MS);
+    return {
+      id,
+      endsAt,
+      writes: [
+        {
+          sql: `INSERT INTO notice (id, kind, contract_id, task_code, village_code, district_code, title, media_name, published_on, opened_at, ends_at, state, closed_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'running', NULL)`,
+          params: [
+            id,
+            opening.kind,
+            contract.id,
+            opening.taskCode ?? null,
+            opening.villageCode ?? null,
+            contract.districtCode,
+            opening.title,
+            opening.mediaName ?? null,
+            opening.publishedOn ?? null,
+            opening.at,
+            endsAt,
+          ],
+        },
+        {
+          sql: `INSERT INTO timer (kind, contract_id, notice_id, due_at) VALUES ('notice.elapsed', $1, $2, $3)`,
+          params: [contract.id, id, endsAt],
+        },
+      ],
+    };
   }
 
   /** Open notices, for anyone: running ones, including those kept open by an objection. */

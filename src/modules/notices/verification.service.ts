@@ -33,14 +33,13 @@ export class VerificationService {
       contractId,
       actor,
       expectedVersion,
-      prepare: async ({ manager, contract, current, now }) => {
+      prepare: async ({ manager, contract, now, write }) => {
         // Only the verifier of this very village; anyone else learns nothing about the part.
         if (actor.role !== 'admin' && actor.villageCode !== villageCode)
           throw notFound('Village part', `${taskCode}/${villageCode}`);
         if (!contract.villages?.some((village) => village.villageCode === villageCode)) {
           throw notFound('Village part', `${taskCode}/${villageCode}`);
         }
-        const part = current.context.taskLines[taskCode]?.villageParts[villageCode];
         const rows = await manager.find(RegisterRow, {
           where: { contractId, taskCode, villageCode, state: 'claimed' },
           order: { rowNo: 'ASC' },
@@ -80,35 +79,25 @@ export class VerificationService {
           }
           verified.set(row.id, area);
         }
-        if (!part || part.state !== 'verifying') {
-          // Let the machine refuse it with the state in the message; write nothing first.
-          return {
-            type: 'village.verified',
-            taskCode,
-            villageCode,
-            verifiedArea: 0,
-            noticeId: '',
-            noticeEndsAt: now.toISOString(),
-          };
-        }
-        for (const row of rows) {
-          await manager.update(
-            RegisterRow,
-            { id: row.id },
-            { verifiedArea: verified.get(row.id) ?? row.area },
-          );
-        }
+        // Nothing is written before the machine decides: the rows' verified areas, the notice and
+        // its timer go into the transition's save, which runs only if the event is accepted.
+        write({
+          sql: `UPDATE register_row r SET verified_area = v.area
+                  FROM unnest($1::uuid[], $2::int[]) AS v(id, area) WHERE r.id = v.id`,
+          params: [rows.map((row) => row.id), rows.map((row) => verified.get(row.id) ?? row.area)],
+        });
         const verifiedArea = rows.reduce((sum, row) => sum + (verified.get(row.id) ?? row.area), 0);
         const taskName =
           (await manager.findOneBy(ContractTaskLine, { contractId, taskCode }))?.taskName ??
           taskCode;
-        const notice = await this.notices.open(manager, contract, {
+        const notice = this.notices.planNotice(contract, {
           kind: 'village',
           at: now,
           title: `${await this.notices.villageName(manager, villageCode)} ${taskName} 作业面积公示`,
           taskCode,
           villageCode,
         });
+        notice.writes.forEach(write);
         return {
           type: 'village.verified',
           taskCode,
