@@ -74,6 +74,8 @@ export const CONTRACT_ERRORS = group({
   VERSION_CONFLICT: HttpStatus.CONFLICT,
   AREA_ABOVE_PREVIOUS_STAGE: HttpStatus.BAD_REQUEST,
   APPROVAL_EXISTS: HttpStatus.CONFLICT,
+  /** Town acceptance completed without its quorum: the services only send it when it is met. */
+  QUORUM_NOT_MET: HttpStatus.CONFLICT,
 });
 
 /** A register row's refusals: in an import they are rows of the answer; on a correction, 400. */

@@ -6,7 +6,8 @@ import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
-import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../auth/roles';
+import type { AcceptanceRole } from '../auth/roles';
+import { acceptanceQuorum, type AcceptanceSigner } from '../contracts/machine/refusals';
 import { assertInScope } from '../auth/scope-policy';
 import { Contract, ContractTaskLine, ContractVillagePart } from '../contracts/contract.entity';
 import { contractScope, loadContractInScope } from '../contracts/contract-scope';
@@ -24,7 +25,6 @@ import type {
 } from './dto/acceptance.dto';
 
 /** At least five people (domain.md, step 7), covering the four roles of the group. */
-export const QUORUM = 5;
 
 /**
  * Town acceptance (镇验收小组验收) of one task line: a record with the accepted area per village,
@@ -110,15 +110,17 @@ export class AcceptanceService {
         note: dto.note ?? null,
         signedAt: now,
       });
-      const signatures = await manager.findBy(AcceptanceSignature, { recordId });
-      const passes = signatures.filter((signature) => signature.decision === 'pass');
-      const roles = ACCEPTANCE_ROLES.filter((role) =>
-        passes.some((signature) => signature.acceptanceRole === role),
-      );
-      const complete =
-        dto.decision === 'pass' &&
-        passes.length >= QUORUM &&
-        roles.length === ACCEPTANCE_ROLES.length;
+      const signers: AcceptanceSigner[] = (
+        await manager.findBy(AcceptanceSignature, { recordId })
+      ).map((signature) => ({
+        signerId: signature.userId,
+        acceptanceRole: signature.acceptanceRole,
+        decision: signature.decision,
+      }));
+      // The quorum is the machine's rule (refusals.ts); the acceptance.completed event carries
+      // the signers and its guard checks them again.
+      const quorum = acceptanceQuorum(signers);
+      const complete = dto.decision === 'pass' && quorum.met;
       const state = dto.decision === 'fail' ? 'failed' : complete ? 'complete' : 'open';
       if (state !== 'open') await manager.update(AcceptanceRecord, { id: recordId }, { state });
       await this.auditLog.record(manager, {
@@ -144,12 +146,18 @@ export class AcceptanceService {
                 type: 'acceptance.completed' as const,
                 taskCode: current.taskCode,
                 villages: current.villages,
+                signers,
               }),
           },
           manager,
         );
       }
-      return { passCount: passes.length, rolesCovered: roles, complete, recordState: state };
+      return {
+        passCount: quorum.passCount,
+        rolesCovered: quorum.rolesCovered,
+        complete,
+        recordState: state,
+      };
     });
   }
 

@@ -10,7 +10,9 @@ import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract, ContractTaskLine, ContractVillage } from './contract.entity';
 import { contractError } from './contracts.errors';
-import { step, type PersistedContract } from './machine/contract-lifecycle';
+import { decide, type PersistedContract } from './machine/contract-lifecycle';
+import type { Refusal } from './machine/refusals';
+import { DomainError } from '../../common/errors/domain-error';
 import type { ContractContext, ContractEvent, NoticeState } from './machine/contract.types';
 import { migrateSnapshot } from './machine/snapshot-migrations';
 
@@ -31,6 +33,29 @@ export interface CommandContext {
    * command's own later reads.
    */
   write: (statement: Statement) => void;
+}
+
+/**
+ * The machine's refusal as the error a client gets. INVALID_TRANSITION keeps its body (`state`,
+ * `event`) and names what the state does take; a refusal about a field names it.
+ */
+function refusalError(
+  refusal: Refusal,
+  current: PersistedContract,
+  event: ContractEvent,
+): DomainError {
+  if (refusal.code === 'INVALID_TRANSITION') {
+    return new DomainError(
+      'INVALID_TRANSITION',
+      `${event.type} is not allowed now: ${describe(current, event)}`,
+      { state: current.value, event: event.type },
+    );
+  }
+  return new DomainError(refusal.code, refusal.message, {
+    ...(refusal.field ? { errors: [{ field: refusal.field, message: refusal.message }] } : {}),
+    state: current.value,
+    event: event.type,
+  });
 }
 
 function writtenReasons(payload: object): { note?: string; reason?: string } {
@@ -168,18 +193,9 @@ export class ContractWorkflowService {
     });
     const event = { ...body, at: now.toISOString() };
 
-    const result = step(current, event);
-    if (!result.accepted) {
-      throw contractError(
-        'INVALID_TRANSITION',
-        `${event.type} is not allowed now: ${describe(current, event)}`,
-        {
-          state: current.value,
-          event: event.type,
-        },
-      );
-    }
-    const { next } = result;
+    const decision = decide(current, event);
+    if (!decision.applies) throw refusalError(decision.refusal, current, event);
+    const { next } = decision;
     const version = contract.version + 1;
     // The contract's own row first (w0 of the statement): the optimistic check counts it.
     const writes: Statement[] = [];

@@ -1,5 +1,6 @@
 import { initialTransition, transition } from 'xstate';
 import { MACHINE_VERSION, contractMachine } from './contract.machine';
+import { EXPLAINED, type Refusal } from './refusals';
 import type {
   ContractContext,
   ContractEvent,
@@ -45,6 +46,32 @@ export function step(current: PersistedContract, event: ContractEvent): StepResu
       machineVersion: MACHINE_VERSION,
       value: next.value,
       context: next.context,
+    },
+  };
+}
+
+export type Decision =
+  { applies: true; next: PersistedContract } | { applies: false; refusal: Refusal };
+
+/**
+ * The machine's answer to an event, as data: it applies (with the next contract), or it is
+ * refused with the reason of the rule that refused it — the specific one where the event's type
+ * has a rule that explains it (refusals.ts), else INVALID_TRANSITION naming the state. The
+ * workflow loop maps a refusal to its error; nothing else decides on a contract's state.
+ */
+export function decide(current: PersistedContract, event: ContractEvent): Decision {
+  const result = step(current, event);
+  if (result.accepted) return { applies: true, next: result.next };
+  const takesType = acceptedEventTypes(current).includes(event.type);
+  const explain = EXPLAINED[event.type] as
+    | ((context: PersistedContract['context'], event: ContractEvent) => Refusal | undefined)
+    | undefined;
+  const specific = takesType && explain ? explain(current.context, event) : undefined;
+  return {
+    applies: false,
+    refusal: specific ?? {
+      code: 'INVALID_TRANSITION',
+      message: `${event.type} is not allowed while the contract is ${current.value}`,
     },
   };
 }

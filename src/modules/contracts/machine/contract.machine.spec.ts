@@ -15,6 +15,16 @@ import type {
   ContractState,
   NoticeState,
 } from './contract.types';
+import type { AcceptanceSigner } from './refusals';
+
+/** Five members who passed, covering the four roles: a quorum. */
+const QUORUM_SIGNERS: AcceptanceSigner[] = [
+  { signerId: 'u1', acceptanceRole: 'technical_guidance', decision: 'pass' },
+  { signerId: 'u2', acceptanceRole: 'township_leader', decision: 'pass' },
+  { signerId: 'u3', acceptanceRole: 'station_head', decision: 'pass' },
+  { signerId: 'u4', acceptanceRole: 'farmer_supervisor', decision: 'pass' },
+  { signerId: 'u5', acceptanceRole: 'technical_guidance', decision: 'pass' },
+];
 
 /*
  * The pure contract machine, through initialContract/step only. Areas are hundredths of a mu,
@@ -132,7 +142,13 @@ const ev = {
   acceptance: (
     taskCode: string,
     villages: { villageCode: string; acceptedArea: number }[],
-  ): ContractEvent => ({ type: 'acceptance.completed', at: ACCEPT_AT, taskCode, villages }),
+  ): ContractEvent => ({
+    type: 'acceptance.completed',
+    at: ACCEPT_AT,
+    taskCode,
+    villages,
+    signers: QUORUM_SIGNERS,
+  }),
   reworked: (taskCode: string): ContractEvent => ({
     type: 'taskLine.reworked',
     at: ACCEPT_AT,
@@ -1440,6 +1456,7 @@ function usefulEvent(
               villageCode: part.villageCode,
               acceptedArea: Math.max(0, (part.verifiedArea ?? 0) - (now % 2)),
             })),
+            signers: QUORUM_SIGNERS,
           };
         }
       }
@@ -1562,7 +1579,13 @@ function randomEvent(
       } else if (roll.twist === 3) {
         villages = [...villages, { villageCode: 'V3', acceptedArea: 0 }];
       }
-      return { type, at, taskCode: target?.taskCode ?? taskCode, villages };
+      return {
+        type,
+        at,
+        taskCode: target?.taskCode ?? taskCode,
+        villages,
+        signers: QUORUM_SIGNERS,
+      };
     }
     case 'taskLine.reworked':
     case 'taskLine.withdrawn':

@@ -9,6 +9,7 @@ import type {
   TaskLine,
   VillagePart,
 } from './contract.types';
+import { acceptanceRefusal, approvalRefusal, verificationRefusal } from './refusals';
 
 /**
  * The life of one service contract, from award to payout (domain.md, "The contract lifecycle").
@@ -37,17 +38,6 @@ function edit(context: ContractContext, change: (draft: ContractContext) => void
 
 function line(context: ContractContext, taskCode: string): TaskLine | undefined {
   return Object.hasOwn(context.taskLines, taskCode) ? context.taskLines[taskCode] : undefined;
-}
-
-function part(
-  context: ContractContext,
-  taskCode: string,
-  villageCode: string,
-): VillagePart | undefined {
-  const taskLine = line(context, taskCode);
-  return taskLine && Object.hasOwn(taskLine.villageParts, villageCode)
-    ? taskLine.villageParts[villageCode]
-    : undefined;
 }
 
 /** The village part whose running notice has this id. */
@@ -162,16 +152,8 @@ export const contractMachine = setup({
       );
     },
 
-    verificationFits: ({ context, event }) => {
-      if (event.type !== 'village.verified') return false;
-      const villagePart = part(context, event.taskCode, event.villageCode);
-      return (
-        villagePart !== undefined &&
-        villagePart.state === 'verifying' &&
-        event.verifiedArea >= 0 &&
-        event.verifiedArea <= villagePart.claimedArea
-      );
-    },
+    verificationFits: ({ context, event }) =>
+      event.type === 'village.verified' && verificationRefusal(context, event) === undefined,
 
     noticeTakesObjection: ({ context, event }) =>
       event.type === 'objection.filed' && noticeTakesObjections(noticeOf(context, event.noticeId)),
@@ -192,25 +174,8 @@ export const contractMachine = setup({
       return notice !== undefined && !notice.elapsed && event.at >= notice.endsAt;
     },
 
-    acceptanceFits: ({ context, event }) => {
-      if (event.type !== 'acceptance.completed') return false;
-      const taskLine = line(context, event.taskCode);
-      if (!taskLine || taskLine.state !== 'townAcceptance') return false;
-      const parts = Object.keys(taskLine.villageParts);
-      const named = new Set(event.villages.map((village) => village.villageCode));
-      return (
-        event.villages.length === parts.length &&
-        named.size === parts.length &&
-        event.villages.every((village) => {
-          const villagePart = part(context, event.taskCode, village.villageCode);
-          return (
-            villagePart !== undefined &&
-            village.acceptedArea >= 0 &&
-            village.acceptedArea <= (villagePart.verifiedArea ?? 0)
-          );
-        })
-      );
-    },
+    acceptanceFits: ({ context, event }) =>
+      event.type === 'acceptance.completed' && acceptanceRefusal(context, event) === undefined,
 
     inTownAcceptance: ({ context, event }) =>
       event.type === 'taskLine.reworked' &&
@@ -232,27 +197,8 @@ export const contractMachine = setup({
       );
     },
 
-    approvalFits: ({ context, event }) => {
-      if (event.type !== 'audit.approved') return false;
-      const approvals = context.audit.approvals;
-      if (
-        approvals.some(
-          (approval) =>
-            approval.bureau === event.bureau || approval.approverId === event.approverId,
-        )
-      ) {
-        return false; // one approval per bureau, by two different people
-      }
-      if (approvals.length > 0) return event.taskLines === undefined; // the second approval confirms
-      return (event.taskLines ?? []).every((audited) => {
-        const taskLine = line(context, audited.taskCode);
-        return (
-          taskLine?.state === 'accepted' &&
-          audited.auditedArea >= 0 &&
-          audited.auditedArea <= (taskLine.acceptedArea ?? 0)
-        );
-      });
-    },
+    approvalFits: ({ context, event }) =>
+      event.type === 'audit.approved' && approvalRefusal(context, event) === undefined,
 
     bothBureausApproved: ({ context }) => {
       const bureaus = new Set<AuditBureau>(

@@ -1,3 +1,4 @@
+import type { AcceptanceSigner } from './refusals';
 /** Types of the contract machine: its context, events and input. Plain data, JSON-serialisable. */
 
 export type TaskLineState =
@@ -115,6 +116,8 @@ export type ContractEvent =
       at: string;
       taskCode: string;
       villages: { villageCode: string; acceptedArea: number }[];
+      /** The record's signatures: the machine checks the quorum itself. */
+      signers: AcceptanceSigner[];
     }
   | { type: 'taskLine.reworked'; at: string; taskCode: string }
   | { type: 'taskLine.withdrawn'; at: string; taskCode: string }

@@ -1,0 +1,181 @@
+import { decide, initialContract, type PersistedContract } from './contract-lifecycle';
+import type { ContractEvent } from './contract.types';
+import type { AcceptanceSigner } from './refusals';
+
+/** The machine's refusals through decide(): the code and field a client gets, from the rule itself. */
+const T0 = '2015-06-01T00:00:00.000Z';
+const ENDS = '2015-06-08T00:00:00.000Z';
+
+function apply(current: PersistedContract, event: ContractEvent): PersistedContract {
+  const decision = decide(current, event);
+  if (!decision.applies) throw new Error(`${event.type}: ${decision.refusal.message}`);
+  return decision.next;
+}
+
+const member = (
+  signerId: string,
+  acceptanceRole: AcceptanceSigner['acceptanceRole'],
+  decision: 'pass' | 'fail' = 'pass',
+): AcceptanceSigner => ({ signerId, acceptanceRole, decision });
+
+const QUORUM: AcceptanceSigner[] = [
+  member('a', 'technical_guidance'),
+  member('b', 'township_leader'),
+  member('c', 'station_head'),
+  member('d', 'farmer_supervisor'),
+  member('e', 'technical_guidance'),
+];
+
+/** One task line (100.00 mu claimed in V1, 90.00 verified), in town acceptance. */
+function inTownAcceptance(): PersistedContract {
+  let contract = initialContract({
+    contractId: 'C1',
+    taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
+  });
+  const at = T0;
+  contract = apply(contract, {
+    type: 'contract.signed',
+    at,
+    contractNo: 'N1',
+    signedOn: '2015-06-01',
+  });
+  contract = apply(contract, { type: 'work.started', at });
+  contract = apply(contract, {
+    type: 'taskLine.claimed',
+    at,
+    taskCode: 'WHEAT',
+    villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
+  });
+  const verified: ContractEvent = {
+    type: 'village.verified',
+    at,
+    taskCode: 'WHEAT',
+    villageCode: 'V1',
+    verifiedArea: 9_000,
+    noticeId: 'N-1',
+    noticeEndsAt: ENDS,
+  };
+  contract = apply(contract, verified);
+  return apply(contract, { type: 'notice.elapsed', at: ENDS, noticeId: 'N-1' });
+}
+
+const completed = (signers: AcceptanceSigner[], acceptedArea = 9_000): ContractEvent => ({
+  type: 'acceptance.completed',
+  at: ENDS,
+  taskCode: 'WHEAT',
+  villages: [{ villageCode: 'V1', acceptedArea }],
+  signers,
+});
+
+function refusal(current: PersistedContract, event: ContractEvent) {
+  const decision = decide(current, event);
+  if (decision.applies) throw new Error(`${event.type} applied`);
+  return decision.refusal;
+}
+
+describe('refusals: the machine says why', () => {
+  it('verification above the claim → AREA_ABOVE_PREVIOUS_STAGE; twice → INVALID_TRANSITION', () => {
+    let contract = initialContract({
+      contractId: 'C1',
+      taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
+    });
+    contract = apply(contract, {
+      type: 'contract.signed',
+      at: T0,
+      contractNo: 'N',
+      signedOn: '2015-06-01',
+    });
+    contract = apply(contract, { type: 'work.started', at: T0 });
+    contract = apply(contract, {
+      type: 'taskLine.claimed',
+      at: T0,
+      taskCode: 'WHEAT',
+      villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
+    });
+    const event = (verifiedArea: number): ContractEvent => ({
+      type: 'village.verified',
+      at: T0,
+      taskCode: 'WHEAT',
+      villageCode: 'V1',
+      verifiedArea,
+      noticeId: 'N-1',
+      noticeEndsAt: ENDS,
+    });
+    expect(refusal(contract, event(10_001))).toMatchObject({ code: 'AREA_ABOVE_PREVIOUS_STAGE' });
+    const next = apply(contract, event(10_000));
+    expect(refusal(next, event(5_000))).toMatchObject({ code: 'INVALID_TRANSITION' });
+  });
+
+  it('town acceptance needs five distinct pass signers covering the four roles', () => {
+    const contract = inTownAcceptance();
+    expect(refusal(contract, completed(QUORUM.slice(0, 4)))).toMatchObject({
+      code: 'QUORUM_NOT_MET',
+    });
+    // Five, but one role missing (the survivor of the mutation run: now the machine's own rule).
+    const noFarmer = [...QUORUM.slice(0, 3), member('d', 'technical_guidance'), QUORUM[4]];
+    expect(refusal(contract, completed(noFarmer))).toMatchObject({ code: 'QUORUM_NOT_MET' });
+    // One person twice counts once.
+    const twice = [...QUORUM.slice(0, 4), member('a', 'technical_guidance')];
+    expect(refusal(contract, completed(twice))).toMatchObject({ code: 'QUORUM_NOT_MET' });
+    // A fail stops the record.
+    expect(
+      refusal(contract, completed([...QUORUM, member('f', 'station_head', 'fail')])),
+    ).toMatchObject({
+      code: 'QUORUM_NOT_MET',
+    });
+    expect(refusal(contract, completed(QUORUM, 9_001))).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+      field: 'villages[0].acceptedAreaMu',
+    });
+    expect(decide(contract, completed(QUORUM)).applies).toBe(true);
+  });
+
+  it('district audit: two bureaus, two people, areas only down, the second confirms', () => {
+    const accepted = apply(inTownAcceptance(), completed(QUORUM, 8_000));
+    expect(accepted.value).toBe('districtAudit');
+    const approval = (
+      bureau: 'agriculture' | 'finance',
+      approverId: string,
+      taskLines?: { taskCode: string; auditedArea: number }[],
+    ): ContractEvent => ({ type: 'audit.approved', at: ENDS, bureau, approverId, taskLines });
+    expect(
+      refusal(accepted, approval('agriculture', 'u1', [{ taskCode: 'WHEAT', auditedArea: 8_001 }])),
+    ).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+      field: 'taskLines[0].auditedAreaMu',
+    });
+    expect(
+      refusal(accepted, approval('agriculture', 'u1', [{ taskCode: 'CORN', auditedArea: 1 }])),
+    ).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'taskLines[0].taskCode',
+    });
+    const first = apply(
+      accepted,
+      approval('agriculture', 'u1', [{ taskCode: 'WHEAT', auditedArea: 7_500 }]),
+    );
+    expect(refusal(first, approval('finance', 'u1'))).toMatchObject({
+      code: 'SEPARATION_OF_DUTIES',
+    });
+    expect(refusal(first, approval('agriculture', 'u2'))).toMatchObject({
+      code: 'APPROVAL_EXISTS',
+    });
+    expect(
+      refusal(first, approval('finance', 'u2', [{ taskCode: 'WHEAT', auditedArea: 7_000 }])),
+    ).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'taskLines',
+    });
+    const audited = apply(first, approval('finance', 'u2'));
+    expect(audited.value).toBe('audited');
+    expect(audited.context.subsidyFen).toBe(477525); // 75.00 mu × 63.67
+  });
+
+  it('an event the state does not take → INVALID_TRANSITION naming the state', () => {
+    const contract = inTownAcceptance();
+    expect(refusal(contract, { type: 'payout.confirmed', at: ENDS, payoutId: 'P' })).toEqual({
+      code: 'INVALID_TRANSITION',
+      message: 'payout.confirmed is not allowed while the contract is inService',
+    });
+  });
+});

@@ -1,0 +1,196 @@
+import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../../auth/roles';
+import type { ContractContext, ContractEvent } from './contract.types';
+
+/**
+ * Why the machine refuses an event: a code of the error registry, a message for people, and the
+ * field of the request it concerns. The machine's guards are these rules (a guard passes when
+ * its rule finds nothing to refuse), so a rule is written once and the refusal a client gets is
+ * the machine's own.
+ */
+export interface Refusal {
+  code:
+    | 'INVALID_TRANSITION'
+    | 'SEPARATION_OF_DUTIES'
+    | 'APPROVAL_EXISTS'
+    | 'AREA_ABOVE_PREVIOUS_STAGE'
+    | 'VALIDATION_FAILED'
+    | 'QUORUM_NOT_MET';
+  message: string;
+  field?: string;
+}
+
+type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
+
+/** A record's own entry only: a task code like `constructor` must not reach the prototype. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+const mu = (hundredths: number): string =>
+  `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+
+/** Town acceptance (domain.md): at least five distinct signers who passed, covering four roles. */
+export const QUORUM = 5;
+
+export interface AcceptanceSigner {
+  signerId: string;
+  acceptanceRole: AcceptanceRole;
+  decision: 'pass' | 'fail';
+}
+
+export function acceptanceQuorum(signers: readonly AcceptanceSigner[]): {
+  passCount: number;
+  rolesCovered: AcceptanceRole[];
+  met: boolean;
+} {
+  const passes = new Map<string, AcceptanceRole>();
+  for (const signer of signers)
+    if (signer.decision === 'pass') passes.set(signer.signerId, signer.acceptanceRole);
+  const roles = new Set(passes.values());
+  const rolesCovered = ACCEPTANCE_ROLES.filter((role) => roles.has(role));
+  const failed = signers.some((signer) => signer.decision === 'fail');
+  return {
+    passCount: passes.size,
+    rolesCovered,
+    met: !failed && passes.size >= QUORUM && rolesCovered.length === ACCEPTANCE_ROLES.length,
+  };
+}
+
+/** A village verification: its part is verifying, and the verified area is not above the claim. */
+export function verificationRefusal(
+  context: ContractContext,
+  event: Of<'village.verified'>,
+): Refusal | undefined {
+  const taskLine = own(context.taskLines, event.taskCode);
+  const villagePart = taskLine ? own(taskLine.villageParts, event.villageCode) : undefined;
+  if (!villagePart || villagePart.state !== 'verifying') {
+    return {
+      code: 'INVALID_TRANSITION',
+      message: `village part ${event.taskCode}/${event.villageCode} is ${villagePart?.state ?? 'not part of this contract'}`,
+    };
+  }
+  if (event.verifiedArea < 0 || event.verifiedArea > villagePart.claimedArea) {
+    return {
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+      message: `${event.villageCode}: verified ${mu(event.verifiedArea)} mu is above the claimed ${mu(villagePart.claimedArea)} mu`,
+      field: 'rows',
+    };
+  }
+  return undefined;
+}
+
+/** The accepted areas of a town acceptance: every village part once, none above its verified area. */
+export function acceptedAreasRefusal(
+  context: ContractContext,
+  taskCode: string,
+  villages: readonly { villageCode: string; acceptedArea: number }[],
+): Refusal | undefined {
+  const taskLine = own(context.taskLines, taskCode);
+  if (!taskLine) return { code: 'INVALID_TRANSITION', message: `no task line ${taskCode}` };
+  const parts = Object.keys(taskLine.villageParts);
+  const named = new Set(villages.map((village) => village.villageCode));
+  if (
+    villages.length !== parts.length ||
+    named.size !== parts.length ||
+    !villages.every((village) => own(taskLine.villageParts, village.villageCode) !== undefined)
+  ) {
+    return {
+      code: 'VALIDATION_FAILED',
+      message: `name every village part of ${taskCode} once (${parts.join(', ')})`,
+      field: 'villages',
+    };
+  }
+  for (const [index, village] of villages.entries()) {
+    const verified = own(taskLine.villageParts, village.villageCode)?.verifiedArea ?? 0;
+    if (village.acceptedArea < 0 || village.acceptedArea > verified) {
+      return {
+        code: 'AREA_ABOVE_PREVIOUS_STAGE',
+        message: `${village.villageCode}: accepted ${mu(village.acceptedArea)} mu is above the verified ${mu(verified)} mu`,
+        field: `villages[${index}].acceptedAreaMu`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Town acceptance completes: the line is in town acceptance, the areas fit, the quorum is met. */
+export function acceptanceRefusal(
+  context: ContractContext,
+  event: Of<'acceptance.completed'>,
+): Refusal | undefined {
+  const taskLine = own(context.taskLines, event.taskCode);
+  if (!taskLine || taskLine.state !== 'townAcceptance') {
+    return {
+      code: 'INVALID_TRANSITION',
+      message: `task line ${event.taskCode} is ${taskLine?.state ?? 'not part of this contract'}`,
+    };
+  }
+  const areas = acceptedAreasRefusal(context, event.taskCode, event.villages);
+  if (areas) return areas;
+  const quorum = acceptanceQuorum(event.signers);
+  if (!quorum.met) {
+    return {
+      code: 'QUORUM_NOT_MET',
+      message: `town acceptance needs ${QUORUM} distinct pass signers covering ${ACCEPTANCE_ROLES.join(', ')}; it has ${quorum.passCount} covering ${quorum.rolesCovered.join(', ') || 'none'}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A district audit approval: one per bureau, by two different people; the first fixes the
+ * audited areas (only down, only on accepted lines), the second confirms them unchanged.
+ */
+export function approvalRefusal(
+  context: ContractContext,
+  event: Of<'audit.approved'>,
+): Refusal | undefined {
+  const approvals = context.audit.approvals;
+  if (approvals.some((approval) => approval.approverId === event.approverId)) {
+    return {
+      code: 'SEPARATION_OF_DUTIES',
+      message: 'The two approvals of an audit are given by two different people',
+    };
+  }
+  if (approvals.some((approval) => approval.bureau === event.bureau)) {
+    return {
+      code: 'APPROVAL_EXISTS',
+      message: `The ${event.bureau} side has approved this audit already`,
+    };
+  }
+  if (approvals.length > 0 && event.taskLines !== undefined) {
+    return {
+      code: 'VALIDATION_FAILED',
+      message: 'the second approval confirms the audited areas; it does not change them',
+      field: 'taskLines',
+    };
+  }
+  for (const [index, audited] of (event.taskLines ?? []).entries()) {
+    const taskLine = own(context.taskLines, audited.taskCode);
+    if (!taskLine || taskLine.state !== 'accepted') {
+      return {
+        code: 'VALIDATION_FAILED',
+        message: `no accepted task line ${audited.taskCode}`,
+        field: `taskLines[${index}].taskCode`,
+      };
+    }
+    const accepted = taskLine.acceptedArea ?? 0;
+    if (audited.auditedArea < 0 || audited.auditedArea > accepted) {
+      return {
+        code: 'AREA_ABOVE_PREVIOUS_STAGE',
+        message: `Task line ${audited.taskCode}: audited ${mu(audited.auditedArea)} mu is above the accepted ${mu(accepted)} mu`,
+        field: `taskLines[${index}].auditedAreaMu`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The rules that explain a refused event of each type, where one says more than the state. */
+export const EXPLAINED: {
+  [T in ContractEvent['type']]?: (context: ContractContext, event: Of<T>) => Refusal | undefined;
+} = {
+  'village.verified': verificationRefusal,
+  'acceptance.completed': acceptanceRefusal,
+  'audit.approved': approvalRefusal,
+};
