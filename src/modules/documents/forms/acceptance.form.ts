@@ -1,0 +1,86 @@
+import { shanghaiDateTime } from '../../../common/clock/shanghai-date';
+
+import { formatMu } from '../../../common/values/decimal-units';
+
+import { AcceptanceRecord, AcceptanceSignature } from '../../acceptance/acceptance-record.entity';
+
+import { Region } from '../../regions/region.entity';
+
+import { documentNotAvailable } from '../documents.errors';
+
+import { ROLE_NAMES, type FormContext, type FormDescription } from './form-context';
+
+/** acceptance: what it says and how it is drawn. */
+export async function acceptanceForm(context: FormContext): Promise<FormDescription> {
+  const { dataSource, contract, query, villages, villageName, head } = context;
+  const record = await dataSource.getRepository(AcceptanceRecord).findOne({
+    where: {
+      contractId: contract.id,
+      ...(query.taskCode ? { taskCode: query.taskCode } : {}),
+    },
+    order: { createdAt: 'DESC' },
+  });
+  if (!record) throw documentNotAvailable('No acceptance record for this task line yet');
+  const signatures = await dataSource
+    .getRepository(AcceptanceSignature)
+    .find({ where: { recordId: record.id }, order: { signedAt: 'ASC' } });
+  const line = contract.taskLines.find((candidate) => candidate.taskCode === record.taskCode);
+  const townCode = villages.find((village) => village.townCode)?.townCode ?? null;
+  const town = townCode
+    ? await dataSource.getRepository(Region).findOneBy({ code: townCode })
+    : null;
+  // 验收小组: the town's key-technology acceptance group, as the report names it.
+  const group = `${town?.name ?? townCode ?? ''}关键技术落实验收小组`;
+  const villagesTable = record.villages.map((village) => {
+    const part = line?.villageParts.find(
+      (candidate) => candidate.villageCode === village.villageCode,
+    );
+    return [
+      villageName(village.villageCode),
+      `${part?.verifiedAreaMu ?? ''}`,
+      formatMu(village.acceptedArea),
+    ];
+  });
+  const signers = signatures.map((s) => [
+    s.displayName,
+    ROLE_NAMES[s.acceptanceRole] ?? s.acceptanceRole,
+    s.decision === 'pass' ? '通过' : '不通过',
+    shanghaiDateTime(s.signedAt),
+  ]);
+  const content = {
+    subject: line?.taskName ?? record.taskCode,
+    recordId: record.id,
+    revision: record.revision,
+    group,
+    villagesTable,
+    signers,
+  };
+  return {
+    content,
+    draw: (form) =>
+      form
+        .title(
+          '验收表',
+          `${line?.taskName ?? record.taskCode}　第 ${record.revision} 版　${record.state === 'complete' ? '验收通过' : record.state}`,
+        )
+        .fields([...head, ['验收小组', group]])
+        .table(
+          [
+            { header: '村', width: 200 },
+            { header: '核实面积(亩)', width: 150, align: 'right' },
+            { header: '验收面积(亩)', width: 149, align: 'right' },
+          ],
+          villagesTable,
+        )
+        .heading(`${group}签字（不少于 5 人）`)
+        .table(
+          [
+            { header: '姓名', width: 120 },
+            { header: '职责', width: 130 },
+            { header: '结论', width: 70 },
+            { header: '签字时间（北京时间）', width: 179 },
+          ],
+          signers,
+        ),
+  };
+}

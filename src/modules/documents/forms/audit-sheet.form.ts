@@ -1,0 +1,103 @@
+import { shanghaiDate } from '../../../common/clock/shanghai-date';
+
+import { formatYuan } from '../../../common/values/decimal-units';
+
+import { documentNotAvailable } from '../documents.errors';
+
+import { approverTitle, money, type FormContext, type FormDescription } from './form-context';
+
+/** audit: what it says and how it is drawn. */
+export async function auditSheetForm(context: FormContext): Promise<FormDescription> {
+  const {
+    dataSource,
+    calculation,
+    actor,
+    contract,
+    project,
+    organisation,
+    villageName,
+    head,
+    districtName,
+  } = context;
+  const subsidy = contract.subsidyFen;
+  if (subsidy === null)
+    throw documentNotAvailable(
+      `The audit sheet is issued once both bureaus approved; the contract is ${contract.state}`,
+    );
+  const sheet = await calculation.sheet(actor, contract.id);
+  const table = sheet.taskLines.flatMap((line) => [
+    [
+      line.taskName,
+      '',
+      line.claimedAreaMu ?? '',
+      line.verifiedAreaMu ?? '',
+      line.acceptedAreaMu ?? '',
+      line.auditedAreaMu ?? '',
+      line.unitPriceYuan,
+      line.amountYuan ?? '',
+    ],
+    ...line.villages.map((village) => [
+      '',
+      villageName(village.villageCode),
+      village.claimedAreaMu,
+      village.verifiedAreaMu ?? '',
+      village.acceptedAreaMu ?? '',
+      '',
+      '',
+      '',
+    ]),
+  ]);
+  // Each opinion in full, wrapped: an approver's bureau and part, name, date and note.
+  const approvers: [string, string][] = sheet.signers
+    .filter((signer) => signer.stage === 'district audit')
+    .map((signer) => {
+      const [unit, part] = approverTitle(signer.role, districtName);
+      const note = signer.note ? `　意见：${signer.note}` : '　意见：同意';
+      return [part, `${unit}　审核人 ${signer.name}　${shanghaiDate(new Date(signer.at))}${note}`];
+    });
+  const rejections = await dataSource.query<
+    { actor_username: string; display_name: string | null; at: Date; note: string | null }[]
+  >(
+    `SELECT h.actor_username, u.display_name, h.at, h.payload->>'note' AS note
+         FROM contract_history h LEFT JOIN app_user u ON u.id = h.actor_id
+        WHERE h.contract_id = $1 AND h.event = 'audit.rejected' ORDER BY h.seq`,
+    [contract.id],
+  );
+  const rejected: [string, string][] = rejections.map((rejection) => [
+    '退回',
+    `审核人 ${rejection.display_name ?? rejection.actor_username}　${shanghaiDate(rejection.at)}　意见：${rejection.note ?? ''}`,
+  ]);
+  const content = {
+    subject: organisation.name,
+    table,
+    subsidyFen: subsidy,
+    approvers,
+    rejected,
+  };
+  return {
+    content,
+    draw: (form) =>
+      form
+        .title('审核验收表', project.name)
+        .fields(head)
+        .table(
+          [
+            { header: '环节', width: 70 },
+            { header: '村', width: 55 },
+            { header: '申报(亩)', width: 60, align: 'right' },
+            { header: '核实(亩)', width: 60, align: 'right' },
+            { header: '验收(亩)', width: 60, align: 'right' },
+            { header: '审核(亩)', width: 60, align: 'right' },
+            { header: '单价(元)', width: 50, align: 'right' },
+            { header: '金额(元)', width: 84, align: 'right' },
+          ],
+          [...table, ['合计', '', '', '', '', '', '', formatYuan(subsidy)]],
+        )
+        .paragraph(
+          `补助金额：${money(subsidy)}。补助金额 = 审核面积 × 中标单价，按环节合计四舍五入到分。`,
+        )
+        .heading('审核意见')
+        .fields([...rejected, ...approvers])
+        .signatureBoxes(['区农委（盖章）', '区财政局（盖章）']),
+  };
+}
