@@ -1,0 +1,105 @@
+import {
+  stream as excelStream,
+  type Cell,
+  type CellFormulaValue,
+  type CellSharedFormulaValue,
+  type CellValue,
+  type Row,
+} from 'exceljs';
+
+import type { TableReader } from './table-file';
+import { TableFileError, refuseReplacementCharacter } from './table-file-basics';
+import { checkedWorkbookStream } from './zip-guard';
+
+// --- XLSX ------------------------------------------------------------------------------------
+
+export async function readXlsx(buffer: Buffer, maxUncompressed: number, table: TableReader) {
+  const workbook = await checkedWorkbookStream(buffer, maxUncompressed);
+  const reader = new excelStream.xlsx.WorkbookReader(workbook, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // Styles tell which numbers are dates.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  try {
+    // The stream holds the first worksheet only.
+    for await (const worksheet of reader) {
+      // exceljs fails on a <row> or <c> without its `r` reference (optional in OOXML; Excel and
+      // the common libraries write it): such a sheet is refused, not misnumbered.
+      for await (const row of worksheet) readXlsxRow(row, table);
+      break;
+    }
+  } catch (error) {
+    if (error instanceof TableFileError) throw error;
+    throw new TableFileError(
+      'notATable',
+      `The workbook could not be read: ${error instanceof Error ? error.message : String(error)}.`,
+    );
+  }
+}
+
+function readXlsxRow(row: Row, table: TableReader): void {
+  table.add(row.number, row.cellCount, (index) => {
+    const cell = row.findCell(index + 1);
+    if (!cell) return '';
+    const text = cellText(cell).trim();
+    refuseReplacementCharacter(text, `Row ${row.number}`);
+    return text;
+  });
+}
+
+function cellText(cell: Cell): string {
+  const value = cell.value;
+  if (!isFormula(value)) return valueText(value);
+  if (value.result === undefined) {
+    return `=${'sharedFormula' in value ? value.sharedFormula : value.formula}`;
+  }
+  // The streaming reader leaves a formula's result a plain number even in a date-formatted cell.
+  if (typeof value.result === 'number' && isDateFormat(cell.numFmt)) {
+    return valueText(excelSerialDate(value.result));
+  }
+  return valueText(value.result);
+}
+
+function valueText(value: CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  // The shortest decimal text of the number the file holds: 12.3 stays "12.3"; a value with
+  // float noise keeps it and fails the area check instead of being silently rounded.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  // exceljs gives dates as the UTC instant of the date and time the cell shows.
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : isoDate(value);
+  if (isFormula(value)) return valueText(value.result);
+  if ('richText' in value) return value.richText.map((run) => run.text ?? '').join('');
+  if ('error' in value) return value.error;
+  return value.text ?? '';
+}
+
+function isFormula(value: CellValue): value is CellFormulaValue | CellSharedFormulaValue {
+  return (
+    typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value)
+  );
+}
+
+function isDateFormat(format: string | undefined): boolean {
+  // The test exceljs applies to plain numbers: date letters outside quotes and [..] sections.
+  return (
+    format !== undefined &&
+    /[ymdhMsb]/.test(format.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''))
+  );
+}
+
+function excelSerialDate(serial: number): Date {
+  // Days since 1899-12-30 (the 1900 date system), as exceljs converts plain date cells.
+  return new Date(Math.round((serial - 25569) * 86_400_000));
+}
+
+function isoDate(date: Date): string {
+  const year = String(date.getUTCFullYear()).padStart(4, '0');
+  const month = String(date.getUTCMonth() + 1).padStart(2, '0');
+  const day = String(date.getUTCDate()).padStart(2, '0');
+  return `${year}-${month}-${day}`;
+}
