@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { acceptanceOpenRefusal } from '../contracts/machine/queries';
+import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
@@ -199,16 +201,8 @@ export class AcceptanceService {
   ): Promise<AcceptanceRecordCreatedDto> {
     const line = await manager.findOneBy(ContractTaskLine, { contractId, taskCode });
     if (!line) throw notFound('Task line', taskCode);
-    if (line.state !== 'townAcceptance') {
-      throw contractError(
-        'INVALID_TRANSITION',
-        `Task line ${taskCode} is ${line.state}; acceptance follows the village notices`,
-        {
-          state: line.state,
-          event: 'acceptance.opened',
-        },
-      );
-    }
+    const notYet = acceptanceOpenRefusal(taskCode, line.state);
+    if (notYet) throw queryRefusalError(notYet, line.state, 'acceptance.opened');
     const parts = await manager.findBy(ContractVillagePart, { contractId, taskCode });
     const villages = dto.villages.map((village, index) => {
       const part = parts.find((candidate) => candidate.villageCode === village.villageCode);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { taskLineClaimable } from '../contracts/machine/queries';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { contractScope } from '../contracts/contract-scope';
@@ -40,7 +41,7 @@ export class ClaimService {
           .orderBy('r.village_code')
           .getRawMany<{ villageCode: string; area: number }>();
         const line = current.context.taskLines[taskCode];
-        if (line?.state === 'working') {
+        if (taskLineClaimable(line?.state)) {
           const kinds = new Set(
             (await manager.findBy(Attachment, { contractId })).map((attachment) => attachment.kind),
           );

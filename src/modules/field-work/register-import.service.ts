@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { registerRefusal, rowsStartWork, taskLineTakesRows } from '../contracts/machine/queries';
+import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -18,7 +20,7 @@ import { loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
-import { contractError } from '../contracts/contracts.errors';
+
 import { fieldWorkError } from './field-work.errors';
 import type { CorrectRegisterRowDto, RegisterRowDto } from './dto/register.dto';
 import {
@@ -104,16 +106,8 @@ export class RegisterImportService {
 
     return this.dataSource.transaction(async (manager) => {
       const contract = await loadContractInScope(manager, actor, contractId, { lock: true });
-      if (contract.state !== 'contracted' && contract.state !== 'inService') {
-        throw contractError(
-          'INVALID_TRANSITION',
-          `The register takes rows while the contract is contracted or in service; it is ${contract.state}`,
-          {
-            state: contract.state,
-            event: 'register.imported',
-          },
-        );
-      }
+      const closed = registerRefusal(contract.state);
+      if (closed) throw queryRefusalError(closed, contract.state, 'register.imported');
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `register:${contract.projectId}`,
       ]);
@@ -165,7 +159,7 @@ export class RegisterImportService {
       }
 
       if (accepted.length > 0) await this.copyRows(manager, contract, accepted);
-      if (contract.state === 'contracted' && accepted.length > 0) {
+      if (rowsStartWork(contract.state) && accepted.length > 0) {
         await this.workflow.execute(
           { contractId, actor, prepare: () => Promise.resolve({ type: 'work.started' as const }) },
           manager,
@@ -296,7 +290,7 @@ export class RegisterImportService {
       tasks: new Map(
         lines.map((line) => [
           line.taskCode,
-          { name: line.taskName, open: line.state === 'pending' || line.state === 'working' },
+          { name: line.taskName, open: taskLineTakesRows(line.state) },
         ]),
       ),
       serviceStart: project.serviceStart,

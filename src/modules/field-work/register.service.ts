@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { registerRefusal, rowsStartWork } from '../contracts/machine/queries';
+import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { commonError, notFound } from '../../common/errors/domain-error';
@@ -10,7 +12,7 @@ import { Contract } from '../contracts/contract.entity';
 import { loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
-import { contractError } from '../contracts/contracts.errors';
+
 import { fieldWorkError } from './field-work.errors';
 import { RegisterRow } from './register-row.entity';
 import { disclose } from '../auth/disclosure-policy';
@@ -119,18 +121,10 @@ export class RegisterService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!contract) throw commonError('NOT_FOUND', `Contract ${contractId} was not found`);
-      if (contract.state !== 'contracted' && contract.state !== 'inService') {
-        throw contractError(
-          'INVALID_TRANSITION',
-          `Register rows are taken while the contract is in service; it is ${contract.state}`,
-          {
-            state: contract.state,
-            event: 'register.rows',
-          },
-        );
-      }
+      const closed = registerRefusal(contract.state);
+      if (closed) throw queryRefusalError(closed, contract.state, 'register.rows');
       const stored = await this.insert(manager, contract, rows);
-      if (contract.state === 'contracted' && stored.length > 0) {
+      if (rowsStartWork(contract.state) && stored.length > 0) {
         await this.workflow.execute(
           { contractId, actor, prepare: () => Promise.resolve({ type: 'work.started' as const }) },
           manager,

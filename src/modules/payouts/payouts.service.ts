@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { payoutRefusal } from '../contracts/machine/queries';
+import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
@@ -152,16 +154,14 @@ export class PayoutsService {
                 `Contract ${contractId} already has a payout issued or confirmed`,
               );
             }
-            if (current.value !== 'payable' || current.context.subsidyFen === null) {
-              throw contractError(
-                'INVALID_TRANSITION',
-                `payout.issued is not allowed now: the contract is ${current.value}`,
-                {
-                  state: current.value,
-                  event: 'payout.issued',
-                },
+            const notPayable = payoutRefusal(current);
+            const amountFen = current.context.subsidyFen;
+            if (notPayable || amountFen === null)
+              throw queryRefusalError(
+                notPayable ?? { code: 'INVALID_TRANSITION', message: 'the subsidy is not final' },
+                current.value,
+                'payout.issued',
               );
-            }
             const organisation = await tx.findOneByOrFail(Organisation, {
               id: contract.organisationId,
             });
@@ -173,7 +173,7 @@ export class PayoutsService {
               issuedAt: now,
               contractId,
               districtCode: contract.districtCode,
-              amountFen: current.context.subsidyFen,
+              amountFen,
               state: 'issued',
               payeeName: organisation.name,
               bankName: organisation.bankName,

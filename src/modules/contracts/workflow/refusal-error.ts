@@ -7,6 +7,11 @@ import type { ContractEvent } from '../machine/contract.types';
  * The machine's refusal as the error a client gets. INVALID_TRANSITION keeps its body (`state`,
  * `event`) and names what the state does take; a refusal about a field names it.
  */
+/** A refusal of a machine query (machine/queries.ts), for the event a command would send. */
+export function queryRefusalError(refusal: Refusal, state: string, event: string): DomainError {
+  return new DomainError(refusal.code, refusal.message, { state, event });
+}
+
 export function refusalError(
   refusal: Refusal,
   current: PersistedContract,
