@@ -1,19 +1,11 @@
+import { DOCUMENT_KINDS } from '../../src/modules/documents/documents.service';
 import { registerRows } from '../factories/register-rows';
 import type { Api, Session } from './api';
 import { advanceClock, uploadClaimAttachments } from './lifecycle';
 import type { TestApp } from './test-app';
 
-/** Every document kind, and where to get it for a season's contract. */
-export const DOCUMENT_KINDS = [
-  'award-notice',
-  'application',
-  'register',
-  'village-notice',
-  'acceptance',
-  'audit',
-  'media-notice',
-  'payout-order',
-] as const;
+/** Every document kind the app issues (a new kind is walked too), and where to get it. */
+export { DOCUMENT_KINDS };
 
 export function documentPath(season: PastSeason, kind: string): string {
   const query =
