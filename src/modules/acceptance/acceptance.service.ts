@@ -4,7 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../auth/roles';
 import { assertInScope } from '../auth/scope-policy';
@@ -49,7 +49,7 @@ export class AcceptanceService {
     dto: OpenAcceptanceDto,
   ): Promise<AcceptanceRecordCreatedDto> {
     return this.dataSource.transaction(async (manager) => {
-      await this.lockVisible(manager, actor, contractId);
+      const contract = await this.lockVisible(manager, actor, contractId);
       const current = await manager.findOne(AcceptanceRecord, {
         where: { contractId, taskCode, state: In(['open', 'failed']) },
       });
@@ -59,7 +59,7 @@ export class AcceptanceService {
           `Record revision ${current.revision} is ${current.state}; revise it instead`,
         );
       }
-      return this.createRecord(manager, actor, contractId, taskCode, dto);
+      return this.createRecord(manager, actor, contract, taskCode, dto);
     });
   }
 
@@ -70,7 +70,7 @@ export class AcceptanceService {
   ): Promise<AcceptanceRecordCreatedDto> {
     return this.dataSource.transaction(async (manager) => {
       const record = await this.recordOf(manager, recordId);
-      await this.lockVisible(manager, actor, record.contractId);
+      const contract = await this.lockVisible(manager, actor, record.contractId);
       const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
       if (current.state !== 'open' && current.state !== 'failed') {
         throw acceptanceError(
@@ -79,14 +79,14 @@ export class AcceptanceService {
         );
       }
       await manager.update(AcceptanceRecord, { id: recordId }, { state: 'superseded' });
-      return this.createRecord(manager, actor, current.contractId, current.taskCode, dto);
+      return this.createRecord(manager, actor, contract, current.taskCode, dto);
     });
   }
 
   sign(actor: Actor, recordId: string, dto: SignAcceptanceDto): Promise<SignatureResultDto> {
     return this.dataSource.transaction(async (manager) => {
       const record = await this.recordOf(manager, recordId);
-      await this.lockVisible(manager, actor, record.contractId);
+      const contract = await this.lockVisible(manager, actor, record.contractId);
       const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
       if (await manager.existsBy(AcceptanceSignature, { recordId, userId: actor.id })) {
         throw acceptanceError(
@@ -123,6 +123,7 @@ export class AcceptanceService {
       const state = dto.decision === 'fail' ? 'failed' : complete ? 'complete' : 'open';
       if (state !== 'open') await manager.update(AcceptanceRecord, { id: recordId }, { state });
       await this.auditLog.record(manager, {
+        chain: districtChain(contract.districtCode),
         actor,
         action: 'acceptance.signed',
         entityType: 'contract',
@@ -172,6 +173,7 @@ export class AcceptanceService {
           { state: 'working', verifiedArea: null },
         );
         await this.auditLog.record(manager, {
+          chain: districtChain(contract.districtCode),
           actor,
           action: 'acceptance.rework',
           entityType: 'contract',
@@ -186,10 +188,11 @@ export class AcceptanceService {
   private async createRecord(
     manager: EntityManager,
     actor: Actor,
-    contractId: string,
+    contract: Contract,
     taskCode: string,
     dto: OpenAcceptanceDto,
   ): Promise<AcceptanceRecordCreatedDto> {
+    const contractId = contract.id;
     const line = await manager.findOneBy(ContractTaskLine, { contractId, taskCode });
     if (!line) throw notFound('Task line', taskCode);
     if (line.state !== 'townAcceptance') {
@@ -268,6 +271,7 @@ export class AcceptanceService {
     });
     await manager.save(record);
     await this.auditLog.record(manager, {
+      chain: districtChain(contract.districtCode),
       actor,
       action: 'acceptance.opened',
       entityType: 'contract',

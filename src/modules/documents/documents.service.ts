@@ -11,6 +11,7 @@ import { canonicalJson } from '../../common/values/canonical-json';
 import { formatMu, formatYuan, toHundredths } from '../../common/values/decimal-units';
 import { amountFen } from '../../common/values/money';
 import { AcceptanceRecord, AcceptanceSignature } from '../acceptance/acceptance-record.entity';
+import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { CalculationService } from '../contracts/calculation.service';
 import { ContractsService } from '../contracts/contracts.service';
@@ -101,6 +102,7 @@ export class DocumentsService {
     private readonly contracts: ContractsService,
     private readonly calculation: CalculationService,
     private readonly clock: Clock,
+    private readonly auditLog: AuditLogService,
   ) {}
 
   async prepare(
@@ -120,6 +122,7 @@ export class DocumentsService {
       .digest('hex');
     const subject = typeof content.subject === 'string' ? content.subject : contract.lotCode;
     const title = `${TITLES[documentKind]}（${subject}）`;
+    const auditHead = await this.auditLog.contractChainHead(contractId);
     await this.dataSource.getRepository(IssuedDocument).insert({
       sha256,
       contractId,
@@ -127,6 +130,9 @@ export class DocumentsService {
       title,
       generatedAt,
       generatedBy: actor.username,
+      auditChain: auditHead?.chain ?? null,
+      auditSeq: auditHead?.seq ?? null,
+      auditHash: auditHead?.hash ?? null,
     });
     const verifyUrl = `${baseUrl}/public/documents/${sha256}`;
     const qrPng = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 160 });
@@ -135,6 +141,7 @@ export class DocumentsService {
       sha256,
       verifyUrl,
       qrPng,
+      auditHead,
     };
     return {
       kind: documentKind,
