@@ -72,7 +72,7 @@ const CONTENT =
  *
  * The existing chain is verified first, as GET /audit-log/verify does (a broken one stops the
  * migration: it is not silently "repaired"), each row is given its object's chain (a contract,
- * project, tender or bid: its district; anything else: admin), and each chain is re-linked from
+ * project, tender, bid or payment batch: its district; anything else: admin), and each chain is re-linked from
  * seq 1 in the old order. Issued documents get the head of their chain (`audit_*`), printed in
  * their footer. `down` verifies every chain and re-links all rows into one, in insertion order.
  */
@@ -92,6 +92,19 @@ export class AuditChainPerDistrict1795507300000 implements MigrationInterface {
                              WHERE b."id"::text = e."entity_id")
          END, 'admin')`,
     );
+    // Objects of tables that not every installation has yet (payment batches, issue 14).
+    for (const table of ['payment_batch']) {
+      const [{ present }] = (await queryRunner.query(
+        `SELECT to_regclass($1) IS NOT NULL AS present`,
+        [`public.${table}`],
+      )) as { present: boolean }[];
+      if (!present) continue;
+      await queryRunner.query(
+        `UPDATE "audit_event" e SET "chain" = o."district_code"
+           FROM "${table}" o WHERE e."entity_type" = $1 AND o."id"::text = e."entity_id"`,
+        [table],
+      );
+    }
     await queryRunner.query(`ALTER TABLE "audit_event" ALTER COLUMN "chain" SET NOT NULL`);
     // Paged by the old seq while rows take their new one (never above the old): a plain index.
     await queryRunner.query(`DROP INDEX "public"."audit_event_seq_idx"`);
