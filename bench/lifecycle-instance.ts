@@ -12,7 +12,18 @@ async function serve(): Promise<void> {
   if (!databaseUrl || !jwtSecret || !process.send)
     throw new Error('lifecycle-instance: fork me with BENCH_DATABASE_URL and BENCH_JWT_SECRET');
   const { startTestApp } = await import('../test/support/test-app.js');
-  const test = await startTestApp({ databaseUrl, jwtSecret, testClock: true });
+  const test = await startTestApp({
+    databaseUrl,
+    jwtSecret,
+    testClock: true,
+    rateLimits: {
+      // The benchmark's whole load comes from one address: above the public limits, on purpose.
+      loginFailuresPerUsername: 10,
+      loginFailuresPerClient: 50,
+      objectionsPerClient: Number.MAX_SAFE_INTEGER,
+      objectionsPerNotice: Number.MAX_SAFE_INTEGER,
+    },
+  });
   await test.app.listen(0, '127.0.0.1');
   const { port } = test.app.getHttpServer().address() as AddressInfo;
   let closing: Promise<void> | undefined;

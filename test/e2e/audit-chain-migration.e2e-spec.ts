@@ -99,9 +99,10 @@ describe('migration AuditChainAtCommit on an existing chain', () => {
     const applied = await runMigrations(url);
     expect(applied).toContain('AuditChainAtCommit1795506000000');
     await withAuditLog(url, async (auditLog, dataSource) => {
-      expect(await auditLog.verify()).toEqual({ ok: true, events: 2_500 });
+      expect(await auditLog.verify()).toMatchObject({ ok: true, events: 2_500 });
       await dataSource.transaction((manager) =>
         auditLog.record(manager, {
+          chain: 'admin',
           actor: null,
           action: 'after.migration',
           entityType: 'test',
@@ -109,7 +110,7 @@ describe('migration AuditChainAtCommit on an existing chain', () => {
           data: { ok: true },
         }),
       );
-      expect(await auditLog.verify()).toEqual({ ok: true, events: 2_501 });
+      expect(await auditLog.verify()).toMatchObject({ ok: true, events: 2_501 });
       const [last] = await dataSource.query<{ seq: string; action: string }[]>(
         'SELECT seq, action FROM audit_event ORDER BY seq DESC LIMIT 1',
       );

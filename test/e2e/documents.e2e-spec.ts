@@ -95,6 +95,30 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
     },
   );
 
+  it('prints and records the head of the district audit chain at issue time: an anchor to keep', async () => {
+    const { pdf, sha256 } = await fetchPdf(paidId, 'award-notice');
+    const printed = /审计链 (\d+) 第 (\d+) 条 ([0-9a-f]{16})/.exec(pdfText(pdf).text);
+    expect(printed?.[1]).toBe('341602');
+    const [issued] = await test.dataSource.query<
+      { audit_chain: string; audit_seq: string; audit_hash: string }[]
+    >('SELECT audit_chain, audit_seq, audit_hash FROM issued_document WHERE sha256 = $1', [sha256]);
+    expect(issued).toMatchObject({ audit_chain: '341602', audit_seq: printed?.[2] });
+    expect(issued.audit_hash.startsWith(printed?.[3] ?? '-')).toBe(true);
+    const [{ head }] = await test.dataSource.query<{ head: string }[]>(
+      `SELECT max(seq) AS head FROM audit_event WHERE chain = '341602'`,
+    );
+    expect(printed?.[2]).toBe(head);
+    // The printed head checks against the chain as it is now.
+    const admin = await new Api(test).admin();
+    const checked = await test
+      .http()
+      .post('/audit-log/verify-heads')
+      .set(admin.auth)
+      .send({ heads: [{ chain: '341602', seq: Number(printed?.[2]), hash: printed?.[3] }] })
+      .expect(200);
+    expect(checked.body).toMatchObject({ ok: true, chains: [{ chain: '341602', ok: true }] });
+  });
+
   it('writes the subsidy in figures and in capital numerals on the audit sheet and the payout order', async () => {
     const capital = toChineseCapital(subsidyFen);
     for (const kind of ['audit', 'payout-order']) {

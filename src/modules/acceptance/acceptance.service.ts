@@ -6,7 +6,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import type { AcceptanceRole } from '../auth/roles';
 import { acceptanceQuorum, type AcceptanceSigner } from '../contracts/machine/refusals';
@@ -50,7 +50,7 @@ export class AcceptanceService {
     dto: OpenAcceptanceDto,
   ): Promise<AcceptanceRecordCreatedDto> {
     return this.dataSource.transaction(async (manager) => {
-      await this.lockVisible(manager, actor, contractId);
+      const contract = await this.lockVisible(manager, actor, contractId);
       const current = await manager.findOne(AcceptanceRecord, {
         where: { contractId, taskCode, state: In(['open', 'failed']) },
       });
@@ -60,7 +60,7 @@ export class AcceptanceService {
           `Record revision ${current.revision} is ${current.state}; revise it instead`,
         );
       }
-      return this.createRecord(manager, actor, contractId, taskCode, dto);
+      return this.createRecord(manager, actor, contract, taskCode, dto);
     });
   }
 
@@ -71,7 +71,7 @@ export class AcceptanceService {
   ): Promise<AcceptanceRecordCreatedDto> {
     return this.dataSource.transaction(async (manager) => {
       const record = await this.recordOf(manager, recordId);
-      await this.lockVisible(manager, actor, record.contractId);
+      const contract = await this.lockVisible(manager, actor, record.contractId);
       const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
       if (current.state !== 'open' && current.state !== 'failed') {
         throw acceptanceError(
@@ -80,14 +80,14 @@ export class AcceptanceService {
         );
       }
       await manager.update(AcceptanceRecord, { id: recordId }, { state: 'superseded' });
-      return this.createRecord(manager, actor, current.contractId, current.taskCode, dto);
+      return this.createRecord(manager, actor, contract, current.taskCode, dto);
     });
   }
 
   sign(actor: Actor, recordId: string, dto: SignAcceptanceDto): Promise<SignatureResultDto> {
     return this.dataSource.transaction(async (manager) => {
       const record = await this.recordOf(manager, recordId);
-      await this.lockVisible(manager, actor, record.contractId);
+      const contract = await this.lockVisible(manager, actor, record.contractId);
       const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
       if (await manager.existsBy(AcceptanceSignature, { recordId, userId: actor.id })) {
         throw acceptanceError(
@@ -126,6 +126,7 @@ export class AcceptanceService {
       const state = dto.decision === 'fail' ? 'failed' : complete ? 'complete' : 'open';
       if (state !== 'open') await manager.update(AcceptanceRecord, { id: recordId }, { state });
       await this.auditLog.record(manager, {
+        chain: districtChain(contract.districtCode),
         actor,
         action: 'acceptance.signed',
         entityType: 'contract',
@@ -181,6 +182,7 @@ export class AcceptanceService {
           { state: 'working', verifiedArea: null },
         );
         await this.auditLog.record(manager, {
+          chain: districtChain(contract.districtCode),
           actor,
           action: 'acceptance.rework',
           entityType: 'contract',
@@ -195,10 +197,11 @@ export class AcceptanceService {
   private async createRecord(
     manager: EntityManager,
     actor: Actor,
-    contractId: string,
+    contract: Contract,
     taskCode: string,
     dto: OpenAcceptanceDto,
   ): Promise<AcceptanceRecordCreatedDto> {
+    const contractId = contract.id;
     const line = await manager.findOneBy(ContractTaskLine, { contractId, taskCode });
     if (!line) throw notFound('Task line', taskCode);
     const notYet = acceptanceOpenRefusal(taskCode, line.state);
@@ -269,6 +272,7 @@ export class AcceptanceService {
     });
     await manager.save(record);
     await this.auditLog.record(manager, {
+      chain: districtChain(contract.districtCode),
       actor,
       action: 'acceptance.opened',
       entityType: 'contract',

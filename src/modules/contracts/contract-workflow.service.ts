@@ -6,7 +6,7 @@ import { Clock } from '../../common/clock/clock';
 
 import { canonicalJson } from '../../common/values/canonical-json';
 import { combine, runPrepared, type Statement } from '../../database/statement';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract, ContractTaskLine } from './contract.entity';
 import { contractError } from './contracts.errors';
@@ -196,6 +196,7 @@ export class ContractWorkflowService {
     writes.push(historyInsert(contract.id, historyOf(current, next, event), command, event));
     writes.push(
       this.auditLog.insert({
+        chain: districtChain(contract.districtCode),
         actor:
           command.actor ?? (command.actorLabel ? { id: null, username: command.actorLabel } : null),
         action: type,

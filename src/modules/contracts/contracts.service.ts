@@ -7,7 +7,7 @@ import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatMu, formatYuan } from '../../common/values/decimal-units';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import type { Project } from '../projects/project.entity';
@@ -204,6 +204,7 @@ export class ContractsService {
       payload,
     });
     await this.auditLog.record(manager, {
+      chain: districtChain(contract.districtCode),
       actor,
       action: 'contract.awarded',
       entityType: 'contract',

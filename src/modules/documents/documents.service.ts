@@ -8,7 +8,7 @@ import { Clock } from '../../common/clock/clock';
 import { shanghaiDateTime } from '../../common/clock/shanghai-date';
 import { notFound } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
-
+import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { CalculationService } from '../contracts/calculation.service';
 import { ContractsService } from '../contracts/contracts.service';
@@ -69,6 +69,7 @@ export class DocumentsService {
     private readonly contracts: ContractsService,
     private readonly calculation: CalculationService,
     private readonly clock: Clock,
+    private readonly auditLog: AuditLogService,
   ) {}
 
   async prepare(
@@ -88,6 +89,7 @@ export class DocumentsService {
       .digest('hex');
     const subject = typeof content.subject === 'string' ? content.subject : contract.lotCode;
     const title = `${TITLES[documentKind]}（${subject}）`;
+    const auditHead = await this.auditLog.contractChainHead(contractId);
     await this.dataSource.getRepository(IssuedDocument).insert({
       sha256,
       contractId,
@@ -95,6 +97,9 @@ export class DocumentsService {
       title,
       generatedAt,
       generatedBy: actor.username,
+      auditChain: auditHead?.chain ?? null,
+      auditSeq: auditHead?.seq ?? null,
+      auditHash: auditHead?.hash ?? null,
     });
     const verifyUrl = `${baseUrl}/public/documents/${sha256}`;
     const qrPng = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 160 });
@@ -103,6 +108,7 @@ export class DocumentsService {
       sha256,
       verifyUrl,
       qrPng,
+      auditHead,
     };
     return {
       kind: documentKind,

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintNumber } from '../../database/transformers';
 
 /**
  * Every document the engine issued, by the SHA-256 printed in its footer, so that anyone holding
@@ -24,4 +25,14 @@ export class IssuedDocument {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   generatedBy!: string | null;
+
+  /** The head of the contract's audit chain at issue time, printed in the footer (null: none yet). */
+  @Column({ type: 'text', nullable: true })
+  auditChain!: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
+  auditSeq!: number | null;
+
+  @Column({ type: 'char', length: 64, nullable: true })
+  auditHash!: string | null;
 }

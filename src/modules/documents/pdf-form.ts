@@ -27,6 +27,8 @@ export interface Footer {
   sha256: string;
   verifyUrl: string;
   qrPng: Buffer;
+  /** The head of the contract's audit chain when the document was issued: an anchor outside the database. */
+  auditHead?: { chain: string; seq: number; hash: string } | null;
 }
 
 export interface Column {
@@ -41,8 +43,8 @@ const FOOTER_HEIGHT = 64;
 /**
  * An A4 form in Chinese written straight into a stream (pdfkit embeds only the glyphs used):
  * a title, label/value fields, tables whose header is drawn again on every page, text, signature
- * boxes, and on every page a footer with the page number, the time, the document's SHA-256 and a
- * QR code of its verification link.
+ * boxes, and on every page a footer with the page number, the time, the document's SHA-256, a
+ * QR code of its verification link and the head of its audit chain at issue time.
  */
 export class PdfForm {
   private readonly doc: PDFKit.PDFDocument;
@@ -296,6 +298,18 @@ export class PdfForm {
     });
     doc.text(`SHA-256 ${this.footer.sha256}`, MARGIN, top + 12, { width, lineBreak: false });
     doc.text(`核验 ${this.footer.verifyUrl}`, MARGIN, top + 24, { width, lineBreak: false });
+    const head = this.footer.auditHead;
+    if (head) {
+      doc.text(
+        `审计链 ${head.chain} 第 ${head.seq} 条 ${head.hash.slice(0, 16)}`,
+        MARGIN,
+        top + 36,
+        {
+          width,
+          lineBreak: false,
+        },
+      );
+    }
     doc.restore();
     doc.fillColor('black').font('cjk').fontSize(10.5);
     doc.page.margins.bottom = bottomMargin;

@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Page } from '../../common/http/page.dto';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { loadContractInScope } from '../contracts/contract-scope';
 import { Attachment, type AttachmentKind } from './attachment.entity';
@@ -30,7 +30,7 @@ export class AttachmentsService {
     kind: AttachmentKind,
     file: { buffer: Buffer; originalname: string; mimetype: string },
   ): Promise<AttachmentDto> {
-    await loadContractInScope(this.dataSource.manager, actor, contractId);
+    const contract = await loadContractInScope(this.dataSource.manager, actor, contractId);
     const sha256 = await this.files.put(file.buffer);
     return this.dataSource.transaction(async (manager) => {
       const attachment = manager.create(Attachment, {
@@ -45,6 +45,7 @@ export class AttachmentsService {
       });
       await manager.save(attachment);
       await this.auditLog.record(manager, {
+        chain: districtChain(contract.districtCode),
         actor,
         action: 'attachment.uploaded',
         entityType: 'contract',

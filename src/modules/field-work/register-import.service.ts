@@ -13,7 +13,7 @@ import { shanghaiDate } from '../../common/clock/shanghai-date';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { formatMu } from '../../common/values/decimal-units';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract, ContractTaskLine } from '../contracts/contract.entity';
 import { loadContractInScope } from '../contracts/contract-scope';
@@ -168,6 +168,7 @@ export class RegisterImportService {
       // A file that adds no row changes nothing, so it leaves nothing in the audit log either.
       if (accepted.length === 0) return { format: parsed.format, accepted: 0, rejected };
       await this.auditLog.record(manager, {
+        chain: districtChain(contract.districtCode),
         actor,
         action: 'register.imported',
         entityType: 'contract',
@@ -270,6 +271,7 @@ export class RegisterImportService {
       const { rowNo: _rowNo, ...changes } = value;
       await manager.update(RegisterRow, { id: row.id }, changes);
       await this.auditLog.record(manager, {
+        chain: districtChain(contract.districtCode),
         actor,
         action: 'register.row-corrected',
         entityType: 'contract',

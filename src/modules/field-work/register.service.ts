@@ -6,7 +6,7 @@ import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { commonError, notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatMu } from '../../common/values/decimal-units';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract } from '../contracts/contract.entity';
 import { loadContractInScope } from '../contracts/contract-scope';
@@ -92,7 +92,7 @@ export class RegisterService {
         where: { id: contractId },
         lock: { mode: 'pessimistic_write' },
       });
-      await loadContractInScope(manager, actor, contractId);
+      const contract = await loadContractInScope(manager, actor, contractId);
       const row = await manager.findOneBy(RegisterRow, { id: rowId, contractId });
       if (!row) throw notFound('Register row', rowId);
       if (row.state !== 'working') {
@@ -104,6 +104,7 @@ export class RegisterService {
       await manager.update(RegisterRow, { id: rowId }, { state: 'withdrawn' });
       row.state = 'withdrawn';
       await this.auditLog.record(manager, {
+        chain: districtChain(contract.districtCode),
         actor,
         action: 'register.row-withdrawn',
         entityType: 'contract',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { ADMIN_CHAIN, AuditLogService } from '../audit-log/audit-log.service';
 import { disclose } from '../auth/disclosure-policy';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
@@ -70,6 +70,7 @@ export class OrganisationsService {
       const organisation = manager.create(Organisation, { ...dto });
       await manager.save(organisation);
       await this.auditLog.record(manager, {
+        chain: ADMIN_CHAIN,
         actor,
         action: 'organisation.created',
         entityType: 'organisation',

@@ -12,6 +12,7 @@ import { PayoutsService } from '../payouts/payouts.service';
 import { normaliseAccount, RESULT_TABLE, resultStatus } from './bank-result-file';
 import { markBatchesReconciled } from './batch-reconciliation';
 import type { BatchResultDto, RejectedRowDto, RowCode } from './dto/payment-batch.dto';
+import { districtChain } from '../audit-log/audit-chain';
 import { PaymentBatchResult } from './payment-batch.entity';
 import { paymentBatchError } from './payment-batches.errors';
 import { PaymentBatchesService } from './payment-batches.service';
@@ -176,7 +177,7 @@ export class PaymentBatchResultService {
 
     rejected.sort((a, b) => a.row - b.row);
     const answer: BatchResultDto = { confirmed, failed, rejected };
-    return this.keep(actor, batch.id, sha256, answer);
+    return this.keep(actor, batch, sha256, answer);
   }
 
   private async apply(
@@ -209,10 +210,11 @@ export class PaymentBatchResultService {
   /** Stores the answer under the file's digest; a racing upload of the same file keeps the first. */
   private async keep(
     actor: Actor,
-    batchId: string,
+    batch: { id: string; districtCode: string },
     sha256: string,
     answer: BatchResultDto,
   ): Promise<BatchResultDto> {
+    const batchId = batch.id;
     return this.dataSource.transaction(async (manager) => {
       const inserted = await manager.query<{ batch_id: string }[]>(
         `INSERT INTO payment_batch_result (batch_id, file_sha256, uploaded_by, response_body)
@@ -228,6 +230,7 @@ export class PaymentBatchResultService {
       }
       await this.auditLog.record(manager, {
         actor,
+        chain: districtChain(batch.districtCode),
         action: 'payment_batch.result',
         entityType: 'payment_batch',
         entityId: batchId,

@@ -17,6 +17,7 @@ import type {
 } from './dto/payment-batch.dto';
 import { PaymentBatch } from './payment-batch.entity';
 import { contractError } from '../contracts/contracts.errors';
+import { districtChain } from '../audit-log/audit-chain';
 import { paymentBatchError } from './payment-batches.errors';
 
 const FILE_HEADER = [
@@ -88,6 +89,7 @@ export class PaymentBatchesService {
         );
         await this.auditLog.record(manager, {
           actor,
+          chain: districtChain(districtCode),
           action: 'payment_batch.created',
           entityType: 'payment_batch',
           entityId: batch.id,

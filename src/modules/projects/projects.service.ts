@@ -5,7 +5,7 @@ import { Brackets, DataSource, In, type EntityManager, type SelectQueryBuilder }
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
 import { formatMu, formatYuan, toHundredths } from '../../common/values/decimal-units';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { Region } from '../regions/region.entity';
@@ -126,6 +126,7 @@ export class ProjectsService {
       );
       const result = toProjectDto(project);
       await this.auditLog.record(manager, {
+        chain: districtChain(project.districtCode),
         actor,
         action: 'project.created',
         entityType: 'project',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { ADMIN_CHAIN, AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope, type ScopeTarget } from '../auth/scope-policy';
 import type { CreateRegionDto, RegionDto } from './dto/create-region.dto';
@@ -68,6 +68,7 @@ export class RegionsService {
       });
       await manager.insert(Region, region);
       await this.auditLog.record(manager, {
+        chain: ADMIN_CHAIN,
         actor,
         action: 'region.created',
         entityType: 'region',

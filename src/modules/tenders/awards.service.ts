@@ -95,7 +95,7 @@ export class AwardsService {
         awardedOnGiven: dto.awardedOn !== undefined,
         awardedBy: actor.id,
       });
-      await this.tenders.recordEvent(manager, actor, tenderId, 'lot.awarded', {
+      await this.tenders.recordEvent(manager, actor, tender, 'lot.awarded', {
         lotCode: lot.code,
         bidId: bid.id,
         organisationId: bid.organisationId,

@@ -7,7 +7,7 @@ import { canonicalJson } from '../../common/values/canonical-json';
 import { formatHundredths, formatYuan, toHundredths } from '../../common/values/decimal-units';
 import { amountFen } from '../../common/values/money';
 import type { Page } from '../../common/http/page.dto';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { Organisation } from '../organisations/organisation.entity';
@@ -90,6 +90,7 @@ export class BidsService {
       const { id, replaced } = rows[0];
       // The log keeps a digest of the prices: the bid stays sealed to anyone reading the log.
       await this.auditLog.record(manager, {
+        chain: districtChain(tender.districtCode),
         actor,
         action: replaced ? 'bid.replaced' : 'bid.submitted',
         entityType: 'bid',
@@ -146,6 +147,7 @@ export class BidsService {
       });
       await manager.save(row);
       await this.auditLog.record(manager, {
+        chain: districtChain(tender.districtCode),
         actor,
         action: 'bid.scored',
         entityType: 'bid',

@@ -7,7 +7,7 @@ import { shanghaiDate } from '../../common/clock/shanghai-date';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { Organisation } from '../organisations/organisation.entity';
@@ -168,7 +168,7 @@ export class TendersService {
           (tasks ?? []).map((task) => ({ ...task, lotId: lot.id })),
         );
       }
-      await this.recordEvent(manager, actor, tender.id, 'tender.published', {
+      await this.recordEvent(manager, actor, tender, 'tender.published', {
         method: dto.method,
         publishedIn: dto.publishedIn,
         publishedOn: dto.publishedOn,
@@ -227,7 +227,7 @@ export class TendersService {
       tender.openedAt = this.clock.now();
       await manager.update(Tender, { id }, { state: 'opened', openedAt: tender.openedAt });
       const bids = await manager.countBy(Bid, { tenderId: id });
-      await this.recordEvent(manager, actor, id, 'tender.opened', { bids });
+      await this.recordEvent(manager, actor, tender, 'tender.opened', { bids });
       return tender;
     });
   }
@@ -256,10 +256,11 @@ export class TendersService {
   async recordEvent(
     manager: EntityManager,
     actor: Actor,
-    tenderId: string,
+    tender: Pick<Tender, 'id' | 'districtCode'>,
     event: string,
     payload: Record<string, unknown>,
   ): Promise<void> {
+    const tenderId = tender.id;
     await manager.save(
       manager.create(TenderEvent, {
         tenderId,
@@ -271,6 +272,7 @@ export class TendersService {
       }),
     );
     await this.auditLog.record(manager, {
+      chain: districtChain(tender.districtCode),
       actor,
       action: event,
       entityType: 'tender',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page, PageQueryDto } from '../../common/http/page.dto';
-import { AuditLogService } from '../audit-log/audit-log.service';
+import { ADMIN_CHAIN, AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { hashPassword, verifyPassword } from '../auth/password-hasher';
 import type { Role } from '../auth/roles';
@@ -57,6 +57,7 @@ export class UsersService {
       });
       await manager.save(user);
       await this.auditLog.record(manager, {
+        chain: ADMIN_CHAIN,
         actor,
         action: 'user.created',
         entityType: 'user',
@@ -115,6 +116,7 @@ export class UsersService {
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id: existing.id }, { passwordHash, active: true });
       await this.auditLog.record(manager, {
+        chain: ADMIN_CHAIN,
         actor: null,
         action: 'user.admin-reset',
         entityType: 'user',
