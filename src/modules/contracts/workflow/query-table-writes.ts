@@ -1,6 +1,7 @@
 import { type Statement } from '../../../database/statement';
 
-import type { ContractContext, ContractEvent, NoticeState } from '../machine/contract.types';
+import { effectsOf, type Effect } from '../machine/effects';
+import type { ContractContext, ContractEvent } from '../machine/contract.types';
 
 /**
  * Task lines, village parts and notices as the new context says: what queries and lists read.
@@ -72,51 +73,37 @@ export function queryTableWrites(
     }
   }
   const closedAt = new Date(event.at);
-  const beforeNotices = noticesOf(before);
-  const afterNotices = noticesOf(after);
-  const closeNotice = (noticeId: string, state: 'cleared' | 'superseded'): Statement => ({
-    sql: `UPDATE notice SET state = $2, closed_at = $3 WHERE id = $1 AND state = 'running'`,
-    params: [noticeId, state, closedAt],
-  });
-  for (const [noticeId, notice] of afterNotices) {
-    const earlier = beforeNotices.get(noticeId);
-    if (isCleared(notice) && !(earlier && isCleared(earlier))) {
-      writes.push(closeNotice(noticeId, 'cleared'));
-    }
-  }
-  for (const [noticeId, notice] of beforeNotices) {
-    if (!afterNotices.has(noticeId) && !isCleared(notice)) {
-      writes.push(closeNotice(noticeId, 'superseded'));
-    }
-  }
-  if (event.type === 'contract.terminated') {
-    // A terminated contract's notices close with it: off the board, no more objections, and
-    // their timers will not fire.
-    writes.push(
-      {
-        sql: `UPDATE notice SET state = 'terminated', closed_at = $2 WHERE contract_id = $1 AND state = 'running'`,
-        params: [contractId, closedAt],
-      },
-      {
-        sql: `UPDATE timer SET fired_at = $2, outcome = 'cancelled: contract terminated' WHERE contract_id = $1 AND fired_at IS NULL`,
-        params: [contractId, closedAt],
-      },
-    );
-  }
+  // The transition's effects (the machine's, as data), each as its statement.
+  for (const effect of effectsOf(before, after, event))
+    writes.push(...effectStatements(effect, contractId, closedAt));
   return writes;
 }
 
-function isCleared(notice: NoticeState): boolean {
-  return notice.elapsed && notice.openObjections === 0;
-}
-
-function noticesOf(context: ContractContext): Map<string, NoticeState> {
-  const notices = new Map<string, NoticeState>();
-  for (const line of Object.values(context.taskLines)) {
-    for (const part of Object.values(line.villageParts)) {
-      if (part.notice) notices.set(part.notice.noticeId, part.notice);
-    }
+function effectStatements(effect: Effect, contractId: string, closedAt: Date): Statement[] {
+  switch (effect.type) {
+    case 'notice.clear':
+    case 'notice.supersede':
+      return [
+        {
+          sql: `UPDATE notice SET state = $2, closed_at = $3 WHERE id = $1 AND state = 'running'`,
+          params: [
+            effect.noticeId,
+            effect.type === 'notice.clear' ? 'cleared' : 'superseded',
+            closedAt,
+          ],
+        },
+      ];
+    case 'notices.terminate':
+      // Off the board, no more objections, and their timers will not fire.
+      return [
+        {
+          sql: `UPDATE notice SET state = 'terminated', closed_at = $2 WHERE contract_id = $1 AND state = 'running'`,
+          params: [contractId, closedAt],
+        },
+        {
+          sql: `UPDATE timer SET fired_at = $2, outcome = 'cancelled: contract terminated' WHERE contract_id = $1 AND fired_at IS NULL`,
+          params: [contractId, closedAt],
+        },
+      ];
   }
-  if (context.mediaNotice) notices.set(context.mediaNotice.noticeId, context.mediaNotice);
-  return notices;
 }
