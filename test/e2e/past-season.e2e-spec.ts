@@ -74,6 +74,10 @@ describe('a past season recorded after the fact', () => {
     expect(texts.get('register')).toContain('2019年作业');
     expect(texts.get('register')).toMatch(/06-10.*06-11/);
     expect(texts.get('media-notice')).toContain('《亳州晚报》 2019-07-20');
+    // Objections go to the villagers' board, as on the village notice.
+    expect((texts.get('media-notice') ?? '').replace(/\s+/g, '')).toContain(
+      `/board/notices/${season.mediaNoticeId}`,
+    );
     for (const kind of DOCUMENT_KINDS) expect(texts.get(kind)).toContain('2019');
   });
 

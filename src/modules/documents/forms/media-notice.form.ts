@@ -8,7 +8,7 @@ import { money, yuan, type FormContext, type FormDescription } from './form-cont
 
 /** media-notice: what it says and how it is drawn. */
 export async function mediaNoticeForm(context: FormContext): Promise<FormDescription> {
-  const { dataSource, contract, project, organisation } = context;
+  const { dataSource, contract, project, organisation, baseUrl } = context;
   const notice = await dataSource.getRepository(Notice).findOne({
     where: { contractId: contract.id, kind: 'media' },
     order: { openedAt: 'DESC' },
@@ -48,7 +48,7 @@ export async function mediaNoticeForm(context: FormContext): Promise<FormDescrip
           [...lines, ['合计', '', '', yuan(subsidy)]],
         )
         .paragraph(
-          `补助金额合计：${money(subsidy)}。公示期 ${shanghaiDate(notice.openedAt)} 至 ${shanghaiDate(notice.endsAt)}（7 天）。如有异议，请于公示期内向区农委书面反映，或通过 /public/notices/${notice.id} 提出。`,
+          `补助金额合计：${money(subsidy)}。公示期 ${shanghaiDate(notice.openedAt)} 至 ${shanghaiDate(notice.endsAt)}（7 天）。如有异议，请于公示期内向区农委书面反映，或在网上公示栏 ${baseUrl}/board/notices/${notice.id} 提出。`,
         ),
   };
 }
