@@ -1,5 +1,6 @@
 import { Api } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
+import { openedTender } from '../support/open-tender';
 import { fetchPdfText } from '../support/pdf-text';
 import { DOCUMENT_KINDS, documentPath, recordPastSeason, type PastSeason } from '../support/season';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -161,48 +162,24 @@ describe('client dates are checked against each other, never against today', () 
     const agri = await api.user('district_agri', { regionCode: tree.district });
     const organisation = await api.organisation();
     const coop = await api.user('cooperative', { organisationId: organisation.id });
-    const project = await test
-      .http()
-      .post('/projects')
-      .set(agri.auth)
-      .send({
-        code: `D-${tree.district}`,
-        name: '2019年项目',
-        year: 2019,
-        districtCode: tree.district,
-        villageCodes: tree.villages,
-        tasks: [{ code: 'harvest', name: '小麦机收', plannedAreaMu: 100 }],
-        serviceStart: '2019-05-20',
-        serviceEnd: '2019-07-31',
-      })
-      .expect(201);
-    const tender = await test
-      .http()
-      .post(`/projects/${project.body.id}/tenders`)
-      .set(agri.auth)
-      .send({
-        method: 'open',
-        publishedIn: '报',
-        publishedOn: '2019-05-10',
-        openingOn: '2019-05-18',
-        lots: [
-          { code: 'A', villageCodes: tree.villages, tasks: [{ taskCode: 'harvest', areaMu: 100 }] },
-        ],
-      })
-      .expect(201);
-    const bid = await test
-      .http()
-      .post(`/tenders/${tender.body.id}/bids`)
-      .set(coop.auth)
-      .send({ lotCode: 'A', prices: [{ taskCode: 'harvest', unitPriceYuan: 10 }] })
-      .expect(201);
-    await test.http().post(`/tenders/${tender.body.id}/open`).set(agri.auth).expect(200);
-    const award = (body: Record<string, unknown>) =>
-      test
-        .http()
-        .post(`/tenders/${tender.body.id}/awards`)
-        .set(agri.auth)
-        .send({ lotCode: 'A', bidId: bid.body.id, workDeadline: '2019-06-30', ...body });
+    const tender = await openedTender(test, {
+      agri,
+      coop,
+      districtCode: tree.district,
+      villageCodes: tree.villages,
+      code: `D-${tree.district}`,
+      name: '2019年项目',
+      year: 2019,
+      serviceStart: '2019-05-20',
+      serviceEnd: '2019-07-31',
+      publishedIn: '报',
+      publishedOn: '2019-05-10',
+      openingOn: '2019-05-18',
+      task: { code: 'harvest', name: '小麦机收', areaMu: 100 },
+      unitPriceYuan: 10,
+    });
+    const award = (body: { awardedOn?: string }) =>
+      tender.award({ workDeadline: '2019-06-30', ...body });
     return { agri, award, awardedOn };
   }
 

@@ -5,6 +5,7 @@ import { registerRows } from '../factories/register-rows';
 import type { Api, Session } from './api';
 import { VerificationService } from '../../src/modules/notices/verification.service';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from './qiaocheng';
+import { openedTender } from './open-tender';
 import type { TestApp } from './test-app';
 
 export async function actorOf(test: TestApp, session: Session): Promise<Actor> {
@@ -102,56 +103,24 @@ export async function contractWithRunningNotices(
   const agri = await api.user('district_agri', { regionCode: tree.district });
   const organisation = await api.organisation();
   const coop: Session = await api.user('cooperative', { organisationId: organisation.id });
-  const project = await test
-    .http()
-    .post('/projects')
-    .set(agri.auth)
-    .send({
-      code: `MANY-${villageCount}-${Date.now()}`,
-      name: `${villageCount}村`,
-      year: 2015,
-      districtCode: tree.district,
-      villageCodes: tree.villages,
-      tasks: [{ code: 'harvest', name: '小麦机收', plannedAreaMu: 1000 }],
-      serviceStart: '2015-06-01',
-      serviceEnd: '2015-06-30',
-    })
-    .expect(201);
-  const tender = await test
-    .http()
-    .post(`/projects/${project.body.id}/tenders`)
-    .set(agri.auth)
-    .send({
-      method: 'open',
-      publishedIn: '报',
-      publishedOn: '2015-05-01',
-      openingOn: '2015-05-02',
-      lots: [
-        {
-          code: 'A',
-          villageCodes: tree.villages,
-          tasks: [{ taskCode: 'harvest', areaMu: 1000 }],
-        },
-      ],
-    })
-    .expect(201);
-  const bid = await test
-    .http()
-    .post(`/tenders/${tender.body.id}/bids`)
-    .set(coop.auth)
-    .send({ lotCode: 'A', prices: [{ taskCode: 'harvest', unitPriceYuan: 10 }] })
-    .expect(201);
-  await test.http().post(`/tenders/${tender.body.id}/open`).set(agri.auth).expect(200);
-  const award = await test
-    .http()
-    .post(`/tenders/${tender.body.id}/awards`)
-    .set(agri.auth)
-    .send({
-      lotCode: 'A',
-      bidId: bid.body.id,
-      workDeadline: '2015-06-30',
-      awardedOn: '2015-05-03',
-    })
+  const tender = await openedTender(test, {
+    agri,
+    coop,
+    districtCode: tree.district,
+    villageCodes: tree.villages,
+    code: `MANY-${villageCount}-${Date.now()}`,
+    name: `${villageCount}村`,
+    year: 2015,
+    serviceStart: '2015-06-01',
+    serviceEnd: '2015-06-30',
+    publishedIn: '报',
+    publishedOn: '2015-05-01',
+    openingOn: '2015-05-02',
+    task: { code: 'harvest', name: '小麦机收', areaMu: 1000 },
+    unitPriceYuan: 10,
+  });
+  const award = await tender
+    .award({ workDeadline: '2015-06-30', awardedOn: '2015-05-03' })
     .expect(201);
   const contractId = award.body.contractId as string;
   await test

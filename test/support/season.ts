@@ -1,7 +1,9 @@
+import { REGISTER_COLUMNS } from '../../src/modules/field-work/register-file';
 import { DOCUMENT_KINDS } from '../../src/modules/documents/documents.service';
 import { registerRows } from '../factories/register-rows';
 import type { Api, Session } from './api';
 import { advanceClock, uploadClaimAttachments } from './lifecycle';
+import { openedTender } from './open-tender';
 import type { TestApp } from './test-app';
 
 /** Every document kind the app issues (a new kind is walked too), and where to get it. */
@@ -46,8 +48,7 @@ export interface PastSeason {
   };
 }
 
-const REGISTER_HEADER =
-  'villageCode,householdName,householdIdNo,plotCode,taskCode,areaMu,workDate,machineNo,operatorName,townCadreSigned,villageCadreSigned,operatorSigned,farmerSigned';
+const REGISTER_HEADER = REGISTER_COLUMNS.join(',');
 
 /**
  * A whole season of `year` recorded today through HTTP, the way a county enters last season's
@@ -89,48 +90,24 @@ export async function recordPastSeason(
     acceptors.push(await api.user('town_acceptor', { regionCode: tree.town, acceptanceRole }));
   }
 
-  const project = await http()
-    .post('/projects')
-    .set(agri.auth)
-    .send({
-      code: `PAST-${year}-${tree.district}`,
-      name: `${year}年农业生产社会化服务项目`,
-      year,
-      districtCode: tree.district,
-      villageCodes: [village],
-      tasks: [{ code: 'wheat_harvest', name: '小麦机收', plannedAreaMu: '100.00' }],
-      serviceStart: `${year}-05-20`,
-      serviceEnd: `${year}-07-31`,
-    })
-    .expect(201);
-  const tender = await http()
-    .post(`/projects/${project.body.id}/tenders`)
-    .set(agri.auth)
-    .send({
-      method: 'open',
-      publishedIn: '《亳州晚报》',
-      publishedOn: `${year}-05-10`,
-      openingOn: `${year}-05-18`,
-      lots: [
-        { code: 'A', villageCodes: [village], tasks: [{ taskCode: 'wheat_harvest', areaMu: 100 }] },
-      ],
-    })
-    .expect(201);
-  const bid = await http()
-    .post(`/tenders/${tender.body.id}/bids`)
-    .set(coop.auth)
-    .send({ lotCode: 'A', prices: [{ taskCode: 'wheat_harvest', unitPriceYuan: '63.67' }] })
-    .expect(201);
-  await http().post(`/tenders/${tender.body.id}/open`).set(agri.auth).expect(200);
-  const award = await http()
-    .post(`/tenders/${tender.body.id}/awards`)
-    .set(agri.auth)
-    .send({
-      lotCode: 'A',
-      bidId: bid.body.id,
-      workDeadline: `${year}-06-30`,
-      awardedOn: `${year}-05-20`,
-    })
+  const tender = await openedTender(test, {
+    agri,
+    coop,
+    districtCode: tree.district,
+    villageCodes: [village],
+    code: `PAST-${year}-${tree.district}`,
+    name: `${year}年农业生产社会化服务项目`,
+    year,
+    serviceStart: `${year}-05-20`,
+    serviceEnd: `${year}-07-31`,
+    publishedIn: '《亳州晚报》',
+    publishedOn: `${year}-05-10`,
+    openingOn: `${year}-05-18`,
+    task: { code: 'wheat_harvest', name: '小麦机收', areaMu: 100 },
+    unitPriceYuan: '63.67',
+  });
+  const award = await tender
+    .award({ workDeadline: `${year}-06-30`, awardedOn: `${year}-05-20` })
     .expect(201);
   const contractId = award.body.contractId as string;
   await http()
@@ -146,21 +123,9 @@ export async function recordPastSeason(
   const csv = [
     REGISTER_HEADER,
     ...rows.map((row) =>
-      [
-        row.villageCode,
-        row.householdName,
-        row.householdIdNo,
-        row.plotCode,
-        row.taskCode,
-        (row.area / 100).toFixed(2),
-        row.workDate,
-        row.machineNo,
-        row.operatorName,
-        row.townCadreSigned,
-        row.villageCadreSigned,
-        row.operatorSigned,
-        row.farmerSigned,
-      ].join(','),
+      REGISTER_COLUMNS.map((column) =>
+        column === 'areaMu' ? (row.area / 100).toFixed(2) : String(row[column]),
+      ).join(','),
     ),
   ].join('\n');
   const imported = await http()
@@ -245,7 +210,7 @@ export async function recordPastSeason(
     district: tree.district,
     town: tree.town,
     village,
-    projectId: project.body.id as string,
+    projectId: tender.projectId,
     contractId,
     noticeId,
     mediaNoticeId: media.body.noticeId as string,

@@ -1,46 +1,9 @@
-import { decide, initialContract, type PersistedContract } from './contract-lifecycle';
+import type { PersistedContract } from './contract-lifecycle';
 import type { ContractEvent } from './contract.types';
 import { effectsOf } from './effects';
+import { apply, ENDS, T0, withRunningNotice } from '../../../../test/factories/contracts';
 
 /** The transition's effects as data, computed from the machine's snapshots alone. */
-const T0 = '2015-06-01T00:00:00.000Z';
-const ENDS = '2015-06-08T00:00:00.000Z';
-
-function apply(current: PersistedContract, event: ContractEvent): PersistedContract {
-  const decision = decide(current, event);
-  if (!decision.applies) throw new Error(`${event.type}: ${decision.refusal.message}`);
-  return decision.next;
-}
-
-function withRunningNotice(): PersistedContract {
-  let contract = initialContract({
-    contractId: 'C1',
-    taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
-  });
-  contract = apply(contract, {
-    type: 'contract.signed',
-    at: T0,
-    contractNo: 'N',
-    signedOn: '2015-06-01',
-  });
-  contract = apply(contract, { type: 'work.started', at: T0 });
-  contract = apply(contract, {
-    type: 'taskLine.claimed',
-    at: T0,
-    taskCode: 'WHEAT',
-    villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
-  });
-  return apply(contract, {
-    type: 'village.verified',
-    at: T0,
-    taskCode: 'WHEAT',
-    villageCode: 'V1',
-    verifiedArea: 10_000,
-    noticeId: 'N-1',
-    noticeEndsAt: ENDS,
-  });
-}
-
 function effects(current: PersistedContract, event: ContractEvent) {
   return effectsOf(current.context, apply(current, event).context, event);
 }

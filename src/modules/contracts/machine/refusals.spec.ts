@@ -1,17 +1,15 @@
-import { decide, initialContract, type PersistedContract } from './contract-lifecycle';
+import { decide, type PersistedContract } from './contract-lifecycle';
+import {
+  apply,
+  claimed,
+  ENDS,
+  verified,
+  withRunningNotice,
+} from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
 import type { AcceptanceSigner } from './refusals';
 
 /** The machine's refusals through decide(): the code and field a client gets, from the rule itself. */
-const T0 = '2015-06-01T00:00:00.000Z';
-const ENDS = '2015-06-08T00:00:00.000Z';
-
-function apply(current: PersistedContract, event: ContractEvent): PersistedContract {
-  const decision = decide(current, event);
-  if (!decision.applies) throw new Error(`${event.type}: ${decision.refusal.message}`);
-  return decision.next;
-}
-
 const member = (
   signerId: string,
   acceptanceRole: AcceptanceSigner['acceptanceRole'],
@@ -28,35 +26,7 @@ const QUORUM: AcceptanceSigner[] = [
 
 /** One task line (100.00 mu claimed in V1, 90.00 verified), in town acceptance. */
 function inTownAcceptance(): PersistedContract {
-  let contract = initialContract({
-    contractId: 'C1',
-    taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
-  });
-  const at = T0;
-  contract = apply(contract, {
-    type: 'contract.signed',
-    at,
-    contractNo: 'N1',
-    signedOn: '2015-06-01',
-  });
-  contract = apply(contract, { type: 'work.started', at });
-  contract = apply(contract, {
-    type: 'taskLine.claimed',
-    at,
-    taskCode: 'WHEAT',
-    villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
-  });
-  const verified: ContractEvent = {
-    type: 'village.verified',
-    at,
-    taskCode: 'WHEAT',
-    villageCode: 'V1',
-    verifiedArea: 9_000,
-    noticeId: 'N-1',
-    noticeEndsAt: ENDS,
-  };
-  contract = apply(contract, verified);
-  return apply(contract, { type: 'notice.elapsed', at: ENDS, noticeId: 'N-1' });
+  return apply(withRunningNotice(9_000), { type: 'notice.elapsed', at: ENDS, noticeId: 'N-1' });
 }
 
 const completed = (signers: AcceptanceSigner[], acceptedArea = 9_000): ContractEvent => ({
@@ -75,32 +45,8 @@ function refusal(current: PersistedContract, event: ContractEvent) {
 
 describe('refusals: the machine says why', () => {
   it('verification above the claim → AREA_ABOVE_PREVIOUS_STAGE; twice → INVALID_TRANSITION', () => {
-    let contract = initialContract({
-      contractId: 'C1',
-      taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
-    });
-    contract = apply(contract, {
-      type: 'contract.signed',
-      at: T0,
-      contractNo: 'N',
-      signedOn: '2015-06-01',
-    });
-    contract = apply(contract, { type: 'work.started', at: T0 });
-    contract = apply(contract, {
-      type: 'taskLine.claimed',
-      at: T0,
-      taskCode: 'WHEAT',
-      villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
-    });
-    const event = (verifiedArea: number): ContractEvent => ({
-      type: 'village.verified',
-      at: T0,
-      taskCode: 'WHEAT',
-      villageCode: 'V1',
-      verifiedArea,
-      noticeId: 'N-1',
-      noticeEndsAt: ENDS,
-    });
+    const contract = claimed();
+    const event = verified;
     expect(refusal(contract, event(10_001))).toMatchObject({ code: 'AREA_ABOVE_PREVIOUS_STAGE' });
     const next = apply(contract, event(10_000));
     expect(refusal(next, event(5_000))).toMatchObject({ code: 'INVALID_TRANSITION' });
