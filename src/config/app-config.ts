@@ -42,6 +42,12 @@ export interface AppConfig {
    * to show that the race test of the bank's result file can fail (quality.md); never set.
    */
   testWeakenPayoutSettle?: true;
+  /**
+   * TEST_WEAKEN_POLICY_CAP=1, only with NODE_ENV=test: the confirming audit reads what is left of
+   * an organisation's cap without the cap's lock. It exists to show that the cap's race test can
+   * fail (two confirmations taking the same remainder); never set.
+   */
+  testWeakenPolicyCap?: true;
 }
 
 /** Per minute; a flood is refused with 429 and Retry-After, the rest of the users are not. */
@@ -131,6 +137,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const testWeakenPayoutSettle = flag('TEST_WEAKEN_PAYOUT_SETTLE');
   if (testWeakenPayoutSettle && nodeEnv !== 'test') {
     problems.push('TEST_WEAKEN_PAYOUT_SETTLE is refused unless NODE_ENV=test');
+  }
+  const testWeakenPolicyCap = flag('TEST_WEAKEN_POLICY_CAP');
+  if (testWeakenPolicyCap && nodeEnv !== 'test') {
+    problems.push('TEST_WEAKEN_POLICY_CAP is refused unless NODE_ENV=test');
   }
 
   const trustProxy = (value('TRUST_PROXY') ?? '')
@@ -232,6 +242,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     rateLimits,
     publicBaseUrl,
     ...(testWeakenPayoutSettle ? { testWeakenPayoutSettle: true as const } : {}),
+    ...(testWeakenPolicyCap ? { testWeakenPolicyCap: true as const } : {}),
   };
 }
 

@@ -43,11 +43,21 @@ async function pool<T>(items: T[], width: number, work: (item: T, index: number)
  * verified, 7 days, accepted by five signers, audited by both bureaus, media notice, 7 days.
  * `width` contracts are driven at a time.
  */
+export interface PayableOptions {
+  /** Cooperatives that the lots go to in turn (2). */
+  coops?: number;
+  /** Stop when the agriculture side has approved the audit (the finance side is the test's). */
+  stopAtFinanceApproval?: boolean;
+  /** Runs once the district exists, before the project (e.g. a policy for the district). */
+  beforeProject?: (district: string, admin: Session) => Promise<void>;
+}
+
 export async function payableContracts(
   test: TestApp,
   api: Api,
   count: number,
   width = 4,
+  options: PayableOptions = {},
 ): Promise<PayableWorld> {
   const http = () => test.http();
   const tree = await api.regionTree(1);
@@ -69,11 +79,12 @@ export async function payableContracts(
     await member('technical_guidance'),
   ];
   const coops: Session[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < (options.coops ?? 2); i++) {
     const organisation = await api.organisation();
     coops.push(await api.user('cooperative', { organisationId: organisation.id }));
   }
   const areaOf = (lot: number) => 1001 + lot; // hundredths of a mu
+  await options.beforeProject?.(tree.district, admin);
   const project = await http()
     .post('/projects')
     .set(agri.auth)
@@ -179,6 +190,7 @@ export async function payableContracts(
         .expect(200);
     }
     await http().post(`/contracts/${id}/audit/approvals`).set(agri.auth).send({}).expect(200);
+    if (options.stopAtFinanceApproval) return;
     await http().post(`/contracts/${id}/audit/approvals`).set(approver.auth).send({}).expect(200);
     await http()
       .post(`/contracts/${id}/media-notice`)
@@ -186,7 +198,7 @@ export async function payableContracts(
       .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-20' })
       .expect(200);
   });
-  await advanceClock(test, admin, { advanceDays: 7 });
+  if (!options.stopAtFinanceApproval) await advanceClock(test, admin, { advanceDays: 7 });
   // 63.67 yuan/mu = 6367 fen per mu; area in hundredths: round half up of area × 6367 / 100.
   const subsidyFen = new Map(
     contractIds.map((id, lot) => [id, Math.floor((areaOf(lot) * 6367 + 50) / 100)]),
