@@ -173,16 +173,15 @@ export class DirectoryService {
     manager: EntityManager,
     organisationId: string,
   ): Promise<{ listings: OrganisationListing[]; blacklist: OrganisationBlacklistEntry[] }> {
-    const [listings, blacklist] = await Promise.all([
-      manager.find(OrganisationListing, {
-        where: { organisationId },
-        order: { listedOn: 'ASC', id: 'ASC' },
-      }),
-      manager.find(OrganisationBlacklistEntry, {
-        where: { organisationId },
-        order: { fromOn: 'ASC', id: 'ASC' },
-      }),
-    ]);
+    // One after the other: inside a transaction both would share one connection.
+    const listings = await manager.find(OrganisationListing, {
+      where: { organisationId },
+      order: { listedOn: 'ASC', id: 'ASC' },
+    });
+    const blacklist = await manager.find(OrganisationBlacklistEntry, {
+      where: { organisationId },
+      order: { fromOn: 'ASC', id: 'ASC' },
+    });
     return { listings, blacklist };
   }
 
