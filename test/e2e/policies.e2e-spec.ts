@@ -280,7 +280,7 @@ describe("an organisation's cap", () => {
       .send({})
       .expect(201);
     expect(payout.body.amountFen).toBe(contract.body.subsidyFen);
-  });
+  }, 180_000);
 });
 
 /**
@@ -334,20 +334,26 @@ describe('the cap under concurrent confirmations', () => {
     );
     expect(organisations).toBe(6);
     expect(over).toBe(0);
-  });
+  }, 180_000);
 
   it('negative control: without the cap’s lock the same race goes over the cap', async () => {
     const weakened = await createTestApp({ testClock: true, testWeakenPolicyCap: true });
     try {
-      const { over, organisations } = await capRace(weakened, 6);
-      console.log(
-        `cap race, weakened build: ${organisations} organisations → ${over} over the cap`,
-      );
+      // A round of 6 organisations showed 1 or 2 over the cap; up to three rounds, so that a
+      // round whose requests happened to run one after the other does not hide the defect.
+      let over = 0;
+      for (let round = 1; round <= 3 && over === 0; round++) {
+        const result = await capRace(weakened, 6);
+        over = result.over;
+        console.log(
+          `cap race, weakened build, round ${round}: ${result.organisations} organisations → ${over} over the cap`,
+        );
+      }
       expect(over).toBeGreaterThan(0);
     } finally {
       await weakened.close();
     }
-  });
+  }, 400_000);
 });
 
 describe('the provider directory and the blacklist', () => {
