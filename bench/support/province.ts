@@ -119,20 +119,23 @@ const migrationNames = (): string[] =>
     .sort();
 
 /** Starts the province's PostgreSQL, loading the province first when missing or stale. */
-export async function openProvince(log: (message: string) => void): Promise<Province> {
+export async function openProvince(
+  log: (message: string) => void,
+  settings: Record<string, string> = {},
+): Promise<Province> {
   const { EmbeddedPostgres } = await import('../../src/database/embedded-postgres.js');
   const home = provinceHome();
   fs.mkdirSync(home, { recursive: true });
   fs.chmodSync(home, 0o755);
-  const postgres = await EmbeddedPostgres.start({ dataDir: path.join(home, 'pg'), log });
+  const postgres = await EmbeddedPostgres.start({ dataDir: path.join(home, 'pg'), log, settings });
   try {
     const stampFile = path.join(home, 'province.json');
-    const settings = provinceSettings();
+    const wanted = provinceSettings();
     const migrations = migrationNames();
     const stored = fs.existsSync(stampFile)
       ? (JSON.parse(fs.readFileSync(stampFile, 'utf8')) as ProvinceStamp)
       : undefined;
-    const why = staleness(stored, settings, migrations);
+    const why = staleness(stored, wanted, migrations);
     const url = postgres.url(PROVINCE_DATABASE);
     if (why === undefined && (await databaseExists(postgres))) {
       log(`province: reusing the one loaded ${stored!.loadedAt} (${home})`);
@@ -140,7 +143,7 @@ export async function openProvince(log: (message: string) => void): Promise<Prov
     }
     log(`province: loading (${why ?? 'no database'})`);
     fs.rmSync(stampFile, { force: true });
-    const stamp = await loadProvince(postgres, settings, migrations, log);
+    const stamp = await loadProvince(postgres, wanted, migrations, log);
     fs.writeFileSync(stampFile, `${JSON.stringify(stamp, null, 2)}\n`);
     return { postgres, home, url, stamp, loaded: true, stop: () => postgres.stop() };
   } catch (error) {
