@@ -38,12 +38,12 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const SETUP_CONCURRENCY = 6;
 
-const PER_CHAIN_LOCK = 'pg_advisory_xact_lock(7340001, hashtext(NEW.chain))';
-const ONE_LOCK = 'pg_advisory_xact_lock(7340001, 0)';
+export const PER_CHAIN_LOCK = 'pg_advisory_xact_lock(7340001, hashtext(NEW.chain))';
+export const ONE_LOCK = 'pg_advisory_xact_lock(7340001, 0)';
 
 // --- load generator (worker thread) ----------------------------------------------------------
 
-interface PhaseSpec {
+export interface PhaseSpec {
   port: number;
   noticeIds: string[];
   phoneBase: number;
@@ -85,7 +85,8 @@ interface Measured extends LoadResult {
   postgresMsPerRequest: number;
 }
 
-async function setLinkLock(test: TestApp, lock: string): Promise<void> {
+/** Rewrites the link trigger's lock (bench/province-burst.ts runs the same two modes). */
+export async function setLinkLock(test: TestApp, lock: string): Promise<void> {
   const [{ definition }] = await test.dataSource.query<{ definition: string }[]>(
     `SELECT pg_get_functiondef('audit_event_link'::regproc) AS definition`,
   );
@@ -228,4 +229,5 @@ async function main(): Promise<void> {
   });
 }
 
-if (isMainThread) void main();
+// Run, not imported (bench/province-burst.ts imports the modes and uses this file's worker).
+if (isMainThread && require.main === module) void main();
