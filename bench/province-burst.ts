@@ -32,16 +32,8 @@ import {
   type Instance,
 } from './support/app';
 import { answers, runInWorker, type LoadResult } from './support/load';
-import { copyProvince, openProvince } from './support/province';
-import {
-  fmt,
-  log,
-  machineLine,
-  median,
-  postgresCpuMs,
-  printTable,
-  processCpuMs,
-} from './support/stats';
+import { copyProvince, runOnProvince } from './support/province';
+import { fmt, log, median, postgresCpuMs, printTable, processCpuMs } from './support/stats';
 
 const PHASE = process.env.BENCH_PHASE ?? 'all';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -165,15 +157,16 @@ function logRun(run: number, mode: string, m: Measured): void {
 }
 
 async function main(): Promise<void> {
-  const province = await openProvince(log);
-  const copy = await copyProvince(province, 'province_burst');
-  const pgDataDir = path.join(province.home, 'pg');
-  const sampler = new Client({ connectionString: copy.url });
-  await sampler.connect();
-  const stops: (() => Promise<unknown>)[] = [];
-  let ok = true;
-  let phone = 1;
-  try {
+  await runOnProvince(async (province, cleanup) => {
+    const copy = await copyProvince(province, 'province_burst');
+    cleanup(copy.drop);
+    const pgDataDir = path.join(province.home, 'pg');
+    const sampler = new Client({ connectionString: copy.url });
+    await sampler.connect();
+    cleanup(() => sampler.end());
+    const stops = { push: cleanup };
+    let ok = true;
+    let phone = 1;
     const { rows } = await sampler.query<{ id: string }>(
       `SELECT DISTINCT ON (district_code) id FROM notice
         WHERE state = 'running' AND kind = 'village' ORDER BY district_code, id`,
@@ -275,20 +268,8 @@ async function main(): Promise<void> {
       `\nchecks: objections stored ${stored} = 201 answers ${filed}: ${stored === filed}; audit chains ok=${chain.ok} (${chain.events} events in ${chain.chains.length} chains)`,
     );
     if (stored !== filed || !chain.ok) ok = false;
-    console.log(
-      machineLine(`province ${province.stamp.counts.register_row} register rows, fsync on`),
-    );
-  } catch (error) {
-    console.error(error);
-    ok = false;
-  } finally {
-    for (const stop of stops.reverse())
-      await stop().catch((error: unknown) => console.error(error));
-    await sampler.end();
-    await copy.drop().catch((error: unknown) => console.error(error));
-    await province.stop();
-  }
-  process.exitCode = ok ? 0 : 1;
+    return ok;
+  });
 }
 
 void main();

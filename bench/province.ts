@@ -25,9 +25,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { AUDITED_ONWARD, SUMMARY_SQL } from '../src/modules/projects/project-summary.service';
 import { startApp, type BenchApp } from './support/app';
 import { closedLoop, runInWorker, servePhases, type LoadResult } from './support/load';
-import { fmt, log, machineLine, median, printTable } from './support/stats';
+import { fmt, log, median, printTable } from './support/stats';
 
 const PHASE = process.env.BENCH_PHASE ?? 'all';
 const RUNS = Number(process.env.BENCH_RUNS ?? (PHASE === 'summary' ? 5 : 3));
@@ -37,45 +38,9 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 
 /** The route's statements (src/modules/projects/project-summary.service.ts), run bare. */
-export const REGISTER_GROUP_BY = `SELECT task_code, village_code, count(*) AS n, sum(area) AS area FROM register_row
-  WHERE project_id = $1 AND state <> 'withdrawn' GROUP BY task_code, village_code`;
-const AUDITED_ONWARD = ['audited', 'mediaNotice', 'payable', 'payoutIssued', 'paid'];
-const OTHER_STATEMENTS: [string, (projectId: string) => unknown[]][] = [
-  [
-    `SELECT tl.task_code, sum(tl.assigned_area) AS assigned, coalesce(sum(tl.claimed_area), 0) AS claimed,
-       coalesce((SELECT sum(p.verified_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
-                  WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS verified,
-       coalesce((SELECT sum(p.accepted_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
-                  WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS accepted,
-       coalesce(sum(tl.audited_area), 0) AS audited,
-       coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($2)), 0) AS amount
-     FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id
-     WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY tl.task_code`,
-    (id) => [id, AUDITED_ONWARD],
-  ],
-  [
-    `SELECT p.village_code, sum(p.claimed_area) AS claimed, coalesce(sum(p.verified_area), 0) AS verified,
-       coalesce(sum(p.accepted_area), 0) AS accepted
-     FROM contract_village_part p JOIN contract c ON c.id = p.contract_id
-     WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY p.village_code`,
-    (id) => [id],
-  ],
-  [
-    `SELECT r.code, r.name FROM project_village pv JOIN region r ON r.code = pv.village_code WHERE pv.project_id = $1 ORDER BY r.code`,
-    (id) => [id],
-  ],
-  [
-    `SELECT state, count(*) AS n, coalesce(sum(subsidy_fen) FILTER (WHERE state = ANY($2)), 0) AS committed
-     FROM contract WHERE project_id = $1 GROUP BY state`,
-    (id) => [id, AUDITED_ONWARD],
-  ],
-  [
-    `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
-     WHERE c.project_id = $1 AND p.state = 'confirmed'`,
-    (id) => [id],
-  ],
-];
-
+const STATEMENTS: [string, (projectId: string) => unknown[]][] = Object.values(SUMMARY_SQL).map(
+  (sql) => [sql, (id: string) => (sql.includes('$2') ? [id, AUDITED_ONWARD] : [id])],
+);
 // --- load generator (worker thread) ------------------------------------------------------------
 
 interface ListSpec {
@@ -147,11 +112,10 @@ async function summaryPhase(app: BenchApp, url: string, adminToken: string): Pro
           }),
         );
         const groupBy = await timed(SUMMARY_REQUESTS, () =>
-          bare.query(REGISTER_GROUP_BY, [project.id]),
+          bare.query(SUMMARY_SQL.register, [project.id]),
         );
         const all = await timed(SUMMARY_REQUESTS, async () => {
-          await bare.query(REGISTER_GROUP_BY, [project.id]);
-          for (const [sql, params] of OTHER_STATEMENTS) await bare.query(sql, params(project.id));
+          for (const [sql, params] of STATEMENTS) await bare.query(sql, params(project.id));
         });
         if (run === 0) continue; // priming round: plans cached, pages in memory
         note(`${project.code} route`, route);
@@ -194,7 +158,7 @@ async function summaryPhase(app: BenchApp, url: string, adminToken: string): Pro
     }
     printTable(rows, 1);
     const plan = await bare.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, BUFFERS) ${REGISTER_GROUP_BY.replace('$1', `'${projects.rows[0].id}'`)}`,
+      `EXPLAIN (ANALYZE, BUFFERS) ${SUMMARY_SQL.register.replace('$1', `'${projects.rows[0].id}'`)}`,
     );
     console.log(plan.rows.map((row) => `  ${row['QUERY PLAN']}`).join('\n'));
     console.log(
@@ -284,29 +248,18 @@ async function listsPhase(app: BenchApp, adminToken: string): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  const { openProvince } = await import('./support/province.js');
+  const { runOnProvince } = await import('./support/province.js');
   const { TEST_ADMIN } = await import('../test/support/test-app.js');
-  const province = await openProvince(log);
-  let app: BenchApp | undefined;
-  let ok = false;
-  try {
-    app = await startApp(province.url);
+  await runOnProvince(async (province, cleanup) => {
+    const app = await startApp(province.url);
+    cleanup(app.close);
     const adminToken = await login(app, TEST_ADMIN.username, TEST_ADMIN.password);
-    ok = true;
+    let ok = true;
     if (PHASE === 'summary' || PHASE === 'all')
       ok = (await summaryPhase(app, province.url, adminToken)) && ok;
     if (PHASE === 'lists' || PHASE === 'all') ok = (await listsPhase(app, adminToken)) && ok;
-    console.log(
-      machineLine(`province ${province.stamp.counts.register_row} register rows, fsync on`),
-    );
-  } catch (error) {
-    console.error(error);
-    ok = false;
-  } finally {
-    await app?.close().catch((error: unknown) => console.error(error));
-    await province.stop();
-  }
-  process.exitCode = ok ? 0 : 1;
+    return ok;
+  });
 }
 
 if (isMainThread) void main();

@@ -337,17 +337,10 @@ interface Stage {
   actorUsername: string | null;
 }
 
-const ORDER: ContractState[] = [
-  'awarded',
-  'contracted',
-  'inService',
-  'districtAudit',
-  'audited',
-  'mediaNotice',
-  'payable',
-  'payoutIssued',
-  'paid',
-];
+/** The states a contract passes through, in order (STATE_MIX lists them so, then `terminated`). */
+const ORDER: ContractState[] = STATE_MIX.map(([state]) => state).filter(
+  (state) => state !== 'terminated',
+);
 
 function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec): void {
   const { d, lot, district, state } = spec;

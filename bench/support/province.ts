@@ -304,3 +304,33 @@ export async function copyProvince(
     },
   };
 }
+
+/**
+ * A province benchmark's main: opens the province (`settings`: extra server settings), runs the
+ * body, then what it registered with `cleanup` (last first), stops PostgreSQL and sets the exit
+ * code: 1 when the body threw or answered false (a check failed).
+ */
+export async function runOnProvince(
+  body: (province: Province, cleanup: (stop: () => unknown) => void) => Promise<boolean>,
+  settings: Record<string, string> = {},
+): Promise<void> {
+  const { log: print, machineLine } = await import('./stats.js');
+  const province = await openProvince(print, settings);
+  const cleanups: (() => unknown)[] = [];
+  let ok = false;
+  try {
+    ok = await body(province, (stop) => cleanups.push(stop));
+    console.log(
+      machineLine(`province ${province.stamp.counts.register_row} register rows, fsync on`),
+    );
+  } catch (error) {
+    console.error(error);
+  } finally {
+    for (const stop of cleanups.reverse())
+      await Promise.resolve()
+        .then(stop)
+        .catch((error: unknown) => console.error(error));
+    await province.stop();
+  }
+  process.exitCode = ok ? 0 : 1;
+}
