@@ -42,4 +42,10 @@ export default tseslint.config(
     files: ['src/database/migration-cli.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain Node scripts that run before any build (npm start's build check): no type information.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false } },
+  },
 );

@@ -22,6 +22,8 @@ export type RegisterRowState = 'working' | 'claimed' | 'withdrawn';
   where: `"state" <> 'withdrawn'`,
 })
 @Index('register_row_contract_task_village_idx', ['contractId', 'taskCode', 'villageCode'])
+/** The register list's order (GET /contracts/:id/register): a page is read from the index, not sorted. */
+@Index('register_row_contract_list_idx', ['contractId', 'taskCode', 'rowNo', 'id'])
 export class RegisterRow {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -47,7 +47,36 @@ export class ProjectSummaryDto {
   contractsByState!: Record<string, number>;
 }
 
-const AUDITED_ONWARD = ['audited', 'mediaNotice', 'payable', 'payoutIssued', 'paid'];
+export const AUDITED_ONWARD = ['audited', 'mediaNotice', 'payable', 'payoutIssued', 'paid'];
+
+/**
+ * The summary's statements ($1 the project; $2 AUDITED_ONWARD where named), exported for the
+ * province benchmark, which runs the same ones bare as its baseline (bench/province.ts).
+ */
+export const SUMMARY_SQL = {
+  taskLines: `SELECT tl.task_code, sum(tl.assigned_area) AS assigned, coalesce(sum(tl.claimed_area), 0) AS claimed,
+                -- verified and accepted from the village parts: a line's own total waits for its last village
+                coalesce((SELECT sum(p.verified_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
+                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS verified,
+                coalesce((SELECT sum(p.accepted_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
+                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS accepted,
+                coalesce(sum(tl.audited_area), 0) AS audited,
+                coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($2)), 0) AS amount
+           FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id
+          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY tl.task_code`,
+  /** The register's GROUP BY: what grows with the project (the quality spec's baseline). */
+  register: `SELECT task_code, village_code, count(*) AS n, sum(area) AS area FROM register_row
+          WHERE project_id = $1 AND state <> 'withdrawn' GROUP BY task_code, village_code`,
+  villageParts: `SELECT p.village_code, sum(p.claimed_area) AS claimed, coalesce(sum(p.verified_area), 0) AS verified,
+                coalesce(sum(p.accepted_area), 0) AS accepted
+           FROM contract_village_part p JOIN contract c ON c.id = p.contract_id
+          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY p.village_code`,
+  villages: `SELECT r.code, r.name FROM project_village pv JOIN region r ON r.code = pv.village_code WHERE pv.project_id = $1 ORDER BY r.code`,
+  states: `SELECT state, count(*) AS n, coalesce(sum(subsidy_fen) FILTER (WHERE state = ANY($2)), 0) AS committed
+           FROM contract WHERE project_id = $1 GROUP BY state`,
+  paid: `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
+          WHERE c.project_id = $1 AND p.state = 'confirmed'`,
+} as const;
 
 /** The project at a glance, computed in SQL over indexed columns (fast on large registers). */
 @Injectable()
@@ -71,41 +100,19 @@ export class ProjectSummaryService {
         accepted: string;
         audited: string;
         amount: string;
-      }>(
-        `SELECT tl.task_code, sum(tl.assigned_area) AS assigned, coalesce(sum(tl.claimed_area), 0) AS claimed,
-                -- verified and accepted from the village parts: a line's own total waits for its last village
-                coalesce((SELECT sum(p.verified_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
-                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS verified,
-                coalesce((SELECT sum(p.accepted_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
-                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS accepted,
-                coalesce(sum(tl.audited_area), 0) AS audited,
-                coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($2)), 0) AS amount
-           FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id
-          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY tl.task_code`,
-        [projectId, AUDITED_ONWARD],
-      ),
+      }>(SUMMARY_SQL.taskLines, [projectId, AUDITED_ONWARD]),
       query<{ task_code: string; village_code: string; n: string; area: string }>(
-        `SELECT task_code, village_code, count(*) AS n, sum(area) AS area FROM register_row
-          WHERE project_id = $1 AND state <> 'withdrawn' GROUP BY task_code, village_code`,
+        SUMMARY_SQL.register,
       ),
       query<{ village_code: string; claimed: string; verified: string; accepted: string }>(
-        `SELECT p.village_code, sum(p.claimed_area) AS claimed, coalesce(sum(p.verified_area), 0) AS verified,
-                coalesce(sum(p.accepted_area), 0) AS accepted
-           FROM contract_village_part p JOIN contract c ON c.id = p.contract_id
-          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY p.village_code`,
+        SUMMARY_SQL.villageParts,
       ),
-      query<{ code: string; name: string }>(
-        `SELECT r.code, r.name FROM project_village pv JOIN region r ON r.code = pv.village_code WHERE pv.project_id = $1 ORDER BY r.code`,
-      ),
-      query<{ state: string; n: string; committed: string }>(
-        `SELECT state, count(*) AS n, coalesce(sum(subsidy_fen) FILTER (WHERE state = ANY($2)), 0) AS committed
-           FROM contract WHERE project_id = $1 GROUP BY state`,
-        [projectId, AUDITED_ONWARD],
-      ),
-      query<{ paid: string }>(
-        `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
-          WHERE c.project_id = $1 AND p.state = 'confirmed'`,
-      ),
+      query<{ code: string; name: string }>(SUMMARY_SQL.villages),
+      query<{ state: string; n: string; committed: string }>(SUMMARY_SQL.states, [
+        projectId,
+        AUDITED_ONWARD,
+      ]),
+      query<{ paid: string }>(SUMMARY_SQL.paid),
     ]);
     const area = (value: string | undefined): string => formatMu(Number(value ?? 0));
     const committedFen = states.reduce((sum, state) => sum + Number(state.committed), 0);
