@@ -568,6 +568,8 @@ function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec
         at: instant(t0, DAY.payoutIssued),
         payoutId,
         amountFen: contract.context.subsidyFen!,
+        issuerId: finance.actorId,
+        providerEligible: true,
       },
       ...finance,
     });
@@ -631,12 +633,13 @@ function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec
     table(
       tables,
       'contract_task_line',
-      'contract_id, task_code, task_name, unit_price_fen, assigned_area, state, claimed_area, verified_area, accepted_area, audited_area, amount_fen',
+      'contract_id, task_code, task_name, unit_price_fen, subsidy_per_mu_fen, assigned_area, state, claimed_area, verified_area, accepted_area, audited_area, amount_fen',
     ).push([
       contractId,
       task.code,
       task.name,
       line.unitPriceFen,
+      line.subsidyPerMuFen,
       line.assignedArea,
       line.state,
       line.claimedArea,

@@ -41,7 +41,7 @@ import {
 } from './province-data';
 
 /** Bump when the generator's rows change: a stored province of another version is reloaded. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 export const PROVINCE_DATABASE = 'agri_subsidy';
 /** The password of every generated user (agri-<district>, finance-…, approver-…, observer-…). */
 export const PROVINCE_PASSWORD = 'province-bench-password';
