@@ -102,11 +102,8 @@ describe('payment batches and the bank result file', () => {
 
   beforeAll(async () => {
     // The race test's negative control: the weakened build, only when asked for (see the header).
-    const weakened = loadConfig(process.env).testWeakenPayoutSettle;
-    test = await createTestApp({
-      testClock: true,
-      ...(weakened ? { testWeakenPayoutSettle: weakened } : {}),
-    });
+    const { testWeaken } = loadConfig(process.env);
+    test = await createTestApp({ testClock: true, ...(testWeaken ? { testWeaken } : {}) });
     api = new Api(test);
     world = await payableContracts(test, api, 40);
     finance = world.finance;

@@ -41,13 +41,15 @@ async function pool<T>(items: T[], width: number, work: (item: T, index: number)
  * app with `testClock`): one project, lots of one village × one task (wheat harvest at 63.67
  * yuan/mu), one register row each (10.01 mu, 10.02 mu, … so every subsidy differs), claimed,
  * verified, 7 days, accepted by five signers, audited by both bureaus, media notice, 7 days.
- * `width` contracts are driven at a time.
+ * `width` contracts are driven at a time. `until: 'audit'` stops once they are accepted, before
+ * the district audit.
  */
 export async function payableContracts(
   test: TestApp,
   api: Api,
   count: number,
   width = 4,
+  until: 'audit' | 'payable' = 'payable',
 ): Promise<PayableWorld> {
   const http = () => test.http();
   const tree = await api.regionTree(1);
@@ -178,6 +180,7 @@ export async function payableContracts(
         .send({ decision: 'pass' })
         .expect(200);
     }
+    if (until === 'audit') return;
     await http().post(`/contracts/${id}/audit/approvals`).set(agri.auth).send({}).expect(200);
     await http().post(`/contracts/${id}/audit/approvals`).set(approver.auth).send({}).expect(200);
     await http()
@@ -186,7 +189,7 @@ export async function payableContracts(
       .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-20' })
       .expect(200);
   });
-  await advanceClock(test, admin, { advanceDays: 7 });
+  if (until === 'payable') await advanceClock(test, admin, { advanceDays: 7 });
   // 63.67 yuan/mu = 6367 fen per mu; area in hundredths: round half up of area × 6367 / 100.
   const subsidyFen = new Map(
     contractIds.map((id, lot) => [id, Math.floor((areaOf(lot) * 6367 + 50) / 100)]),

@@ -1,0 +1,201 @@
+import type { Session } from '../support/api';
+import { Api } from '../support/api';
+import { expectNoWrites } from '../support/fingerprint';
+import { payableContracts, type PayableWorld } from '../support/payable';
+import { batterySize, race, tally, type Answer } from '../support/race-client';
+import { createTestApp, startWeakenedTwin, type TestApp } from '../support/test-app';
+
+/**
+ * The payout rows of the battery (quality.md): the idempotency storm, key misuse, separation of
+ * duties raced from two logins of one person, each race through `race()` (warm pool, barrier),
+ * and the negative controls: the same races against a twin of the app whose payout claims its
+ * key by check-then-insert without the row lock (TEST_WEAKEN=payout-key-claim), on a schema
+ * without the one-live-payout index. They must break there, or the races prove nothing.
+ */
+describe('battery: payouts', () => {
+  let test: TestApp;
+  let world: PayableWorld;
+  let finance: Session;
+  const storm = batterySize(200, 1000);
+  const keys = batterySize(100, 500);
+
+  beforeAll(async () => {
+    test = await createTestApp({ testClock: true });
+    world = await payableContracts(test, new Api(test), 8);
+    finance = world.finance;
+  }, 180_000);
+  afterAll(async () => {
+    await test.close();
+  });
+
+  const pay = (contractId: string, key: string, session = finance, body: object = {}) => ({
+    path: `/contracts/${contractId}/payouts`,
+    body,
+    headers: { ...session.auth, 'Idempotency-Key': key },
+  });
+  const facts = async (contractId: string) =>
+    (
+      await test.dataSource.query<{ payouts: number; keys: number; issued: number }[]>(
+        `SELECT (SELECT count(*)::int FROM payout WHERE contract_id = $1) AS payouts,
+                (SELECT count(*)::int FROM idempotency_key WHERE scope LIKE '%:' || $1) AS keys,
+                (SELECT count(*)::int FROM contract_history
+                  WHERE contract_id = $1 AND event = 'payout.issued') AS issued`,
+        [contractId],
+      )
+    )[0];
+
+  async function sameKeyStorm(target: TestApp, contractId: string) {
+    const answers = await race(
+      target,
+      Array.from({ length: storm }, () => pay(contractId, `storm-${contractId}`)),
+    );
+    return { answers, bodies: new Set(answers.map((answer) => answer.text)).size };
+  }
+
+  async function differentKeys(target: TestApp, contractId: string) {
+    return race(
+      target,
+      Array.from({ length: keys }, (_, index) => pay(contractId, `k-${index}`)),
+    );
+  }
+
+  it(`payout idempotency storm: ${storm} concurrent same-key payouts → 1 payout, ${storm} identical answers`, async () => {
+    const contractId = world.contractIds[0];
+    const { answers, bodies } = await sameKeyStorm(test, contractId);
+    const found = await facts(contractId);
+    console.log(
+      `payout storm: ${storm} same-key requests → ${found.payouts} payout, ${JSON.stringify(tally(answers))}, ${bodies} distinct bodies`,
+    );
+    expect(tally(answers)).toEqual({ '201': storm });
+    expect(bodies).toBe(1);
+    expect(found).toEqual({ payouts: 1, keys: 1, issued: 1 });
+  });
+
+  it(`payout key misuse: ${keys} different keys → 1 payout + ${keys - 1} × 409 PAYOUT_EXISTS`, async () => {
+    const contractId = world.contractIds[1];
+    const answers = await differentKeys(test, contractId);
+    const found = await facts(contractId);
+    console.log(
+      `payout keys: ${keys} keys → ${found.payouts} payout, ${JSON.stringify(tally(answers))}`,
+    );
+    expect(tally(answers)).toEqual({ '201': 1, '409 PAYOUT_EXISTS': keys - 1 });
+    // The refused requests wrote nothing: their key claims rolled back with them.
+    expect(found).toEqual({ payouts: 1, keys: 1, issued: 1 });
+  });
+
+  it('payout key misuse: no key → 400, the same key with another body → 422, writing nothing', async () => {
+    const contractId = world.contractIds[2];
+    const send = (key: string | undefined, body: object) => {
+      const request = test.http().post(`/contracts/${contractId}/payouts`).set(finance.auth);
+      return (key === undefined ? request : request.set('Idempotency-Key', key)).send(body);
+    };
+    const noKey = await expectNoWrites(test.dataSource, () => send(undefined, {}));
+    expect({ status: noKey.status, code: noKey.body.code }).toEqual({
+      status: 400,
+      code: 'IDEMPOTENCY_KEY_MISSING',
+    });
+    const first = await send('misuse', { note: '第一次' });
+    expect(first.status).toBe(201);
+    const other = await expectNoWrites(test.dataSource, () => send('misuse', { note: '改过' }));
+    expect({ status: other.status, code: other.body.code }).toEqual({
+      status: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    const again = await expectNoWrites(test.dataSource, () => send('misuse', { note: '第一次' }));
+    expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: first.body });
+    expect(await facts(contractId)).toEqual({ payouts: 1, keys: 1, issued: 1 });
+  });
+
+  it('payout key misuse: a key is scoped per caller and per contract', async () => {
+    const [paid, other] = [world.contractIds[2], world.contractIds[3]];
+    const colleague = await new Api(test).user('district_finance', { regionCode: world.district });
+    // Another caller with a key already used on this contract: its own request, not a replay.
+    const byColleague = await expectNoWrites(test.dataSource, () =>
+      test
+        .http()
+        .post(`/contracts/${paid}/payouts`)
+        .set(colleague.auth)
+        .set('Idempotency-Key', 'misuse')
+        .send({ note: '第一次' }),
+    );
+    expect({ status: byColleague.status, code: byColleague.body.code }).toEqual({
+      status: 409,
+      code: 'PAYOUT_EXISTS',
+    });
+    // The same caller and key on another contract: a payout of that contract.
+    const elsewhere = await test
+      .http()
+      .post(`/contracts/${other}/payouts`)
+      .set(finance.auth)
+      .set('Idempotency-Key', 'misuse')
+      .send({ note: '第一次' })
+      .expect(201);
+    expect(elsewhere.body).toMatchObject({
+      contractId: other,
+      amountFen: world.subsidyFen.get(other),
+    });
+    expect(await facts(other)).toEqual({ payouts: 1, keys: 1, issued: 1 });
+  });
+
+  it('separation of duties, raced from two logins of the audit approver: only the other official pays', async () => {
+    const contractId = world.contractIds[4];
+    const api = new Api(test);
+    const password = `pw-${world.approver.username}-secret`;
+    const second = await api.login(world.approver.username, password);
+    expect(second.token).not.toBe(world.approver.token);
+    const each = 10;
+    const requests = Array.from({ length: each }, (_, index) => [
+      pay(contractId, `a-${index}`, world.approver),
+      pay(contractId, `b-${index}`, second),
+      pay(contractId, `f-${index}`, finance),
+    ]).flat();
+    const answers = await race(test, requests);
+    const counts = tally(answers);
+    console.log(`separation of duties, payout race: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({
+      '201': 1,
+      '409 PAYOUT_EXISTS': each - 1,
+      '403 SEPARATION_OF_DUTIES': 2 * each,
+    });
+    const [{ issuedBy }] = await test.dataSource.query<{ issuedBy: string }[]>(
+      'SELECT issued_by AS "issuedBy" FROM payout WHERE contract_id = $1',
+      [contractId],
+    );
+    expect(issuedBy).toBe(finance.userId);
+  });
+
+  describe('negative controls: a twin that claims the key by check-then-insert, no row lock', () => {
+    let twin: TestApp;
+    beforeAll(async () => {
+      twin = await startWeakenedTwin(test, ['payout-key-claim']);
+      // The second defence, the one-live-payout index, goes too (the database is dropped after).
+      await test.dataSource.query('DROP INDEX payout_live_contract_key');
+    });
+    afterAll(async () => {
+      await twin.close();
+    });
+
+    const broken = (found: { payouts: number }, answers: Answer[], bodies: number) =>
+      found.payouts > 1 || bodies > 1 || answers.some((answer) => answer.status !== 201);
+
+    it('the storm breaks: more than one payout or answers that differ', async () => {
+      const contractId = world.contractIds[6];
+      const { answers, bodies } = await sameKeyStorm(twin, contractId);
+      const found = await facts(contractId);
+      console.log(
+        `payout storm, weakened: ${found.payouts} payouts of ${storm} same-key requests, ${JSON.stringify(tally(answers))}, ${bodies} distinct bodies`,
+      );
+      expect(broken(found, answers, bodies)).toBe(true);
+    });
+
+    it('the different keys break: more than one payout', async () => {
+      const contractId = world.contractIds[7];
+      const answers = await differentKeys(twin, contractId);
+      const found = await facts(contractId);
+      console.log(
+        `payout keys, weakened: ${found.payouts} payouts of ${keys} keys, ${JSON.stringify(tally(answers))}`,
+      );
+      expect(found.payouts).toBeGreaterThan(1);
+    });
+  });
+});
