@@ -52,6 +52,13 @@ describe('acceptance quorum', () => {
     headers: member.auth,
   });
 
+  const signAs = (recordId: string, member: Session) =>
+    test
+      .http()
+      .post(`/acceptance-records/${recordId}/signatures`)
+      .set(member.auth)
+      .send({ decision: 'pass' });
+
   async function quorumRace(target: TestApp) {
     const { id, members, recordId } = await openRecord([...ROLES, ...ROLES]);
     // Eight members at once, each twice.
@@ -121,15 +128,7 @@ describe('acceptance quorum', () => {
     ] as const;
     const { id, town, members, recordId } = await openRecord(roles);
     const answers: { complete: boolean; passCount: number; rolesCovered: string[] }[] = [];
-    for (const member of members) {
-      const signed = await test
-        .http()
-        .post(`/acceptance-records/${recordId}/signatures`)
-        .set(member.auth)
-        .send({ decision: 'pass' })
-        .expect(200);
-      answers.push(signed.body);
-    }
+    for (const member of members) answers.push((await signAs(recordId, member).expect(200)).body);
     expect(answers[4]).toMatchObject({
       passCount: 5,
       complete: false,
@@ -153,21 +152,10 @@ describe('acceptance quorum', () => {
       regionCode: town,
       acceptanceRole: 'farmer_supervisor',
     });
-    const last = await test
-      .http()
-      .post(`/acceptance-records/${recordId}/signatures`)
-      .set(farmer.auth)
-      .send({ decision: 'pass' })
-      .expect(200);
+    const last = await signAs(recordId, farmer).expect(200);
     expect(last.body).toMatchObject({ passCount: 6, complete: true, recordState: 'complete' });
     // A member signing again is refused and writes nothing.
-    const again = await expectNoWrites(test.dataSource, () =>
-      test
-        .http()
-        .post(`/acceptance-records/${recordId}/signatures`)
-        .set(members[0].auth)
-        .send({ decision: 'pass' }),
-    );
+    const again = await expectNoWrites(test.dataSource, () => signAs(recordId, members[0]));
     expect({ status: again.status, code: again.body.code }).toEqual({
       status: 409,
       code: 'ALREADY_SIGNED',

@@ -96,25 +96,31 @@ describe('battery: payouts', () => {
     expectOnePayout(answers, found);
   });
 
+  /** One payout request through supertest; `key` undefined: no Idempotency-Key header. */
+  const issue = (contractId: string, key: string | undefined, body: object, session = finance) => {
+    const request = test.http().post(`/contracts/${contractId}/payouts`).set(session.auth);
+    return (key === undefined ? request : request.set('Idempotency-Key', key)).send(body);
+  };
+  /** A refused request: its status and code, and the proof (every table's fingerprint) it wrote nothing. */
+  const refusal = async (act: () => ReturnType<typeof issue>) => {
+    const answer = await expectNoWrites(test.dataSource, act);
+    return { status: answer.status, code: answer.body.code as string };
+  };
+
   it('payout key misuse: no key → 400, the same key with another body → 422, writing nothing', async () => {
     const contractId = world.contractIds[2];
-    const send = (key: string | undefined, body: object) => {
-      const request = test.http().post(`/contracts/${contractId}/payouts`).set(finance.auth);
-      return (key === undefined ? request : request.set('Idempotency-Key', key)).send(body);
-    };
-    const noKey = await expectNoWrites(test.dataSource, () => send(undefined, {}));
-    expect({ status: noKey.status, code: noKey.body.code }).toEqual({
+    expect(await refusal(() => issue(contractId, undefined, {}))).toEqual({
       status: 400,
       code: 'IDEMPOTENCY_KEY_MISSING',
     });
-    const first = await send('misuse', { note: '第一次' });
-    expect(first.status).toBe(201);
-    const other = await expectNoWrites(test.dataSource, () => send('misuse', { note: '改过' }));
-    expect({ status: other.status, code: other.body.code }).toEqual({
+    const first = await issue(contractId, 'misuse', { note: '第一次' }).expect(201);
+    expect(await refusal(() => issue(contractId, 'misuse', { note: '改过' }))).toEqual({
       status: 422,
       code: 'IDEMPOTENCY_KEY_REUSED',
     });
-    const again = await expectNoWrites(test.dataSource, () => send('misuse', { note: '第一次' }));
+    const again = await expectNoWrites(test.dataSource, () =>
+      issue(contractId, 'misuse', { note: '第一次' }),
+    );
     expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: first.body });
     expect(await facts(contractId)).toEqual({ payouts: 1, keys: 1, issued: 1 });
   });
@@ -123,26 +129,12 @@ describe('battery: payouts', () => {
     const [paid, other] = [world.contractIds[2], world.contractIds[3]];
     const colleague = await new Api(test).user('district_finance', { regionCode: world.district });
     // Another caller with a key already used on this contract: its own request, not a replay.
-    const byColleague = await expectNoWrites(test.dataSource, () =>
-      test
-        .http()
-        .post(`/contracts/${paid}/payouts`)
-        .set(colleague.auth)
-        .set('Idempotency-Key', 'misuse')
-        .send({ note: '第一次' }),
-    );
-    expect({ status: byColleague.status, code: byColleague.body.code }).toEqual({
+    expect(await refusal(() => issue(paid, 'misuse', { note: '第一次' }, colleague))).toEqual({
       status: 409,
       code: 'PAYOUT_EXISTS',
     });
     // The same caller and key on another contract: a payout of that contract.
-    const elsewhere = await test
-      .http()
-      .post(`/contracts/${other}/payouts`)
-      .set(finance.auth)
-      .set('Idempotency-Key', 'misuse')
-      .send({ note: '第一次' })
-      .expect(201);
+    const elsewhere = await issue(other, 'misuse', { note: '第一次' }).expect(201);
     expect(elsewhere.body).toMatchObject({
       contractId: other,
       amountFen: world.subsidyFen.get(other),

@@ -1,14 +1,19 @@
 import { ConfigError, loadConfig } from '../../config/app-config';
 import { hasFault, isWeakened } from './weakened';
 
+/** The problems a start with `env` stops on (none: it starts). */
 function problemsOf(env: Record<string, string>): string[] {
+  const thrown = captured(() => loadConfig(env, '/srv/app'));
+  return thrown instanceof ConfigError ? thrown.problems : [];
+}
+
+function captured(act: () => unknown): unknown {
   try {
-    loadConfig(env, '/srv/app');
+    act();
+    return undefined;
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
+    return error;
   }
-  return [];
 }
 
 describe('test-only switches (weakened guards, injected faults)', () => {
