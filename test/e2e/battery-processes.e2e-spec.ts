@@ -4,21 +4,28 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Api } from '../support/api';
 import { AppProcess, buildApp } from '../support/app-process';
+import { toRunningNotice } from '../support/lifecycle';
 import { payableContracts, type PayableWorld } from '../support/payable';
 import { createTestDatabase, startTestApp } from '../support/test-app';
 
 /**
- * Crash after commit (quality.md): the built app, in a child process, is killed (SIGKILL, by the
+ * The built app as a child process (quality.md: crash after commit, durable timer restart).
+ *
+ * Crash after commit: the built app, in a child process, is killed (SIGKILL, by the
  * fault injector TEST_FAULT=crash-after-payout-commit, NODE_ENV=test only) after the payout's
  * transaction commits and before it answers. The client sees the connection drop and retries
  * with the same key on the restarted app: it gets the stored answer, and there is one payout.
+ *
+ * Durable timer restart: the app stopped (SIGTERM) while a village notice runs; 8 days pass; the
+ * notice clears once, by the scheduler's run at the next start.
  */
-describe('crash after commit', () => {
+describe('the built app, stopped, killed and restarted', () => {
   const jwtSecret = 'a-secret-the-test-and-its-child-processes-share';
   let build: { dir: string; remove: () => void };
   let database: { url: string; drop: () => Promise<void> };
   let dataDir: string;
   let world: PayableWorld;
+  let notice: { id: string; noticeId: string };
 
   beforeAll(async () => {
     build = buildApp('crash-test');
@@ -28,6 +35,7 @@ describe('crash after commit', () => {
     const maker = await startTestApp({ databaseUrl: database.url, testClock: true, jwtSecret });
     try {
       world = await payableContracts(maker, new Api(maker), 1);
+      notice = await toRunningNotice(maker, new Api(maker));
     } finally {
       await maker.close();
     }
@@ -49,18 +57,21 @@ describe('crash after commit', () => {
       body: JSON.stringify({ note: '拨付' }),
     });
 
+  const env = () => ({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    JWT_SECRET: jwtSecret,
+    TEST_CLOCK: '1',
+    SEED_DEMO: '0',
+    SCHEDULER_INTERVAL_MS: '0',
+  });
+
   it('the app killed after the payout commits: the retry with the same key gets the stored answer; 1 payout', async () => {
-    const env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: database.url,
-      DATA_DIR: dataDir,
-      JWT_SECRET: jwtSecret,
-      TEST_CLOCK: '1',
-      SEED_DEMO: '0',
-      SCHEDULER_INTERVAL_MS: '0',
+    const crashing = await AppProcess.start(build.dir, {
+      ...env(),
       TEST_FAULT: 'crash-after-payout-commit',
-    };
-    const crashing = await AppProcess.start(build.dir, env);
+    });
     const first = await payout(crashing.port, 'crash-key').then(
       (response) => `answered ${response.status}`,
       (error: Error) =>
@@ -107,6 +118,53 @@ describe('crash after commit', () => {
       } finally {
         expect(await restarted.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       }
+    } finally {
+      await db.end();
+    }
+  }, 180_000);
+
+  it('durable timer restart: a notice due while the app was down clears once, at the next start', async () => {
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      const facts = async () =>
+        (
+          await db.query<{ state: string; elapsed: number; fired: number }>(
+            `SELECT n.state,
+                    (SELECT count(*)::int FROM contract_history
+                      WHERE contract_id = $1 AND event = 'notice.elapsed' AND village_code IS NOT NULL) AS elapsed,
+                    (SELECT count(*)::int FROM timer WHERE notice_id = $2 AND fired_at IS NOT NULL) AS fired
+               FROM notice n WHERE n.id = $2`,
+            [notice.id, notice.noticeId],
+          )
+        ).rows[0];
+      const running = await AppProcess.start(build.dir, env());
+      expect(await running.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(await facts()).toEqual({ state: 'running', elapsed: 0, fired: 0 });
+      // Eight days pass while it is down.
+      await db.query(
+        `INSERT INTO app_clock (id, offset_ms) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE SET offset_ms = app_clock.offset_ms + $1`,
+        [8 * 24 * 3600 * 1000],
+      );
+      const restarted = await running.restart();
+      try {
+        const deadline = Date.now() + 30_000;
+        while ((await facts()).state === 'running' && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const after = await facts();
+        console.log(
+          `durable timer restart: after the restart the notice is ${after.state}, elapsed ${after.elapsed} time(s)`,
+        );
+        expect(after).toEqual({ state: 'cleared', elapsed: 1, fired: 1 });
+      } finally {
+        expect(await restarted.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      }
+      // And once only: a second start finds nothing to fire.
+      const again = await restarted.restart();
+      await again.stop('SIGTERM');
+      expect(await facts()).toEqual({ state: 'cleared', elapsed: 1, fired: 1 });
     } finally {
       await db.end();
     }
