@@ -38,8 +38,14 @@ export class RaceClient {
   /** A client of the app in this process (listening on a free port if it is not yet). */
   static async start(test: TestApp, maxSockets = 64): Promise<RaceClient> {
     const server = test.app.getHttpServer();
+    // Warming a thousand sockets takes longer than the default 5 s keep-alive: the server would
+    // close the first ones while the client still counts on them (ECONNRESET).
+    server.keepAliveTimeout = 120_000;
     if (!server.listening) {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      // A backlog for a thousand connections opened at once (the default, 511, resets some).
+      await new Promise<void>((resolve) =>
+        server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve),
+      );
     }
     const { port } = server.address() as AddressInfo;
     return RaceClient.of(port, maxSockets);
