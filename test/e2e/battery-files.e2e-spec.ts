@@ -14,21 +14,11 @@ import { deflatedBlanks, zipArchive } from '../support/zip';
  * over-size and zip-bomb files are refused whole and write nothing (every table's fingerprint);
  * formula-prefixed cells are stored as the text they are.
  */
-const COLUMNS = [
-  'villageCode',
-  'householdName',
-  'householdIdNo',
-  'plotCode',
-  'taskCode',
-  'areaMu',
-  'workDate',
-  'machineNo',
-  'operatorName',
-  'townCadreSigned',
-  'villageCadreSigned',
-  'operatorSigned',
-  'farmerSigned',
-];
+/** The English header of docs/register-import.md, in its order. */
+const COLUMNS = (
+  'villageCode householdName householdIdNo plotCode taskCode areaMu workDate machineNo ' +
+  'operatorName townCadreSigned villageCadreSigned operatorSigned farmerSigned'
+).split(' ');
 const NAMES = ['张三', '李四', '欧阳娜娜', '龘靐'];
 const UPLOAD_MAX_BYTES = 512 * 1024;
 
@@ -47,14 +37,10 @@ describe('battery: hostile register files', () => {
   /** A signed contract of a fresh Qiaocheng: its cooperative, its first village's code. */
   async function signedContract(): Promise<{ q: Qiaocheng; id: string; village: string }> {
     const q = await buildQiaocheng(api);
-    const { contractIds } = await awardQiaocheng(api, q);
-    await test
-      .http()
-      .post(`/contracts/${contractIds[0]}/sign`)
-      .set(q.agri.auth)
-      .send({ contractNo: `F-${contractIds[0].slice(0, 6)}`, signedOn: '2015-06-01' })
-      .expect(200);
-    return { q, id: contractIds[0], village: q.villages[0].code };
+    const [id] = (await awardQiaocheng(api, q)).contractIds;
+    const signing = { contractNo: `F-${id.slice(0, 6)}`, signedOn: '2015-06-01' };
+    await test.http().post(`/contracts/${id}/sign`).set(q.agri.auth).send(signing).expect(200);
+    return { q, id, village: q.villages[0].code };
   }
 
   const rowsOf = (
