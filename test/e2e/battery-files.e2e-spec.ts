@@ -174,8 +174,12 @@ describe('battery: hostile register files', () => {
     ],
   ];
 
+  // The files that write nothing share one contract (the fingerprint proves each left it as it was).
+  let shared: Promise<{ q: Qiaocheng; id: string; village: string }> | undefined;
+
   it.each(harmless)('%s: writes nothing', async (label, make, expected) => {
-    const { q, id } = await signedContract();
+    shared ??= signedContract();
+    const { q, id } = await shared;
     const [file, name] = await make();
     const answer = await expectNoWrites(test.dataSource, () => upload(q, id, file, name));
     const seen = { status: answer.status, ...(answer.body as Record<string, unknown>) };
@@ -187,7 +191,9 @@ describe('battery: hostile register files', () => {
 
   it('formula-prefixed cells (=, +, -, @) are stored as the text they are, never evaluated', async () => {
     const formulas = ['=HYPERLINK("http://evil.example","点我")', '+1+1', '-2+3', '@SUM(A1:A9)'];
-    const { q, id, village } = await signedContract();
+    // The contract the harmless files left untouched: its register is still empty.
+    shared ??= signedContract();
+    const { q, id, village } = await shared;
     const rows = rowsOf(village, (index) => ({
       machineNo: formulas[index],
       operatorName: formulas[index],

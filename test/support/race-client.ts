@@ -56,26 +56,8 @@ export class RaceClient {
     return new RaceClient(port, new http.Agent({ keepAlive: true, maxSockets }));
   }
 
-  post(path: string, body: object, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.send('POST', path, JSON.stringify(body), {
-      'Content-Type': 'application/json',
-      ...headers,
-    });
-  }
-
   get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
     return this.send('GET', path, '', headers);
-  }
-
-  /** A multipart upload of one file field. */
-  upload(
-    path: string,
-    field: string,
-    file: Buffer,
-    fileName: string,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> {
-    return this.send('POST', path, ...multipart(field, file, fileName, headers));
   }
 
   send(
