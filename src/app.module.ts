@@ -24,6 +24,7 @@ import { ContractsModule } from './modules/contracts/contracts.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { HealthModule } from './modules/health/health.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { PoliciesModule } from './modules/policies/policies.module';
 import { ProjectsModule } from './modules/projects/projects.module';
 import { RegionsModule } from './modules/regions/regions.module';
 import { TendersModule } from './modules/tenders/tenders.module';
@@ -44,6 +45,7 @@ export class AppModule {
         HealthModule,
         RegionsModule,
         OrganisationsModule,
+        PoliciesModule,
         UsersModule,
         ProjectsModule,
         TendersModule,

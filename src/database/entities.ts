@@ -21,7 +21,12 @@ import {
   PaymentBatchResult,
 } from '../modules/payment-batches/payment-batch.entity';
 import { IdempotencyKey, Payout } from '../modules/payouts/payout.entity';
+import {
+  OrganisationBlacklistEntry,
+  OrganisationListing,
+} from '../modules/organisations/directory.entity';
 import { Organisation } from '../modules/organisations/organisation.entity';
+import { SubsidyPolicy } from '../modules/policies/policy.entity';
 import { Project, ProjectTask, ProjectVillage } from '../modules/projects/project.entity';
 import { Region } from '../modules/regions/region.entity';
 import {
@@ -40,6 +45,9 @@ import { User } from '../modules/users/user.entity';
 export const ENTITIES = [
   Region,
   Organisation,
+  OrganisationListing,
+  OrganisationBlacklistEntry,
+  SubsidyPolicy,
   User,
   AuditEvent,
   Project,

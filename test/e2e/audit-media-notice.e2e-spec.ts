@@ -18,7 +18,7 @@ describe('district audit rejection and the media notice', () => {
 
   beforeAll(async () => {
     test = await createTestApp({ testClock: true });
-    world = await payableContracts(test, new Api(test), 4, 4, 'audit');
+    world = await payableContracts(test, new Api(test), 4, 4, { stopBeforeAudit: true });
   }, 180_000);
   afterAll(async () => {
     await test.close();

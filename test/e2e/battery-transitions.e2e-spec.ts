@@ -24,7 +24,7 @@ describe('battery: transitions under the row lock', () => {
     const api = new Api(test);
     q = await buildQiaocheng(api);
     ({ contractIds } = await awardQiaocheng(api, q));
-    world = await payableContracts(test, api, 2, 2, 'audit');
+    world = await payableContracts(test, api, 2, 2, { stopBeforeAudit: true });
     twin = await startWeakenedTwin(test, ['transition-lock']);
   }, 180_000);
   afterAll(async () => {

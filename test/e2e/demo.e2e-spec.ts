@@ -26,7 +26,11 @@ describe('the demo a newcomer meets (SEED_DEMO=1)', () => {
 
   it('loads the Qiaocheng 2014 case with contracts in several states', async () => {
     const agri = await api.login('agri', 'Demo-2014');
-    const list = await test.http().get('/contracts').set(agri.auth).expect(200);
+    const list = await test
+      .http()
+      .get(`/contracts?projectId=${await projectId('QC2014-SH')}`)
+      .set(agri.auth)
+      .expect(200);
     const contracts = list.body.items as ContractBody[];
     expect(contracts).toHaveLength(3);
     for (const contract of contracts) {
@@ -92,6 +96,54 @@ describe('the demo a newcomer meets (SEED_DEMO=1)', () => {
       .expect(200);
     expect(batch.text).toContain('亳州市焦魁农机专业合作社');
   });
+
+  it('shows the same district under today’s rules next to the 2014 rule', async () => {
+    const agri = await api.login('agri', 'Demo-2014');
+    const list = await test
+      .http()
+      .get(`/contracts?projectId=${await projectId('QC2026-SH')}`)
+      .set(agri.auth)
+      .expect(200);
+    const contracts = list.body.items as (Omit<ContractBody, 'taskLines'> & {
+      policy: { code: string; subsidySharePct: string } | null;
+      taskLines: { taskCode: string; unitPriceFen: number; subsidyPerMuFen: number }[];
+    })[];
+    expect(contracts).toHaveLength(2);
+    for (const contract of contracts) {
+      expect(contract.state).toBe('contracted');
+      expect(contract.policy).toMatchObject({ code: 'QC-2026', subsidySharePct: '30.00' });
+      // 30% of 65.00 yuan = 19.50 yuan a mu; 30% of 22.00 yuan = 6.60 yuan a mu.
+      expect(
+        Object.fromEntries(
+          contract.taskLines.map((line) => [
+            line.taskCode,
+            [line.unitPriceFen, line.subsidyPerMuFen],
+          ]),
+        ),
+      ).toEqual({ wheat_harvest: [6500, 1950], straw_crushing: [2200, 660] });
+    }
+    // The 2014 project's contracts keep the awarded price as the subsidy per mu.
+    const old = await test
+      .http()
+      .get(`/contracts?projectId=${await projectId('QC2014-SH')}`)
+      .set(agri.auth)
+      .expect(200);
+    for (const contract of old.body.items as {
+      policy: unknown;
+      taskLines: { unitPriceFen: number; subsidyPerMuFen: number }[];
+    }[]) {
+      expect(contract.policy).toBeNull();
+      for (const line of contract.taskLines) expect(line.subsidyPerMuFen).toBe(line.unitPriceFen);
+    }
+  });
+
+  async function projectId(code: string): Promise<string> {
+    const [row] = await test.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM project WHERE code = $1',
+      [code],
+    );
+    return row.id;
+  }
 });
 
 describe('the demo is written in one transaction', () => {
@@ -123,7 +175,8 @@ describe('the demo is written in one transaction', () => {
     >(
       `SELECT count(*)::int AS contracts, count(*) FILTER (WHERE state = 'paid')::int AS paid FROM contract`,
     );
-    expect({ contracts, paid }).toEqual({ contracts: 3, paid: 1 });
+    // The 2014 project's three contracts (one paid) and the 2026 project's two.
+    expect({ contracts, paid }).toEqual({ contracts: 5, paid: 1 });
     const verified = await test
       .http()
       .get('/audit-log/verify')

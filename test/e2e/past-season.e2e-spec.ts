@@ -27,7 +27,8 @@ describe('a past season recorded after the fact', () => {
       expect(status).toBe(200);
       texts.set(kind, text);
     }
-  });
+    // A whole season and eight PDFs: about 20 s alone, more on a shared 2-core machine.
+  }, 180_000);
   afterAll(async () => {
     await test.close();
   });

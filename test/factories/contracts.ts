@@ -52,3 +52,76 @@ export function verified(verifiedArea: number): ContractEvent {
 export function withRunningNotice(verifiedArea = 10_000): PersistedContract {
   return apply(claimed(), verified(verifiedArea));
 }
+
+/** Five pass signatures covering the four roles: a town acceptance's quorum. */
+export const QUORUM_SIGNERS = (
+  [
+    'technical_guidance',
+    'township_leader',
+    'station_head',
+    'farmer_supervisor',
+    'station_head',
+  ] as const
+).map((acceptanceRole, index) => ({
+  signerId: `S${index + 1}`,
+  acceptanceRole,
+  decision: 'pass' as const,
+}));
+
+/** One line (WHEAT, one village V1) driven from the award through both audit approvals. */
+export function auditedContract(spec: {
+  unitPriceFen: number;
+  subsidyPerMuFen?: number;
+  claimedArea: number;
+  verifiedArea: number;
+  acceptedArea: number;
+  auditedArea: number;
+  capRemainingFen?: number | null;
+}): PersistedContract {
+  let contract = initialContract({
+    contractId: 'C1',
+    taskLines: [
+      {
+        taskCode: 'WHEAT',
+        unitPriceFen: spec.unitPriceFen,
+        assignedArea: spec.claimedArea,
+        ...(spec.subsidyPerMuFen === undefined ? {} : { subsidyPerMuFen: spec.subsidyPerMuFen }),
+      },
+    ],
+  });
+  const events: ContractEvent[] = [
+    { type: 'contract.signed', at: T0, contractNo: 'N', signedOn: '2015-06-01' },
+    { type: 'work.started', at: T0 },
+    {
+      type: 'taskLine.claimed',
+      at: T0,
+      taskCode: 'WHEAT',
+      villages: [{ villageCode: 'V1', claimedArea: spec.claimedArea }],
+    },
+    verified(spec.verifiedArea),
+    { type: 'notice.elapsed', at: ENDS, noticeId: 'N-1' },
+    {
+      type: 'acceptance.completed',
+      at: ENDS,
+      taskCode: 'WHEAT',
+      villages: [{ villageCode: 'V1', acceptedArea: spec.acceptedArea }],
+      signers: QUORUM_SIGNERS,
+    },
+    {
+      type: 'audit.approved',
+      at: ENDS,
+      bureau: 'agriculture',
+      approverId: 'A1',
+      taskLines: [{ taskCode: 'WHEAT', auditedArea: spec.auditedArea }],
+    },
+    {
+      type: 'audit.approved',
+      at: ENDS,
+      bureau: 'finance',
+      approverId: 'F1',
+      ...(spec.capRemainingFen === undefined ? {} : { capRemainingFen: spec.capRemainingFen }),
+    },
+  ];
+  for (const event of events) contract = apply(contract, event);
+  return contract;
+}

@@ -41,15 +41,25 @@ async function pool<T>(items: T[], width: number, work: (item: T, index: number)
  * app with `testClock`): one project, lots of one village × one task (wheat harvest at 63.67
  * yuan/mu), one register row each (10.01 mu, 10.02 mu, … so every subsidy differs), claimed,
  * verified, 7 days, accepted by five signers, audited by both bureaus, media notice, 7 days.
- * `width` contracts are driven at a time. `until: 'audit'` stops once they are accepted, before
- * the district audit.
+ * `width` contracts are driven at a time.
  */
+export interface PayableOptions {
+  /** Cooperatives that the lots go to in turn (2). */
+  coops?: number;
+  /** Stop when the agriculture side has approved the audit (the finance side is the test's). */
+  stopAtFinanceApproval?: boolean;
+  /** Stop once the contracts are accepted, before the district audit (both sides the test's). */
+  stopBeforeAudit?: boolean;
+  /** Runs once the district exists, before the project (e.g. a policy for the district). */
+  beforeProject?: (district: string, admin: Session) => Promise<void>;
+}
+
 export async function payableContracts(
   test: TestApp,
   api: Api,
   count: number,
   width = 4,
-  until: 'audit' | 'payable' = 'payable',
+  options: PayableOptions = {},
 ): Promise<PayableWorld> {
   const http = () => test.http();
   const tree = await api.regionTree(1);
@@ -71,11 +81,12 @@ export async function payableContracts(
     await member('technical_guidance'),
   ];
   const coops: Session[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < (options.coops ?? 2); i++) {
     const organisation = await api.organisation();
     coops.push(await api.user('cooperative', { organisationId: organisation.id }));
   }
   const areaOf = (lot: number) => 1001 + lot; // hundredths of a mu
+  await options.beforeProject?.(tree.district, admin);
   const project = await http()
     .post('/projects')
     .set(agri.auth)
@@ -180,8 +191,9 @@ export async function payableContracts(
         .send({ decision: 'pass' })
         .expect(200);
     }
-    if (until === 'audit') return;
+    if (options.stopBeforeAudit) return;
     await http().post(`/contracts/${id}/audit/approvals`).set(agri.auth).send({}).expect(200);
+    if (options.stopAtFinanceApproval) return;
     await http().post(`/contracts/${id}/audit/approvals`).set(approver.auth).send({}).expect(200);
     await http()
       .post(`/contracts/${id}/media-notice`)
@@ -189,7 +201,8 @@ export async function payableContracts(
       .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-20' })
       .expect(200);
   });
-  if (until === 'payable') await advanceClock(test, admin, { advanceDays: 7 });
+  if (!options.stopAtFinanceApproval && !options.stopBeforeAudit)
+    await advanceClock(test, admin, { advanceDays: 7 });
   // 63.67 yuan/mu = 6367 fen per mu; area in hundredths: round half up of area × 6367 / 100.
   const subsidyFen = new Map(
     contractIds.map((id, lot) => [id, Math.floor((areaOf(lot) * 6367 + 50) / 100)]),

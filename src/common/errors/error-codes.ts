@@ -31,6 +31,14 @@ export const REGION_ERRORS = group({
 export const ORGANISATION_ERRORS = group({
   CREDIT_CODE_INVALID: HttpStatus.BAD_REQUEST,
   CREDIT_CODE_TAKEN: HttpStatus.CONFLICT,
+  /** Blacklisted, or not in the directory where the policy requires it (at bid, award, payout). */
+  PROVIDER_NOT_ELIGIBLE: HttpStatus.CONFLICT,
+});
+
+export const POLICY_ERRORS = group({
+  /** Two policies of one district in force on the same day. */
+  POLICY_OVERLAP: HttpStatus.CONFLICT,
+  POLICY_CODE_TAKEN: HttpStatus.CONFLICT,
 });
 
 export const USER_ERRORS = group({
@@ -135,6 +143,7 @@ export const ERROR_STATUS = {
   ...COMMON_ERRORS,
   ...REGION_ERRORS,
   ...ORGANISATION_ERRORS,
+  ...POLICY_ERRORS,
   ...USER_ERRORS,
   ...PROJECT_ERRORS,
   ...TENDER_ERRORS,

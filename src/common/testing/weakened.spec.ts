@@ -52,7 +52,7 @@ describe('test-only switches (weakened guards, injected faults)', () => {
     expect(isWeakened(config, 'payout-key-claim')).toBe(false);
     expect(hasFault(config, 'crash-after-payout-commit')).toBe(true);
     expect(problemsOf({ NODE_ENV: 'test', TEST_WEAKEN: 'no-locks-at-all' })).toEqual([
-      'TEST_WEAKEN takes payout-settle, transition-lock, payout-key-claim, acceptance-lock (got "no-locks-at-all")',
+      'TEST_WEAKEN takes payout-settle, transition-lock, payout-key-claim, acceptance-lock, policy-cap (got "no-locks-at-all")',
     ]);
   });
 

@@ -14,6 +14,8 @@ export const WEAKENINGS = {
   'payout-key-claim': 'the payout key is checked, then inserted, without the row lock',
   /** Acceptance signatures counted without the contract's row lock. */
   'acceptance-lock': 'acceptance signatures are counted without the row lock',
+  /** The confirming audit reads what is left of an organisation's cap without the cap's lock. */
+  'policy-cap': "the confirming audit reads the cap's remainder without its lock",
 } as const;
 export type Weakening = keyof typeof WEAKENINGS;
 
@@ -48,11 +50,19 @@ function names<T extends string>(
   return [...new Set(listed.filter((name): name is T => Object.hasOwn(known, name)))];
 }
 
-/** Reads TEST_WEAKEN and TEST_FAULT (and the older TEST_WEAKEN_PAYOUT_SETTLE=1). */
+/** The older one-flag names, still taken: TEST_WEAKEN_PAYOUT_SETTLE=1 and TEST_WEAKEN_POLICY_CAP=1. */
+const FLAGS: Record<string, Weakening> = {
+  TEST_WEAKEN_PAYOUT_SETTLE: 'payout-settle',
+  TEST_WEAKEN_POLICY_CAP: 'policy-cap',
+};
+
+/** Reads TEST_WEAKEN and TEST_FAULT (and the older one-flag names). */
 export function readTestSwitches(env: Env, nodeEnv: string, problems: string[]): TestSwitches {
   const weaken = names('TEST_WEAKEN', env.TEST_WEAKEN, WEAKENINGS, problems);
-  const legacy = env.TEST_WEAKEN_PAYOUT_SETTLE?.trim();
-  if (legacy === '1' || legacy === 'true') weaken.push('payout-settle');
+  for (const [flag, name] of Object.entries(FLAGS)) {
+    const raw = env[flag]?.trim();
+    if (raw === '1' || raw === 'true') weaken.push(name);
+  }
   const faults = names('TEST_FAULT', env.TEST_FAULT, FAULTS, problems);
   if (nodeEnv !== 'test') {
     if (weaken.length > 0) problems.push('TEST_WEAKEN is refused unless NODE_ENV=test');

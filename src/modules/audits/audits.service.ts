@@ -1,9 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { validationFailed } from '../../common/errors/domain-error';
+import { isWeakened } from '../../common/testing/weakened';
 import { toHundredths } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { contractScope } from '../contracts/contract-scope';
+import type { Contract } from '../contracts/contract.entity';
+import { SubsidyPolicy } from '../policies/policy.entity';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import type { AuditBureau } from '../contracts/machine/contract.types';
 import type { NoticeOpenedDto } from '../notices/dto/notice.dto';
@@ -20,6 +25,7 @@ export class AuditsService {
   constructor(
     private readonly workflow: ContractWorkflowService,
     private readonly notices: NoticesService,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async approve(
@@ -32,8 +38,9 @@ export class AuditsService {
       contractId,
       actor,
       expectedVersion,
-      prepare: ({ contract }) => {
+      prepare: async ({ manager, contract }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
+        const capRemainingFen = await this.capRemaining(manager, contract);
         // Who may approve, how many and with which areas is the machine's rule (approvalRefusal):
         // the event carries the facts, the machine refuses with the reason.
         const bureau: AuditBureau = actor.role === 'district_finance' ? 'finance' : 'agriculture';
@@ -41,15 +48,42 @@ export class AuditsService {
           taskCode: input.taskCode,
           auditedArea: toHundredths(input.auditedAreaMu) as number,
         }));
-        return Promise.resolve({
+        return {
           type: 'audit.approved' as const,
           bureau,
           approverId: actor.id,
           ...(taskLines ? { taskLines } : {}),
           ...(dto.note?.trim() ? { note: dto.note.trim() } : {}),
-        });
+          capRemainingFen,
+        };
       },
     });
+  }
+
+  /**
+   * What is left of the organisation's cap under the contract's pinned policy (null: no cap),
+   * for the machine to cut the subsidy to when the audit is confirmed. Under a lock of the
+   * (policy, organisation) pair held to the commit, so that two audits of one organisation
+   * confirmed at once never both take the same remainder: the second reads the first's subsidy.
+   */
+  private async capRemaining(manager: EntityManager, contract: Contract): Promise<number | null> {
+    if (!contract.policyId) return null;
+    const policy = await manager.findOneByOrFail(SubsidyPolicy, { id: contract.policyId });
+    if (policy.capPerOrganisationFen === null) return null;
+    // A negative control only (common/testing/weakened.ts): without the cap's lock.
+    if (!isWeakened(this.config, 'policy-cap')) {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `policy-cap:${policy.id}:${contract.organisationId}`,
+      ]);
+    }
+    // Subsidies are final from the confirming audit on; a terminated contract is never paid.
+    const [{ used }] = await manager.query<{ used: string }[]>(
+      `SELECT coalesce(sum(subsidy_fen), 0) AS used FROM contract
+        WHERE policy_id = $1 AND organisation_id = $2 AND id <> $3
+          AND subsidy_fen IS NOT NULL AND state <> 'terminated'`,
+      [policy.id, contract.organisationId, contract.id],
+    );
+    return policy.capPerOrganisationFen - Number(used);
   }
 
   async reject(actor: Actor, contractId: string, dto: RejectAuditDto): Promise<void> {

@@ -4,6 +4,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
+import { PinnedPolicyDto } from '../policies/dto/policy.dto';
 import { ContractsService } from './contracts.service';
 import type { ContractContext } from './machine/contract.types';
 import { Contract } from './contract.entity';
@@ -34,6 +35,9 @@ export class CalculationLineDto {
   @ApiProperty() state!: string;
   @ApiProperty() unitPriceFen!: number;
   @ApiProperty() unitPriceYuan!: string;
+  @ApiProperty({ description: 'What the subsidy pays per mu: the unit price, or its policy share' })
+  subsidyPerMuFen!: number;
+  @ApiProperty() subsidyPerMuYuan!: string;
   @ApiProperty() assignedAreaMu!: string;
   @ApiProperty({ type: String, nullable: true }) claimedAreaMu!: string | null;
   @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
@@ -42,7 +46,8 @@ export class CalculationLineDto {
   @ApiProperty({ type: Number, nullable: true }) amountFen!: number | null;
   @ApiProperty({ type: String, nullable: true }) amountYuan!: string | null;
   @ApiProperty({
-    description: 'round half up (audited area × unit price), on the line total',
+    description:
+      'round half up (audited area × subsidy per mu), on the line total; the subsidy per mu is the unit price without a policy',
     type: String,
     nullable: true,
   })
@@ -56,7 +61,23 @@ export class CalculationDto {
   @ApiProperty({ type: [CalculationLineDto] }) taskLines!: CalculationLineDto[];
   @ApiProperty({ type: Number, nullable: true }) subsidyFen!: number | null;
   @ApiProperty({ type: String, nullable: true }) subsidyYuan!: string | null;
+  @ApiProperty({ type: PinnedPolicyDto, nullable: true }) policy!: PinnedPolicyDto | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "What the organisation's cap under the policy cut from the lines' total",
+  })
+  capCutFen!: number | null;
+  @ApiProperty({ type: String, nullable: true }) capCutYuan!: string | null;
   @ApiProperty({ type: [SignerDto], description: 'Who signed each stage' }) signers!: SignerDto[];
+}
+
+/** How a line's subsidy per mu came about, in words (the policy's share and cap). */
+export function perMuBasis(policy: PinnedPolicyDto | null, unitPriceYuan?: string): string {
+  if (!policy) return '中标单价';
+  const price = unitPriceYuan === undefined ? '中标单价' : `中标单价 ${unitPriceYuan} 元`;
+  const cap = policy.capPerMuYuan ? `，每亩不超过 ${policy.capPerMuYuan} 元` : '';
+  return `${price} × ${policy.subsidySharePct}%，四舍五入到分${cap}`;
 }
 
 /** The calculation sheet (补助资金计算表): every amount explained, stage by stage, with its signers. */
@@ -153,6 +174,8 @@ export class CalculationService {
         state: line.state,
         unitPriceFen: line.unitPriceFen,
         unitPriceYuan: line.unitPriceYuan,
+        subsidyPerMuFen: line.subsidyPerMuFen,
+        subsidyPerMuYuan: formatYuan(line.subsidyPerMuFen),
         assignedAreaMu: line.assignedAreaMu,
         claimedAreaMu: line.claimedAreaMu,
         verifiedAreaMu: line.verifiedAreaMu,
@@ -163,7 +186,9 @@ export class CalculationService {
         formula:
           line.amountFen === null || line.auditedAreaMu === null
             ? null
-            : `${line.auditedAreaMu} 亩 × ${line.unitPriceYuan} 元/亩 = ${formatYuan(line.amountFen)} 元（四舍五入到分）`,
+            : contract.policy
+              ? `${line.auditedAreaMu} 亩 × ${formatYuan(line.subsidyPerMuFen)} 元/亩（${perMuBasis(contract.policy, line.unitPriceYuan)}）= ${formatYuan(line.amountFen)} 元（四舍五入到分）`
+              : `${line.auditedAreaMu} 亩 × ${line.unitPriceYuan} 元/亩 = ${formatYuan(line.amountFen)} 元（四舍五入到分）`,
         villages: line.villageParts.map((part) => ({
           villageCode: part.villageCode,
           rows:
@@ -178,6 +203,9 @@ export class CalculationService {
       })),
       subsidyFen: contract.subsidyFen,
       subsidyYuan: contract.subsidyYuan,
+      policy: contract.policy,
+      capCutFen: contract.capCutFen,
+      capCutYuan: contract.capCutFen === null ? null : formatYuan(contract.capCutFen),
       signers,
     };
   }

@@ -154,6 +154,7 @@ export class ContractWorkflowService {
         taskLines: lines.map((line) => ({
           taskCode: line.taskCode,
           unitPriceFen: line.unitPriceFen,
+          subsidyPerMuFen: line.subsidyPerMuFen,
           assignedArea: line.assignedArea,
         })),
       },
@@ -177,7 +178,8 @@ export class ContractWorkflowService {
     const writes: Statement[] = [];
     writes.push({
       sql: `UPDATE contract SET state = $2, version = $3, snapshot = $4::json, machine_version = $5,
-              contract_no = $6, signed_on = $7, subsidy_fen = $8, updated_at = now()
+              contract_no = $6, signed_on = $7, subsidy_fen = $8, cap_cut_fen = $11,
+              updated_at = now()
             WHERE id = $1 AND (version = $9 OR $10::boolean)
             RETURNING id`,
       params: [
@@ -191,6 +193,7 @@ export class ContractWorkflowService {
         next.context.subsidyFen,
         contract.version,
         mode === 'weakened',
+        next.context.capCutFen ?? null,
       ],
     });
     writes.push(...commandWrites);

@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import { bigintNumber } from '../../database/transformers';
 import { Organisation } from '../organisations/organisation.entity';
+import { SubsidyPolicy } from '../policies/policy.entity';
 import { Project } from '../projects/project.entity';
 
 /**
@@ -86,6 +87,18 @@ export class Contract {
   @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
   subsidyFen!: number | null;
 
+  /** The subsidy policy in force on the project's `serviceStart`, pinned at the award. */
+  @Column({ type: 'uuid', nullable: true })
+  policyId!: string | null;
+
+  @ManyToOne(() => SubsidyPolicy, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'policy_id' })
+  policy?: SubsidyPolicy | null;
+
+  /** What the organisation's cap under the policy cut from the subsidy (fen). */
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber })
+  capCutFen!: number | null;
+
   @OneToMany(() => ContractTaskLine, (line) => line.contract, { cascade: ['insert'] })
   taskLines?: ContractTaskLine[];
 
@@ -121,6 +134,10 @@ export class ContractTaskLine {
   /** Fen per mu, as awarded. */
   @Column({ type: 'integer' })
   unitPriceFen!: number;
+
+  /** What the subsidy pays per mu (fen): the unit price, or the pinned policy's share of it. */
+  @Column({ type: 'integer' })
+  subsidyPerMuFen!: number;
 
   /** Hundredths of a mu, from the lot. */
   @Column({ type: 'integer' })

@@ -7,9 +7,12 @@ import { Clock } from '../../common/clock/clock';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatMu, formatYuan } from '../../common/values/decimal-units';
+import { subsidyPerMuFen } from '../../common/values/money';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
+import { SubsidyPolicy } from '../policies/policy.entity';
+import { toPinnedPolicyDto } from '../policies/policies.service';
 import type { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import {
@@ -41,6 +44,8 @@ const READ_COLUMNS = {
   contractNo: true,
   signedOn: true,
   subsidyFen: true,
+  policyId: true,
+  capCutFen: true,
   machineVersion: true,
   createdAt: true,
   updatedAt: true,
@@ -62,6 +67,8 @@ export function toContractDto(contract: Contract): ContractDto {
     signedOn: contract.signedOn,
     subsidyFen: contract.subsidyFen,
     subsidyYuan: contract.subsidyFen === null ? null : formatYuan(contract.subsidyFen),
+    policy: contract.policy ? toPinnedPolicyDto(contract.policy) : null,
+    capCutFen: contract.capCutFen,
     taskLines: (contract.taskLines ?? [])
       .sort((a, b) => a.taskCode.localeCompare(b.taskCode))
       .map((line) => ({
@@ -70,6 +77,7 @@ export function toContractDto(contract: Contract): ContractDto {
         state: line.state,
         unitPriceFen: line.unitPriceFen,
         unitPriceYuan: formatYuan(line.unitPriceFen),
+        subsidyPerMuFen: line.subsidyPerMuFen,
         assignedAreaMu: formatMu(line.assignedArea),
         claimedAreaMu: area(line.claimedArea),
         verifiedAreaMu: area(line.verifiedArea),
@@ -102,6 +110,8 @@ export interface AwardedContract {
   tasks: { taskCode: string; area: number; unitPriceFen: number }[];
   workDeadline: string;
   awardedOn: string;
+  /** The district's policy in force on the project's serviceStart (pinned here), or none. */
+  policy: SubsidyPolicy | null;
 }
 
 @Injectable()
@@ -121,12 +131,19 @@ export class ContractsService {
     const villages = await manager.findBy(Region, { code: In(award.villageCodes) });
     const taskNames = new Map((award.project.tasks ?? []).map((task) => [task.code, task.name]));
     const id = randomUUID();
+    const { policy } = award;
+    const perMu = (unitPriceFen: number): number =>
+      subsidyPerMuFen(
+        unitPriceFen,
+        policy && { shareBasisPoints: policy.shareBasisPoints, capPerMuFen: policy.capPerMuFen },
+      );
     const initial = initialContract({
       contractId: id,
       taskLines: award.tasks.map((task) => ({
         taskCode: task.taskCode,
         unitPriceFen: task.unitPriceFen,
         assignedArea: task.area,
+        subsidyPerMuFen: perMu(task.unitPriceFen),
       })),
     });
     const contract = manager.create(Contract, {
@@ -149,11 +166,14 @@ export class ContractsService {
       contractNo: null,
       signedOn: null,
       subsidyFen: null,
+      policyId: policy?.id ?? null,
+      capCutFen: null,
       taskLines: award.tasks.map((task) =>
         manager.create(ContractTaskLine, {
           taskCode: task.taskCode,
           taskName: taskNames.get(task.taskCode) ?? task.taskCode,
           unitPriceFen: task.unitPriceFen,
+          subsidyPerMuFen: perMu(task.unitPriceFen),
           assignedArea: task.area,
           state: 'pending',
           claimedArea: null,
@@ -189,6 +209,7 @@ export class ContractsService {
       workDeadline: award.workDeadline,
       awardedOn: award.awardedOn,
       tasks: award.tasks,
+      ...(policy ? { policyId: policy.id, policyCode: policy.code } : {}),
     };
     await manager.insert(ContractHistory, {
       contractId: contract.id,
@@ -269,12 +290,15 @@ export class ContractsService {
   private async attachParts(manager: EntityManager, contracts: Contract[]): Promise<void> {
     if (contracts.length === 0) return;
     const ids = contracts.map((contract) => contract.id);
-    const [lines, villages, parts] = [
+    const policyIds = [...new Set(contracts.flatMap((contract) => contract.policyId ?? []))];
+    const [lines, villages, parts, policies] = [
       await manager.find(ContractTaskLine, { where: { contractId: In(ids) } }),
       await manager.find(ContractVillage, { where: { contractId: In(ids) } }),
       await manager.find(ContractVillagePart, { where: { contractId: In(ids) } }),
+      policyIds.length > 0 ? await manager.findBy(SubsidyPolicy, { id: In(policyIds) }) : [],
     ];
     for (const contract of contracts) {
+      contract.policy = policies.find((policy) => policy.id === contract.policyId) ?? null;
       contract.taskLines = lines.filter((line) => line.contractId === contract.id);
       contract.villages = villages.filter((village) => village.contractId === contract.id);
       contract.villageParts = parts.filter((part) => part.contractId === contract.id);

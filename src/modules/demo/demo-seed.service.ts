@@ -11,10 +11,11 @@ import { RegionsService } from '../regions/regions.service';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_REGIONS, DEMO_USERS } from './demo-data';
+import { DemoCurrentRulesService } from './demo-current-rules.service';
 import { DemoStoryService } from './demo-story.service';
 
 /**
- * Loads the Qiaocheng 2014 demo through the same services as the API, in one transaction: a
+ * Loads the Qiaocheng 2014 demo, and the district's 2026 project under today's rules, through the same services as the API, in one transaction: a
  * start killed half-way leaves nothing of it, and the next start loads it whole. It runs only on
  * a database that holds no regions but the demo's own.
  */
@@ -26,6 +27,7 @@ export class DemoSeedService {
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly story: DemoStoryService,
+    private readonly currentRules: DemoCurrentRulesService,
     private readonly scheduler: NoticeSchedulerService,
   ) {}
 
@@ -70,6 +72,14 @@ export class DemoSeedService {
         .existsBy({ districtCode: '341602', code: 'QC2014-SH' }))
     ) {
       await this.story.play();
+    }
+    // The same district under today's rules: a 2026 policy, the directory, two awards.
+    if (
+      !(await this.dataSource
+        .getRepository(Project)
+        .existsBy({ districtCode: '341602', code: 'QC2026-SH' }))
+    ) {
+      await this.currentRules.play();
     }
     return created.length > 0 ? { usernames: created, password: DEMO_PASSWORD } : null;
   }

@@ -10,6 +10,8 @@ import { ProjectsModule } from '../projects/projects.module';
 import { RegionsModule } from '../regions/regions.module';
 import { TendersModule } from '../tenders/tenders.module';
 import { UsersModule } from '../users/users.module';
+import { PoliciesModule } from '../policies/policies.module';
+import { DemoCurrentRulesService } from './demo-current-rules.service';
 import { DemoSeedService } from './demo-seed.service';
 import { DemoStoryService } from './demo-story.service';
 
@@ -26,8 +28,9 @@ import { DemoStoryService } from './demo-story.service';
     AcceptanceModule,
     AuditsModule,
     PayoutsModule,
+    PoliciesModule,
   ],
-  providers: [DemoSeedService, DemoStoryService],
+  providers: [DemoSeedService, DemoStoryService, DemoCurrentRulesService],
   exports: [DemoSeedService],
 })
 export class DemoModule {}

@@ -5,13 +5,27 @@ import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
-import { CreateOrganisationDto, OrganisationDto } from './dto/organisation.dto';
+import {
+  BlacklistEntryDto,
+  CreateBlacklistEntryDto,
+  CreateListingDto,
+  ListingDto,
+} from './dto/directory.dto';
+import {
+  CreateOrganisationDto,
+  OrganisationDetailDto,
+  OrganisationDto,
+} from './dto/organisation.dto';
+import { DirectoryService } from './directory.service';
 import { OrganisationsService } from './organisations.service';
 
 @ApiTags('administration')
 @Controller('organisations')
 export class OrganisationsController {
-  constructor(private readonly organisations: OrganisationsService) {}
+  constructor(
+    private readonly organisations: OrganisationsService,
+    private readonly directory: DirectoryService,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -32,12 +46,37 @@ export class OrganisationsController {
 
   @Get(':id')
   @AnyRole()
-  @ApiOkResponse({ type: OrganisationDto })
+  @ApiOkResponse({ type: OrganisationDetailDto })
   @ApiNotFoundResponse({ description: 'No such organisation in your scope (NOT_FOUND)' })
-  get(
+  async get(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Organisation')) id: string,
-  ): Promise<OrganisationDto> {
-    return this.organisations.get(actor, id);
+  ): Promise<OrganisationDetailDto> {
+    const organisation = await this.organisations.get(actor, id);
+    return { ...organisation, ...(await this.directory.standing(undefined, id)) };
+  }
+
+  @Post(':id/listings')
+  @Roles('district_agri', 'admin')
+  @ApiCreatedResponse({ type: ListingDto, description: 'Listed in the directory (名录库)' })
+  @ApiNotFoundResponse({ description: 'No such organisation (NOT_FOUND)' })
+  addListing(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Organisation')) id: string,
+    @Body() dto: CreateListingDto,
+  ): Promise<ListingDto> {
+    return this.directory.addListing(actor, id, dto);
+  }
+
+  @Post(':id/blacklist')
+  @Roles('district_agri', 'admin')
+  @ApiCreatedResponse({ type: BlacklistEntryDto, description: 'Blacklisted (黑名单)' })
+  @ApiNotFoundResponse({ description: 'No such organisation (NOT_FOUND)' })
+  addBlacklistEntry(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('Organisation')) id: string,
+    @Body() dto: CreateBlacklistEntryDto,
+  ): Promise<BlacklistEntryDto> {
+    return this.directory.addBlacklistEntry(actor, id, dto);
   }
 }

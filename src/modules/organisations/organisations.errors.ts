@@ -12,3 +12,7 @@ export function creditCodeTaken(code: string): DomainError {
     `An organisation with credit code ${code} already exists`,
   );
 }
+
+export function providerNotEligible(name: string, on: string, reason: string): DomainError {
+  return new DomainError('PROVIDER_NOT_ELIGIBLE', `${name} is not eligible on ${on}: ${reason}`);
+}

@@ -12,6 +12,7 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -50,6 +51,10 @@ export class PayoutsController {
     description: 'The same key and body again → the same answer, no second payout',
   })
   @ApiCreatedResponse({ type: PayoutDto })
+  @ApiConflictResponse({
+    description:
+      'A payout is issued or confirmed (PAYOUT_EXISTS); the contract is not payable (INVALID_TRANSITION); the organisation is not eligible today (PROVIDER_NOT_ELIGIBLE)',
+  })
   async issue(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Contract')) id: string,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ContractsModule } from '../contracts/contracts.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
 import { PayoutExportService } from './payout-export.service';
 import { PayoutsController } from './payouts.controller';
 import { PayoutsService } from './payouts.service';
 
 @Module({
-  imports: [ContractsModule],
+  imports: [ContractsModule, OrganisationsModule],
   controllers: [PayoutsController],
   providers: [PayoutsService, PayoutExportService],
   exports: [PayoutsService],

@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { payoutRefusal } from '../contracts/machine/queries';
-import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
-import { commonError, notFound, validationFailed } from '../../common/errors/domain-error';
+import { notFound, validationFailed } from '../../common/errors/domain-error';
 import { hasFault, isWeakened } from '../../common/testing/weakened';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatYuan } from '../../common/values/decimal-units';
@@ -14,7 +12,9 @@ import { contractScope, loadContractInScope } from '../contracts/contract-scope'
 import { disclose } from '../auth/disclosure-policy';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
+import { DirectoryService } from '../organisations/directory.service';
 import { Organisation } from '../organisations/organisation.entity';
+import { SubsidyPolicy } from '../policies/policy.entity';
 import type { Page } from '../../common/http/page.dto';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { markBatchesReconciled } from '../payment-batches/batch-reconciliation';
@@ -88,6 +88,7 @@ export class PayoutsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly workflow: ContractWorkflowService,
+    private readonly directory: DirectoryService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -138,68 +139,69 @@ export class PayoutsService {
         if (claimed.length === 0) return replay();
       }
 
-      let payout: Payout | undefined;
+      const payoutId = randomUUID();
       await this.workflow.execute(
         {
           contractId,
           actor,
-          prepare: async ({ manager: tx, contract, current, now }) => {
+          prepare: async ({ manager: tx, contract, current, now, write }) => {
             assertInScope(actor, contractScope(contract), 'Contract', contractId);
-            const financeApprover = current.context.audit.approvals.find(
-              (approval) => approval.bureau === 'finance',
-            );
-            if (financeApprover?.approverId === actor.id) {
-              throw commonError(
-                'SEPARATION_OF_DUTIES',
-                "The approver of the audit's finance side may not issue its payout",
-              );
-            }
             if (await tx.existsBy(Payout, { contractId, state: In(['issued', 'confirmed']) })) {
               throw payoutError(
                 'PAYOUT_EXISTS',
                 `Contract ${contractId} already has a payout issued or confirmed`,
               );
             }
-            const notPayable = payoutRefusal(current);
-            const amountFen = current.context.subsidyFen;
-            if (notPayable || amountFen === null)
-              throw queryRefusalError(
-                notPayable ?? { code: 'INVALID_TRANSITION', message: 'the subsidy is not final' },
-                current.value,
-                'payout.issued',
-              );
+            // Facts for the machine, which decides (payoutRefusal): who issues it, whether the
+            // provider is eligible today under the contract's pinned policy, and the amount.
             const organisation = await tx.findOneByOrFail(Organisation, {
               id: contract.organisationId,
             });
-            const [{ seq }] = await tx.query<{ seq: string }[]>(
-              `SELECT lpad(nextval('payout_no_seq')::text, 8, '0') AS seq`,
+            const policy = contract.policyId
+              ? await tx.findOneByOrFail(SubsidyPolicy, { id: contract.policyId })
+              : null;
+            const eligibility = await this.directory.eligibilityToday(
+              tx,
+              contract.organisationId,
+              policy,
             );
-            payout = tx.create(Payout, {
-              payoutNo: `BF${contract.districtCode}-${seq}`,
-              issuedAt: now,
-              contractId,
-              districtCode: contract.districtCode,
-              amountFen,
-              state: 'issued',
-              payeeName: organisation.name,
-              bankName: organisation.bankName,
-              bankAccountName: organisation.bankAccountName,
-              bankAccountNo: organisation.bankAccountNo,
-              idempotencyKey: key,
-              issuedBy: actor.id,
+            const amountFen = current.context.subsidyFen ?? 0;
+            // Written only if the machine accepts the event: the number is drawn then too.
+            write({
+              sql: `INSERT INTO payout (id, payout_no, contract_id, district_code, amount_fen, state,
+                      payee_name, bank_name, bank_account_name, bank_account_no, idempotency_key,
+                      issued_by, issued_at)
+                    VALUES ($1, 'BF' || $3::varchar || '-' || lpad(nextval('payout_no_seq')::text, 8, '0'),
+                      $2, $3, $4, 'issued', $5, $6, $7, $8, $9, $10, $11)`,
+              params: [
+                payoutId,
+                contractId,
+                contract.districtCode,
+                amountFen,
+                organisation.name,
+                organisation.bankName,
+                organisation.bankAccountName,
+                organisation.bankAccountNo,
+                key,
+                actor.id,
+                now,
+              ],
             });
-            await tx.save(payout);
             return {
               type: 'payout.issued' as const,
-              payoutId: payout.id,
-              amountFen: payout.amountFen,
+              payoutId,
+              amountFen,
+              issuerId: actor.id,
+              providerEligible: eligibility.eligible,
+              ...(eligibility.eligible ? {} : { providerReason: eligibility.reason }),
             };
           },
           weakened: weakClaim,
         },
         manager,
       );
-      const body = toPayoutDto(payout as Payout);
+      const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
+      const body = toPayoutDto(payout);
       const stored = { responseStatus: 201, responseBody: body as never };
       if (weakClaim) {
         await manager
@@ -321,7 +323,7 @@ export class PayoutsService {
       contractId,
       actor,
       weakened,
-      prepare: async ({ manager, now }) => {
+      prepare: async ({ manager, now, write }) => {
         const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
         if (payout.state !== 'issued' && !weakened) {
           if (fromBank) {
@@ -347,7 +349,18 @@ export class PayoutsService {
           outcome === 'confirmed'
             ? { state: outcome, bankReference: details.bankReference ?? null, confirmedAt: now }
             : { state: outcome, failureReason: details.failureReason ?? null, failedAt: now };
-        await manager.update(Payout, { id: payoutId }, changes);
+        // Written only if the machine accepts the event (this payout is the contract's current one).
+        write(
+          outcome === 'confirmed'
+            ? {
+                sql: `UPDATE payout SET state = 'confirmed', bank_reference = $2, confirmed_at = $3 WHERE id = $1`,
+                params: [payoutId, changes.bankReference ?? null, now],
+              }
+            : {
+                sql: `UPDATE payout SET state = 'failed', failure_reason = $2, failed_at = $3 WHERE id = $1`,
+                params: [payoutId, changes.failureReason ?? null, now],
+              },
+        );
         settled = { ...payout, ...changes };
         return {
           type:

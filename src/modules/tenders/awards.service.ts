@@ -6,6 +6,8 @@ import { shanghaiDate } from '../../common/clock/shanghai-date';
 import { assertInScope } from '../auth/scope-policy';
 import type { Actor } from '../auth/actor';
 import { ContractsService } from '../contracts/contracts.service';
+import { DirectoryService } from '../organisations/directory.service';
+import { PoliciesService } from '../policies/policies.service';
 import { ProjectsService } from '../projects/projects.service';
 import type { AwardLotDto, AwardResultDto } from './dto/bid.dto';
 import { Award, Bid } from './tender.entity';
@@ -20,6 +22,8 @@ export class AwardsService {
     private readonly tenders: TendersService,
     private readonly projects: ProjectsService,
     private readonly contracts: ContractsService,
+    private readonly policies: PoliciesService,
+    private readonly directory: DirectoryService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -70,6 +74,15 @@ export class AwardsService {
         );
       }
 
+      // The district's policy in force on the project's serviceStart is pinned on the contract;
+      // the organisation must be eligible on the opening day under it (api.md).
+      const policy = await this.policies.inForce(
+        manager,
+        project.districtCode,
+        project.serviceStart,
+      );
+      await this.directory.assertEligible(manager, bid.organisationId, tender.openingOn, policy);
+
       const contract = await this.contracts.createFromAward(manager, actor, {
         project,
         tenderId,
@@ -84,6 +97,7 @@ export class AwardsService {
         })),
         workDeadline: dto.workDeadline,
         awardedOn,
+        policy,
       });
       await manager.insert(Award, {
         tenderId,

@@ -10,7 +10,10 @@ import type { Page } from '../../common/http/page.dto';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
+import { DirectoryService } from '../organisations/directory.service';
 import { Organisation } from '../organisations/organisation.entity';
+import { PoliciesService } from '../policies/policies.service';
+import { Project } from '../projects/project.entity';
 import type { BidDto, CreateBidDto, CreatedBidDto, ScoreBidDto } from './dto/bid.dto';
 import { Bid, BidScore, type Lot, type Tender } from './tender.entity';
 import { TendersService, assertTenderVisible } from './tenders.service';
@@ -32,6 +35,8 @@ export class BidsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tenders: TendersService,
     private readonly auditLog: AuditLogService,
+    private readonly policies: PoliciesService,
+    private readonly directory: DirectoryService,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
@@ -78,6 +83,16 @@ export class BidsService {
           'prices',
         );
       }
+
+      // Only an organisation eligible on the opening day bids (blacklist; the directory where the
+      // policy of the project requires it).
+      const project = await manager.findOneByOrFail(Project, { id: tender.projectId });
+      const policy = await this.policies.inForce(
+        manager,
+        project.districtCode,
+        project.serviceStart,
+      );
+      await this.directory.assertEligible(manager, organisationId, tender.openingOn, policy);
 
       const rows = await manager.query<{ id: string; replaced: boolean }[]>(
         `INSERT INTO bid (tender_id, lot_id, organisation_id, prices, submitted_at, updated_at)

@@ -69,6 +69,10 @@ export class TendersController {
   @Post('tenders/:id/bids')
   @Roles('cooperative')
   @ApiCreatedResponse({ type: CreatedBidDto })
+  @ApiConflictResponse({
+    description:
+      'The tender is opened (BID_AFTER_OPENING); the organisation is not eligible on the opening day: blacklisted, or not in the directory where the policy requires it (PROVIDER_NOT_ELIGIBLE)',
+  })
   bid(
     @CurrentActor() actor: Actor,
     @Param('id', tenderId) id: string,
@@ -118,6 +122,10 @@ export class TendersController {
   @ApiBadRequestResponse({
     description:
       'awardedOn before the opening or after the work deadline (AWARD_DATE_INVALID); workDeadline outside the service window',
+  })
+  @ApiConflictResponse({
+    description:
+      'Not opened (TENDER_NOT_OPENED); the lot is awarded (LOT_ALREADY_AWARDED); the bidder is not eligible on the opening day (PROVIDER_NOT_ELIGIBLE)',
   })
   award(
     @CurrentActor() actor: Actor,

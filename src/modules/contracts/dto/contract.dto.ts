@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
 import { IsCalendarDate } from '../../../common/values/decimal.validators';
+import { PinnedPolicyDto } from '../../policies/dto/policy.dto';
 
 export class ListContractsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -31,6 +32,12 @@ export class TaskLineDto {
   @ApiProperty() state!: string;
   @ApiProperty({ example: 6367, description: 'fen per mu' }) unitPriceFen!: number;
   @ApiProperty({ example: '63.67' }) unitPriceYuan!: string;
+  @ApiProperty({
+    example: 1910,
+    description:
+      "What the subsidy pays per mu (fen): the unit price, or the pinned policy's share of it up to its cap per mu",
+  })
+  subsidyPerMuFen!: number;
   @ApiProperty({ example: '8000.00' }) assignedAreaMu!: string;
   @ApiProperty({ type: String, nullable: true }) claimedAreaMu!: string | null;
   @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
@@ -55,6 +62,18 @@ export class ContractDto {
   @ApiProperty({ type: String, nullable: true }) signedOn!: string | null;
   @ApiProperty({ type: Number, nullable: true }) subsidyFen!: number | null;
   @ApiProperty({ type: String, nullable: true }) subsidyYuan!: string | null;
+  @ApiProperty({
+    type: PinnedPolicyDto,
+    nullable: true,
+    description: 'The subsidy policy pinned at the award; null: the awarded price is the subsidy',
+  })
+  policy!: PinnedPolicyDto | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "What the organisation's cap under the policy cut from the subsidy (fen)",
+  })
+  capCutFen!: number | null;
   @ApiProperty({ type: [TaskLineDto] }) taskLines!: TaskLineDto[];
 }
 

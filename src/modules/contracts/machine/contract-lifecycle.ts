@@ -1,6 +1,6 @@
 import { initialTransition, transition } from 'xstate';
 import { MACHINE_VERSION, contractMachine } from './contract.machine';
-import { EXPLAINED, type Refusal } from './refusals';
+import { EXPLAINED, EXPLAINED_IN_ANY_STATE, type Refusal } from './refusals';
 import type {
   ContractContext,
   ContractEvent,
@@ -66,7 +66,11 @@ export function decide(current: PersistedContract, event: ContractEvent): Decisi
   const explain = EXPLAINED[event.type] as
     | ((context: PersistedContract['context'], event: ContractEvent) => Refusal | undefined)
     | undefined;
-  const specific = takesType && explain ? explain(current.context, event) : undefined;
+  const explainAlways = EXPLAINED_IN_ANY_STATE[event.type] as
+    ((current: PersistedContract, event: ContractEvent) => Refusal | undefined) | undefined;
+  const specific =
+    explainAlways?.(current, event) ??
+    (takesType && explain ? explain(current.context, event) : undefined);
   return {
     applies: false,
     refusal: specific ?? {

@@ -182,6 +182,8 @@ const ev = {
     at: PAY_AT,
     payoutId,
     amountFen: amount,
+    issuerId: 'finance-clerk',
+    providerEligible: true,
   }),
   payoutConfirmed: (payoutId = 'P-1'): ContractEvent => ({
     type: 'payout.confirmed',
@@ -325,6 +327,7 @@ describe('initialContract', () => {
         WHEAT: {
           taskCode: 'WHEAT',
           unitPriceFen: 6367,
+          subsidyPerMuFen: 6367,
           assignedArea: 200_000,
           state: 'pending',
           claimedArea: null,
@@ -339,6 +342,7 @@ describe('initialContract', () => {
       audit: { approvals: [] },
       mediaNotice: null,
       subsidyFen: null,
+      capCutFen: null,
       payout: null,
       terminationReason: null,
     });
@@ -840,6 +844,7 @@ describe('taskLine.reworked [inTownAcceptance]', () => {
     expect(lineOf(contract, 'WHEAT')).toEqual({
       taskCode: 'WHEAT',
       unitPriceFen: 6367,
+      subsidyPerMuFen: 6367,
       assignedArea: 200_000,
       state: 'working',
       claimedArea: null,
@@ -1109,7 +1114,7 @@ describe('the media notice', () => {
   });
 });
 
-describe('payout.issued [payoutMatchesSubsidy]', () => {
+describe('payout.issued [payoutFits]', () => {
   it('payable → payoutIssued when the amount equals the subsidy', () => {
     const contract = payoutIssued();
     expect(contract.value).toBe('payoutIssued');
@@ -1477,7 +1482,14 @@ function usefulEvent(
           }
         : null;
     case 'payable':
-      return { type: 'payout.issued', at, payoutId: fresh(), amountFen: context.subsidyFen ?? 0 };
+      return {
+        type: 'payout.issued',
+        at,
+        payoutId: fresh(),
+        amountFen: context.subsidyFen ?? 0,
+        issuerId: 'finance-clerk',
+        providerEligible: true,
+      };
     case 'payoutIssued':
       return { type: 'payout.confirmed', at, payoutId: context.payout?.payoutId ?? 'P-none' };
     case 'paid':
@@ -1619,6 +1631,8 @@ function randomEvent(
         at,
         payoutId: fresh(),
         amountFen: roll.twist < 7 ? (context.subsidyFen ?? 0) : roll.area,
+        issuerId: 'finance-clerk',
+        providerEligible: true,
       };
     case 'payout.confirmed':
     case 'payout.failed':

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
-import { amountFen } from '../../../common/values/money';
+import { amountFen, cappedSubsidy } from '../../../common/values/money';
+import { guards } from './contract-guards';
 import type {
-  AuditBureau,
   ContractContext,
   ContractEvent,
   ContractInput,
@@ -12,16 +12,13 @@ import type {
 import {
   applyObjectionOutcome,
   edit,
-  line,
   noticeOf,
-  noticeTakesObjections,
   settleTaskLine,
   settleVillagePart,
   sum,
 } from './contract-context';
 
 export { contractTakesObjection, noticeOf, noticeTakesObjections } from './contract-context';
-import { acceptanceRefusal, approvalRefusal, verificationRefusal } from './refusals';
 
 /**
  * The life of one service contract, from award to payout (domain.md, "The contract lifecycle").
@@ -34,7 +31,7 @@ import { acceptanceRefusal, approvalRefusal, verificationRefusal } from './refus
  * Raise MACHINE_VERSION when a change makes old snapshots unfit, and add a step to
  * `snapshot-migrations.ts`.
  */
-export const MACHINE_VERSION = 2;
+export const MACHINE_VERSION = 3;
 
 /** The input of the throw-away actor that XState's `transition()` creates (see `context`). */
 const NO_INPUT: ContractInput = { contractId: '', taskLines: [] };
@@ -55,95 +52,7 @@ export const contractMachine = setup({
     events: {} as ContractEvent,
     input: {} as ContractInput,
   },
-  guards: {
-    hasContractNo: ({ event }) =>
-      event.type === 'contract.signed' && event.contractNo.trim() !== '',
-
-    claimFits: ({ context, event }) => {
-      if (event.type !== 'taskLine.claimed') return false;
-      const taskLine = line(context, event.taskCode);
-      const villages = event.villages.map((village) => village.villageCode);
-      return (
-        taskLine !== undefined &&
-        taskLine.state === 'working' &&
-        event.villages.length > 0 &&
-        new Set(villages).size === villages.length &&
-        event.villages.every((village) => village.claimedArea > 0) &&
-        sum(event.villages.map((village) => village.claimedArea)) <= taskLine.assignedArea
-      );
-    },
-
-    verificationFits: ({ context, event }) =>
-      event.type === 'village.verified' && verificationRefusal(context, event) === undefined,
-
-    noticeTakesObjection: ({ context, event }) =>
-      event.type === 'objection.filed' && noticeTakesObjections(noticeOf(context, event.noticeId)),
-
-    objectionIsOpen: ({ context, event }) =>
-      event.type === 'objection.resolved' &&
-      (noticeOf(context, event.noticeId)?.openObjections ?? 0) > 0,
-
-    mediaObjectionUpheld: ({ context, event }) =>
-      event.type === 'objection.resolved' &&
-      event.outcome === 'upheld' &&
-      context.mediaNotice?.noticeId === event.noticeId &&
-      context.mediaNotice.openObjections > 0,
-
-    noticeRunning: ({ context, event }) => {
-      if (event.type !== 'notice.elapsed') return false;
-      const notice = noticeOf(context, event.noticeId);
-      return notice !== undefined && !notice.elapsed && event.at >= notice.endsAt;
-    },
-
-    acceptanceFits: ({ context, event }) =>
-      event.type === 'acceptance.completed' && acceptanceRefusal(context, event) === undefined,
-
-    inTownAcceptance: ({ context, event }) =>
-      event.type === 'taskLine.reworked' &&
-      line(context, event.taskCode)?.state === 'townAcceptance',
-
-    notYetClaimed: ({ context, event }) =>
-      event.type === 'taskLine.withdrawn' &&
-      ['pending', 'working'].includes(line(context, event.taskCode)?.state ?? '') &&
-      Object.values(context.taskLines).some(
-        (taskLine) => taskLine.taskCode !== event.taskCode && taskLine.state !== 'withdrawn',
-      ),
-
-    allTaskLinesDone: ({ context }) => {
-      const lines = Object.values(context.taskLines);
-      return (
-        lines.every(
-          (taskLine) => taskLine.state === 'accepted' || taskLine.state === 'withdrawn',
-        ) && lines.some((taskLine) => taskLine.state === 'accepted')
-      );
-    },
-
-    approvalFits: ({ context, event }) =>
-      event.type === 'audit.approved' && approvalRefusal(context, event) === undefined,
-
-    bothBureausApproved: ({ context }) => {
-      const bureaus = new Set<AuditBureau>(
-        context.audit.approvals.map((approval) => approval.bureau),
-      );
-      return bureaus.has('agriculture') && bureaus.has('finance');
-    },
-
-    mediaNoticeCleared: ({ context }) =>
-      context.mediaNotice !== null &&
-      context.mediaNotice.elapsed &&
-      context.mediaNotice.openObjections === 0,
-
-    payoutMatchesSubsidy: ({ context, event }) =>
-      event.type === 'payout.issued' &&
-      event.amountFen === context.subsidyFen &&
-      context.subsidyFen > 0,
-
-    isCurrentPayout: ({ context, event }) =>
-      (event.type === 'payout.confirmed' || event.type === 'payout.failed') &&
-      context.payout?.payoutId === event.payoutId,
-
-    hasReason: ({ event }) => event.type === 'contract.terminated' && event.reason.trim() !== '',
-  },
+  guards,
   actions: {
     recordSigning: assign(({ context, event }) => {
       const { contractNo, signedOn } = event as Of<'contract.signed'>;
@@ -216,6 +125,7 @@ export const contractMachine = setup({
       edit(context, (draft) => {
         draft.mediaNotice = null;
         draft.subsidyFen = null;
+        draft.capCutFen = null;
         for (const taskLine of Object.values(draft.taskLines)) taskLine.amountFen = null;
       }),
     ),
@@ -285,6 +195,9 @@ export const contractMachine = setup({
           at: approval.at,
           ...(approval.note ? { note: approval.note } : {}),
         });
+        if (approval.capRemainingFen !== undefined) {
+          draft.audit.capRemainingFen = approval.capRemainingFen;
+        }
       });
     }),
 
@@ -297,16 +210,20 @@ export const contractMachine = setup({
 
     computeSubsidy: assign(({ context }) =>
       edit(context, (draft) => {
-        // Computed once, on each line's total (domain.md, "Money and area").
+        // Computed once, on each line's total (domain.md, "Money and area"), at the subsidy per
+        // mu fixed at the award; then cut to what is left of the organisation's cap, if any.
         for (const taskLine of Object.values(draft.taskLines)) {
           taskLine.amountFen =
             taskLine.state === 'accepted'
-              ? amountFen(taskLine.auditedArea ?? 0, taskLine.unitPriceFen)
+              ? amountFen(taskLine.auditedArea ?? 0, taskLine.subsidyPerMuFen)
               : null;
         }
-        draft.subsidyFen = sum(
-          Object.values(draft.taskLines).map((taskLine) => taskLine.amountFen ?? 0),
+        const { subsidyFen, capCutFen } = cappedSubsidy(
+          sum(Object.values(draft.taskLines).map((taskLine) => taskLine.amountFen ?? 0)),
+          draft.audit.capRemainingFen ?? null,
         );
+        draft.subsidyFen = subsidyFen;
+        draft.capCutFen = capCutFen;
       }),
     ),
 
@@ -357,6 +274,7 @@ export const contractMachine = setup({
         {
           taskCode: taskLine.taskCode,
           unitPriceFen: taskLine.unitPriceFen,
+          subsidyPerMuFen: taskLine.subsidyPerMuFen ?? taskLine.unitPriceFen,
           assignedArea: taskLine.assignedArea,
           state: 'pending',
           claimedArea: null,
@@ -371,6 +289,7 @@ export const contractMachine = setup({
     audit: { approvals: [] },
     mediaNotice: null,
     subsidyFen: null,
+    capCutFen: null,
     payout: null,
     terminationReason: null,
   }),
@@ -436,7 +355,7 @@ export const contractMachine = setup({
       on: {
         'payout.issued': {
           target: 'payoutIssued',
-          guard: 'payoutMatchesSubsidy',
+          guard: 'payoutFits',
           actions: 'recordPayout',
         },
       },

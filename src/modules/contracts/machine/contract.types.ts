@@ -53,6 +53,11 @@ export interface VillagePart {
 export interface TaskLine {
   taskCode: string;
   unitPriceFen: number;
+  /**
+   * What the subsidy pays per mu (fen): the unit price under the 2014 rule, or the policy's share
+   * of it up to its cap per mu, fixed at the award (machine version 3).
+   */
+  subsidyPerMuFen: number;
   assignedArea: number;
   state: TaskLineState;
   claimedArea: number | null;
@@ -71,16 +76,29 @@ export interface ContractContext {
   audit: {
     /** `note`: what the approver wrote (审核意见); printed on the audit sheet. */
     approvals: { bureau: AuditBureau; approverId: string; at: string; note?: string }[];
+    /**
+     * What is left of the organisation's cap under the contract's policy, as the service found it
+     * (under the cap's lock) for the latest approval; null: no cap applies.
+     */
+    capRemainingFen?: number | null;
   };
   mediaNotice: NoticeState | null;
   subsidyFen: number | null;
+  /** What the organisation's cap cut from the subsidy (fen); null until the audit confirms it. */
+  capCutFen: number | null;
   payout: { payoutId: string; amountFen: number } | null;
   terminationReason: string | null;
 }
 
 export interface ContractInput {
   contractId: string;
-  taskLines: { taskCode: string; unitPriceFen: number; assignedArea: number }[];
+  taskLines: {
+    taskCode: string;
+    unitPriceFen: number;
+    assignedArea: number;
+    /** Without it, the unit price (the 2014 rule: no policy). */
+    subsidyPerMuFen?: number;
+  }[];
 }
 
 /** Every event carries the instant it happened (`at`, ISO 8601 UTC): the machine reads no clock. */
@@ -129,10 +147,22 @@ export type ContractEvent =
       /** Only with the first approval: audited areas that are lower than the accepted ones. */
       taskLines?: { taskCode: string; auditedArea: number }[];
       note?: string;
+      /** The organisation's cap left under the contract's policy (a fact the service finds). */
+      capRemainingFen?: number | null;
     }
   | { type: 'audit.rejected'; at: string; note?: string }
   | { type: 'mediaNotice.opened'; at: string; noticeId: string; noticeEndsAt: string }
-  | { type: 'payout.issued'; at: string; payoutId: string; amountFen: number }
+  | {
+      type: 'payout.issued';
+      at: string;
+      payoutId: string;
+      amountFen: number;
+      /** Facts the service finds: who issues it, and whether the provider is eligible today. */
+      issuerId: string;
+      providerEligible: boolean;
+      /** Why not, for the refusal's message. */
+      providerReason?: string;
+    }
   | { type: 'payout.confirmed'; at: string; payoutId: string }
   | { type: 'payout.failed'; at: string; payoutId: string }
   | { type: 'contract.terminated'; at: string; reason: string };

@@ -56,7 +56,8 @@ export const GUARD_MEANINGS: Readonly<Record<string, string>> = {
     'the agriculture committee and the finance bureau have both approved (eventless); the subsidy is then computed per line as round half up(audited area × unit price).',
   mediaNoticeCleared:
     "the media notice's 7 days are over and no objection on it is open (eventless).",
-  payoutMatchesSubsidy: "the payout's amount equals the contract's subsidy, which is above 0.",
+  payoutFits:
+    "not issued by the audit's finance approver, to a provider eligible today (blacklist; the directory where the pinned policy requires it), for exactly the contract's subsidy, which is above 0.",
   isCurrentPayout: 'the event names the payout that is currently issued.',
   hasReason: 'the termination carries a non-blank reason.',
 };

@@ -1,4 +1,3 @@
-import type { PersistedContract } from './contract-lifecycle';
 import type { Refusal } from './refusals';
 
 /**
@@ -39,14 +38,5 @@ export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal 
   return {
     code: 'INVALID_TRANSITION',
     message: `Task line ${taskCode} is ${state}; acceptance follows the village notices`,
-  };
-}
-
-/** A payout is prepared for a payable contract whose subsidy is final. */
-export function payoutRefusal(current: PersistedContract): Refusal | undefined {
-  if (current.value === 'payable' && current.context.subsidyFen !== null) return undefined;
-  return {
-    code: 'INVALID_TRANSITION',
-    message: `payout.issued is not allowed now: the contract is ${current.value}`,
   };
 }

@@ -1,6 +1,7 @@
 import { decide, type PersistedContract } from './contract-lifecycle';
 import {
   apply,
+  auditedContract,
   claimed,
   ENDS,
   verified,
@@ -123,5 +124,92 @@ describe('refusals: the machine says why', () => {
       code: 'INVALID_TRANSITION',
       message: 'payout.confirmed is not allowed while the contract is inService',
     });
+  });
+
+  it('payout: not by the finance approver, only to an eligible provider, exactly the subsidy', () => {
+    // Audited, media notice cleared: payable with the subsidy of 90.00 mu × 63.67 yuan.
+    let contract = auditedContract({
+      unitPriceFen: 6367,
+      claimedArea: 10_000,
+      verifiedArea: 9_000,
+      acceptedArea: 9_000,
+      auditedArea: 9_000,
+    });
+    contract = apply(contract, {
+      type: 'mediaNotice.opened',
+      at: ENDS,
+      noticeId: 'M-1',
+      noticeEndsAt: '2015-06-15T00:00:00.000Z',
+    });
+    contract = apply(contract, {
+      type: 'notice.elapsed',
+      at: '2015-06-15T00:00:00.000Z',
+      noticeId: 'M-1',
+    });
+    expect(contract.value).toBe('payable');
+    const subsidy = contract.context.subsidyFen as number;
+    expect(subsidy).toBe(573_030);
+    const payout = (overrides: Partial<Extract<ContractEvent, { type: 'payout.issued' }>>) =>
+      ({
+        type: 'payout.issued',
+        at: ENDS,
+        payoutId: 'P-1',
+        amountFen: subsidy,
+        issuerId: 'F2',
+        providerEligible: true,
+        ...overrides,
+      }) as ContractEvent;
+    expect(refusal(contract, payout({ issuerId: 'F1' })).code).toBe('SEPARATION_OF_DUTIES');
+    expect(
+      refusal(contract, payout({ providerEligible: false, providerReason: 'blacklisted' })),
+    ).toEqual({
+      code: 'PROVIDER_NOT_ELIGIBLE',
+      message: 'The organisation is not eligible today: blacklisted',
+    });
+    expect(refusal(contract, payout({ amountFen: subsidy - 1 })).code).toBe('INVALID_TRANSITION');
+    expect(decide(contract, payout({})).applies).toBe(true);
+  });
+
+  it('an objection to a closed notice → NOTICE_CLOSED, in any state, terminated included', () => {
+    const running = withRunningNotice(9_000);
+    const objection: ContractEvent = {
+      type: 'objection.filed',
+      at: ENDS,
+      noticeId: 'N-1',
+      objectionId: 'O-1',
+    };
+    expect(decide(running, objection).applies).toBe(true);
+    const cleared = apply(running, { type: 'notice.elapsed', at: ENDS, noticeId: 'N-1' });
+    expect(refusal(cleared, objection).code).toBe('NOTICE_CLOSED');
+    expect(refusal(running, { ...objection, noticeId: 'N-unknown' }).code).toBe('NOTICE_CLOSED');
+    const terminated = apply(running, { type: 'contract.terminated', at: ENDS, reason: '违约' });
+    expect(refusal(terminated, objection)).toEqual({
+      code: 'NOTICE_CLOSED',
+      message: 'This notice takes no more objections',
+    });
+  });
+
+  it("the organisation's cap: the confirming approval cuts the subsidy to what is left", () => {
+    const spec = {
+      unitPriceFen: 6367,
+      subsidyPerMuFen: 1910,
+      claimedArea: 10_000,
+      verifiedArea: 10_000,
+      acceptedArea: 10_000,
+      auditedArea: 10_000,
+    };
+    // 100.00 mu × 19.10 yuan = 1,910.00 yuan; 1,000.00 yuan left of the cap.
+    const cut = auditedContract({ ...spec, capRemainingFen: 100_000 });
+    expect(cut.context.taskLines.WHEAT.amountFen).toBe(191_000);
+    expect(cut.context.subsidyFen).toBe(100_000);
+    expect(cut.context.capCutFen).toBe(91_000);
+    // Nothing left (another contract took it all, or more): nothing to pay, all cut.
+    expect(auditedContract({ ...spec, capRemainingFen: -5 }).context).toMatchObject({
+      subsidyFen: 0,
+      capCutFen: 191_000,
+    });
+    // Room enough: no cut; no cap: no cut recorded at all.
+    expect(auditedContract({ ...spec, capRemainingFen: 500_000 }).context.capCutFen).toBe(0);
+    expect(auditedContract(spec).context.capCutFen).toBeNull();
   });
 });

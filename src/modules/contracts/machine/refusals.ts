@@ -1,4 +1,5 @@
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../../auth/roles';
+import { contractTakesObjection } from './contract-context';
 import type { ContractContext, ContractEvent } from './contract.types';
 
 /**
@@ -14,7 +15,9 @@ export interface Refusal {
     | 'APPROVAL_EXISTS'
     | 'AREA_ABOVE_PREVIOUS_STAGE'
     | 'VALIDATION_FAILED'
-    | 'QUORUM_NOT_MET';
+    | 'QUORUM_NOT_MET'
+    | 'NOTICE_CLOSED'
+    | 'PROVIDER_NOT_ELIGIBLE';
   message: string;
   field?: string;
 }
@@ -186,6 +189,50 @@ export function approvalRefusal(
   return undefined;
 }
 
+/**
+ * A payout: not by the approver of the audit's finance side (separation of duties), only to a
+ * provider eligible today (the service finds the directory and blacklist entries), and exactly
+ * the final subsidy.
+ */
+export function payoutRefusal(
+  context: ContractContext,
+  event: Of<'payout.issued'>,
+): Refusal | undefined {
+  const financeApproval = context.audit.approvals.find((approval) => approval.bureau === 'finance');
+  if (financeApproval?.approverId === event.issuerId) {
+    return {
+      code: 'SEPARATION_OF_DUTIES',
+      message: "The approver of the audit's finance side may not issue its payout",
+    };
+  }
+  if (!event.providerEligible) {
+    return {
+      code: 'PROVIDER_NOT_ELIGIBLE',
+      message: `The organisation is not eligible today${event.providerReason ? `: ${event.providerReason}` : ''}`,
+    };
+  }
+  if (
+    context.subsidyFen === null ||
+    context.subsidyFen <= 0 ||
+    event.amountFen !== context.subsidyFen
+  ) {
+    return {
+      code: 'INVALID_TRANSITION',
+      message: `A payout is the final subsidy (${context.subsidyFen ?? 'none'} fen), and more than nothing`,
+    };
+  }
+  return undefined;
+}
+
+/** An objection: only to a running notice of a contract that is not terminated, in any state. */
+export function objectionRefusal(
+  current: { value: string; context: ContractContext },
+  event: Of<'objection.filed'>,
+): Refusal | undefined {
+  if (contractTakesObjection(current, event.noticeId)) return undefined;
+  return { code: 'NOTICE_CLOSED', message: 'This notice takes no more objections' };
+}
+
 /** The rules that explain a refused event of each type, where one says more than the state. */
 export const EXPLAINED: {
   [T in ContractEvent['type']]?: (context: ContractContext, event: Of<T>) => Refusal | undefined;
@@ -193,4 +240,15 @@ export const EXPLAINED: {
   'village.verified': verificationRefusal,
   'acceptance.completed': acceptanceRefusal,
   'audit.approved': approvalRefusal,
+  'payout.issued': payoutRefusal,
+};
+
+/** Rules that explain a refusal whatever the state (a closed notice is closed in every state). */
+export const EXPLAINED_IN_ANY_STATE: {
+  [T in ContractEvent['type']]?: (
+    current: { value: string; context: ContractContext },
+    event: Of<T>,
+  ) => Refusal | undefined;
+} = {
+  'objection.filed': objectionRefusal,
 };

@@ -46,8 +46,34 @@ function versionOneSnapshot(openObjections: string[], mediaObjections: string[] 
 }
 
 describe('snapshot migrations', () => {
-  it('the machine is at version 2', () => {
-    expect(MACHINE_VERSION).toBe(2);
+  it('the machine is at version 3', () => {
+    expect(MACHINE_VERSION).toBe(3);
+  });
+
+  it('version 2 → 3: a task line pays its unit price per mu, and no cap has cut anything', () => {
+    const stored = versionOneSnapshot([], []);
+    const v2 = migrateSnapshot({
+      machineVersion: 1,
+      state: 'inService',
+      snapshot: stored,
+      input: INPUT,
+    });
+    const asV2 = structuredClone(v2.context) as unknown as Record<string, unknown> & {
+      taskLines: Record<string, Record<string, unknown>>;
+    };
+    delete asV2.capCutFen;
+    for (const line of Object.values(asV2.taskLines)) delete line.subsidyPerMuFen;
+    const migrated = migrateSnapshot({
+      machineVersion: 2,
+      state: 'inService',
+      snapshot: { value: 'inService', context: asV2 },
+      input: INPUT,
+    });
+    expect(migrated.machineVersion).toBe(3);
+    const line = migrated.context.taskLines.STRAW;
+    expect(line.subsidyPerMuFen).toBe(line.unitPriceFen);
+    expect(migrated.context.capCutFen).toBeNull();
+    expect(asV2.taskLines.STRAW.subsidyPerMuFen).toBeUndefined();
   });
 
   it('version 1 → 2: each notice counts its open objections instead of listing their ids', () => {
@@ -58,7 +84,7 @@ describe('snapshot migrations', () => {
       snapshot: stored,
       input: INPUT,
     });
-    expect(migrated.machineVersion).toBe(2);
+    expect(migrated.machineVersion).toBe(3);
     expect(migrated.value).toBe('inService');
     expect(migrated.context.taskLines.STRAW.villageParts.V1.notice).toEqual({
       noticeId: 'N-1',

@@ -57,7 +57,33 @@ const STEPS: Record<number, Step> = {
       },
     };
   },
+  // Version 3: a task line pays its subsidy per mu (the unit price before policies), and the
+  // contract records what an organisation's cap cut (nothing before policies).
+  2: (stored) => {
+    if (!stored.snapshot) {
+      throw new Error(`Contract ${stored.input.contractId} has version 2 but no snapshot`);
+    }
+    const context = structuredClone(stored.snapshot.context) as unknown as V2Context;
+    for (const line of Object.values(context.taskLines)) {
+      line.subsidyPerMuFen ??= line.unitPriceFen;
+    }
+    context.capCutFen ??= null;
+    return {
+      ...stored,
+      machineVersion: 3,
+      snapshot: {
+        value: stored.snapshot.value,
+        context: context as unknown as Record<string, unknown>,
+      },
+    };
+  },
 };
+
+/** The parts of a version-2 context that version 3 changed. */
+interface V2Context {
+  taskLines: Record<string, { unitPriceFen: number; subsidyPerMuFen?: number }>;
+  capCutFen?: number | null;
+}
 
 /** The parts of a version-1 context that version 2 changed. */
 interface V1Notice {

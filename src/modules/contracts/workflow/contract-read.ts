@@ -15,6 +15,7 @@ const READ_CONTRACT = (where: string) =>
           c.machine_version AS "machineVersion", c.work_deadline::text AS "workDeadline",
           c.awarded_on::text AS "awardedOn", c.contract_no AS "contractNo",
           c.signed_on::text AS "signedOn", c.subsidy_fen AS "subsidyFen",
+          c.policy_id AS "policyId", c.cap_cut_fen AS "capCutFen",
           c.created_at AS "createdAt", c.updated_at AS "updatedAt",
           (SELECT coalesce(json_agg(json_build_object('contractId', v.contract_id,
                      'villageCode', v.village_code, 'townCode', v.town_code)
@@ -37,7 +38,12 @@ export async function readContract(
   target: CommandTarget,
   mode: 'locked' | 'optimistic',
 ): Promise<Contract> {
-  const rows = await runPrepared<Omit<Contract, 'subsidyFen'> & { subsidyFen: string | null }>(
+  const rows = await runPrepared<
+    Omit<Contract, 'subsidyFen' | 'capCutFen'> & {
+      subsidyFen: string | null;
+      capCutFen: string | null;
+    }
+  >(
     manager,
     'noticeId' in target
       ? { sql: READ[mode].byNotice, params: [target.noticeId] }
@@ -51,6 +57,7 @@ export async function readContract(
   const [row] = rows;
   return Object.assign(new Contract(), row, {
     subsidyFen: row.subsidyFen === null ? null : Number(row.subsidyFen),
+    capCutFen: row.capCutFen === null ? null : Number(row.capCutFen),
     villages: (row.villages ?? []).map((village) => Object.assign(new ContractVillage(), village)),
   });
 }

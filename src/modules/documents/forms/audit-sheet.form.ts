@@ -2,6 +2,7 @@ import { shanghaiDate } from '../../../common/clock/shanghai-date';
 
 import { formatYuan } from '../../../common/values/decimal-units';
 
+import { perMuBasis } from '../../contracts/calculation.service';
 import { documentNotAvailable } from '../documents.errors';
 
 import { approverTitle, money, type FormContext, type FormDescription } from './form-context';
@@ -33,7 +34,7 @@ export async function auditSheetForm(context: FormContext): Promise<FormDescript
       line.verifiedAreaMu ?? '',
       line.acceptedAreaMu ?? '',
       line.auditedAreaMu ?? '',
-      line.unitPriceYuan,
+      sheet.policy ? line.subsidyPerMuYuan : line.unitPriceYuan,
       line.amountYuan ?? '',
     ],
     ...line.villages.map((village) => [
@@ -67,10 +68,21 @@ export async function auditSheetForm(context: FormContext): Promise<FormDescript
     '退回',
     `审核人 ${rejection.display_name ?? rejection.actor_username}　${shanghaiDate(rejection.at)}　意见：${rejection.note ?? ''}`,
   ]);
+  // Under a policy: the subsidy per mu replaces the unit price, and the cap's cut has its row.
+  const { policy, capCutFen } = sheet;
+  const cut = capCutFen !== null && capCutFen > 0 ? capCutFen : 0;
+  const cutRows = cut > 0 ? [['封顶扣减', '', '', '', '', '', '', `-${formatYuan(cut)}`]] : [];
+  const rule = policy
+    ? `补助金额 = 审核面积 × 每亩补助（${perMuBasis(policy)}；政策 ${policy.code}），按环节合计四舍五入到分。` +
+      (policy.capPerOrganisationYuan
+        ? `单个服务组织在本政策下的补助合计不超过 ${policy.capPerOrganisationYuan} 元${cut > 0 ? `，本合同扣减 ${formatYuan(cut)} 元` : ''}。`
+        : '')
+    : '补助金额 = 审核面积 × 中标单价，按环节合计四舍五入到分。';
   const content = {
     subject: organisation.name,
-    table,
+    table: [...table, ...cutRows],
     subsidyFen: subsidy,
+    ...(policy ? { policyCode: policy.code, capCutFen } : {}),
     approvers,
     rejected,
   };
@@ -88,14 +100,12 @@ export async function auditSheetForm(context: FormContext): Promise<FormDescript
             { header: '核实(亩)', width: 60, align: 'right' },
             { header: '验收(亩)', width: 60, align: 'right' },
             { header: '审核(亩)', width: 60, align: 'right' },
-            { header: '单价(元)', width: 50, align: 'right' },
+            { header: policy ? '每亩补助' : '单价(元)', width: 50, align: 'right' },
             { header: '金额(元)', width: 84, align: 'right' },
           ],
-          [...table, ['合计', '', '', '', '', '', '', formatYuan(subsidy)]],
+          [...table, ...cutRows, ['合计', '', '', '', '', '', '', formatYuan(subsidy)]],
         )
-        .paragraph(
-          `补助金额：${money(subsidy)}。补助金额 = 审核面积 × 中标单价，按环节合计四舍五入到分。`,
-        )
+        .paragraph(`补助金额：${money(subsidy)}。${rule}`)
         .heading('审核意见')
         .fields([...rejected, ...approvers])
         .signatureBoxes(['区农委（盖章）', '区财政局（盖章）']),

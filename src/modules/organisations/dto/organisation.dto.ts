@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Length, Matches } from 'class-validator';
 import { GRADES, type Grade } from '../organisation.entity';
+import { BlacklistEntryDto, ListingDto } from './directory.dto';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -66,4 +67,14 @@ export class OrganisationDto {
     description: 'Masked (last 4 digits) unless you are admin, finance, or this organisation',
   })
   bankAccountNo!: string;
+}
+
+/** `GET /organisations/:id`: the organisation with its directory listings and blacklist entries. */
+export class OrganisationDetailDto extends OrganisationDto {
+  @ApiProperty({ type: [ListingDto] }) listings!: ListingDto[];
+  @ApiProperty({ type: [BlacklistEntryDto] }) blacklist!: BlacklistEntryDto[];
+  @ApiProperty({ description: 'Listed in the directory and not blacklisted today' })
+  eligibleToday!: boolean;
+  @ApiProperty() listedToday!: boolean;
+  @ApiProperty() blacklistedToday!: boolean;
 }

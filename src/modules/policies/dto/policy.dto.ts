@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page.dto';
+import {
+  IsCalendarDate,
+  IsTwoDecimals,
+  MAX_BUDGET_FEN,
+  MAX_UNIT_PRICE_FEN,
+} from '../../../common/values/decimal.validators';
+
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+export class CreatePolicyDto {
+  @ApiProperty({ example: 'AH-2024', description: 'Unique code of the policy' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, {
+    message: 'code must be 1 to 40 letters, digits, dots, dashes or underscores',
+  })
+  code!: string;
+
+  @ApiProperty({ example: '2024年农业社会化服务补助标准' })
+  @Transform(trim)
+  @IsString()
+  @Length(2, 200)
+  name!: string;
+
+  @ApiProperty({ example: '341602' })
+  @IsString()
+  @Length(1, 20)
+  districtCode!: string;
+
+  @ApiProperty({ example: '2024-01-01' })
+  @IsCalendarDate()
+  effectiveFrom!: string;
+
+  @ApiPropertyOptional({ example: '2024-12-31', description: 'Inclusive; open-ended without it' })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveTo?: string;
+
+  @ApiProperty({
+    example: 30,
+    description:
+      'Share of the service price the subsidy pays: more than 0, at most 100, 2 decimals',
+  })
+  @IsTwoDecimals({ positive: true, max: 10_000 })
+  subsidySharePct!: number | string;
+
+  @ApiPropertyOptional({ example: 100, description: 'At most this many yuan per mu' })
+  @IsOptional()
+  @IsTwoDecimals({ max: MAX_UNIT_PRICE_FEN })
+  capPerMuYuan?: number | string;
+
+  @ApiPropertyOptional({
+    example: 100000,
+    description: "At most this many yuan for all of one organisation's contracts under the policy",
+  })
+  @IsOptional()
+  @IsTwoDecimals({ max: MAX_BUDGET_FEN })
+  capPerOrganisationYuan?: number | string;
+
+  @ApiProperty({ description: 'Providers must be listed in the directory (名录库) to be eligible' })
+  @IsBoolean()
+  requireDirectoryListing!: boolean;
+}
+
+export class ListPoliciesQuery extends PageQueryDto {
+  @ApiPropertyOptional({ example: '341602' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 20)
+  districtCode?: string;
+}
+
+/** A policy as a contract pins it (`GET /contracts/:id` → `policy`). */
+export class PinnedPolicyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty({ example: '30.00' }) subsidySharePct!: string;
+  @ApiProperty({ nullable: true, type: String, example: '100.00' }) capPerMuYuan!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '100000.00' })
+  capPerOrganisationYuan!: string | null;
+}
+
+export class PolicyDto extends PinnedPolicyDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() districtCode!: string;
+  @ApiProperty() effectiveFrom!: string;
+  @ApiProperty({ nullable: true, type: String }) effectiveTo!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) capPerMuFen!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) capPerOrganisationFen!: number | null;
+  @ApiProperty() requireDirectoryListing!: boolean;
+  @ApiProperty() createdAt!: string;
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPage, type Page } from '../../common/http/api-page';
+import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
+import type { Actor } from '../auth/actor';
+import { CreatePolicyDto, ListPoliciesQuery, PolicyDto } from './dto/policy.dto';
+import { PoliciesService } from './policies.service';
+
+@ApiTags('policies')
+@Controller('policies')
+export class PoliciesController {
+  constructor(private readonly policies: PoliciesService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ type: PolicyDto })
+  @ApiConflictResponse({
+    description:
+      'Another policy of the district is in force on one of its days (POLICY_OVERLAP), or the code is taken (POLICY_CODE_TAKEN)',
+  })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreatePolicyDto): Promise<PolicyDto> {
+    return this.policies.create(actor, dto);
+  }
+
+  @Get()
+  @AnyRole()
+  @ApiPage(PolicyDto)
+  list(@Query() query: ListPoliciesQuery): Promise<Page<PolicyDto>> {
+    return this.policies.list(query);
+  }
+}

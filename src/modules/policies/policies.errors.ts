@@ -1,0 +1,12 @@
+import { DomainError } from '../../common/errors/domain-error';
+import type { POLICY_ERRORS } from '../../common/errors/error-codes';
+
+export type PolicyErrorCode = keyof typeof POLICY_ERRORS;
+
+export function policyError(
+  code: PolicyErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): DomainError {
+  return new DomainError(code, message, extra);
+}
