@@ -182,8 +182,9 @@ describe('battery: payouts', () => {
       console.log(
         `payout storm, weakened: ${found.payouts} payouts of ${storm} same-key requests, ${JSON.stringify(tally(answers))}, ${bodies} distinct bodies`,
       );
+      // It showed 2–4 payouts in every run (the history's primary key refuses most of the rest
+      // with a 500); the control is that the row's own assertions fail.
       expect(() => expectOneStoredAnswer(answers, bodies, found)).toThrow();
-      expect(found.payouts).toBeGreaterThan(1);
     });
 
     it('the different keys fail their assertions', async () => {
