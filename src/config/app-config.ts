@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { readTestSwitches, type TestSwitches } from '../common/testing/weakened';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -8,7 +9,7 @@ const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
 /** The whole configuration, validated once at start. Nothing else reads `process.env`. */
-export interface AppConfig {
+export interface AppConfig extends TestSwitches {
   nodeEnv: NodeEnv;
   port: number;
   /** Set: use this PostgreSQL. Unset: start an embedded one under `dataDir/pg`. */
@@ -36,18 +37,7 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Where villagers reach the app (no trailing slash): the links and QR codes on printed notices. */
   publicBaseUrl: string;
-  /**
-   * TEST_WEAKEN_PAYOUT_SETTLE=1, only with NODE_ENV=test: confirming or failing a payout runs
-   * without the contract's row lock, its version check and the payout's state check. It exists
-   * to show that the race test of the bank's result file can fail (quality.md); never set.
-   */
-  testWeakenPayoutSettle?: true;
-  /**
-   * TEST_WEAKEN_POLICY_CAP=1, only with NODE_ENV=test: the confirming audit reads what is left of
-   * an organisation's cap without the cap's lock. It exists to show that the cap's race test can
-   * fail (two confirmations taking the same remainder); never set.
-   */
-  testWeakenPolicyCap?: true;
+  // testWeaken / testFaults (TEST_WEAKEN, TEST_FAULT): test-only, see common/testing/weakened.ts.
 }
 
 /** Per minute; a flood is refused with 429 and Retry-After, the rest of the users are not. */
@@ -134,14 +124,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const registerMaxRows = integer('REGISTER_MAX_ROWS', 200_000, 1, 2_000_000);
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
-  const testWeakenPayoutSettle = flag('TEST_WEAKEN_PAYOUT_SETTLE');
-  if (testWeakenPayoutSettle && nodeEnv !== 'test') {
-    problems.push('TEST_WEAKEN_PAYOUT_SETTLE is refused unless NODE_ENV=test');
-  }
-  const testWeakenPolicyCap = flag('TEST_WEAKEN_POLICY_CAP');
-  if (testWeakenPolicyCap && nodeEnv !== 'test') {
-    problems.push('TEST_WEAKEN_POLICY_CAP is refused unless NODE_ENV=test');
-  }
+  const testSwitches = readTestSwitches(env, nodeEnv, problems);
 
   const trustProxy = (value('TRUST_PROXY') ?? '')
     .split(',')
@@ -241,8 +224,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     trustProxy,
     rateLimits,
     publicBaseUrl,
-    ...(testWeakenPayoutSettle ? { testWeakenPayoutSettle: true as const } : {}),
-    ...(testWeakenPolicyCap ? { testWeakenPolicyCap: true as const } : {}),
+    ...testSwitches,
   };
 }
 

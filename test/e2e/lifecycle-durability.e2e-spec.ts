@@ -2,12 +2,12 @@ import { MACHINE_VERSION } from '../../src/modules/contracts/machine/contract.ma
 import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
 import { Api } from '../support/api';
 import { addRows, contractWithRunningNotices, uploadClaimAttachments } from '../support/lifecycle';
-import { RaceClient } from '../support/race-client';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestDatabase, startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Races, restarts and two instances: what must hold for a workflow that moves public money.
+ * Restarts and two instances: what must hold for a workflow that moves public money. (The race
+ * of identical transitions is in battery-transitions.e2e-spec.ts.)
  */
 describe('lifecycle durability', () => {
   let database: { url: string; drop: () => Promise<void> };
@@ -27,38 +27,6 @@ describe('lifecycle durability', () => {
   afterAll(async () => {
     await test.close();
     await database.drop();
-  });
-
-  it('50 concurrent identical transitions: exactly one applied, 49 × 409, one history entry', async () => {
-    const client = await RaceClient.start(test);
-    // Warm the pool and the sockets first, so that opening connections does not serialise the race.
-    await client.warm();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        client.post(
-          `/contracts/${contractIds[1]}/sign`,
-          { contractNo: '谯农服合〔2015〕2号', signedOn: '2015-06-01' },
-          q.agri.auth,
-        ),
-      ),
-    );
-    client.close();
-    const applied = results.filter((result) => result.status === 200).length;
-    const refused = results.filter(
-      (result) => result.status === 409 && result.code === 'INVALID_TRANSITION',
-    ).length;
-    console.log(`race: ${applied} applied, ${refused} refused with 409`);
-    expect({ applied, refused }).toEqual({ applied: 1, refused: 49 });
-    const history = await test.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM contract_history WHERE contract_id = $1 AND event = 'contract.signed'`,
-      [contractIds[1]],
-    );
-    expect(history[0].n).toBe(1);
-    const [{ version }] = await test.dataSource.query<{ version: number }[]>(
-      'SELECT version FROM contract WHERE id = $1',
-      [contractIds[1]],
-    );
-    expect(version).toBe(2);
   });
 
   it('migrates a contract stored before the machine existed (version 0, no snapshot) when it is next used', async () => {

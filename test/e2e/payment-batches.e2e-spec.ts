@@ -3,9 +3,9 @@
  * file for the bank, and the bank's answer confirming or failing each payout through the
  * contract workflow, with every row code, re-uploads, encodings, and two uploads racing.
  *
- * The race test was run once against the weakened build (TEST_WEAKEN_PAYOUT_SETTLE=1: settling a
+ * The race test was run once against the weakened build (TEST_WEAKEN=payout-settle: settling a
  * payout without the contract's row lock, its version check and the payout's state check):
- *   TEST_WEAKEN_PAYOUT_SETTLE=1 npx jest test/e2e/payment-batches.e2e-spec.ts -t race
+ *   NODE_ENV=test TEST_WEAKEN=payout-settle npx jest test/e2e/payment-batches.e2e-spec.ts -t race
  * and failed as it should; the figures are in docs/benchmarks.md ("Payment batches").
  */
 import ExcelJS from 'exceljs';
@@ -16,7 +16,7 @@ import { Api, type Session } from '../support/api';
 import { pdfText } from '../support/pdf-text';
 import { expectNoWrites } from '../support/fingerprint';
 import { issuePayout, payableContracts, type PayableWorld } from '../support/payable';
-import { RaceClient } from '../support/race-client';
+import { race, uploadRequest } from '../support/race-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 type Payout = Awaited<ReturnType<typeof issuePayout>>;
@@ -102,11 +102,8 @@ describe('payment batches and the bank result file', () => {
 
   beforeAll(async () => {
     // The race test's negative control: the weakened build, only when asked for (see the header).
-    const weakened = loadConfig(process.env).testWeakenPayoutSettle;
-    test = await createTestApp({
-      testClock: true,
-      ...(weakened ? { testWeakenPayoutSettle: weakened } : {}),
-    });
+    const { testWeaken } = loadConfig(process.env);
+    test = await createTestApp({ testClock: true, ...(testWeaken ? { testWeaken } : {}) });
     api = new Api(test);
     world = await payableContracts(test, api, 40);
     finance = world.finance;
@@ -544,17 +541,12 @@ describe('payment batches and the bank result file', () => {
     const refusing = Buffer.from(
       csv([...p].reverse().map((payout) => failure(payout, '银行退票'))),
     );
-    const client = await RaceClient.start(test);
-    try {
-      // Warm the sockets and the app's pool through a route that is not throttled.
-      await Promise.all(
-        Array.from({ length: 16 }, () => client.get('/payment-batches', finance.auth)),
-      );
-      // Both requests are built first and released in the same tick (the barrier).
+    {
+      // Both uploads race through race(): warm pool, released together behind the barrier.
       const path = `/payment-batches/${created.body.id}/result`;
-      const [a, b] = await Promise.all([
-        client.upload(path, 'file', paying, 'paid.csv', finance.auth),
-        client.upload(path, 'file', refusing, 'refused.csv', finance.auth),
+      const [a, b] = await race(test, [
+        uploadRequest(path, paying, 'paid.csv', finance.auth),
+        uploadRequest(path, refusing, 'refused.csv', finance.auth),
       ]);
       expect([a.status, b.status]).toEqual([200, 200]);
       const answers = [JSON.parse(a.text), JSON.parse(b.text)] as {
@@ -591,15 +583,10 @@ describe('payment batches and the bank result file', () => {
       for (let i = 0; i < 6; i++) q.push(await issueNext());
       const second = await createBatch({ payoutIds: q.map((payout) => payout.id) }).expect(201);
       const file = Buffer.from(csv(q.map((payout) => success(payout, `NX-${payout.payoutNo}`))));
-      const same = await Promise.all(
+      const same = await race(
+        test,
         [1, 2].map(() =>
-          client.upload(
-            `/payment-batches/${second.body.id}/result`,
-            'file',
-            file,
-            'r.csv',
-            finance.auth,
-          ),
+          uploadRequest(`/payment-batches/${second.body.id}/result`, file, 'r.csv', finance.auth),
         ),
       );
       expect(JSON.parse(same[0].text)).toEqual({ confirmed: 6, failed: 0, rejected: [] });
@@ -607,8 +594,6 @@ describe('payment batches and the bank result file', () => {
       expect((await settleEvents(q.map((payout) => payout.contractId))).map((r) => r.n)).toEqual([
         1, 1, 1, 1, 1, 1,
       ]);
-    } finally {
-      client.close();
     }
   });
 });

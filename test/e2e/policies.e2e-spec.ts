@@ -1,4 +1,4 @@
-import { RaceClient } from '../support/race-client';
+import { race } from '../support/race-client';
 import { Api, type Session } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
 import { payableContracts, type PayableWorld } from '../support/payable';
@@ -304,14 +304,15 @@ async function capRace(
         .expect(201);
     },
   });
-  const client = await RaceClient.start(app);
-  await client.warm();
-  const answers = await Promise.all(
-    world.contractIds.map((id) =>
-      client.post(`/contracts/${id}/audit/approvals`, {}, world.approver.auth),
-    ),
+  // Through race(): warm pool, released together behind the barrier.
+  const answers = await race(
+    app,
+    world.contractIds.map((id) => ({
+      path: `/contracts/${id}/audit/approvals`,
+      body: {},
+      headers: world.approver.auth,
+    })),
   );
-  client.close();
   expect(answers.map((answer) => answer.status)).toEqual(world.contractIds.map(() => 200));
   let over = 0;
   const totals = new Map<string, number>();
@@ -337,7 +338,7 @@ describe('the cap under concurrent confirmations', () => {
   }, 180_000);
 
   it('negative control: without the cap’s lock the same race goes over the cap', async () => {
-    const weakened = await createTestApp({ testClock: true, testWeakenPolicyCap: true });
+    const weakened = await createTestApp({ testClock: true, testWeaken: ['policy-cap'] });
     try {
       // A round of 6 organisations showed 1 or 2 over the cap; up to three rounds, so that a
       // round whose requests happened to run one after the other does not hide the defect.

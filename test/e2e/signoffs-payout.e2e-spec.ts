@@ -2,7 +2,6 @@ import { Api, type Session } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
 import { addRows, advanceClock, uploadClaimAttachments } from '../support/lifecycle';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
-import { RaceClient } from '../support/race-client';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const TASKS = ['wheat_harvest', 'straw_crushing', 'corn_seeding'] as const;
@@ -106,28 +105,6 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
     acceptors.farmer1,
     acceptors.tech2,
   ];
-
-  /** From town acceptance to payable: acceptance of every line, both approvals, the media notice. */
-  async function toPayable(contractId: string): Promise<void> {
-    for (const task of TASKS) await accept(contractId, task, quorum());
-    await http_()
-      .post(`/contracts/${contractId}/audit/approvals`)
-      .set(q.agri.auth)
-      .send({})
-      .expect(200);
-    await http_()
-      .post(`/contracts/${contractId}/audit/approvals`)
-      .set(q.finance.auth)
-      .send({})
-      .expect(200);
-    await http_()
-      .post(`/contracts/${contractId}/media-notice`)
-      .set(q.agri.auth)
-      .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-20' })
-      .expect(200);
-    await advanceClock(test, admin, { advanceDays: 7 });
-    expect((await contract(contractId)).state).toBe('payable');
-  }
 
   beforeAll(async () => {
     test = await createTestApp({ testClock: true });
@@ -472,63 +449,5 @@ describe('town acceptance, district audit, media notice and payout: the Qiaochen
 
     const report = await http_().get('/audit-log/verify').set(admin.auth).expect(200);
     expect(report.body.ok).toBe(true);
-  });
-
-  describe('payout races (the contract of the second cooperative, driven to payable)', () => {
-    let client: RaceClient;
-    const post = (path: string, key: string, body: object) =>
-      client.post(path, body, {
-        Authorization: finance2.auth.Authorization,
-        'Idempotency-Key': key,
-      });
-
-    beforeAll(async () => {
-      client = await RaceClient.start(test, 128);
-      for (const index of [1, 2]) {
-        await toTownAcceptance(contractIds[index], index);
-        await toPayable(contractIds[index]);
-      }
-      await client.warm();
-    });
-    afterAll(() => client.close());
-
-    it('100 concurrent requests with the same key: one payout, 100 identical answers', async () => {
-      const answers = await Promise.all(
-        Array.from({ length: 100 }, () =>
-          post(`/contracts/${contractIds[1]}/payouts`, 'storm-key', {}),
-        ),
-      );
-      const statuses = new Set(answers.map((answer) => answer.status));
-      const bodies = new Set(answers.map((answer) => answer.text));
-      console.log(`same key: statuses ${[...statuses].join(',')}, ${bodies.size} distinct bodies`);
-      expect([...statuses]).toEqual([201]);
-      expect(bodies.size).toBe(1);
-      const [{ n }] = await test.dataSource.query<{ n: number }[]>(
-        'SELECT count(*)::int AS n FROM payout WHERE contract_id = $1',
-        [contractIds[1]],
-      );
-      expect(n).toBe(1);
-    });
-
-    it('100 concurrent requests with different keys: one payout, 99 × 409 PAYOUT_EXISTS', async () => {
-      const answers = await Promise.all(
-        Array.from({ length: 100 }, (_, index) =>
-          post(`/contracts/${contractIds[2]}/payouts`, `k-${index}`, {}),
-        ),
-      );
-      const created = answers.filter((answer) => answer.status === 201).length;
-      const exists = answers.filter(
-        (answer) =>
-          answer.status === 409 &&
-          (JSON.parse(answer.text) as { code: string }).code === 'PAYOUT_EXISTS',
-      ).length;
-      console.log(`different keys: ${created} created, ${exists} × PAYOUT_EXISTS`);
-      expect({ created, exists }).toEqual({ created: 1, exists: 99 });
-      const [{ n }] = await test.dataSource.query<{ n: number }[]>(
-        'SELECT count(*)::int AS n FROM payout WHERE contract_id = $1',
-        [contractIds[2]],
-      );
-      expect(n).toBe(1);
-    });
   });
 });

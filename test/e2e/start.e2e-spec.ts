@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AuditLogService } from '../../src/modules/audit-log/audit-log.service';
 import { NoticeSchedulerService } from '../../src/modules/notices/notice-scheduler.service';
 import { Api } from '../support/api';
+import { AppProcess, buildApp, childEnv } from '../support/app-process';
 import { contractWithRunningNotices } from '../support/lifecycle';
 import { createTestDatabase, startTestApp } from '../support/test-app';
 
@@ -15,68 +16,20 @@ import { createTestDatabase, startTestApp } from '../support/test-app';
  * on one database, one of them killed with SIGKILL while it fires timers.
  */
 const root = path.resolve(__dirname, '..', '..');
-const build = path.join(root, '.tmp', `start-test-${process.pid}`);
+let build: { dir: string; remove: () => void };
 let dataDir: string;
 
-interface Running {
-  child: ChildProcess;
-  port: number;
-  lines: string[];
+/** The built app on the embedded PostgreSQL under this test's DATA_DIR, with the demo. */
+function start(extra: Record<string, string> = {}): Promise<AppProcess> {
+  return AppProcess.start(build.dir, { DATA_DIR: dataDir, SEED_DEMO: '1', ...extra });
 }
 
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    SEED_DEMO: '1',
-    LOG_LEVEL: 'info',
-  };
-  delete env.DATABASE_URL;
-  delete env.TEST_PG_ADMIN_URL;
-  delete env.ADMIN_USERNAME;
-  delete env.ADMIN_PASSWORD;
-  return { ...env, ...extra };
+function childEnvOf(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return childEnv({ DATA_DIR: dataDir, SEED_DEMO: '1', ...extra });
 }
 
-function start(extra: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [path.join(build, 'src', 'main.js')], {
-    cwd: root,
-    env: childEnv(extra),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no Ready line in 60 s:\n${lines.join('\n')}`)),
-      60_000,
-    );
-    const onData = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        lines.push(line);
-        const port = /"port":(\d+).*"msg":"Ready/.exec(line)?.[1];
-        if (port) {
-          clearTimeout(timer);
-          resolve({ child, port: Number(port), lines });
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${lines.join('\n')}`));
-    });
-  });
-}
-
-function stop(running: Running, signal: NodeJS.Signals): Promise<number | null> {
-  return new Promise((resolve) => {
-    running.child.removeAllListeners('exit');
-    running.child.once('exit', (code) => resolve(code));
-    running.child.kill(signal);
-  });
-}
+const exitCode = async (running: AppProcess, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL') =>
+  (await running.stop(signal)).code;
 
 /** PIDs of postgres processes serving this test's data folder. */
 function postgresOf(folder: string): number[] {
@@ -109,21 +62,14 @@ async function json(
 
 describe('npm start: the compiled service on an embedded PostgreSQL', () => {
   beforeAll(() => {
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', build],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
+    build = buildApp('start-test');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-start-'));
     fs.chmodSync(dataDir, 0o755);
   }, 120_000);
 
   afterAll(() => {
     for (const pid of postgresOf(dataDir)) process.kill(pid, 'SIGKILL');
-    fs.rmSync(build, { recursive: true, force: true });
+    build.remove();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -140,7 +86,7 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
     expect(running.lines.join('\n')).toMatch(/data in .*agri-subsidy-start-/);
     expect(postgresOf(dataDir).length).toBeGreaterThan(0);
 
-    expect(await stop(running, 'SIGINT')).toBe(0);
+    expect(await exitCode(running, 'SIGINT')).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);
   }, 90_000);
 
@@ -153,19 +99,19 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
     expect((await json(running.port, '/auth/login', { username: 'admin', password })).status).toBe(
       200,
     );
-    expect(await stop(running, 'SIGTERM')).toBe(0);
+    expect(await exitCode(running, 'SIGTERM')).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);
   }, 90_000);
 
   it('recovers from a PostgreSQL orphaned by a killed Node process', async () => {
     const killed = await start();
-    await stop(killed, 'SIGKILL');
+    await killed.stop('SIGKILL');
     expect(postgresOf(dataDir).length).toBeGreaterThan(0); // the orphan lives on
 
     const running = await start();
     expect(running.lines.join('\n')).toMatch(/left running on .* by an earlier run/);
     expect((await json(running.port, '/health')).status).toBe(200);
-    expect(await stop(running, 'SIGINT')).toBe(0);
+    expect(await exitCode(running, 'SIGINT')).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);
   }, 90_000);
 
@@ -189,9 +135,9 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
         )[0].n;
 
       // The child fires due timers as it starts; it is killed once it has fired some.
-      const child = spawn(process.execPath, [path.join(build, 'src', 'main.js')], {
+      const child = spawn(process.execPath, [path.join(build.dir, 'src', 'main.js')], {
         cwd: root,
-        env: childEnv({
+        env: childEnvOf({
           DATABASE_URL: database.url,
           DATA_DIR: childDataDir,
           TEST_CLOCK: '1',
@@ -243,8 +189,8 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
     let output = '';
     let status: number | null = 0;
     try {
-      execFileSync(process.execPath, [path.join(build, 'src', 'main.js')], {
-        env: childEnv({ PORT: 'eighty' }),
+      execFileSync(process.execPath, [path.join(build.dir, 'src', 'main.js')], {
+        env: childEnvOf({ PORT: 'eighty' }),
         stdio: 'pipe',
       });
     } catch (error) {

@@ -48,6 +48,8 @@ export interface PayableOptions {
   coops?: number;
   /** Stop when the agriculture side has approved the audit (the finance side is the test's). */
   stopAtFinanceApproval?: boolean;
+  /** Stop once the contracts are accepted, before the district audit (both sides the test's). */
+  stopBeforeAudit?: boolean;
   /** Runs once the district exists, before the project (e.g. a policy for the district). */
   beforeProject?: (district: string, admin: Session) => Promise<void>;
 }
@@ -189,6 +191,7 @@ export async function payableContracts(
         .send({ decision: 'pass' })
         .expect(200);
     }
+    if (options.stopBeforeAudit) return;
     await http().post(`/contracts/${id}/audit/approvals`).set(agri.auth).send({}).expect(200);
     if (options.stopAtFinanceApproval) return;
     await http().post(`/contracts/${id}/audit/approvals`).set(approver.auth).send({}).expect(200);
@@ -198,7 +201,8 @@ export async function payableContracts(
       .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-20' })
       .expect(200);
   });
-  if (!options.stopAtFinanceApproval) await advanceClock(test, admin, { advanceDays: 7 });
+  if (!options.stopAtFinanceApproval && !options.stopBeforeAudit)
+    await advanceClock(test, admin, { advanceDays: 7 });
   // 63.67 yuan/mu = 6367 fen per mu; area in hundredths: round half up of area × 6367 / 100.
   const subsidyFen = new Map(
     contractIds.map((id, lot) => [id, Math.floor((areaOf(lot) * 6367 + 50) / 100)]),

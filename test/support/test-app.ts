@@ -114,3 +114,21 @@ export async function startTestApp(
     },
   };
 }
+
+/**
+ * A second instance of `test`'s app on the same database with test-only weakenings (a negative
+ * control, common/testing/weakened.ts): the same JWT secret, so the sessions of `test` work on
+ * it, and the same clock. Close it before `test`.
+ */
+export function startWeakenedTwin(
+  test: TestApp,
+  testWeaken: NonNullable<RuntimeConfig['testWeaken']>,
+): Promise<TestApp> {
+  return startTestApp({
+    databaseUrl: test.databaseUrl,
+    jwtSecret: test.config.jwtSecret,
+    testClock: test.config.testClock,
+    rateLimits: test.config.rateLimits,
+    testWeaken,
+  });
+}

@@ -4,6 +4,8 @@ import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { isWeakened } from '../../common/testing/weakened';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
@@ -41,6 +43,7 @@ export class AcceptanceService {
     private readonly workflow: ContractWorkflowService,
     private readonly auditLog: AuditLogService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   open(
@@ -85,9 +88,13 @@ export class AcceptanceService {
   }
 
   sign(actor: Actor, recordId: string, dto: SignAcceptanceDto): Promise<SignatureResultDto> {
+    // A negative control only (common/testing/weakened.ts): count without the row lock.
+    const weakened = isWeakened(this.config, 'acceptance-lock');
     return this.dataSource.transaction(async (manager) => {
       const record = await this.recordOf(manager, recordId);
-      const contract = await this.lockVisible(manager, actor, record.contractId);
+      const contract = await loadContractInScope(manager, actor, record.contractId, {
+        lock: !weakened,
+      });
       const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
       if (await manager.existsBy(AcceptanceSignature, { recordId, userId: actor.id })) {
         throw acceptanceError(
@@ -144,6 +151,7 @@ export class AcceptanceService {
           {
             contractId: current.contractId,
             actor,
+            weakened,
             prepare: () =>
               Promise.resolve({
                 type: 'acceptance.completed' as const,

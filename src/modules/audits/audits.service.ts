@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { validationFailed } from '../../common/errors/domain-error';
+import { isWeakened } from '../../common/testing/weakened';
 import { toHundredths } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
@@ -69,7 +70,8 @@ export class AuditsService {
     if (!contract.policyId) return null;
     const policy = await manager.findOneByOrFail(SubsidyPolicy, { id: contract.policyId });
     if (policy.capPerOrganisationFen === null) return null;
-    if (!this.config.testWeakenPolicyCap) {
+    // A negative control only (common/testing/weakened.ts): without the cap's lock.
+    if (!isWeakened(this.config, 'policy-cap')) {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `policy-cap:${policy.id}:${contract.organisationId}`,
       ]);

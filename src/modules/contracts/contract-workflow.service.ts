@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-
+import { isWeakened } from '../../common/testing/weakened';
+import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { combine, runPrepared, type Statement } from '../../database/statement';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
@@ -63,8 +64,9 @@ export type Command = CommandTarget & {
    */
   optimistic?: boolean;
   /**
-   * Test only (TEST_WEAKEN_PAYOUT_SETTLE, refused outside NODE_ENV=test): no row lock and no
-   * version check, so that a race test can show what they prevent.
+   * Test only (TEST_WEAKEN, refused outside NODE_ENV=test; common/testing/weakened.ts): no row
+   * lock and no version check, so that a race test can show what they prevent. Every command
+   * runs so with the `transition-lock` weakening.
    */
   weakened?: boolean;
 };
@@ -92,10 +94,12 @@ export class ContractWorkflowService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly auditLog: AuditLogService,
     @Inject(Clock) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async execute(command: Command, manager?: EntityManager): Promise<CommandResult> {
-    if (command.weakened) {
+    if (command.weakened || isWeakened(this.config, 'transition-lock')) {
+      if (manager) return this.run(manager, command, 'weakened');
       return this.dataSource.transaction((tx) => this.run(tx, command, 'weakened'));
     }
     if (manager) return this.run(manager, command, 'locked');

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { notFound, validationFailed } from '../../common/errors/domain-error';
+import { hasFault, isWeakened } from '../../common/testing/weakened';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
@@ -112,14 +113,10 @@ export class PayoutsService {
       .update(canonicalJson({ contractId, ...dto }))
       .digest('hex');
 
-    return this.dataSource.transaction(async (manager) => {
-      const claimed = await manager.query<{ key: string }[]>(
-        `INSERT INTO idempotency_key (scope, key, request_sha256, response_status, response_body)
-         VALUES ($1, $2, $3, 0, '') ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-        [scope, key, digest],
-      );
-      if (claimed.length === 0) {
-        // The first request with this key has committed (ON CONFLICT waited for it): replay it.
+    // A negative control only (common/testing/weakened.ts): check the key, then insert it.
+    const weakClaim = isWeakened(this.config, 'payout-key-claim');
+    const { answer, fresh } = await this.dataSource.transaction(async (manager) => {
+      const replay = async () => {
         const stored = await manager.findOneByOrFail(IdempotencyKey, { scope, key });
         if (stored.requestSha256 !== digest) {
           throw payoutError(
@@ -127,10 +124,19 @@ export class PayoutsService {
             'This Idempotency-Key was used with another request',
           );
         }
-        return {
-          status: stored.responseStatus,
-          body: JSON.parse(stored.responseBody) as PayoutDto,
-        };
+        const body = JSON.parse(stored.responseBody) as PayoutDto;
+        return { answer: { status: stored.responseStatus, body }, fresh: false };
+      };
+      if (weakClaim) {
+        if (await manager.existsBy(IdempotencyKey, { scope, key })) return replay();
+      } else {
+        const claimed = await manager.query<{ key: string }[]>(
+          `INSERT INTO idempotency_key (scope, key, request_sha256, response_status, response_body)
+           VALUES ($1, $2, $3, 0, '') ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+          [scope, key, digest],
+        );
+        // The first request with this key has committed (ON CONFLICT waited for it): replay it.
+        if (claimed.length === 0) return replay();
       }
 
       const payoutId = randomUUID();
@@ -190,18 +196,30 @@ export class PayoutsService {
               ...(eligibility.eligible ? {} : { providerReason: eligibility.reason }),
             };
           },
+          weakened: weakClaim,
         },
         manager,
       );
       const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
       const body = toPayoutDto(payout);
-      await manager.update(
-        IdempotencyKey,
-        { scope, key },
-        { responseStatus: 201, responseBody: body as never },
-      );
-      return { status: 201, body };
+      const stored = { responseStatus: 201, responseBody: body as never };
+      if (weakClaim) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(IdempotencyKey)
+          .values({ scope, key, requestSha256: digest, ...stored })
+          .orIgnore()
+          .execute();
+      } else {
+        await manager.update(IdempotencyKey, { scope, key }, stored);
+      }
+      return { answer: { status: 201, body }, fresh: true };
     });
+    // The crash-after-commit test (NODE_ENV=test only): committed, never answered.
+    if (fresh && hasFault(this.config, 'crash-after-payout-commit'))
+      process.kill(process.pid, 'SIGKILL');
+    return answer;
   }
 
   async confirm(actor: Actor, payoutId: string, dto: ConfirmPayoutDto): Promise<PayoutDto> {
@@ -299,7 +317,7 @@ export class PayoutsService {
     details: { bankReference?: string; failureReason?: string },
     fromBank: boolean,
   ): Promise<Payout> {
-    const weakened = this.config.testWeakenPayoutSettle === true;
+    const weakened = isWeakened(this.config, 'payout-settle');
     let settled: Payout | undefined;
     await this.workflow.execute({
       contractId,
