@@ -18,6 +18,12 @@ import { Endpoint } from './http';
 export type AppOverrides = Partial<Omit<RuntimeConfig, 'databaseUrl'>>;
 
 /**
+ * Sessions last a day, not the tests' hour: a long benchmark (the scheduler's, over an hour on a
+ * loaded machine) must not see its logins expire between two runs.
+ */
+const BENCH_DEFAULTS: AppOverrides = { jwtTtlSeconds: 24 * 3600 };
+
+/**
  * A benchmark's whole load comes from one address: the objection throttle lifted, the login
  * limits as in production.
  */
@@ -44,7 +50,7 @@ export async function startApp(
 ): Promise<BenchApp> {
   const { startTestApp } = await import('../../test/support/test-app.js');
   const { Api } = await import('../../test/support/api.js');
-  const test = await startTestApp({ ...overrides, databaseUrl });
+  const test = await startTestApp({ ...BENCH_DEFAULTS, ...overrides, databaseUrl });
   await test.app.listen(0, '127.0.0.1');
   const port = (test.app.getHttpServer().address() as AddressInfo).port;
   const endpoint = new Endpoint(port);
@@ -75,7 +81,10 @@ export async function startInstance(
   overrides: AppOverrides & { jwtSecret: string },
 ): Promise<Instance> {
   const child = fork(path.join(__dirname, 'instance.js'), [], {
-    env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify({ ...overrides, databaseUrl }) },
+    env: {
+      ...process.env,
+      BENCH_APP_CONFIG: JSON.stringify({ ...BENCH_DEFAULTS, ...overrides, databaseUrl }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,0 +1,72 @@
+/**
+ * Memory for the benchmarks: the process's peak RSS during a piece of work, from a sampler in a
+ * worker thread (every 50 ms) and the kernel's high-water mark (VmHWM, reset before), whichever
+ * is higher. Linux /proc; NaN where it is not there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { runInWorker } from './load';
+
+/** Resets the kernel's peak-RSS counter (VmHWM) of this process; false where not allowed. */
+export function resetPeakRss(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The kernel's peak RSS of this process (bytes) since the last reset. */
+export function kernelPeakRss(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface PeakRss {
+  /** RSS (bytes) when the work started. */
+  before: number;
+  /** The higher of the sampler's peak and the kernel's high-water mark (bytes). */
+  peak: number;
+  /** The sampler's peak alone, and how many samples it took. */
+  sampled: number;
+  samples: number;
+  /** The kernel's high-water mark (NaN where it cannot be reset). */
+  kernel: number;
+}
+
+export interface RssSampler {
+  /** Runs `work`, measuring the process's peak RSS meanwhile. */
+  during: <T>(work: () => Promise<T>) => Promise<{ result: T; rss: PeakRss }>;
+  terminate: () => Promise<number>;
+}
+
+export function startRssSampler(sampleMs = 50): RssSampler {
+  const worker = new Worker(path.join(__dirname, 'rss-sampler.js'), { workerData: { sampleMs } });
+  return {
+    during: async (work) => {
+      const canReset = resetPeakRss();
+      const before = process.memoryUsage.rss();
+      await runInWorker(worker, 'start');
+      let stopped: { peak: number; samples: number } | undefined;
+      try {
+        const result = await work();
+        stopped = await runInWorker<string, { peak: number; samples: number }>(worker, 'stop');
+        const kernel = canReset ? kernelPeakRss() : NaN;
+        const peak = Math.max(stopped.peak, Number.isFinite(kernel) ? kernel : 0);
+        return {
+          result,
+          rss: { before, peak, sampled: stopped.peak, samples: stopped.samples, kernel },
+        };
+      } finally {
+        if (!stopped) await runInWorker(worker, 'stop');
+      }
+    },
+    terminate: () => worker.terminate(),
+  };
+}
