@@ -10,8 +10,8 @@ import { disclose } from '../auth/disclosure-policy';
 import { assertInScope } from '../auth/scope-policy';
 import type { Contract } from '../contracts/contract.entity';
 import { contractScope } from '../contracts/contract-scope';
+import { DomainError } from '../../common/errors/domain-error';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
-import { contractTakesObjection } from '../contracts/machine/contract.machine';
 import { RegisterRow } from '../field-work/register-row.entity';
 import type {
   CreateObjectionDto,
@@ -45,22 +45,36 @@ export class ObjectionsService {
   /** Anyone may object while the notice has not cleared; the objection keeps it open until resolved. */
   async fileObjection(noticeId: string, dto: CreateObjectionDto): Promise<{ id: string }> {
     const objectionId = randomUUID();
+    try {
+      await this.fileInWorkflow(noticeId, objectionId, dto);
+    } catch (error) {
+      // The machine refused (a closed notice is its rule, objectionRefusal): say since when.
+      if (error instanceof DomainError && error.code === 'NOTICE_CLOSED') {
+        const row = await this.dataSource.manager.findOneByOrFail(Notice, { id: noticeId });
+        throw noticeError(
+          'NOTICE_CLOSED',
+          `This notice ${CLOSED_AS[row.state]} at ${row.closedAt?.toISOString() ?? 'its end'}; it takes no more objections`,
+        );
+      }
+      throw error;
+    }
+    return { id: objectionId };
+  }
+
+  private async fileInWorkflow(
+    noticeId: string,
+    objectionId: string,
+    dto: CreateObjectionDto,
+  ): Promise<void> {
     await this.workflow.execute({
       noticeId,
       actor: null,
       actorLabel: 'public',
       // A public endpoint that villagers may hit at once: no row lock unless two collide.
       optimistic: true,
-      prepare: async ({ manager, current, now, write }) => {
-        // The contract's snapshot is the notice's state: only the workflow moves it, and the save
-        // applies only if the contract has not moved since this read (or runs under its lock).
-        if (!contractTakesObjection(current, noticeId)) {
-          const row = await manager.findOneByOrFail(Notice, { id: noticeId });
-          throw noticeError(
-            'NOTICE_CLOSED',
-            `This notice ${CLOSED_AS[row.state]} at ${row.closedAt?.toISOString() ?? 'its end'}; it takes no more objections`,
-          );
-        }
+      // Whether the notice takes it is the machine's to say (the contract's snapshot is the
+      // notice's state); the save applies only if the contract has not moved since this read.
+      prepare: async ({ manager, now, write }) => {
         if (dto.registerRowId && !(await this.rowBelongs(manager, noticeId, dto.registerRowId))) {
           throw noticeError(
             'UNKNOWN_REGISTER_ROW',
@@ -86,7 +100,6 @@ export class ObjectionsService {
         return { type: 'objection.filed', noticeId, objectionId };
       },
     });
-    return { id: objectionId };
   }
 
   /** A register row objected to must be one the notice shows (for a media notice: the contract's). */
