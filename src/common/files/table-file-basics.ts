@@ -38,3 +38,13 @@ export function refuseReplacementCharacter(text: string, where: string): void {
     );
   }
 }
+
+/**
+ * One row of a CSV or a worksheet as read, before the header maps it: `cellAt(i)` is the trimmed
+ * text of its (i + 1)-th cell, `width` how many cells it has (it matters for the header only).
+ */
+export interface RawTableRow {
+  row: number;
+  width: number;
+  cellAt: (index: number) => string;
+}
