@@ -9,18 +9,23 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import multer from 'multer';
-import type { Observable } from 'rxjs';
+import { unlink } from 'node:fs/promises';
+import { finalize, type Observable } from 'rxjs';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import type { DomainError } from '../errors/domain-error';
 import { validationFailed } from '../errors/domain-error';
 
 /**
- * Reads one multipart file field into memory, at most UPLOAD_MAX_BYTES; a larger file is
- * answered with the route's own error (`tooLarge`), other multipart problems with 400.
+ * Reads one multipart file field, at most UPLOAD_MAX_BYTES; a larger file is answered with the
+ * route's own error (`tooLarge`), other multipart problems with 400. The file is held in memory
+ * (`file.buffer`), or with `toDisk` written to a temporary file (`file.path`, in the system's
+ * temporary folder) that is deleted when the request ends, however it ends: a large register is
+ * then never held whole (docs/register-import.md).
  */
 export function FileUpload(
   field: string,
   tooLarge: (maxBytes: number) => DomainError,
+  options: { toDisk?: boolean } = {},
 ): Type<NestInterceptor> {
   @Injectable()
   class FileUploadInterceptor implements NestInterceptor {
@@ -28,7 +33,7 @@ export function FileUpload(
 
     constructor(@Inject(APP_CONFIG) private readonly config: RuntimeConfig) {
       this.upload = multer({
-        storage: multer.memoryStorage(),
+        storage: options.toDisk ? multer.diskStorage({}) : multer.memoryStorage(),
         limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 10, fieldSize: 64 * 1024 },
       }).single(field);
     }
@@ -48,7 +53,10 @@ export function FileUpload(
           reject(error instanceof Error ? error : new Error('Upload failed'));
         });
       });
-      return next.handle();
+      const path = http.getRequest<Request>().file?.path;
+      if (path === undefined) return next.handle();
+      // Multer itself removes the file of a refused upload; this is the file of one it accepted.
+      return next.handle().pipe(finalize(() => void unlink(path).catch(() => undefined)));
     }
   }
   return mixin(FileUploadInterceptor);
