@@ -22,15 +22,14 @@
  * `objection.filed` transition with its audit row, linked at COMMIT. A sampler counts the app's
  * connections waiting on an advisory lock (the chain lock) every 20 ms.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { TestApp } from '../test/support/test-app';
-import { fmt, log, median, percentile, postgresCpuMs } from './measure';
+import { ONE_ADDRESS_RATE_LIMITS, postgresVersion, startApp } from './support/app';
+import { request } from './support/http';
+import { answers, closedLoop, type LoadResult, runInWorker, servePhases } from './support/load';
+import { runBench } from './support/run';
+import { cpuMeter, fmt, log, machineLine, median } from './support/stats';
 
 const DISTRICTS = Number(process.env.BENCH_DISTRICTS ?? 100);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,103 +49,36 @@ interface PhaseSpec {
   phoneBase: number;
 }
 
-interface PhaseResult {
-  requests: number;
-  errors: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  statuses: Record<string, number>;
-  errorSamples: string[];
-}
-
-function post(agent: http.Agent, port: number, url: string, body: string) {
-  return new Promise<{ status: number; body: string }>((resolve) => {
-    const request = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: url,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-        response.on('error', (error) => resolve({ status: 0, body: error.message }));
-      },
-    );
-    request.on('error', (error) => resolve({ status: 0, body: error.message }));
-    request.end(body);
-  });
-}
-
-async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  const errorSamples: string[] = [];
-  let errors = 0;
+function runPhase(spec: PhaseSpec): Promise<LoadResult> {
+  const clients = Math.min(CLIENTS, spec.noticeIds.length);
+  const mine = Array.from({ length: clients }, (_, index) =>
+    spec.noticeIds.filter((_, n) => n % CLIENTS === index),
+  );
   let phone = spec.phoneBase;
-  const measureFrom = performance.now() + WARMUP_MS;
-  const measureTo = measureFrom + DURATION_MS;
-  const client = async (index: number): Promise<void> => {
-    const mine = spec.noticeIds.filter((_, n) => n % CLIENTS === index);
-    for (let turn = 0; performance.now() < measureTo; turn++) {
-      const body = JSON.stringify({
-        name: '压测村民',
-        phone: `139${String(phone++).padStart(8, '0')}`,
-        text: '压测：我家的地只收了一半',
-      });
-      const sent = performance.now();
-      const answer = await post(
+  return closedLoop(
+    { clients, warmupMs: WARMUP_MS, durationMs: DURATION_MS },
+    (client, turn, agent) =>
+      request(
         agent,
         spec.port,
-        `/public/notices/${mine[turn % mine.length]}/objections`,
-        body,
-      );
-      const done = performance.now();
-      statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-      const ok = answer.status === 201;
-      if (!ok && errorSamples.length < 5) errorSamples.push(`${answer.status} ${answer.body}`);
-      if (sent >= measureFrom && done <= measureTo) {
-        latencies.push(done - sent);
-        if (!ok) errors += 1;
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(CLIENTS, spec.noticeIds.length) }, (_, i) => client(i)),
+        'POST',
+        `/public/notices/${mine[client][turn % mine[client].length]}/objections`,
+        JSON.stringify({
+          name: '压测村民',
+          phone: `139${String(phone++).padStart(8, '0')}`,
+          text: '压测：我家的地只收了一半',
+        }),
+      ),
   );
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    rps: latencies.length / (DURATION_MS / 1000),
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    statuses,
-    errorSamples,
-  };
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  port.on('message', (spec: PhaseSpec) => {
-    void runPhase(spec).then((result) => port.postMessage(result));
-  });
-}
+servePhases(runPhase);
 
 // --- orchestration (main thread) ---------------------------------------------------------------
 
 type Mode = 'one chain' | 'per district';
 
-interface Measured extends PhaseResult {
+interface Measured extends LoadResult {
   mode: Mode;
   /** Mean connections waiting on an advisory lock, sampled every 20 ms. */
   lockWaiters: number;
@@ -181,37 +113,15 @@ async function prepare(test: TestApp): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
-  const { createTestDatabase, startTestApp } = await import('../test/support/test-app.js');
-  const { Api } = await import('../test/support/api.js');
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-bench-chains-'));
-  fs.chmodSync(home, 0o755);
-  const pgDataDir = path.join(home, 'pg');
-  let postgres: Awaited<ReturnType<typeof EmbeddedPostgres.start>> | undefined;
-  let test: TestApp | undefined;
-  let worker: Worker | undefined;
-  let failed = false;
-  try {
-    postgres = await EmbeddedPostgres.start({
-      dataDir: pgDataDir,
-      ephemeral: false,
-      log: (message) => log(message),
-    });
-    process.env.TEST_PG_ADMIN_URL = postgres.url();
-    const database = await createTestDatabase();
+  await runBench({ name: 'chains' }, async ({ pg, databaseUrl, cleanup }) => {
     // The burst comes from one address at ~1,000/s: the objection throttle would answer 429.
-    const { DEFAULT_RATE_LIMITS } = await import('../src/config/app-config.js');
-    test = await startTestApp({
-      databaseUrl: database.url,
+    const bench = await startApp(databaseUrl, {
       testClock: true,
-      rateLimits: {
-        ...DEFAULT_RATE_LIMITS,
-        objectionsPerClient: Number.MAX_SAFE_INTEGER,
-        objectionsPerNotice: Number.MAX_SAFE_INTEGER,
-      },
+      rateLimits: ONE_ADDRESS_RATE_LIMITS,
     });
-    await test.app.listen(0, '127.0.0.1');
-    const port = (test.app.getHttpServer().address() as AddressInfo).port;
+    cleanup(bench.close);
+    const { test, port } = bench;
+    let failed = false;
     const setupStarted = performance.now();
     const noticeIds = await prepare(test);
     const [{ districts }] = await test.dataSource.query<{ districts: number }[]>(
@@ -222,10 +132,11 @@ async function main(): Promise<void> {
       `setup: ${noticeIds.length} running notices in ${districts} districts, ${fmt((performance.now() - setupStarted) / 1000)} s`,
     );
 
-    worker = new Worker(__filename);
+    const worker = new Worker(__filename);
+    cleanup(() => worker.terminate());
     const sampler = test.dataSource;
     const phase = async (mode: Mode, phoneBase: number): Promise<Measured> => {
-      await setLinkLock(test as TestApp, mode === 'one chain' ? ONE_LOCK : PER_CHAIN_LOCK);
+      await setLinkLock(test, mode === 'one chain' ? ONE_LOCK : PER_CHAIN_LOCK);
       const samples: number[] = [];
       let sampling = true;
       const sampling$ = (async () => {
@@ -238,20 +149,20 @@ async function main(): Promise<void> {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
-      const postgresBefore = postgresCpuMs(pgDataDir);
-      const result = await new Promise<PhaseResult>((resolve, reject) => {
-        worker!.once('message', resolve);
-        worker!.once('error', reject);
-        worker!.postMessage({ port, noticeIds, phoneBase } satisfies PhaseSpec);
+      const meter = cpuMeter(pg.dataDir);
+      const result = await runInWorker<PhaseSpec, LoadResult>(worker, {
+        port,
+        noticeIds,
+        phoneBase,
       });
+      const cpu = meter.stop();
       sampling = false;
       await sampling$;
-      const answers = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
       return {
         ...result,
         mode,
         lockWaiters: samples.reduce((sum, n) => sum + n, 0) / Math.max(1, samples.length),
-        postgresMsPerRequest: (postgresCpuMs(pgDataDir) - postgresBefore) / answers,
+        postgresMsPerRequest: cpu.postgresMs / answers(result),
       };
     };
 
@@ -272,7 +183,7 @@ async function main(): Promise<void> {
     }
     await setLinkLock(test, PER_CHAIN_LOCK);
 
-    const admin = await new Api(test).admin();
+    const admin = await bench.api.admin();
     const report = await test.http().get('/audit-log/verify').set(admin.auth);
     const chain = report.body as { ok: boolean; events: number; chains: unknown[] };
     if (!chain.ok) failed = true;
@@ -312,23 +223,9 @@ async function main(): Promise<void> {
     console.log(
       `audit chains: ok=${chain.ok}, ${chain.events} events in ${chain.chains.length} chains`,
     );
-    const pg = await test.dataSource.query<{ version: string }[]>('SELECT version()');
-    console.log(
-      `machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, load ${os
-        .loadavg()
-        .map((load) => fmt(load, 2))
-        .join(' ')}; node ${process.version}; ${pg[0].version.split(',')[0]} (fsync on)`,
-    );
-  } catch (error) {
-    failed = true;
-    console.error(error);
-  } finally {
-    await worker?.terminate();
-    await test?.close().catch((error: unknown) => console.error(error));
-    await postgres?.stop().catch((error: unknown) => console.error(error));
-    fs.rmSync(home, { recursive: true, force: true });
-  }
-  process.exitCode = failed ? 1 : 0;
+    console.log(machineLine(`${await postgresVersion(test)} (fsync on)`));
+    return !failed;
+  });
 }
 
 if (isMainThread) void main();

@@ -34,20 +34,15 @@
  * Settings: BENCH_CONTRACTS (24), BENCH_DRIVERS (8), BENCH_LIFECYCLE_RUNS (5 per instance count),
  * BENCH_INSTANCES (1,2), BENCH_LIFECYCLE_PRIMING (8 contracts, unreported, on every instance).
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { nextSeq } from '../test/factories/codes';
-import { residentId } from '../test/factories/register-rows';
 import { Api, type Session } from '../test/support/api';
 import { TASKS } from '../test/support/qiaocheng';
 import type { TestApp } from '../test/support/test-app';
+import { type Instance, ONE_ADDRESS_RATE_LIMITS, startInstance, stopInstance } from './support/app';
+import { type Endpoint, expectStatus, type SendOptions } from './support/http';
 import {
-  expectStatus,
   fmt,
   log,
   machineCpuMs,
@@ -55,7 +50,16 @@ import {
   percentile,
   postgresCpuMs,
   processCpuMs,
-} from './measure';
+} from './support/stats';
+import {
+  awardBatch,
+  type Batch,
+  buildWorld,
+  COOPS,
+  type LifecycleContract,
+  type People,
+  toVillageNotices,
+} from './support/world';
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 24);
 const DRIVERS = Number(process.env.BENCH_DRIVERS ?? 8);
@@ -64,403 +68,6 @@ const INSTANCE_COUNTS = (process.env.BENCH_INSTANCES ?? '1,2')
   .split(',')
   .map((value) => Number(value.trim()));
 const PRIMING = Number(process.env.BENCH_LIFECYCLE_PRIMING ?? 8);
-const COOPS = 8;
-const PLOTS_PER_VILLAGE = 2;
-const LOT_AREA_MU = '60.00';
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-// ---------------------------------------------------------------------------------------------
-
-interface Reply {
-  status: number;
-  body: any;
-}
-
-interface FilePart {
-  name: string;
-  type: string;
-  data: Buffer;
-}
-
-/** One app instance's address, with its own keep-alive agent. */
-export class Endpoint {
-  readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-  constructor(readonly port: number) {}
-
-  send(
-    method: string,
-    path: string,
-    options: {
-      session?: Session;
-      json?: unknown;
-      multipart?: { fields: Record<string, string>; file: FilePart };
-      headers?: Record<string, string>;
-    } = {},
-  ): Promise<Reply> {
-    const headers: Record<string, string | number> = { ...options.headers };
-    if (options.session) headers.authorization = options.session.auth.Authorization;
-    let payload: Buffer | undefined;
-    if (options.multipart) {
-      const boundary = `----bench${nextSeq()}${Date.now()}`;
-      const parts: Buffer[] = [];
-      for (const [name, value] of Object.entries(options.multipart.fields))
-        parts.push(
-          Buffer.from(
-            `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-          ),
-        );
-      const { file } = options.multipart;
-      parts.push(
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-        ),
-        file.data,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      );
-      payload = Buffer.concat(parts);
-      headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
-    } else if (options.json !== undefined) {
-      payload = Buffer.from(JSON.stringify(options.json));
-      headers['content-type'] = 'application/json';
-    }
-    if (payload) headers['content-length'] = payload.length;
-    return new Promise((resolve, reject) => {
-      const request = http.request(
-        { agent: this.agent, host: '127.0.0.1', port: this.port, method, path, headers },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            let body: unknown = text;
-            if (String(response.headers['content-type']).includes('json') && text) {
-              try {
-                body = JSON.parse(text);
-              } catch {
-                body = text;
-              }
-            }
-            resolve({ status: response.statusCode ?? 0, body });
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(payload);
-    });
-  }
-}
-
-interface Instance {
-  child: ChildProcess;
-  pid: number;
-  endpoint: Endpoint;
-}
-
-async function startInstance(databaseUrl: string, jwtSecret: string): Promise<Instance> {
-  const child = fork(path.join(__dirname, 'lifecycle-instance.js'), [], {
-    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_JWT_SECRET: jwtSecret },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { port: number }) => resolve(message.port));
-    child.once('exit', (code) => reject(new Error(`app instance exited with ${code}`)));
-    child.once('error', reject);
-  });
-  return { child, pid: child.pid as number, endpoint: new Endpoint(port) };
-}
-
-async function stopInstance(instance: Instance): Promise<void> {
-  instance.endpoint.agent.destroy();
-  if (instance.child.exitCode !== null) return;
-  const exited = once(instance.child, 'exit');
-  instance.child.send('stop');
-  const timeout = setTimeout(() => instance.child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timeout);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The world and the contracts (setup, not timed)
-// ---------------------------------------------------------------------------------------------
-
-export interface People {
-  admin: Session;
-  agri: Session;
-  /** Approves the audit's finance side. */
-  finance: Session;
-  /** Issues and confirms the payouts: not the finance approver (separation of duties). */
-  payer: Session;
-  /** Opens the acceptance records (station head) and signs like the others. */
-  opener: Session;
-  /** Five pass signers covering the four roles. */
-  signers: Session[];
-  verifiers: Map<string, Session>;
-  coops: Session[];
-  organisationIds: string[];
-}
-
-export interface World {
-  district: string;
-  town: string;
-  villages: string[];
-  people: People;
-}
-
-export interface LifecycleContract {
-  id: string;
-  label: string;
-  lot: number;
-  coop: Session;
-  villages: string[];
-  /** The register file: 3 villages × 2 plots × 3 tasks. */
-  csv: Buffer;
-  rows: number;
-  /** Per task: every village part at its verified (= registered) area. */
-  accepted: Record<string, { villageCode: string; acceptedAreaMu: string }[]>;
-  /** Σ per task line of round half up (area × unit price), computed here in integers. */
-  expectedFen: number;
-}
-
-export interface Batch {
-  label: string;
-  contracts: LifecycleContract[];
-}
-
-const mu = (hundredths: number): string =>
-  `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
-
-export async function inParallel<T, R>(
-  items: T[],
-  width: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index], index);
-      }
-    }),
-  );
-  return results;
-}
-
-export async function buildWorld(api: Api, villageCount: number): Promise<World> {
-  const district = String(700000 + nextSeq());
-  const town = `${district}104`;
-  await api.region({ code: district, name: '谯城区（压测）', level: 'district' });
-  await api.region({ code: town, name: '双沟镇（压测）', level: 'town', parentCode: district });
-  const villages = Array.from({ length: villageCount }, (_, index) => `${town}${201 + index}`);
-  await inParallel(villages, 8, (code, index) =>
-    api.region({ code, name: `压测${index + 1}村`, level: 'village', parentCode: town }),
-  );
-  const organisationIds = await inParallel(
-    Array.from({ length: COOPS }, (_, index) => index),
-    4,
-    async (index) => {
-      const name = `亳州市谯城区压测${index + 1}号农机专业合作社`;
-      return (await api.organisation({ name, bankAccountName: name, grade: 'municipal' })).id;
-    },
-  );
-  // Users: creation and login each run scrypt; a few at a time.
-  const coops = await inParallel(organisationIds, 4, (organisationId) =>
-    api.user('cooperative', { organisationId }),
-  );
-  const verifierList = await inParallel(villages, 4, (regionCode) =>
-    api.user('village_verifier', { regionCode }),
-  );
-  const member = (
-    acceptanceRole: 'technical_guidance' | 'township_leader' | 'station_head' | 'farmer_supervisor',
-  ) => api.user('town_acceptor', { regionCode: town, acceptanceRole });
-  const [tech1, leader, station, farmer, tech2, agri, finance, payer] = await Promise.all([
-    member('technical_guidance'),
-    member('township_leader'),
-    member('station_head'),
-    member('farmer_supervisor'),
-    member('technical_guidance'),
-    api.user('district_agri', { regionCode: district }),
-    api.user('district_finance', { regionCode: district }),
-    api.user('district_finance', { regionCode: district }),
-  ]);
-  return {
-    district,
-    town,
-    villages,
-    people: {
-      admin: await api.admin(),
-      agri,
-      finance,
-      payer,
-      opener: station,
-      signers: [tech1, leader, station, farmer, tech2],
-      verifiers: new Map(villages.map((code, index) => [code, verifierList[index]])),
-      coops,
-      organisationIds,
-    },
-  };
-}
-
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
-const GIVEN = ['秀英', '桂英', '建国', '志强', '丽', '军', '敏', '静', '伟', '芳'];
-const HEADER =
-  'villageCode,householdName,householdIdNo,plotCode,taskCode,areaMu,workDate,machineNo,operatorName,townCadreSigned,villageCadreSigned,operatorSigned,farmerSigned';
-
-/** The register of one contract and what the later stages need to know about it. */
-function registerOf(
-  lot: number,
-  villages: string[],
-): Pick<LifecycleContract, 'csv' | 'rows' | 'accepted' | 'expectedFen'> {
-  const lines = [HEADER];
-  const accepted: LifecycleContract['accepted'] = {};
-  const taskTotals = new Map<string, number>();
-  for (const [v, villageCode] of villages.entries()) {
-    const villageTotals = new Map<string, number>();
-    for (let plot = 0; plot < PLOTS_PER_VILLAGE; plot++) {
-      const seq = nextSeq();
-      const household = `${SURNAMES[seq % 10]}${GIVEN[(seq * 7) % 10]}`;
-      const idNo = residentId(seq);
-      for (const [t, task] of TASKS.entries()) {
-        // 2.00–8.72 mu, varied so that the subsidies round both ways.
-        const area = 200 + ((lot * 13 + v * 7 + plot * 5 + t * 3) % 97) * 7;
-        villageTotals.set(task.code, (villageTotals.get(task.code) ?? 0) + area);
-        taskTotals.set(task.code, (taskTotals.get(task.code) ?? 0) + area);
-        lines.push(
-          [
-            villageCode,
-            household,
-            idNo,
-            `L${lot}-V${v}-P${plot}`,
-            task.code,
-            mu(area),
-            '2015-06-12',
-            `皖S-${1000 + (seq % 9000)}`,
-            '刘机手',
-            '周镇干部',
-            '吴村干部',
-            '刘机手',
-            '1',
-          ].join(','),
-        );
-      }
-    }
-    for (const task of TASKS) {
-      (accepted[task.code] ??= []).push({
-        villageCode,
-        acceptedAreaMu: mu(villageTotals.get(task.code) ?? 0),
-      });
-    }
-  }
-  let expectedFen = 0;
-  for (const task of TASKS) {
-    // hundredths of a mu × fen per mu / 100, round half up.
-    expectedFen += Math.floor(((taskTotals.get(task.code) ?? 0) * task.priceFen + 50) / 100);
-  }
-  return {
-    csv: Buffer.from('\uFEFF' + lines.join('\r\n') + '\r\n', 'utf8'),
-    rows: lines.length - 1,
-    accepted,
-    expectedFen,
-  };
-}
-
-/** A project whose open tender has `count` lots of 3 villages × 3 tasks, all awarded. */
-export async function awardBatch(
-  test: TestApp,
-  world: World,
-  label: string,
-  count: number,
-): Promise<Batch> {
-  const { agri, coops } = world.people;
-  const http = () => test.http();
-  const lotVillages = Array.from({ length: count }, (_, lot) =>
-    world.villages.slice(3 * lot, 3 * lot + 3),
-  );
-  const project = await expectStatus(
-    'project',
-    http()
-      .post('/projects')
-      .set(agri.auth)
-      .send({
-        code: `压测-${label}-${nextSeq()}`,
-        name: `谯城区全程社会化服务（压测 ${label}）`,
-        year: 2014,
-        districtCode: world.district,
-        villageCodes: lotVillages.flat(),
-        tasks: TASKS.map((task) => ({
-          code: task.code,
-          name: task.name,
-          plannedAreaMu: mu(count * 6000),
-        })),
-        serviceStart: '2015-06-01',
-        serviceEnd: '2015-09-30',
-      }),
-    201,
-  );
-  const tender = await expectStatus(
-    'tender',
-    http()
-      .post(`/projects/${project.body.id}/tenders`)
-      .set(agri.auth)
-      .send({
-        method: 'open',
-        publishedIn: '《亳州晚报》',
-        publishedOn: '2015-05-25',
-        openingOn: '2015-05-30',
-        lots: lotVillages.map((villageCodes, lot) => ({
-          code: `L${lot + 1}`,
-          villageCodes,
-          tasks: TASKS.map((task) => ({ taskCode: task.code, areaMu: LOT_AREA_MU })),
-        })),
-      }),
-    201,
-  );
-  const tenderId = tender.body.id as string;
-  const bidIds = await inParallel(lotVillages, 4, async (_, lot) => {
-    const bid = await expectStatus(
-      'bid',
-      http()
-        .post(`/tenders/${tenderId}/bids`)
-        .set(coops[lot % COOPS].auth)
-        .send({
-          lotCode: `L${lot + 1}`,
-          prices: TASKS.map((task) => ({ taskCode: task.code, unitPriceYuan: task.priceYuan })),
-        }),
-      201,
-    );
-    return bid.body.id as string;
-  });
-  await expectStatus('open', http().post(`/tenders/${tenderId}/open`).set(agri.auth));
-  const contracts: LifecycleContract[] = [];
-  for (const [lot, villages] of lotVillages.entries()) {
-    const award = await expectStatus(
-      'award',
-      http()
-        .post(`/tenders/${tenderId}/awards`)
-        .set(agri.auth)
-        .send({
-          lotCode: `L${lot + 1}`,
-          bidId: bidIds[lot],
-          workDeadline: '2015-06-30',
-          awardedOn: '2015-05-31',
-        }),
-      201,
-    );
-    contracts.push({
-      id: award.body.contractId as string,
-      label,
-      lot: lot + 1,
-      coop: coops[lot % COOPS],
-      villages,
-      ...registerOf(lot + 1, villages),
-    });
-  }
-  return { label, contracts };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The clock coordinator and the drivers (timed)
@@ -533,71 +140,6 @@ interface LifecycleTiming {
 }
 
 /** What a step of a lifecycle calls: one request, its answer's status checked. */
-export type Call = (
-  step: string,
-  expected: number,
-  method: string,
-  path: string,
-  options: Parameters<Endpoint['send']>[2],
-) => Promise<any>;
-
-/**
- * Sign, the 3 claim papers, the register (CSV), then per task line its claim and the
- * verification of each village: the contract's 9 village notices run.
- */
-export async function toVillageNotices(
-  contract: LifecycleContract,
-  people: People,
-  call: Call,
-): Promise<void> {
-  const base = `/contracts/${contract.id}`;
-  const { agri, verifiers } = people;
-  await call('sign', 200, 'POST', `${base}/sign`, {
-    session: agri,
-    json: {
-      contractNo: `谯农服合〔2015〕压测${contract.label}-${contract.lot}`,
-      signedOn: '2015-06-01',
-    },
-  });
-  for (const kind of ['legal_person_certificate', 'contract_scan', 'register_scan']) {
-    await call('attachment', 201, 'POST', `${base}/attachments`, {
-      session: contract.coop,
-      multipart: {
-        fields: { kind },
-        file: {
-          name: `${kind}.pdf`,
-          type: 'application/pdf',
-          data: Buffer.from(`%PDF-1.4 ${kind} of ${contract.id}`),
-        },
-      },
-    });
-  }
-  const imported = await call('register import', 200, 'POST', `${base}/register`, {
-    session: contract.coop,
-    multipart: {
-      fields: {},
-      file: { name: 'register.csv', type: 'text/csv', data: contract.csv },
-    },
-  });
-  if (imported.accepted !== contract.rows || imported.rejected.length > 0)
-    throw new Error(`register import: ${JSON.stringify(imported)}`);
-  for (const task of TASKS) {
-    await call('claim', 200, 'POST', `${base}/task-lines/${task.code}/claim`, {
-      session: contract.coop,
-    });
-    for (const village of contract.villages) {
-      await call(
-        'village verification',
-        200,
-        'POST',
-        `${base}/task-lines/${task.code}/villages/${village}/verification`,
-        { session: verifiers.get(village), json: {} },
-      );
-    }
-  }
-}
-
-/** One contract from `awarded` to `paid`; every answer checked. */
 async function driveLifecycle(
   contract: LifecycleContract,
   endpoint: Endpoint,
@@ -613,7 +155,7 @@ async function driveLifecycle(
     expected: number,
     method: string,
     path: string,
-    options: Parameters<Endpoint['send']>[2],
+    options: SendOptions,
   ): Promise<any> => {
     requests += 1;
     const sent = performance.now();
@@ -890,7 +432,11 @@ export async function runFullLifecycles(context: {
   let failed = false;
   const setupStarted = performance.now();
   const starting = Array.from({ length: maxInstances }, () =>
-    startInstance(test.databaseUrl, jwtSecret),
+    startInstance(test.databaseUrl, {
+      jwtSecret,
+      testClock: true,
+      rateLimits: ONE_ADDRESS_RATE_LIMITS,
+    }),
   );
   try {
     // --- setup, not timed

@@ -30,15 +30,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { TestApp } from '../test/support/test-app';
-import { expectStatus, fmt, log, median, percentile, postgresCpuMs } from './measure';
+import { ONE_ADDRESS_RATE_LIMITS, postgresVersion, startApp } from './support/app';
+import { expectStatus, request } from './support/http';
+import {
+  answers,
+  closedLoop,
+  type LoadResult,
+  type LoadWindow,
+  runInWorker,
+  servePhases,
+} from './support/load';
+import { runBench } from './support/run';
+import { cpuMeter, fmt, log, machineLine, median, printTable } from './support/stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -54,32 +61,17 @@ const TARGET_P99_MS = 50;
 // Load generator (worker thread)
 // ---------------------------------------------------------------------------------------------
 
-interface PhaseSpec {
+interface PhaseSpec extends LoadWindow {
   kind: 'baseline' | 'transition';
   port: number;
-  clients: number;
-  warmupMs: number;
-  durationMs: number;
   /** transition: one notice per client. */
   noticeIds: string[];
   /** transition: first value of the phone counter (distinct phones for the throttler). */
   phoneBase: number;
 }
 
-interface PhaseResult {
+interface PhaseResult extends LoadResult {
   kind: PhaseSpec['kind'];
-  /** Requests completed inside the measured window. */
-  requests: number;
-  /** Of those, answers that are not 2xx, or failed requests. */
-  errors: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  max: number;
-  /** Every answer of the phase (warm-up and tail included), by status; 0 = network error. */
-  statuses: Record<string, number>;
-  errorSamples: string[];
   /** Filled by the main thread: CPU time per answer over the whole phase (warm-up included). */
   cpu?: CpuShare;
 }
@@ -94,112 +86,28 @@ interface CpuShare {
   postgresCores: number;
 }
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function send(
-  agent: http.Agent,
-  port: number,
-  method: string,
-  path: string,
-  body?: string,
-): Promise<Answer> {
-  return new Promise((resolve) => {
-    const request = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: body
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-          : {},
-      },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => {
-          if (status >= 300) chunks.push(chunk);
-        });
-        response.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
-        response.on('error', (error) => resolve({ status: 0, body: error.message }));
-      },
-    );
-    request.on('error', (error) => resolve({ status: 0, body: error.message }));
-    request.end(body);
-  });
-}
-
 async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
-  const errorSamples: string[] = [];
-  let errors = 0;
   let phone = spec.phoneBase;
-  const start = performance.now();
-  const measureFrom = start + spec.warmupMs;
-  const measureTo = measureFrom + spec.durationMs;
-
-  const client = async (index: number): Promise<void> => {
-    while (performance.now() < measureTo) {
-      let answer: Answer;
-      const sent = performance.now();
-      if (spec.kind === 'baseline') {
-        answer = await send(agent, spec.port, 'GET', '/health');
-      } else {
-        const body = JSON.stringify({
-          name: '压测村民',
-          phone: `139${String(phone++).padStart(8, '0')}`,
-          text: '压测：我家的地只收了一半',
-        });
-        answer = await send(
+  const result = await closedLoop(spec, (client, _turn, agent) =>
+    spec.kind === 'baseline'
+      ? request(agent, spec.port, 'GET', '/health', undefined, 300)
+      : request(
           agent,
           spec.port,
           'POST',
-          `/public/notices/${spec.noticeIds[index]}/objections`,
-          body,
-        );
-      }
-      const done = performance.now();
-      statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-      const ok = answer.status >= 200 && answer.status < 300;
-      if (!ok && errorSamples.length < 5)
-        errorSamples.push(`${answer.status} ${answer.body.slice(0, 300)}`);
-      if (sent >= measureFrom && done <= measureTo) {
-        latencies.push(done - sent);
-        if (!ok) errors += 1;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: spec.clients }, (_, index) => client(index)));
-  agent.destroy();
-
-  latencies.sort((a, b) => a - b);
-  const seconds = spec.durationMs / 1000;
-  return {
-    kind: spec.kind,
-    requests: latencies.length,
-    errors,
-    seconds,
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? NaN,
-    statuses,
-    errorSamples,
-  };
+          `/public/notices/${spec.noticeIds[client]}/objections`,
+          JSON.stringify({
+            name: '压测村民',
+            phone: `139${String(phone++).padStart(8, '0')}`,
+            text: '压测：我家的地只收了一半',
+          }),
+          300,
+        ),
+  );
+  return { kind: spec.kind, ...result };
 }
 
-if (!isMainThread && parentPort) {
-  const port = parentPort;
-  port.on('message', (spec: PhaseSpec) => {
-    void runPhase(spec).then((result) => port.postMessage(result));
-  });
-}
+servePhases(runPhase);
 
 // ---------------------------------------------------------------------------------------------
 // Orchestration (main thread)
@@ -214,70 +122,42 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  // The app and its support code are loaded here only, not in the load generator's thread.
-  const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
-  const { createTestDatabase, startTestApp } = await import('../test/support/test-app.js');
-
-  const began = performance.now();
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-bench-lifecycle-'));
-  fs.chmodSync(home, 0o755); // as root, the postgres OS user must traverse it
-  const pgDataDir = path.join(home, 'pg');
-  let postgres: Awaited<ReturnType<typeof EmbeddedPostgres.start>> | undefined;
-  let test: TestApp | undefined;
-  let failed = false;
-  try {
-    postgres = await EmbeddedPostgres.start({
-      dataDir: pgDataDir,
-      ephemeral: false,
+  await runBench(
+    {
+      name: 'lifecycle',
       settings: PG_STATEMENTS
         ? {
             shared_preload_libraries: 'pg_stat_statements',
             'pg_stat_statements.track_planning': 'on',
           }
         : undefined,
-      log: (message) => log(message),
-    });
-    process.env.TEST_PG_ADMIN_URL = postgres.url();
-    const database = await createTestDatabase();
-    // One secret for every app instance on the database (the lifecycle phase starts more).
-    const jwtSecret = randomBytes(32).toString('hex');
-    test = await startTestApp({
-      databaseUrl: database.url,
-      testClock: true,
-      jwtSecret,
-      rateLimits: {
-        // The benchmark's whole load comes from one address: above the public limits, on purpose.
-        loginFailuresPerUsername: 10,
-        loginFailuresPerClient: 50,
-        objectionsPerClient: Number.MAX_SAFE_INTEGER,
-        objectionsPerNotice: Number.MAX_SAFE_INTEGER,
-      },
-    });
-    await test.app.listen(0, '127.0.0.1');
-    const port = (test.app.getHttpServer().address() as AddressInfo).port;
-    log(`app listening on 127.0.0.1:${port}; BENCH_PHASE=${PHASE}`);
-
-    if (PHASE !== 'lifecycles') {
-      const started = performance.now();
-      if (!(await runTransitions(test, port, pgDataDir))) failed = true;
-      log(`transitions phase: ${fmt((performance.now() - started) / 1000)} s`);
-    }
-    if (PHASE !== 'transitions') {
-      const started = performance.now();
-      const { runFullLifecycles } = await import('./lifecycle-full.js');
-      if (!(await runFullLifecycles({ test, jwtSecret, pgDataDir }))) failed = true;
-      log(`lifecycles phase: ${fmt((performance.now() - started) / 1000)} s`);
-    }
-  } catch (error) {
-    failed = true;
-    console.error(error);
-  } finally {
-    await test?.close().catch((error: unknown) => console.error(error));
-    await postgres?.stop().catch((error: unknown) => console.error(error));
-    fs.rmSync(home, { recursive: true, force: true });
-    log(`done in ${fmt((performance.now() - began) / 1000)} s`);
-  }
-  process.exitCode = failed ? 1 : 0;
+    },
+    async ({ pg, databaseUrl, cleanup }) => {
+      // One secret for every app instance on the database (the lifecycle phase starts more).
+      const jwtSecret = randomBytes(32).toString('hex');
+      const bench = await startApp(databaseUrl, {
+        testClock: true,
+        jwtSecret,
+        rateLimits: ONE_ADDRESS_RATE_LIMITS,
+      });
+      cleanup(bench.close);
+      const { test, port } = bench;
+      log(`app listening on 127.0.0.1:${port}; BENCH_PHASE=${PHASE}`);
+      let ok = true;
+      if (PHASE !== 'lifecycles') {
+        const started = performance.now();
+        if (!(await runTransitions(test, port, pg.dataDir))) ok = false;
+        log(`transitions phase: ${fmt((performance.now() - started) / 1000)} s`);
+      }
+      if (PHASE !== 'transitions') {
+        const started = performance.now();
+        const { runFullLifecycles } = await import('./lifecycle-full.js');
+        if (!(await runFullLifecycles({ test, jwtSecret, pgDataDir: pg.dataDir }))) ok = false;
+        log(`lifecycles phase: ${fmt((performance.now() - started) / 1000)} s`);
+      }
+      return ok;
+    },
+  );
 }
 
 /** Where PostgreSQL spent its time (pg_stat_statements since the last reset), per statement. */
@@ -386,24 +266,15 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
         await test.dataSource.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
         await test.dataSource.query('SELECT pg_stat_statements_reset()');
       }
-      const wallBefore = performance.now();
-      const nodeBefore = process.cpuUsage();
-      const postgresBefore = postgresCpuMs(pgDataDir);
-      const result = await new Promise<PhaseResult>((resolve, reject) => {
-        worker!.once('message', resolve);
-        worker!.once('error', reject);
-        worker!.postMessage({
-          port,
-          clients: CLIENTS,
-          warmupMs: WARMUP_MS,
-          durationMs: DURATION_MS,
-          ...spec,
-        } satisfies PhaseSpec);
+      const meter = cpuMeter(pgDataDir);
+      const result = await runInWorker<PhaseSpec, PhaseResult>(worker as Worker, {
+        port,
+        clients: CLIENTS,
+        warmupMs: WARMUP_MS,
+        durationMs: DURATION_MS,
+        ...spec,
       });
-      const wall = performance.now() - wallBefore;
-      const nodeUsage = process.cpuUsage(nodeBefore);
-      const nodeMs = (nodeUsage.user + nodeUsage.system) / 1000;
-      const postgresMs = postgresCpuMs(pgDataDir) - postgresBefore;
+      const { wallMs: wall, nodeMs, postgresMs } = meter.stop();
       if (profiler && CPU_PROFILE) {
         const { profile } = await profiler.post('Profiler.stop');
         profiler.disconnect();
@@ -415,10 +286,10 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
         log(`CPU profile of the transition phase: ${file}`);
       }
       if (statements) await printStatements(test);
-      const answers = Object.values(result.statuses).reduce((sum, count) => sum + count, 0);
+      const count = answers(result);
       result.cpu = {
-        nodeMsPerRequest: nodeMs / answers,
-        postgresMsPerRequest: postgresMs / answers,
+        nodeMsPerRequest: nodeMs / count,
+        postgresMsPerRequest: postgresMs / count,
         nodeCores: nodeMs / wall,
         postgresCores: postgresMs / wall,
       };
@@ -472,8 +343,6 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
     const chainBody = chain.body as { ok: boolean; events: number };
 
     // --- report
-    const pg = await test.dataSource.query<{ version: string }[]>('SELECT version()');
-    const cpus = os.cpus();
     const med = (pick: (run: (typeof runs)[number]) => number): number => median(runs.map(pick));
     const ratio = med((r) => r.transition.rps / r.baseline.rps);
     const columns: [string, (result: PhaseResult) => number, number][] = [
@@ -514,13 +383,11 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
       ]);
     }
 
-    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
     console.log('');
     console.log(
       `Lifecycle transitions: ${CLIENTS} closed-loop clients, ${WARMUP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s measured per phase, ${RUNS} alternating runs`,
     );
-    for (const row of rows)
-      console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('  '));
+    printTable(rows);
     console.log('');
     const p99 = med((r) => r.transition.p99);
     console.log(
@@ -535,12 +402,7 @@ async function runTransitions(test: TestApp, port: number, pgDataDir: string): P
     console.log(
       `audit chain: ok=${chainBody.ok}, ${chainBody.events} events; mean contract snapshot ${snapshotAtStart} B before, ${runs[runs.length - 1]?.snapshotBytes} B after`,
     );
-    console.log(
-      `machine: ${cpus[0]?.model ?? '?'}, ${cpus.length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, load ${os
-        .loadavg()
-        .map((load) => fmt(load, 2))
-        .join(' ')}; node ${process.version}; ${pg[0].version.split(',')[0]} (fsync on)`,
-    );
+    console.log(machineLine(`${await postgresVersion(test)} (fsync on)`));
     for (const [index, r] of runs.entries()) {
       console.log(
         `run ${index + 1} statuses: baseline ${JSON.stringify(r.baseline.statuses)}, transition ${JSON.stringify(r.transition.statuses)}`,

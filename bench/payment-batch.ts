@@ -17,16 +17,15 @@
  * Settings (environment): BENCH_PAYOUTS (1000), BENCH_BASELINE (100), BENCH_RUNS (3),
  * BENCH_SETUP_DRIVERS (8).
  */
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Api } from '../test/support/api';
+import type { Api } from '../test/support/api';
 import { payableContracts } from '../test/support/payable';
 import type { TestApp } from '../test/support/test-app';
-import { Endpoint, inParallel } from './lifecycle-full';
-import { fmt, log, median, postgresCpuMs } from './measure';
+import { startApp } from './support/app';
+import type { Endpoint } from './support/http';
+import { runBench } from './support/run';
+import { cpuMeter, fmt, log, machineLine, median } from './support/stats';
+import { inParallel } from './support/world';
 
 const PAYOUTS = Number(process.env.BENCH_PAYOUTS ?? 1000);
 const BASELINE = Number(process.env.BENCH_BASELINE ?? 100);
@@ -134,13 +133,10 @@ async function run(
       session: finance,
       multipart: { fields: {}, file: { name: 'result.csv', type: 'text/csv', data: file } },
     });
-  const nodeBefore = process.cpuUsage();
-  const postgresBefore = postgresCpuMs(pgDataDir);
-  started = performance.now();
+  const meter = cpuMeter(pgDataDir);
   const answer = await upload();
-  const uploadMs = performance.now() - started;
-  const nodeUsage = process.cpuUsage(nodeBefore);
-  const postgresMs = postgresCpuMs(pgDataDir) - postgresBefore;
+  const cpu = meter.stop();
+  const uploadMs = cpu.wallMs;
   started = performance.now();
   const replay = await upload();
   const replayMs = performance.now() - started;
@@ -189,83 +185,51 @@ async function run(
     uploadMs,
     replayMs,
     baselineMsPerPayout,
-    nodeMsPerRow: (nodeUsage.user + nodeUsage.system) / 1000 / rows,
-    postgresMsPerRow: postgresMs / rows,
+    nodeMsPerRow: cpu.nodeMs / rows,
+    postgresMsPerRow: cpu.postgresMs / rows,
     checks,
   };
 }
 
-async function main(): Promise<void> {
-  const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
-  const { createTestDatabase, startTestApp } = await import('../test/support/test-app.js');
-  const began = performance.now();
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-bench-batch-'));
-  fs.chmodSync(home, 0o755); // as root, the postgres OS user must traverse it
-  const pgDataDir = path.join(home, 'pg');
-  let postgres: Awaited<ReturnType<typeof EmbeddedPostgres.start>> | undefined;
-  let test: TestApp | undefined;
-  let endpoint: Endpoint | undefined;
+void runBench({ name: 'batch' }, async ({ pg, databaseUrl, cleanup }) => {
+  const bench = await startApp(databaseUrl, { testClock: true });
+  cleanup(bench.close);
   let failed = false;
-  try {
-    postgres = await EmbeddedPostgres.start({ dataDir: pgDataDir, ephemeral: false, log });
-    process.env.TEST_PG_ADMIN_URL = postgres.url();
-    const database = await createTestDatabase();
-    test = await startTestApp({ databaseUrl: database.url, testClock: true });
-    await test.app.listen(0, '127.0.0.1');
-    endpoint = new Endpoint((test.app.getHttpServer().address() as AddressInfo).port);
-    const api = new Api(test);
-    const results: RunResult[] = [];
-    for (let index = 1; index <= RUNS; index++) {
-      const result = await run(test, api, endpoint, pgDataDir, index);
-      results.push(result);
-      log(
-        `run ${index}: upload of ${PAYOUTS} rows ${fmt(result.uploadMs)} ms = ${fmt((PAYOUTS / result.uploadMs) * 1000)} rows/s; by hand ${fmt(result.baselineMsPerPayout)} ms per payout; create ${fmt(result.createMs)} ms, CSV ${fmt(result.csvMs)} ms, XLSX ${fmt(result.xlsxMs)} ms, same file again ${fmt(result.replayMs)} ms`,
-      );
-      for (const [name, ok] of Object.entries(result.checks)) {
-        if (!ok) failed = true;
-        log(`run ${index}: check ${name}: ${ok ? 'ok' : 'FAILED'}`);
-      }
+  const results: RunResult[] = [];
+  for (let index = 1; index <= RUNS; index++) {
+    const result = await run(bench.test, bench.api, bench.endpoint, pg.dataDir, index);
+    results.push(result);
+    log(
+      `run ${index}: upload of ${PAYOUTS} rows ${fmt(result.uploadMs)} ms = ${fmt((PAYOUTS / result.uploadMs) * 1000)} rows/s; by hand ${fmt(result.baselineMsPerPayout)} ms per payout; create ${fmt(result.createMs)} ms, CSV ${fmt(result.csvMs)} ms, XLSX ${fmt(result.xlsxMs)} ms, same file again ${fmt(result.replayMs)} ms`,
+    );
+    for (const [name, ok] of Object.entries(result.checks)) {
+      if (!ok) failed = true;
+      log(`run ${index}: check ${name}: ${ok ? 'ok' : 'FAILED'}`);
     }
-    const m = (pick: (result: RunResult) => number) => median(results.map(pick));
-    const upload = m((r) => r.uploadMs);
-    const perRow = upload / PAYOUTS;
-    const byHand = m((r) => r.baselineMsPerPayout);
-    console.log(`\nPayment batch of ${PAYOUTS} payouts, one result file, medians of ${RUNS} runs`);
-    console.log(
-      `result upload: ${fmt(upload / 1000, 2)} s = ${fmt(PAYOUTS / (upload / 1000))} rows/s (${fmt(perRow, 2)} ms per row; runs ${results.map((r) => fmt(r.uploadMs / 1000, 2)).join(', ')} s)`,
-    );
-    console.log(
-      `baseline, POST /payouts/:id/confirm one at a time: ${fmt(byHand, 2)} ms per payout; the file takes ${fmt(perRow / byHand, 2)}× that per payout`,
-    );
-    console.log(
-      `CPU per row: node ${fmt(
-        m((r) => r.nodeMsPerRow),
-        2,
-      )} ms, postgres ${fmt(
-        m((r) => r.postgresMsPerRow),
-        2,
-      )} ms`,
-    );
-    console.log(
-      `create batch ${fmt(m((r) => r.createMs))} ms, file CSV ${fmt(m((r) => r.csvMs))} ms, XLSX ${fmt(m((r) => r.xlsxMs))} ms, the same file again ${fmt(m((r) => r.replayMs))} ms`,
-    );
-    console.log(
-      `machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, load ${os
-        .loadavg()
-        .map((value) => value.toFixed(2))
-        .join(' ')}`,
-    );
-  } catch (error) {
-    failed = true;
-    console.error(error);
-  } finally {
-    endpoint?.agent.destroy();
-    await test?.close().catch((error: unknown) => console.error(error));
-    await postgres?.stop().catch((error: unknown) => console.error(error));
-    fs.rmSync(home, { recursive: true, force: true });
-    log(`done in ${fmt((performance.now() - began) / 1000)} s`);
   }
-  process.exitCode = failed ? 1 : 0;
-}
-
-void main();
+  const m = (pick: (result: RunResult) => number) => median(results.map(pick));
+  const upload = m((r) => r.uploadMs);
+  const perRow = upload / PAYOUTS;
+  const byHand = m((r) => r.baselineMsPerPayout);
+  console.log(`\nPayment batch of ${PAYOUTS} payouts, one result file, medians of ${RUNS} runs`);
+  console.log(
+    `result upload: ${fmt(upload / 1000, 2)} s = ${fmt(PAYOUTS / (upload / 1000))} rows/s (${fmt(perRow, 2)} ms per row; runs ${results.map((r) => fmt(r.uploadMs / 1000, 2)).join(', ')} s)`,
+  );
+  console.log(
+    `baseline, POST /payouts/:id/confirm one at a time: ${fmt(byHand, 2)} ms per payout; the file takes ${fmt(perRow / byHand, 2)}× that per payout`,
+  );
+  console.log(
+    `CPU per row: node ${fmt(
+      m((r) => r.nodeMsPerRow),
+      2,
+    )} ms, postgres ${fmt(
+      m((r) => r.postgresMsPerRow),
+      2,
+    )} ms`,
+  );
+  console.log(
+    `create batch ${fmt(m((r) => r.createMs))} ms, file CSV ${fmt(m((r) => r.csvMs))} ms, XLSX ${fmt(m((r) => r.xlsxMs))} ms, the same file again ${fmt(m((r) => r.replayMs))} ms`,
+  );
+  console.log(machineLine());
+  return !failed;
+});

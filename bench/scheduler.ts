@@ -13,144 +13,85 @@
  *
  * Settings (environment): BENCH_NOTICES (10000), BENCH_SETUP_DRIVERS (8).
  */
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Api } from '../test/support/api';
-import type { TestApp } from '../test/support/test-app';
-import {
-  awardBatch,
-  buildWorld,
-  type Call,
-  Endpoint,
-  inParallel,
-  type LifecycleContract,
-  toVillageNotices,
-} from './lifecycle-full';
-import { fmt, log, postgresCpuMs } from './measure';
+import { startApp } from './support/app';
+import { runBench } from './support/run';
+import { cpuMeter, fmt, log, machineLine } from './support/stats';
+import { buildWorld, contractsInState } from './support/world';
 
 const NOTICES = Number(process.env.BENCH_NOTICES ?? 10_000);
 const SETUP_DRIVERS = Number(process.env.BENCH_SETUP_DRIVERS ?? 8);
 const NOTICES_PER_CONTRACT = 9;
 const CONTRACTS_PER_TENDER = 24;
 
-async function main(): Promise<void> {
-  const { EmbeddedPostgres } = await import('../src/database/embedded-postgres.js');
-  const { createTestDatabase, startTestApp } = await import('../test/support/test-app.js');
-  const began = performance.now();
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-bench-scheduler-'));
-  fs.chmodSync(home, 0o755); // as root, the postgres OS user must traverse it
-  const pgDataDir = path.join(home, 'pg');
-  let postgres: Awaited<ReturnType<typeof EmbeddedPostgres.start>> | undefined;
-  let test: TestApp | undefined;
-  let endpoint: Endpoint | undefined;
-  let failed = false;
-  try {
-    postgres = await EmbeddedPostgres.start({ dataDir: pgDataDir, ephemeral: false, log });
-    process.env.TEST_PG_ADMIN_URL = postgres.url();
-    const database = await createTestDatabase();
-    test = await startTestApp({ databaseUrl: database.url, testClock: true });
-    await test.app.listen(0, '127.0.0.1');
-    const port = (test.app.getHttpServer().address() as AddressInfo).port;
-    endpoint = new Endpoint(port);
-    const api = new Api(test);
+void runBench({ name: 'scheduler' }, async ({ pg, databaseUrl, cleanup }) => {
+  const bench = await startApp(databaseUrl, { testClock: true });
+  cleanup(bench.close);
+  const { test, endpoint } = bench;
 
-    // --- setup, not timed
-    const setupStarted = performance.now();
-    const contractCount = Math.ceil(NOTICES / NOTICES_PER_CONTRACT);
-    const world = await buildWorld(api, 3 * CONTRACTS_PER_TENDER);
-    const contracts: LifecycleContract[] = [];
-    for (let tender = 0; contracts.length < contractCount; tender++) {
-      const count = Math.min(CONTRACTS_PER_TENDER, contractCount - contracts.length);
-      contracts.push(...(await awardBatch(test, world, `s${tender}`, count)).contracts);
-    }
-    log(`setup: ${contracts.length} contracts awarded`);
-    const send = endpoint;
-    const call: Call = async (step, expected, method, requestPath, options) => {
-      const reply = await send.send(method, requestPath, options);
-      if (reply.status !== expected)
-        throw new Error(`${step}: ${reply.status} ${JSON.stringify(reply.body)}`);
-      return reply.body;
-    };
-    let done = 0;
-    await inParallel(contracts, SETUP_DRIVERS, async (contract) => {
-      await toVillageNotices(contract, world.people, call);
-      done += 1;
-      if (done % 200 === 0) log(`setup: ${done} of ${contracts.length} contracts verified`);
-    });
-    const [{ due }] = await test.dataSource.query<{ due: number }[]>(
-      'SELECT count(*)::int AS due FROM timer WHERE fired_at IS NULL',
-    );
-    log(
-      `setup: ${contracts.length} contracts, ${due} running notices with their timers, in ${fmt((performance.now() - setupStarted) / 1000)} s`,
-    );
+  // --- setup, not timed
+  const setupStarted = performance.now();
+  const world = await buildWorld(bench.api, 3 * CONTRACTS_PER_TENDER);
+  const contracts = await contractsInState(
+    test,
+    endpoint,
+    world,
+    'inService',
+    Math.ceil(NOTICES / NOTICES_PER_CONTRACT),
+    {
+      label: 's',
+      width: SETUP_DRIVERS,
+      progress: (done) => log(`setup: ${done} contracts with their village notices`),
+    },
+  );
+  const [{ due }] = await test.dataSource.query<{ due: number }[]>(
+    'SELECT count(*)::int AS due FROM timer WHERE fired_at IS NULL',
+  );
+  log(
+    `setup: ${contracts.length} contracts, ${due} running notices with their timers, in ${fmt((performance.now() - setupStarted) / 1000)} s`,
+  );
 
-    // --- timed: one advance of 7 days fires them all
-    const nodeBefore = process.cpuUsage();
-    const postgresBefore = postgresCpuMs(pgDataDir);
-    const started = performance.now();
-    const reply = await endpoint.send('POST', '/__test__/clock', {
-      session: world.people.admin,
-      json: { advanceDays: 7 },
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const nodeUsage = process.cpuUsage(nodeBefore);
-    const nodeMs = (nodeUsage.user + nodeUsage.system) / 1000;
-    const postgresMs = postgresCpuMs(pgDataDir) - postgresBefore;
-    if (reply.status !== 200)
-      throw new Error(`clock: ${reply.status} ${JSON.stringify(reply.body)}`);
-    const fired = (reply.body as { fired: number }).fired;
+  // --- timed: one advance of 7 days fires them all
+  const meter = cpuMeter(pg.dataDir);
+  const reply = await endpoint.send('POST', '/__test__/clock', {
+    session: world.people.admin,
+    json: { advanceDays: 7 },
+  });
+  const cpu = meter.stop();
+  const seconds = cpu.wallMs / 1000;
+  if (reply.status !== 200) throw new Error(`clock: ${reply.status} ${JSON.stringify(reply.body)}`);
+  const fired = (reply.body as { fired: number }).fired;
 
-    // --- checks
-    const [facts] = await test.dataSource.query<
-      { left: number; fired_once: number; events: number; cleared: number; running: number }[]
-    >(
-      `SELECT (SELECT count(*)::int FROM timer WHERE fired_at IS NULL) AS left,
-              (SELECT count(*)::int FROM timer WHERE fired_at IS NOT NULL AND outcome = 'applied') AS fired_once,
-              (SELECT count(*)::int FROM audit_event WHERE action = 'notice.elapsed') AS events,
-              (SELECT count(*)::int FROM notice WHERE state = 'cleared') AS cleared,
-              (SELECT count(*)::int FROM notice WHERE state = 'running') AS running`,
-    );
-    const chain = await endpoint.send('GET', '/audit-log/verify', { session: world.people.admin });
-    const checks = {
-      'all fired in the advance': fired === due,
-      'no timer left': facts.left === 0,
-      'each fired once (one notice.elapsed event per timer)':
-        facts.events === due && facts.fired_once === due,
-      'every notice cleared': facts.cleared === due && facts.running === 0,
-      'audit chain ok': (chain.body as { ok: boolean }).ok === true,
-    };
-    failed = Object.values(checks).includes(false);
+  // --- checks
+  const [facts] = await test.dataSource.query<
+    { left: number; fired_once: number; events: number; cleared: number; running: number }[]
+  >(
+    `SELECT (SELECT count(*)::int FROM timer WHERE fired_at IS NULL) AS left,
+            (SELECT count(*)::int FROM timer WHERE fired_at IS NOT NULL AND outcome = 'applied') AS fired_once,
+            (SELECT count(*)::int FROM audit_event WHERE action = 'notice.elapsed') AS events,
+            (SELECT count(*)::int FROM notice WHERE state = 'cleared') AS cleared,
+            (SELECT count(*)::int FROM notice WHERE state = 'running') AS running`,
+  );
+  const chain = await endpoint.send('GET', '/audit-log/verify', { session: world.people.admin });
+  const checks = {
+    'all fired in the advance': fired === due,
+    'no timer left': facts.left === 0,
+    'each fired once (one notice.elapsed event per timer)':
+      facts.events === due && facts.fired_once === due,
+    'every notice cleared': facts.cleared === due && facts.running === 0,
+    'audit chain ok': (chain.body as { ok: boolean }).ok === true,
+  };
 
-    console.log(`\nNotice scheduler: ${due} notices due at once, one app process`);
-    console.log(`fired ${fired} timers in ${fmt(seconds)} s = ${fmt(fired / seconds)} timers/s`);
-    console.log(
-      `CPU per timer: node ${fmt(nodeMs / fired)} ms, postgres ${fmt(postgresMs / fired)} ms (cores busy ${fmt(nodeMs / 1000 / seconds)} + ${fmt(postgresMs / 1000 / seconds)})`,
-    );
-    console.log(
-      `target: all cleared in < 30 s: ${fmt(seconds)} s -> ${seconds < 30 ? 'met' : 'NOT met'}`,
-    );
-    for (const [name, ok] of Object.entries(checks))
-      console.log(`check: ${name}: ${ok ? 'ok' : 'FAILED'}`);
-    console.log(
-      `machine: ${os.cpus()[0]?.model ?? '?'}, ${os.cpus().length} cores, load ${os
-        .loadavg()
-        .map((value) => value.toFixed(2))
-        .join(' ')}`,
-    );
-  } catch (error) {
-    failed = true;
-    console.error(error);
-  } finally {
-    endpoint?.agent.destroy();
-    await test?.close().catch((error: unknown) => console.error(error));
-    await postgres?.stop().catch((error: unknown) => console.error(error));
-    fs.rmSync(home, { recursive: true, force: true });
-    log(`done in ${fmt((performance.now() - began) / 1000)} s`);
-  }
-  process.exitCode = failed ? 1 : 0;
-}
-
-void main();
+  console.log(`\nNotice scheduler: ${due} notices due at once, one app process`);
+  console.log(`fired ${fired} timers in ${fmt(seconds)} s = ${fmt(fired / seconds)} timers/s`);
+  console.log(
+    `CPU per timer: node ${fmt(cpu.nodeMs / fired)} ms, postgres ${fmt(cpu.postgresMs / fired)} ms (cores busy ${fmt(cpu.nodeMs / cpu.wallMs)} + ${fmt(cpu.postgresMs / cpu.wallMs)})`,
+  );
+  console.log(
+    `target: all cleared in < 30 s: ${fmt(seconds)} s -> ${seconds < 30 ? 'met' : 'NOT met'}`,
+  );
+  for (const [name, ok] of Object.entries(checks))
+    console.log(`check: ${name}: ${ok ? 'ok' : 'FAILED'}`);
+  console.log(machineLine());
+  return !Object.values(checks).includes(false);
+});

@@ -24,6 +24,8 @@ export interface EmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** More server settings (`-c name=value`), e.g. to load pg_stat_statements in a benchmark. */
   settings?: Record<string, string>;
+  /** The TCP port on 127.0.0.1; a free one when not given. */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -77,7 +79,7 @@ export class EmbeddedPostgres {
       );
     }
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const logFd = fs.openSync(logFile, 'a');
     const args = [
       '-D',
