@@ -79,17 +79,18 @@ export function* registerCopyChunks(
   if (chunk) yield chunk;
 }
 
-/** `COPY table (columns) FROM STDIN` of the rows through `client`. */
+/** `COPY table (columns) FROM STDIN` of the rows through `client`; how many rows it stored. */
 export async function copyRegisterRows(
   client: ClientBase,
   table: string,
   owner: RegisterCopyOwner,
   rows: Iterable<RegisterRowInput>,
-): Promise<void> {
+): Promise<number> {
   const stream = client.query(
     copyFrom(`COPY ${table} (${REGISTER_COPY_COLUMNS.join(', ')}) FROM STDIN`),
   );
   await pipeline(Readable.from(registerCopyChunks(owner, rows)), stream);
+  return stream.rowCount;
 }
 
 /** The transaction's own connection: COPY must run inside the transaction. */

@@ -64,7 +64,7 @@ export async function importRegisterRows(
   const client = transactionClient(manager);
   const tally: ImportTally = { rows: 0, accepted: 0, rejected: [] };
   const batches = checkedBatches(rows, facts.context);
-  let copying: Promise<void> = Promise.resolve();
+  let copying: Promise<unknown> = Promise.resolve();
   // Every promise left running gets a handler at once: a failure is seen where it is awaited.
   let next = batches.next();
   next.catch(ignore);
