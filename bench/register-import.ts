@@ -352,7 +352,8 @@ async function standalone(
   mark = performance.now();
   const options = { maxRows: REGISTER_MAX_ROWS, maxBytes: UPLOAD_MAX_BYTES };
   const rows = [];
-  for await (const row of (await openRegisterFile(bufferSource(csv), options)).rows) rows.push(row);
+  const table = await openRegisterFile(bufferSource(csv), options);
+  for await (const batch of table.batches(5000, (row) => row)) rows.push(...batch);
   const parseSeconds = (performance.now() - mark) / 1000;
   mark = performance.now();
   const good: RegisterRowInput[] = [];

@@ -1,10 +1,10 @@
 import { Readable, pipeline } from 'node:stream';
-import { Parser } from 'csv-parse';
+import { type Options as CsvOptions, Parser } from 'csv-parse';
 
 import type { ByteSource } from './byte-source';
 import {
   OLE_COMPOUND_FILE,
-  type RawTableRow,
+  type RowMapper,
   TableFileError,
   UTF16_BE_BOM,
   UTF16_LE_BOM,
@@ -103,15 +103,17 @@ export async function detectCsvText(source: ByteSource): Promise<CsvFormat> {
   return format;
 }
 
+const PARSE_CHUNK = 64 * 1024;
+
 /** UTF-8 goes to the parser as it is; GB18030 is decoded first (the parser reads UTF-8). */
 async function* utf8Chunks(source: ByteSource, format: CsvFormat): AsyncGenerator<Buffer> {
   if (format === 'csv-utf8') {
-    yield* source.chunks();
+    yield* source.chunks(0, source.size, PARSE_CHUNK);
     return;
   }
   const decoder = new TextDecoder('gb18030', { fatal: true });
   let first = true;
-  for await (const chunk of source.chunks()) {
+  for await (const chunk of source.chunks(0, source.size, PARSE_CHUNK)) {
     let text = decoder.decode(chunk, { stream: true });
     if (first && text !== '') {
       text = text.replace(/^\uFEFF/, '');
@@ -123,18 +125,32 @@ async function* utf8Chunks(source: ByteSource, format: CsvFormat): AsyncGenerato
   if (rest !== '') yield Buffer.from(rest, 'utf8');
 }
 
+/** A record and its spreadsheet row (skipped blank lines still count as rows). */
 interface CsvRecord {
+  row: number;
   record: string[];
-  info: { records: number; empty_lines: number };
 }
 
-/** The records of a CSV checked by {@link detectCsvText}, one at a time. */
-export async function* csvRecords(
+/**
+ * The records of a CSV checked by {@link detectCsvText}, each handed to `map` the moment it is
+ * parsed (csv-parse in flowing mode), the mapped values in batches of up to `size`; the parser
+ * pauses while a full batch waits. Only what `map` keeps lives on: a row's cells die young
+ * instead of piling up in the old generation while a batch waits for the database (which made
+ * memory grow with the file).
+ */
+export async function* csvBatches<T>(
   source: ByteSource,
   format: CsvFormat,
-): AsyncGenerator<RawTableRow> {
+  size: number,
+  map: RowMapper<T>,
+): AsyncGenerator<T[]> {
   const parser = new Parser({
-    info: true,
+    // The row number is taken as each record is made; its info object is not kept with it.
+    // (The typings want a record back; csv-parse passes on whatever the hook returns.)
+    on_record: ((record: string[], info: { records: number; empty_lines: number }): CsvRecord => ({
+      row: info.records + info.empty_lines,
+      record,
+    })) as unknown as CsvOptions['on_record'],
     // A UTF-8 byte order mark, which the decoder of the first pass skipped too.
     bom: true,
     trim: true,
@@ -142,23 +158,70 @@ export async function* csvRecords(
     relax_column_count: false,
     relax_quotes: false,
   });
-  // Errors reach the loop below through the parser; the callback only keeps them handled.
-  pipeline(Readable.from(utf8Chunks(source, format)), parser, () => undefined);
-  try {
-    // The typings do not describe what `info: true` gives.
-    for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
-      // Skipped blank lines still count as spreadsheet rows.
-      yield {
-        row: info.records + info.empty_lines,
+  const ready: T[][] = [];
+  let batch: T[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  parser.on('data', ({ row, record }: CsvRecord) => {
+    if (failure !== undefined) return;
+    try {
+      const value = map({
+        row,
         width: record.length,
         cellAt: (index) => (record[index] ?? '').trim(),
-      };
+      });
+      if (value !== undefined) batch.push(value);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      parser.destroy();
+      return signal();
     }
-  } catch (error) {
-    if (error instanceof TableFileError) throw error;
-    throw new TableFileError(
-      'notATable',
-      `The file is not a well-formed CSV table: ${error instanceof Error ? error.message : String(error)}.`,
-    );
+    if (batch.length >= size) {
+      ready.push(batch);
+      batch = [];
+      parser.pause();
+      signal();
+    }
+  });
+  parser.on('end', () => {
+    if (batch.length > 0) ready.push(batch);
+    batch = [];
+    ended = true;
+    signal();
+  });
+  parser.on('error', (error: Error) => {
+    failure ??= csvError(error);
+    signal();
+  });
+  // Errors reach the parser's 'error' through the pipeline; the callback only keeps them handled.
+  pipeline(Readable.from(utf8Chunks(source, format)), parser, () => undefined);
+  try {
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      const next = ready.shift();
+      if (next) {
+        yield next;
+        if (ready.length === 0 && !ended) parser.resume();
+        continue;
+      }
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    parser.destroy();
   }
+}
+
+function csvError(error: Error): TableFileError {
+  if (error instanceof TableFileError) return error;
+  return new TableFileError(
+    'notATable',
+    `The file is not a well-formed CSV table: ${error.message}.`,
+  );
 }

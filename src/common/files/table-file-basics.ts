@@ -48,3 +48,6 @@ export interface RawTableRow {
   width: number;
   cellAt: (index: number) => string;
 }
+
+/** What a reader does with each row as it is read: a value to keep, or undefined to drop it. */
+export type RowMapper<T> = (row: RawTableRow) => T | undefined;

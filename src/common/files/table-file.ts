@@ -1,5 +1,5 @@
 import { type ByteSource, type TableInput, openByteSource } from './byte-source';
-import { csvRecords, detectCsvText } from './csv-table';
+import { type CsvFormat, csvBatches, detectCsvText } from './csv-table';
 import {
   DEFAULT_MAX_UNCOMPRESSED_BYTES,
   type RawTableRow,
@@ -8,7 +8,7 @@ import {
   TableFileError,
   ZIP_LOCAL_FILE,
 } from './table-file-basics';
-import { xlsxRows } from './xlsx-table';
+import { xlsxBatches } from './xlsx-table';
 import { checkedWorkbookStream } from './zip-guard';
 
 export * from './table-file-basics';
@@ -52,19 +52,24 @@ export interface TableFile<C extends string> {
   rows: TableRow<C>[];
 }
 
-/** An opened upload: its format known and checked, its rows still to be read one by one. */
+/** An opened upload: its format known and checked, its rows still to be read. */
 export interface OpenedTable<C extends string> {
   format: TableFileFormat;
-  /** Read once. A whole-file problem further in the file (a ragged line, too many rows) throws. */
-  rows: AsyncIterable<TableRow<C>>;
+  /**
+   * Reads the data rows once, in file order: `map` gets each row the moment it is read (so that
+   * only what it returns is kept; undefined drops the row), and the values come in batches of
+   * up to `size`. A whole-file problem further in the file (a ragged line, too many rows)
+   * throws.
+   */
+  batches<T>(size: number, map: (row: TableRow<C>) => T | undefined): AsyncIterable<T[]>;
 }
 
 /**
  * Opens any table upload the way the register is read: size limit, strict UTF-8 then GB18030
  * (never U+FFFD) checked in a first pass over a CSV, or the ZIP of an XLSX checked and its first
  * worksheet's decompressed size capped; the header row is matched against `spec` as the rows are
- * read. Nothing holds the whole file: the rows come one at a time from `source`, which must stay
- * open until they are read. Whole-file problems throw `TableFileError`.
+ * read. Nothing holds the whole file: the rows come a batch at a time from `source`, which must
+ * stay open until they are read. Whole-file problems throw `TableFileError`.
  */
 export async function openTable<C extends string>(
   source: ByteSource,
@@ -78,16 +83,40 @@ export async function openTable<C extends string>(
     );
   }
   if (source.size === 0) throw new TableFileError('empty', 'The file is empty.');
-  const reader = new TableReader(options.maxRows, spec);
+  const mapper = <T>(map: (row: TableRow<C>) => T | undefined) => {
+    const reader = new TableReader(options.maxRows, spec);
+    return {
+      map: (raw: RawTableRow) => {
+        const row = reader.add(raw);
+        return row === undefined ? undefined : map(row);
+      },
+      finish: () => reader.finish(),
+    };
+  };
+  let read: <T>(size: number, map: (raw: RawTableRow) => T | undefined) => AsyncIterable<T[]>;
+  let format: TableFileFormat;
   if ((await source.read(0, 4)).equals(ZIP_LOCAL_FILE)) {
     const workbook = await checkedWorkbookStream(
       source,
       options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
     );
-    return { format: 'xlsx', rows: reader.rows(xlsxRows(workbook)) };
+    format = 'xlsx';
+    read = (size, map) => xlsxBatches(workbook, size, map);
+  } else {
+    format = await detectCsvText(source);
+    read = (size, map) => csvBatches(source, format as CsvFormat, size, map);
   }
-  const format = await detectCsvText(source);
-  return { format, rows: reader.rows(csvRecords(source, format)) };
+  let opened = false;
+  return {
+    format,
+    async *batches(size, map) {
+      if (opened) throw new Error('The rows of an opened table are read once');
+      opened = true;
+      const { map: mapRaw, finish } = mapper(map);
+      yield* read(size, mapRaw);
+      finish();
+    },
+  };
 }
 
 /** {@link openTable}, every row collected: for small files (a bank's result file, tests). */
@@ -100,7 +129,7 @@ export async function readTableFile<C extends string>(
   try {
     const table = await openTable(source, options, spec);
     const rows: TableRow<C>[] = [];
-    for await (const row of table.rows) rows.push(row);
+    for await (const batch of table.batches(1000, (row) => row)) rows.push(...batch);
     return { format: table.format, rows };
   } finally {
     await source.close();
@@ -123,20 +152,13 @@ class TableReader<C extends string> {
     private readonly spec: TableSpec<C>,
   ) {}
 
-  async *rows(raw: AsyncIterable<RawTableRow>): AsyncGenerator<TableRow<C>> {
-    for await (const { row, width, cellAt } of raw) {
-      const mapped = this.add(row, width, cellAt);
-      if (mapped) yield mapped;
-    }
+  /** After the last row: a file without a header row has no filled-in row at all. */
+  finish(): void {
     if (!this.columns) throw new TableFileError('empty', 'The file has no filled-in row.');
   }
 
-  /** Data rows are read at the header's columns only. */
-  private add(
-    row: number,
-    width: number,
-    cellAt: (index: number) => string,
-  ): TableRow<C> | undefined {
+  /** The row keyed by column; the header row and empty rows give undefined. */
+  add({ row, width, cellAt }: RawTableRow): TableRow<C> | undefined {
     if (!this.columns) {
       const texts = Array.from({ length: width }, (_, index) => cellAt(index));
       if (texts.some((text) => text !== '')) this.columns = headerColumns(texts, this.spec);

@@ -8,15 +8,25 @@ import {
 } from 'exceljs';
 
 import type { Readable } from 'node:stream';
-import { type RawTableRow, TableFileError, refuseReplacementCharacter } from './table-file-basics';
+import {
+  type RawTableRow,
+  type RowMapper,
+  TableFileError,
+  refuseReplacementCharacter,
+} from './table-file-basics';
 
 // --- XLSX ------------------------------------------------------------------------------------
 
 /**
- * The rows of the first worksheet, one at a time, from the archive the ZIP guard checked and
- * re-packed (zip-guard.ts, `checkedWorkbookStream`).
+ * The rows of the first worksheet, each handed to `map` as it is read, the mapped values in
+ * batches of up to `size`, from the archive the ZIP guard checked and re-packed (zip-guard.ts,
+ * `checkedWorkbookStream`).
  */
-export async function* xlsxRows(workbook: Readable): AsyncGenerator<RawTableRow> {
+export async function* xlsxBatches<T>(
+  workbook: Readable,
+  size: number,
+  map: RowMapper<T>,
+): AsyncGenerator<T[]> {
   const reader = new excelStream.xlsx.WorkbookReader(workbook, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -30,7 +40,16 @@ export async function* xlsxRows(workbook: Readable): AsyncGenerator<RawTableRow>
     for await (const worksheet of reader) {
       // exceljs fails on a <row> or <c> without its `r` reference (optional in OOXML; Excel and
       // the common libraries write it): such a sheet is refused, not misnumbered.
-      for await (const row of worksheet) yield xlsxRow(row);
+      let batch: T[] = [];
+      for await (const row of worksheet) {
+        const value = map(xlsxRow(row));
+        if (value !== undefined) batch.push(value);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
       break;
     }
   } catch (error) {

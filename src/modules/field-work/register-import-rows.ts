@@ -1,9 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { formatMu } from '../../common/values/decimal-units';
-import { copyRegisterRows, transactionClient, type RegisterCopyOwner } from './register-copy';
-import type { RegisterFileRow } from './register-file';
+import {
+  CopyLineStore,
+  copyRegisterBytes,
+  registerCopyLine,
+  transactionClient,
+  type RegisterCopyOwner,
+} from './register-copy';
+import type { OpenedTable } from '../../common/files/table-file';
+import type { RegisterColumn, RegisterFileRow } from './register-file';
 import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
-import type { RegisterRowInput } from './register.service';
 
 /**
  * Rows checked and stored per batch: memory stays flat in the file's size (issue 17), and each
@@ -27,22 +33,47 @@ export interface ImportTally {
   rejected: Rejection[];
 }
 
-type Checked = { row: number; result: ReturnType<typeof checkRegisterRow> };
+/**
+ * A row after its own checks: its rejection, or what the batch checks need and its COPY line.
+ * Nothing else of the row is kept while the batch waits, so that it stays small.
+ */
+type Checked =
+  | { row: number; rejection: Rejection }
+  | { row: number; plotCode: string; taskCode: string; area: number; line: [number, number] };
 
-/** The file's rows in batches, each row already checked on its own. */
-async function* checkedBatches(
-  rows: AsyncIterable<RegisterFileRow>,
-  context: RowCheckContext,
-): AsyncGenerator<Checked[]> {
-  let batch: Checked[] = [];
-  for await (const { row, cells } of rows) {
-    batch.push({ row, result: checkRegisterRow(row, cells, context) });
-    if (batch.length === IMPORT_BATCH_ROWS) {
-      yield batch;
-      batch = [];
+/**
+ * Checks each row as it is read, its COPY line written into the store of its batch: rows come
+ * in batches of exactly IMPORT_BATCH_ROWS (the last one fewer), so every IMPORT_BATCH_ROWS-th
+ * row opens the next store. A store comes back for reuse when its batch's COPY is done.
+ */
+class RowChecker {
+  private count = 0;
+  private filling = new CopyLineStore();
+  /** The stores of the batches read and not yet stored, in file order. */
+  readonly pending: CopyLineStore[] = [];
+  private readonly free: CopyLineStore[] = [];
+
+  constructor(
+    private readonly context: RowCheckContext,
+    private readonly owner: RegisterCopyOwner,
+  ) {}
+
+  check({ row, cells }: RegisterFileRow): Checked {
+    if (this.count++ % IMPORT_BATCH_ROWS === 0) {
+      this.filling = this.free.pop() ?? new CopyLineStore();
+      this.filling.clear();
+      this.pending.push(this.filling);
     }
+    const result = checkRegisterRow(row, cells, this.context);
+    if (!result.ok) return { row, rejection: result.rejection };
+    const { plotCode, taskCode, area } = result.value;
+    const line = this.filling.append(registerCopyLine(this.owner, result.value));
+    return { row, plotCode, taskCode, area, line };
   }
-  if (batch.length > 0) yield batch;
+
+  release(store: CopyLineStore): void {
+    this.free.push(store);
+  }
 }
 
 const ignore = () => undefined;
@@ -58,12 +89,15 @@ const ignore = () => undefined;
 export async function importRegisterRows(
   manager: EntityManager,
   contract: RegisterCopyOwner,
-  rows: AsyncIterable<RegisterFileRow>,
+  table: OpenedTable<RegisterColumn>,
   facts: ImportFacts,
 ): Promise<ImportTally> {
   const client = transactionClient(manager);
   const tally: ImportTally = { rows: 0, accepted: 0, rejected: [] };
-  const batches = checkedBatches(rows, facts.context);
+  const checker = new RowChecker(facts.context, contract);
+  const batches = table
+    .batches(IMPORT_BATCH_ROWS, (row) => checker.check(row))
+    [Symbol.asyncIterator]();
   let copying: Promise<unknown> = Promise.resolve();
   // Every promise left running gets a handler at once: a failure is seen where it is awaited.
   let next = batches.next();
@@ -75,11 +109,13 @@ export async function importRegisterRows(
       next = batches.next();
       next.catch(ignore);
       await copying;
+      const store = checker.pending.shift() as CopyLineStore;
       const accepted = await keepNew(manager, contract.projectId, batch.value, facts, tally);
-      copying =
+      copying = (
         accepted.length > 0
-          ? copyRegisterRows(client, 'register_row', contract, accepted)
-          : Promise.resolve();
+          ? copyRegisterBytes(client, 'register_row', store.chunks(accepted))
+          : Promise.resolve()
+      ).then(() => checker.release(store));
       copying.catch(ignore);
     }
     await copying;
@@ -87,33 +123,33 @@ export async function importRegisterRows(
     // The connection must be free of its COPY before the transaction can roll back.
     await copying.catch(ignore);
     await next.catch(ignore);
-    await batches.return(undefined).catch(ignore);
+    await batches.return?.(undefined)?.catch(ignore);
     throw error;
   }
   return tally;
 }
 
-/** A batch's rows against the stored rows and the assigned areas: the ones to store. */
+/** A batch's rows against the stored rows and the assigned areas: where their COPY lines are. */
 async function keepNew(
   manager: EntityManager,
   projectId: string,
   batch: readonly Checked[],
   facts: ImportFacts,
   tally: ImportTally,
-): Promise<RegisterRowInput[]> {
+): Promise<[number, number][]> {
   const taken = await takenPlots(
     manager,
     projectId,
-    batch.flatMap(({ result }) => (result.ok ? [result.value.plotCode] : [])),
+    batch.flatMap((checked) => ('line' in checked ? [checked.plotCode] : [])),
   );
-  const accepted: RegisterRowInput[] = [];
-  for (const { row, result } of batch) {
+  const accepted: [number, number][] = [];
+  for (const checked of batch) {
     tally.rows += 1;
-    if (!result.ok) {
-      tally.rejected.push(result.rejection);
+    if (!('line' in checked)) {
+      tally.rejected.push(checked.rejection);
       continue;
     }
-    const value = result.value;
+    const { row, ...value } = checked;
     const key = `${value.plotCode}\u0000${value.taskCode}`;
     if (taken.has(key)) {
       tally.rejected.push({
@@ -135,7 +171,7 @@ async function keepNew(
     }
     taken.add(key);
     facts.used.set(value.taskCode, total);
-    accepted.push(value);
+    accepted.push(value.line);
   }
   tally.accepted += accepted.length;
   return accepted;

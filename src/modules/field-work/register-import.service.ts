@@ -104,7 +104,7 @@ export class RegisterImportService {
           line.assignedArea,
         ]),
       );
-      const { rows, accepted, rejected } = await importRegisterRows(manager, contract, table.rows, {
+      const { rows, accepted, rejected } = await importRegisterRows(manager, contract, table, {
         context: await this.checkContext(manager, contract),
         assigned,
         used: await this.usedArea(manager, contractId),
