@@ -13,23 +13,13 @@ import { createTestApp, type TestApp } from '../support/test-app';
 
 const MAX_ROWS = IMPORT_BATCH_ROWS + 20;
 
+/** Work date, machine, operator and the four signatures: the same on every row here. */
+const SIGNED_WORK = ['2015-06-10', '皖S-1234', '刘机手', '周干部', '吴干部', '刘机手', '1'];
+
 /** A register row of 王各村's wheat harvest, 1 mu, plot `plot`. */
 function line(plot: string, index: number, areaMu = '1'): string {
-  return [
-    '王各村',
-    '张三',
-    residentId(1000 + (index % 5000)),
-    plot,
-    '小麦机收',
-    areaMu,
-    '2015-06-10',
-    '皖S-1234',
-    '刘机手',
-    '周干部',
-    '吴干部',
-    '刘机手',
-    '1',
-  ].join(',');
+  const id = residentId(1000 + (index % 5000));
+  return ['王各村', '张三', id, plot, '小麦机收', areaMu, ...SIGNED_WORK].join(',');
 }
 
 const HEADER =
