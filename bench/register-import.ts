@@ -46,13 +46,22 @@ import {
   checkRegisterRow,
   type RowCheckContext,
 } from '../src/modules/field-work/register-row-check';
-import { residentIdCheckCharacter } from '../src/modules/field-work/resident-id';
 import type { RegisterRowInput } from '../src/modules/field-work/register.service';
 import { nextSeq } from '../test/factories/codes';
-import type { Session } from '../test/support/api';
-import { type BenchApp, postgresVersion, startApp } from './support/app';
-import { expectStatus, multipartBody } from './support/http';
+import { postgresVersion, startApp } from './support/app';
+import { multipartBody } from './support/http';
 import { type MemoryGrowth, memorySampler } from './support/memory';
+import { qiaochengPlaces, signedContract } from './support/qiaocheng';
+import {
+  GIVEN_NAMES,
+  OPERATORS,
+  REGISTER_HEADER,
+  SURNAMES,
+  VILLAGES,
+  csvCell,
+  distinctResidentId,
+  random,
+} from './support/register-csv';
 import { runBench } from './support/run';
 import { fmt, int, log, machineLine, median, printTable } from './support/stats';
 
@@ -73,131 +82,14 @@ const TARGET_RATIO_INDEXED = 0.5;
 // Register generation
 // ---------------------------------------------------------------------------------------------
 
-const HEADER = [
-  '村',
-  '农户姓名',
-  '身份证号',
-  '地块编号',
-  '作业环节',
-  '面积（亩）',
-  '作业日期',
-  '机械牌号',
-  '机手',
-  '镇包村干部签字',
-  '村干部签字',
-  '机手签字',
-  '农户签字',
-];
-
 const TASKS = [
   { code: 'wheat_harvest', name: '小麦机收', priceYuan: '63.67', days: [2, 15] },
   { code: 'straw_crushing', name: '秸秆粉碎灭茬', priceYuan: '19.33', days: [5, 20] },
   { code: 'corn_seeding', name: '玉米播种', priceYuan: '24.33', days: [10, 28] },
 ] as const;
 
-const VILLAGES = [
-  { suffix: '201', name: '王各村', townCadre: '周建华', villageCadre: '王守业' },
-  { suffix: '202', name: '邹李村', townCadre: '孙立新', villageCadre: '邹长河' },
-  { suffix: '203', name: '闫庄村', townCadre: '郭志远', villageCadre: '闫士英' },
-] as const;
-
-const SURNAMES = [
-  ...'王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎',
-];
-const GIVEN_NAMES = [
-  '秀英',
-  '桂英',
-  '秀兰',
-  '玉兰',
-  '桂兰',
-  '秀珍',
-  '凤英',
-  '玉珍',
-  '玉英',
-  '兰英',
-  '建国',
-  '建华',
-  '建军',
-  '国强',
-  '志强',
-  '志刚',
-  '永刚',
-  '德明',
-  '文华',
-  '红军',
-  '海军',
-  '卫东',
-  '春生',
-  '长林',
-  '金山',
-  '明亮',
-  '保国',
-  '立新',
-  '庆华',
-  '振华',
-  '伟',
-  '芳',
-  '敏',
-  '静',
-  '丽',
-  '强',
-  '磊',
-  '军',
-  '洋',
-  '勇',
-  '艳',
-  '杰',
-  '涛',
-  '明',
-  '超',
-  '俊杰',
-  '子涵',
-  '浩然',
-  '雨泽',
-  '思远',
-  '佳怡',
-  '欣怡',
-  '晓东',
-  '晓燕',
-  '小红',
-];
-const OPERATORS = ['刘德胜', '张广田', '李振江', '王宝山', '赵铁柱', '陈满仓', '孙大勇', '马金龙'];
-
 const BAD_KINDS = ['INVALID_ID_NUMBER', 'MISSING_SIGNATURE', 'AFTER_DEADLINE'] as const;
 type BadKind = (typeof BAD_KINDS)[number];
-
-/** Small, fast, seeded (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const BIRTH_EPOCH = Date.UTC(1950, 0, 1);
-const BIRTH_DAYS = 16_000; // 1950-01-01 .. 1993-10
-
-/**
- * A valid resident ID number (谯城区 341602), distinct for every n < 16,000,000: the birth date
- * and the 3-digit sequence are taken from n. (`residentId(seq)` of test/factories repeats after
- * 21,000 numbers, too few for 100,000 distinct households.)
- */
-function distinctResidentId(n: number): string {
-  const birth = new Date(BIRTH_EPOCH + (n % BIRTH_DAYS) * 86_400_000)
-    .toISOString()
-    .slice(0, 10)
-    .replace(/-/g, '');
-  const first17 = `341602${birth}${String(Math.floor(n / BIRTH_DAYS) % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckCharacter(first17);
-}
-
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 interface Register {
   /** UTF-8 CSV with BOM, as Excel's "CSV UTF-8" writes it. */
@@ -215,7 +107,7 @@ function generateRegister(options: {
 }): Register {
   const rand = random(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
-  const lines: string[] = ['\uFEFF' + HEADER.join(',')];
+  const lines: string[] = ['\uFEFF' + REGISTER_HEADER.join(',')];
   const bad: Record<BadKind, number> = {
     INVALID_ID_NUMBER: 0,
     MISSING_SIGNATURE: 0,
@@ -373,117 +265,6 @@ async function standalone(
 // ---------------------------------------------------------------------------------------------
 // The app's side: people, contracts, the upload
 // ---------------------------------------------------------------------------------------------
-
-interface Scene {
-  agri: Session;
-  coop: Session;
-  organisationId: string;
-  district: string;
-  villageCodes: string[];
-}
-
-async function buildScene(app: BenchApp): Promise<Scene> {
-  const { api } = app;
-  const district = '341602';
-  const town = `${district}104`;
-  await api.region({ code: district, name: '谯城区', level: 'district' });
-  await api.region({ code: town, name: '双沟镇', level: 'town', parentCode: district });
-  const villageCodes = VILLAGES.map((village) => `${town}${village.suffix}`);
-  for (const [index, village] of VILLAGES.entries()) {
-    await api.region({
-      code: villageCodes[index],
-      name: village.name,
-      level: 'village',
-      parentCode: town,
-    });
-  }
-  const name = '亳州市谯城区丰收农机专业合作社';
-  const organisation = await api.organisation({ name, bankAccountName: name, grade: 'provincial' });
-  return {
-    agri: await api.user('district_agri', { regionCode: district }),
-    coop: await api.user('cooperative', { organisationId: organisation.id }),
-    organisationId: organisation.id,
-    district,
-    villageCodes,
-  };
-}
-
-/** A fresh project with one lot (3 villages × 3 tasks of 1,000,000 mu) and its signed contract. */
-async function signedContract(app: BenchApp, scene: Scene, label: string) {
-  const http = () => app.test.http();
-  const { agri, coop, villageCodes } = scene;
-  const tasks = TASKS.map((task) => ({
-    code: task.code,
-    name: task.name,
-    plannedAreaMu: '1000000.00',
-  }));
-  const project = await expectStatus(
-    'project',
-    http()
-      .post('/projects')
-      .set(agri.auth)
-      .send({
-        code: `BENCH-${label}`,
-        name: `谯城区2014年全程社会化服务（压测 ${label}）`,
-        year: 2014,
-        districtCode: scene.district,
-        villageCodes,
-        tasks,
-        serviceStart: '2015-06-01',
-        serviceEnd: '2015-09-30',
-      }),
-    201,
-  );
-  const projectId = project.body.id as string;
-  const tender = await expectStatus(
-    'tender',
-    http()
-      .post(`/projects/${projectId}/tenders`)
-      .set(agri.auth)
-      .send({
-        method: 'invited',
-        publishedIn: '《亳州晚报》',
-        publishedOn: '2015-05-25',
-        openingOn: '2015-05-30',
-        invitedOrganisationIds: [scene.organisationId],
-        lots: [
-          {
-            code: 'L1',
-            villageCodes,
-            tasks: tasks.map(({ code }) => ({ taskCode: code, areaMu: '1000000.00' })),
-          },
-        ],
-      }),
-    201,
-  );
-  const tenderId = tender.body.id as string;
-  const prices = TASKS.map((task) => ({ taskCode: task.code, unitPriceYuan: task.priceYuan }));
-  const bid = await expectStatus(
-    'bid',
-    http().post(`/tenders/${tenderId}/bids`).set(coop.auth).send({ lotCode: 'L1', prices }),
-    201,
-  );
-  await expectStatus('open', http().post(`/tenders/${tenderId}/open`).set(agri.auth));
-  const award = await expectStatus(
-    'award',
-    http().post(`/tenders/${tenderId}/awards`).set(agri.auth).send({
-      lotCode: 'L1',
-      bidId: bid.body.id,
-      workDeadline: '2015-06-30',
-      awardedOn: '2015-05-31',
-    }),
-    201,
-  );
-  const contractId = award.body.contractId as string;
-  await expectStatus(
-    'sign',
-    http()
-      .post(`/contracts/${contractId}/sign`)
-      .set(agri.auth)
-      .send({ contractNo: `谯农服合〔2015〕压测${label}`, signedOn: '2015-06-01' }),
-  );
-  return { id: contractId, projectId };
-}
 
 /** The multipart body is built before the timed window; the request writes it as it is. */
 function post(port: number, path: string, token: string, payload: Buffer, contentType: string) {
@@ -650,7 +431,7 @@ void runBench({ name: 'register' }, async ({ databaseUrl, cleanup }) => {
   cleanup(() => client.end());
   const sampler = memorySampler();
   cleanup(() => sampler.close());
-  const scene = await buildScene(app);
+  const scene = await qiaochengPlaces(app.api);
   const context: RowCheckContext = {
     villages: new Map(scene.villageCodes.map((code, index) => [code, VILLAGES[index].name])),
     tasks: new Map(TASKS.map((task) => [task.code, { name: task.name, open: true }])),
@@ -662,7 +443,8 @@ void runBench({ name: 'register' }, async ({ databaseUrl, cleanup }) => {
 
   let householdBase = 1;
   const importOnce = async (size: number, run: number): Promise<Run> => {
-    const contract = await signedContract(app, scene, `${size}-${run}-${nextSeq()}`);
+    const signed = await signedContract(app.test, scene, `${size}-${run}-${nextSeq()}`, TASKS);
+    const contract = { id: signed.contractId, projectId: signed.projectId };
     const register = generateRegister({
       rows: size,
       seed: SEED + size + run,

@@ -1,32 +1,75 @@
 /**
- * Memory growth of this process while something runs (`memorySampler().measure`): the RSS
- * sampled every 50 ms from a worker thread (not blocked while the main thread parses or draws)
- * plus the kernel's high-water mark (VmHWM, reset before), and the heap and external memory
- * sampled on the main thread; growth = peak − the reading just before, after `gc()` when exposed.
- * Node built-ins only.
+ * Memory for the benchmarks: the process's peak RSS during a piece of work, from a sampler in a
+ * worker thread (every 50 ms) and the kernel's high-water mark (VmHWM, reset before), whichever
+ * is higher. Linux /proc; NaN where it is not there.
  */
 import fs from 'node:fs';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { runInWorker } from './load';
 import { collectGarbage } from './stats';
 
-const SAMPLE_MS = 50;
-const MB = 1024 * 1024;
-const ROLE = 'bench-rss-sampler';
+/** Resets the kernel's peak-RSS counter (VmHWM) of this process; false where not allowed. */
+export function resetPeakRss(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
-if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.role === ROLE) {
-  const port = parentPort;
-  let timer: NodeJS.Timeout | undefined;
-  let peak = 0;
-  port.on('message', (message: 'start' | 'stop') => {
-    if (message === 'start') {
-      peak = process.memoryUsage.rss();
-      timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), SAMPLE_MS);
-    } else {
-      clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage.rss());
-    }
-    port.postMessage({ peak });
-  });
+/** The kernel's peak RSS of this process (bytes) since the last reset. */
+export function kernelPeakRss(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface PeakRss {
+  /** RSS (bytes) when the work started. */
+  before: number;
+  /** The higher of the sampler's peak and the kernel's high-water mark (bytes). */
+  peak: number;
+  /** The sampler's peak alone, and how many samples it took. */
+  sampled: number;
+  samples: number;
+  /** The kernel's high-water mark (NaN where it cannot be reset). */
+  kernel: number;
+}
+
+export interface RssSampler {
+  /** Runs `work`, measuring the process's peak RSS meanwhile. */
+  during: <T>(work: () => Promise<T>) => Promise<{ result: T; rss: PeakRss }>;
+  terminate: () => Promise<number>;
+}
+
+export function startRssSampler(sampleMs = 50): RssSampler {
+  const worker = new Worker(path.join(__dirname, 'rss-sampler.js'), { workerData: { sampleMs } });
+  return {
+    during: async (work) => {
+      const canReset = resetPeakRss();
+      const before = process.memoryUsage.rss();
+      await runInWorker(worker, 'start');
+      let stopped: { peak: number; samples: number } | undefined;
+      try {
+        const result = await work();
+        stopped = await runInWorker<string, { peak: number; samples: number }>(worker, 'stop');
+        const kernel = canReset ? kernelPeakRss() : NaN;
+        const peak = Math.max(stopped.peak, Number.isFinite(kernel) ? kernel : 0);
+        return {
+          result,
+          rss: { before, peak, sampled: stopped.peak, samples: stopped.samples, kernel },
+        };
+      } finally {
+        if (!stopped) await runInWorker(worker, 'stop');
+      }
+    },
+    terminate: () => worker.terminate(),
+  };
 }
 
 /** MB, all of them. */
@@ -38,35 +81,14 @@ export interface MemoryGrowth {
   heapGrowth: number;
   /** Buffers and other memory outside the heap (`external` + `arrayBuffers`). */
   externalGrowth: number;
-  samplerPeak: number;
-  /** NaN where /proc/self/clear_refs may not be written. */
-  kernelPeak: number;
-}
-
-/** Resets the kernel's peak-RSS counter (VmHWM) of this process; false where not allowed. */
-function resetPeakRss(): boolean {
-  try {
-    fs.writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function kernelPeakRss(): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    return match ? Number(match[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
 }
 
 export interface MemorySampler {
   /**
-   * `live`: every sample of the main thread runs a full `gc()` first, so the heap figures are
-   * what is still reachable (what the work holds), not garbage V8 has yet to collect. It slows
-   * the work down: for a run of its own, not a timed one.
+   * Runs `work` after `gc()` (when exposed), measuring the growth of the RSS (as `during`) and of
+   * the heap and external memory (sampled on the main thread every 50 ms). `live`: every heap
+   * sample runs a full `gc()` first, so the heap figure is what the work still holds, not
+   * garbage V8 has yet to collect; it slows the work down (a run of its own, not a timed one).
    */
   measure<T>(
     work: () => Promise<T>,
@@ -75,23 +97,15 @@ export interface MemorySampler {
   close(): Promise<void>;
 }
 
+const MB = 1024 * 1024;
+
 export function memorySampler(): MemorySampler {
-  const worker = new Worker(__filename, { workerData: { role: ROLE } });
-  const call = (message: 'start' | 'stop') =>
-    new Promise<number>((resolve, reject) => {
-      worker.once('message', ({ peak }: { peak: number }) => {
-        worker.off('error', reject);
-        resolve(peak);
-      });
-      worker.once('error', reject);
-      worker.postMessage(message);
-    });
+  const rss = startRssSampler();
   return {
     async measure(work, { live = false } = {}) {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (live && !gc) throw new Error('memorySampler: live heap figures need --expose-gc');
       await collectGarbage();
-      const canReset = resetPeakRss();
       const before = process.memoryUsage();
       let heapPeak = before.heapUsed;
       let externalPeak = before.external + before.arrayBuffers;
@@ -101,31 +115,25 @@ export function memorySampler(): MemorySampler {
         heapPeak = Math.max(heapPeak, now.heapUsed);
         externalPeak = Math.max(externalPeak, now.external + now.arrayBuffers);
       };
-      const timer = setInterval(sample, live ? 5 * SAMPLE_MS : SAMPLE_MS);
-      await call('start');
-      let result: Awaited<ReturnType<typeof work>>;
+      const timer = setInterval(sample, live ? 250 : 50);
+      let measured;
       try {
-        result = await work();
+        measured = await rss.during(work);
       } finally {
         clearInterval(timer);
       }
-      const samplerPeak = await call('stop');
       sample();
-      const kernelPeak = canReset ? kernelPeakRss() : NaN;
-      const peakRss = Math.max(samplerPeak, Number.isFinite(kernelPeak) ? kernelPeak : 0);
       return {
-        result,
+        result: measured.result,
         memory: {
-          rssBefore: before.rss / MB,
+          rssBefore: measured.rss.before / MB,
           heapBefore: before.heapUsed / MB,
-          rssGrowth: (peakRss - before.rss) / MB,
+          rssGrowth: (measured.rss.peak - measured.rss.before) / MB,
           heapGrowth: (heapPeak - before.heapUsed) / MB,
           externalGrowth: (externalPeak - before.external - before.arrayBuffers) / MB,
-          samplerPeak: samplerPeak / MB,
-          kernelPeak: kernelPeak / MB,
         },
       };
     },
-    close: () => worker.terminate().then(() => undefined),
+    close: () => rss.terminate().then(() => undefined),
   };
 }

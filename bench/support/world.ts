@@ -11,7 +11,9 @@ import { residentId } from '../../test/factories/register-rows';
 import type { Api, Session } from '../../test/support/api';
 import { TASKS } from '../../test/support/qiaocheng';
 import type { TestApp } from '../../test/support/test-app';
-import { type Endpoint, expectStatus, type SendOptions } from './http';
+import type { Endpoint, SendOptions } from './http';
+import { uploadClaimPapers } from './qiaocheng';
+import { openTender, postAward, postBid, postProject, postTender } from './tenders';
 
 /** Cooperatives of a world; lot n goes to cooperative n mod COOPS. */
 export const COOPS = 8;
@@ -210,82 +212,34 @@ export async function awardBatch(
   count: number,
 ): Promise<Batch> {
   const { agri, coops } = world.people;
-  const http = () => test.http();
   const lotVillages = Array.from({ length: count }, (_, lot) =>
     world.villages.slice(3 * lot, 3 * lot + 3),
   );
-  const project = await expectStatus(
-    'project',
-    http()
-      .post('/projects')
-      .set(agri.auth)
-      .send({
-        code: `压测-${label}-${nextSeq()}`,
-        name: `谯城区全程社会化服务（压测 ${label}）`,
-        year: 2014,
-        districtCode: world.district,
-        villageCodes: lotVillages.flat(),
-        tasks: TASKS.map((task) => ({
-          code: task.code,
-          name: task.name,
-          plannedAreaMu: mu(count * 6000),
-        })),
-        serviceStart: '2015-06-01',
-        serviceEnd: '2015-09-30',
-      }),
-    201,
-  );
-  const tender = await expectStatus(
-    'tender',
-    http()
-      .post(`/projects/${project.body.id}/tenders`)
-      .set(agri.auth)
-      .send({
-        method: 'open',
-        publishedIn: '《亳州晚报》',
-        publishedOn: '2015-05-25',
-        openingOn: '2015-05-30',
-        lots: lotVillages.map((villageCodes, lot) => ({
-          code: `L${lot + 1}`,
-          villageCodes,
-          tasks: TASKS.map((task) => ({ taskCode: task.code, areaMu: LOT_AREA_MU })),
-        })),
-      }),
-    201,
-  );
-  const tenderId = tender.body.id as string;
-  const bidIds = await inParallel(lotVillages, 4, async (_, lot) => {
-    const bid = await expectStatus(
-      'bid',
-      http()
-        .post(`/tenders/${tenderId}/bids`)
-        .set(coops[lot % COOPS].auth)
-        .send({
-          lotCode: `L${lot + 1}`,
-          prices: TASKS.map((task) => ({ taskCode: task.code, unitPriceYuan: task.priceYuan })),
-        }),
-      201,
-    );
-    return bid.body.id as string;
+  const projectId = await postProject(test, agri, {
+    code: `压测-${label}-${nextSeq()}`,
+    name: `谯城区全程社会化服务（压测 ${label}）`,
+    districtCode: world.district,
+    villageCodes: lotVillages.flat(),
+    tasks: TASKS,
+    plannedAreaMu: mu(count * 6000),
   });
-  await expectStatus('open', http().post(`/tenders/${tenderId}/open`).set(agri.auth));
+  const tenderId = await postTender(test, agri, projectId, {
+    method: 'open',
+    lots: lotVillages.map((villageCodes, lot) => ({
+      code: `L${lot + 1}`,
+      villageCodes,
+      tasks: TASKS.map((task) => ({ taskCode: task.code, areaMu: LOT_AREA_MU })),
+    })),
+  });
+  const bidIds = await inParallel(lotVillages, 4, (_, lot) =>
+    postBid(test, coops[lot % COOPS], tenderId, `L${lot + 1}`, TASKS),
+  );
+  await openTender(test, agri, tenderId);
   const contracts: LifecycleContract[] = [];
   for (const [lot, villages] of lotVillages.entries()) {
-    const award = await expectStatus(
-      'award',
-      http()
-        .post(`/tenders/${tenderId}/awards`)
-        .set(agri.auth)
-        .send({
-          lotCode: `L${lot + 1}`,
-          bidId: bidIds[lot],
-          workDeadline: '2015-06-30',
-          awardedOn: '2015-05-31',
-        }),
-      201,
-    );
+    const contractId = await postAward(test, agri, tenderId, `L${lot + 1}`, bidIds[lot]);
     contracts.push({
-      id: award.body.contractId as string,
+      id: contractId,
       label,
       lot: lot + 1,
       coop: coops[lot % COOPS],
@@ -337,19 +291,7 @@ export async function toVillageNotices(
   const base = `/contracts/${contract.id}`;
   const { verifiers } = people;
   await signContract(contract, people, call);
-  for (const kind of ['legal_person_certificate', 'contract_scan', 'register_scan']) {
-    await call('attachment', 201, 'POST', `${base}/attachments`, {
-      session: contract.coop,
-      multipart: {
-        fields: { kind },
-        file: {
-          name: `${kind}.pdf`,
-          type: 'application/pdf',
-          data: Buffer.from(`%PDF-1.4 ${kind} of ${contract.id}`),
-        },
-      },
-    });
-  }
+  await uploadClaimPapers(call, contract.coop, contract.id);
   const imported = await call('register import', 200, 'POST', `${base}/register`, {
     session: contract.coop,
     multipart: {
@@ -381,7 +323,7 @@ export async function toVillageNotices(
 export type BenchState = 'awarded' | 'contracted' | 'inService';
 
 /**
- * `count` contracts of `world` in `state`, `label` naming their projects: awarded in tenders of
+ * `count` contracts of `world` in `state`, `label` (letters, digits, '_', '.', '-') naming their projects: awarded in tenders of
  * as many lots as the world has villages for (3 a lot), then driven on `width` at a time over
  * `endpoint`. `inService`: 9 running village notices each, with their timers (due in 7 days).
  * `progress` hears every 100 contracts driven.

@@ -5,6 +5,7 @@ import { notFound, type FieldError } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { disclose } from '../auth/disclosure-policy';
 import { NoticesService } from '../notices/notices.service';
+import { ObjectionsService } from '../notices/objections.service';
 import { BoardQueries, type BoardNoticeRow, type BoardObjectionRow } from './board.queries';
 import { BoardViews } from './board-views';
 import { noticeStateView, objectionOutcomeView } from './board-labels';
@@ -30,6 +31,7 @@ export class BoardService {
   constructor(
     private readonly queries: BoardQueries,
     private readonly notices: NoticesService,
+    private readonly objections: ObjectionsService,
     private readonly views: BoardViews,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
@@ -120,7 +122,7 @@ export class BoardService {
    */
   async fileObjection(id: string, body: unknown): Promise<string> {
     const dto = parseObjectionForm(formInput(body));
-    const { id: objectionId } = await this.notices.fileObjection(id, dto);
+    const { id: objectionId } = await this.objections.fileObjection(id, dto);
     const notice = await this.queries.notice(id);
     if (!notice) throw notFound('Notice', id);
     return this.views.render('confirmation', {

@@ -12,7 +12,7 @@ import { AttachmentsService } from '../field-work/attachments.service';
 import { ClaimService } from '../field-work/claim.service';
 import { RegisterImportService } from '../field-work/register-import.service';
 import { NoticeSchedulerService } from '../notices/notice-scheduler.service';
-import { NoticesService } from '../notices/notices.service';
+import { ObjectionsService } from '../notices/objections.service';
 import { VerificationService } from '../notices/verification.service';
 import { PayoutsService } from '../payouts/payouts.service';
 import { ProjectsService } from '../projects/projects.service';
@@ -56,7 +56,7 @@ export class DemoStoryService {
     private readonly attachments: AttachmentsService,
     private readonly claims: ClaimService,
     private readonly verification: VerificationService,
-    private readonly notices: NoticesService,
+    private readonly objections: ObjectionsService,
     private readonly scheduler: NoticeSchedulerService,
     private readonly acceptance: AcceptanceService,
     private readonly audits: AuditsService,
@@ -182,14 +182,14 @@ export class DemoStoryService {
     );
     const noticeId = wheat?.villageParts[0]?.noticeId as string;
     const objection = await at('2015-06-19', () =>
-      this.notices.fileObjection(noticeId, {
+      this.objections.fileObjection(noticeId, {
         name: '王大爷',
         phone: '13805580123',
         text: '我家3-017号地块的面积好像多算了',
       }),
     );
     await at('2015-06-20', () =>
-      this.notices.resolveObjection(as.verifiers[0], objection.id, {
+      this.objections.resolveObjection(as.verifiers[0], objection.id, {
         outcome: 'dismissed',
         note: '经村核实小组实地复量，面积无误',
       }),

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import QRCode from 'qrcode';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDateTime } from '../../common/clock/shanghai-date';
@@ -22,6 +21,7 @@ import { Region } from '../regions/region.entity';
 import { unknownDocumentKind } from './documents.errors';
 import { IssuedDocument } from './issued-document.entity';
 import { PdfForm } from './pdf-form';
+import { qrPng as qrPngOf } from './qr-png';
 import type { FormDescription } from './forms/form-context';
 import { FORMS } from './forms/forms';
 
@@ -102,7 +102,7 @@ export class DocumentsService {
       auditHash: auditHead?.hash ?? null,
     });
     const verifyUrl = `${baseUrl}/public/documents/${sha256}`;
-    const qrPng = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 160 });
+    const qrPng = qrPngOf(verifyUrl);
     const footer = {
       generatedAt: `${shanghaiDateTime(generatedAt)}（北京时间）`,
       sha256,

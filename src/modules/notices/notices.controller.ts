@@ -35,6 +35,7 @@ import {
   VerifyVillageDto,
 } from './dto/notice.dto';
 import { NoticesService } from './notices.service';
+import { ObjectionsService } from './objections.service';
 import { ObjectionThrottlerGuard } from './objection-throttler.guard';
 import { VerificationService } from './verification.service';
 
@@ -43,6 +44,7 @@ import { VerificationService } from './verification.service';
 export class NoticesController {
   constructor(
     private readonly notices: NoticesService,
+    private readonly objections: ObjectionsService,
     private readonly verification: VerificationService,
   ) {}
 
@@ -89,7 +91,7 @@ export class NoticesController {
     @Param('id', uuidParam('Notice')) id: string,
     @Body() dto: CreateObjectionDto,
   ): Promise<CreatedIdDto> {
-    return this.notices.fileObjection(id, dto);
+    return this.objections.fileObjection(id, dto);
   }
 
   @Get('objections')
@@ -99,7 +101,7 @@ export class NoticesController {
     @CurrentActor() actor: Actor,
     @Query() query: ListObjectionsQuery,
   ): Promise<Page<ObjectionDto>> {
-    return this.notices.listObjections(actor, query);
+    return this.objections.listObjections(actor, query);
   }
 
   @Post('objections/:id/resolve')
@@ -111,6 +113,6 @@ export class NoticesController {
     @Param('id', uuidParam('Objection')) id: string,
     @Body() dto: ResolveObjectionDto,
   ): Promise<ObjectionResolvedDto> {
-    return this.notices.resolveObjection(actor, id, dto);
+    return this.objections.resolveObjection(actor, id, dto);
   }
 }

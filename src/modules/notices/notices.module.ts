@@ -3,12 +3,13 @@ import { ContractsModule } from '../contracts/contracts.module';
 import { NoticeSchedulerService } from './notice-scheduler.service';
 import { NoticesController } from './notices.controller';
 import { NoticesService } from './notices.service';
+import { ObjectionsService } from './objections.service';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [ContractsModule],
   controllers: [NoticesController],
-  providers: [NoticesService, VerificationService, NoticeSchedulerService],
-  exports: [NoticesService, NoticeSchedulerService, VerificationService],
+  providers: [NoticesService, ObjectionsService, VerificationService, NoticeSchedulerService],
+  exports: [NoticesService, ObjectionsService, NoticeSchedulerService, VerificationService],
 })
 export class NoticesModule {}

@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { qrPng } from '../qr-png';
 
 import { shanghaiDate } from '../../../common/clock/shanghai-date';
 
@@ -38,7 +38,7 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
     order: { rowNo: 'ASC' },
   });
   const noticeUrl = `${baseUrl}/board/notices/${notice.id}`; // the villagers' HTML page
-  const noticeQr = await QRCode.toBuffer(noticeUrl, { margin: 1, width: 200 });
+  const noticeQr = qrPng(noticeUrl, { scale: 5 });
   const table = rows.map((row) => [
     row.householdName,
     disclose(null, 'residentId', row.householdIdNo),
