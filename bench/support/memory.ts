@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runInWorker } from './load';
+import { collectGarbage } from './stats';
 
 /** Resets the kernel's peak-RSS counter (VmHWM) of this process; false where not allowed. */
 export function resetPeakRss(): boolean {
@@ -68,5 +69,71 @@ export function startRssSampler(sampleMs = 50): RssSampler {
       }
     },
     terminate: () => worker.terminate(),
+  };
+}
+
+/** MB, all of them. */
+export interface MemoryGrowth {
+  rssBefore: number;
+  heapBefore: number;
+  /** max(sampler, kernel high-water mark) − RSS before. */
+  rssGrowth: number;
+  heapGrowth: number;
+  /** Buffers and other memory outside the heap (`external` + `arrayBuffers`). */
+  externalGrowth: number;
+}
+
+export interface MemorySampler {
+  /**
+   * Runs `work` after `gc()` (when exposed), measuring the growth of the RSS (as `during`) and of
+   * the heap and external memory (sampled on the main thread every 50 ms). `live`: every heap
+   * sample runs a full `gc()` first, so the heap figure is what the work still holds, not
+   * garbage V8 has yet to collect; it slows the work down (a run of its own, not a timed one).
+   */
+  measure<T>(
+    work: () => Promise<T>,
+    options?: { live?: boolean },
+  ): Promise<{ result: T; memory: MemoryGrowth }>;
+  close(): Promise<void>;
+}
+
+const MB = 1024 * 1024;
+
+export function memorySampler(): MemorySampler {
+  const rss = startRssSampler();
+  return {
+    async measure(work, { live = false } = {}) {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (live && !gc) throw new Error('memorySampler: live heap figures need --expose-gc');
+      await collectGarbage();
+      const before = process.memoryUsage();
+      let heapPeak = before.heapUsed;
+      let externalPeak = before.external + before.arrayBuffers;
+      const sample = () => {
+        if (live) gc?.();
+        const now = process.memoryUsage();
+        heapPeak = Math.max(heapPeak, now.heapUsed);
+        externalPeak = Math.max(externalPeak, now.external + now.arrayBuffers);
+      };
+      const timer = setInterval(sample, live ? 250 : 50);
+      let measured;
+      try {
+        measured = await rss.during(work);
+      } finally {
+        clearInterval(timer);
+      }
+      sample();
+      return {
+        result: measured.result,
+        memory: {
+          rssBefore: measured.rss.before / MB,
+          heapBefore: before.heapUsed / MB,
+          rssGrowth: (measured.rss.peak - measured.rss.before) / MB,
+          heapGrowth: (heapPeak - before.heapUsed) / MB,
+          externalGrowth: (externalPeak - before.external - before.arrayBuffers) / MB,
+        },
+      };
+    },
+    close: () => rss.terminate().then(() => undefined),
   };
 }

@@ -1,8 +1,10 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable, pipeline } from 'node:stream';
+import { type Options as CsvOptions, Parser } from 'csv-parse';
 
-import type { TableReader } from './table-file';
+import type { ByteSource } from './byte-source';
 import {
   OLE_COMPOUND_FILE,
+  type RowMapper,
   TableFileError,
   UTF16_BE_BOM,
   UTF16_LE_BOM,
@@ -11,14 +13,57 @@ import {
 
 // --- CSV -------------------------------------------------------------------------------------
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const GB18030 = new TextDecoder('gb18030', { fatal: true });
+export type CsvFormat = 'csv-utf8' | 'csv-gb18030';
+
 // C0 controls other than tab, LF and CR never occur in a text table.
 // eslint-disable-next-line no-control-regex -- finding them is the point
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const NOT_SPACE = /\S/;
 
-export function decodeText(buffer: Buffer): { format: 'csv-utf8' | 'csv-gb18030'; text: string } {
-  const start = buffer.subarray(0, 4);
+/** What one pass over the text found; the problems are reported in a fixed order. */
+interface TextScan {
+  decoded: boolean;
+  zeroByte: boolean;
+  filled: boolean;
+  control?: string;
+  replacement: boolean;
+}
+
+async function scanText(source: ByteSource, encoding: 'utf-8' | 'gb18030'): Promise<TextScan> {
+  // Never lenient: a wrong guess with replacement characters turns 张三 into ����.
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const scan: TextScan = { decoded: true, zeroByte: false, filled: false, replacement: false };
+  const look = (text: string) => {
+    if (!scan.filled && NOT_SPACE.test(text)) scan.filled = true;
+    if (scan.control === undefined) scan.control = CONTROL_CHARACTER.exec(text)?.[0];
+    if (!scan.replacement && text.includes('\uFFFD')) scan.replacement = true;
+  };
+  for await (const chunk of source.chunks()) {
+    // Neither UTF-8 nor GB18030 text has a zero byte; a binary file almost always does.
+    if (chunk.includes(0)) scan.zeroByte = true;
+    if (!scan.decoded) continue;
+    try {
+      look(decoder.decode(chunk, { stream: true }));
+    } catch {
+      scan.decoded = false;
+    }
+  }
+  if (scan.decoded) {
+    try {
+      look(decoder.decode());
+    } catch {
+      scan.decoded = false;
+    }
+  }
+  return scan;
+}
+
+/**
+ * The first pass over a CSV upload, before anything is stored: strict UTF-8, else strict
+ * GB18030 (never U+FFFD), no binary content. The file is read in chunks, never held whole.
+ */
+export async function detectCsvText(source: ByteSource): Promise<CsvFormat> {
+  const start = await source.read(0, 4);
   if (start.subarray(0, 2).equals(UTF16_LE_BOM) || start.subarray(0, 2).equals(UTF16_BE_BOM)) {
     throw new TableFileError(
       'encoding',
@@ -31,65 +76,152 @@ export function decodeText(buffer: Buffer): { format: 'csv-utf8' | 'csv-gb18030'
       'The file is an old Excel workbook (.xls); save it as .xlsx or CSV.',
     );
   }
-  // Neither UTF-8 nor GB18030 text has a zero byte; a binary file almost always does.
-  if (buffer.includes(0)) {
+  let format: CsvFormat = 'csv-utf8';
+  let scan = await scanText(source, 'utf-8');
+  if (scan.zeroByte) {
     throw new TableFileError('notATable', 'The file is neither CSV text nor an XLSX workbook.');
   }
-  let format: 'csv-utf8' | 'csv-gb18030';
-  let text: string;
-  try {
-    text = UTF8.decode(buffer);
-    format = 'csv-utf8';
-  } catch {
-    try {
-      // Never lenient: a wrong guess with replacement characters turns 张三 into ����.
-      text = GB18030.decode(buffer).replace(/^\uFEFF/, '');
-      format = 'csv-gb18030';
-    } catch {
-      throw new TableFileError(
-        'encoding',
-        'The file is neither UTF-8 nor GB18030 (GBK) text, nor an XLSX workbook.',
-      );
-    }
+  if (!scan.decoded) {
+    format = 'csv-gb18030';
+    scan = await scanText(source, 'gb18030');
   }
-  if (text.trim() === '') throw new TableFileError('empty', 'The file has only blank space.');
-  const control = CONTROL_CHARACTER.exec(text);
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  if (!scan.decoded) {
+    throw new TableFileError(
+      'encoding',
+      'The file is neither UTF-8 nor GB18030 (GBK) text, nor an XLSX workbook.',
+    );
+  }
+  if (!scan.filled) throw new TableFileError('empty', 'The file has only blank space.');
+  if (scan.control !== undefined) {
+    const code = scan.control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     throw new TableFileError(
       'notATable',
       `The file contains the control character U+${code}: it is binary data, not CSV text.`,
     );
   }
-  refuseReplacementCharacter(text, 'The file');
-  return { format, text };
+  if (scan.replacement) refuseReplacementCharacter('\uFFFD', 'The file');
+  return format;
 }
 
+const PARSE_CHUNK = 64 * 1024;
+
+/** UTF-8 goes to the parser as it is; GB18030 is decoded first (the parser reads UTF-8). */
+async function* utf8Chunks(source: ByteSource, format: CsvFormat): AsyncGenerator<Buffer> {
+  if (format === 'csv-utf8') {
+    yield* source.chunks(0, source.size, PARSE_CHUNK);
+    return;
+  }
+  const decoder = new TextDecoder('gb18030', { fatal: true });
+  let first = true;
+  for await (const chunk of source.chunks(0, source.size, PARSE_CHUNK)) {
+    let text = decoder.decode(chunk, { stream: true });
+    if (first && text !== '') {
+      text = text.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield Buffer.from(rest, 'utf8');
+}
+
+/** A record and its spreadsheet row (skipped blank lines still count as rows). */
 interface CsvRecord {
+  row: number;
   record: string[];
-  info: { records: number; empty_lines: number };
 }
 
-export function readCsv(text: string, table: TableReader): void {
-  let records: CsvRecord[];
+/**
+ * The records of a CSV checked by {@link detectCsvText}, each handed to `map` the moment it is
+ * parsed (csv-parse in flowing mode), the mapped values in batches of up to `size`; the parser
+ * pauses while a full batch waits. Only what `map` keeps lives on: a row's cells die young
+ * instead of piling up in the old generation while a batch waits for the database (which made
+ * memory grow with the file).
+ */
+export async function* csvBatches<T>(
+  source: ByteSource,
+  format: CsvFormat,
+  size: number,
+  map: RowMapper<T>,
+): AsyncGenerator<T[]> {
+  const parser = new Parser({
+    // The row number is taken as each record is made; its info object is not kept with it.
+    // (The typings want a record back; csv-parse passes on whatever the hook returns.)
+    on_record: ((record: string[], info: { records: number; empty_lines: number }): CsvRecord => ({
+      row: info.records + info.empty_lines,
+      record,
+    })) as unknown as CsvOptions['on_record'],
+    // A UTF-8 byte order mark, which the decoder of the first pass skipped too.
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: false,
+    relax_quotes: false,
+  });
+  const ready: T[][] = [];
+  let batch: T[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  parser.on('data', ({ row, record }: CsvRecord) => {
+    if (failure !== undefined) return;
+    try {
+      const value = map({
+        row,
+        width: record.length,
+        cellAt: (index) => (record[index] ?? '').trim(),
+      });
+      if (value !== undefined) batch.push(value);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      parser.destroy();
+      return signal();
+    }
+    if (batch.length >= size) {
+      ready.push(batch);
+      batch = [];
+      parser.pause();
+      signal();
+    }
+  });
+  parser.on('end', () => {
+    if (batch.length > 0) ready.push(batch);
+    batch = [];
+    ended = true;
+    signal();
+  });
+  parser.on('error', (error: Error) => {
+    failure ??= csvError(error);
+    signal();
+  });
+  // Errors reach the parser's 'error' through the pipeline; the callback only keeps them handled.
+  pipeline(Readable.from(utf8Chunks(source, format)), parser, () => undefined);
   try {
-    records = parseCsv(text, {
-      info: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-      relax_quotes: false,
-      // The typings do not describe what `info: true` returns.
-    }) as unknown as CsvRecord[];
-  } catch (error) {
-    throw new TableFileError(
-      'notATable',
-      `The file is not a well-formed CSV table: ${error instanceof Error ? error.message : String(error)}.`,
-    );
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      const next = ready.shift();
+      if (next) {
+        yield next;
+        if (ready.length === 0 && !ended) parser.resume();
+        continue;
+      }
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    parser.destroy();
   }
-  for (const { record, info } of records) {
-    // Skipped blank lines still count as spreadsheet rows.
-    const row = info.records + info.empty_lines;
-    table.add(row, record.length, (index) => (record[index] ?? '').trim());
-  }
+}
+
+function csvError(error: Error): TableFileError {
+  if (error instanceof TableFileError) return error;
+  return new TableFileError(
+    'notATable',
+    `The file is not a well-formed CSV table: ${error.message}.`,
+  );
 }

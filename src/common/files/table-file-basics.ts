@@ -38,3 +38,16 @@ export function refuseReplacementCharacter(text: string, where: string): void {
     );
   }
 }
+
+/**
+ * One row of a CSV or a worksheet as read, before the header maps it: `cellAt(i)` is the trimmed
+ * text of its (i + 1)-th cell, `width` how many cells it has (it matters for the header only).
+ */
+export interface RawTableRow {
+  row: number;
+  width: number;
+  cellAt: (index: number) => string;
+}
+
+/** What a reader does with each row as it is read: a value to keep, or undefined to drop it. */
+export type RowMapper<T> = (row: RawTableRow) => T | undefined;

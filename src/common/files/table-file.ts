@@ -1,14 +1,19 @@
+import { type ByteSource, type TableInput, openByteSource } from './byte-source';
+import { type CsvFormat, csvBatches, detectCsvText } from './csv-table';
 import {
   DEFAULT_MAX_UNCOMPRESSED_BYTES,
+  type RawTableRow,
   type TableFileFormat,
   type TableFileOptions,
   TableFileError,
   ZIP_LOCAL_FILE,
 } from './table-file-basics';
-import { decodeText, readCsv } from './csv-table';
-import { readXlsx } from './xlsx-table';
+import { xlsxBatches } from './xlsx-table';
+import { checkedWorkbookStream } from './zip-guard';
 
 export * from './table-file-basics';
+export type { ByteSource, TableInput } from './byte-source';
+export { openByteSource } from './byte-source';
 /**
  * Reads an uploaded table: CSV in UTF-8 (with or without BOM) or GB18030, or the first worksheet
  * of an XLSX workbook, into rows of trimmed text keyed by column, the header row matched against a
@@ -37,36 +42,98 @@ export interface TableSpec<C extends string> {
   optional?: readonly C[];
 }
 
+export interface TableRow<C extends string> {
+  row: number;
+  cells: Record<C, string>;
+}
+
 export interface TableFile<C extends string> {
   format: TableFileFormat;
-  rows: { row: number; cells: Record<C, string> }[];
+  rows: TableRow<C>[];
+}
+
+/** An opened upload: its format known and checked, its rows still to be read. */
+export interface OpenedTable<C extends string> {
+  format: TableFileFormat;
+  /**
+   * Reads the data rows once, in file order: `map` gets each row the moment it is read (so that
+   * only what it returns is kept; undefined drops the row), and the values come in batches of
+   * up to `size`. A whole-file problem further in the file (a ragged line, too many rows)
+   * throws.
+   */
+  batches<T>(size: number, map: (row: TableRow<C>) => T | undefined): AsyncIterable<T[]>;
 }
 
 /**
- * Any table upload, read like the register: size limit, strict UTF-8 then GB18030 (never
- * U+FFFD), CSV or the first worksheet of an XLSX with its decompressed size capped, the header
- * row matched against `spec`. Whole-file problems throw `TableFileError`.
+ * Opens any table upload the way the register is read: size limit, strict UTF-8 then GB18030
+ * (never U+FFFD) checked in a first pass over a CSV, or the ZIP of an XLSX checked and its first
+ * worksheet's decompressed size capped; the header row is matched against `spec` as the rows are
+ * read. Nothing holds the whole file: the rows come a batch at a time from `source`, which must
+ * stay open until they are read. Whole-file problems throw `TableFileError`.
  */
+export async function openTable<C extends string>(
+  source: ByteSource,
+  options: TableFileOptions,
+  spec: TableSpec<C>,
+): Promise<OpenedTable<C>> {
+  if (source.size > options.maxBytes) {
+    throw new TableFileError(
+      'tooLarge',
+      `The file has ${source.size} bytes; at most ${options.maxBytes} are accepted.`,
+    );
+  }
+  if (source.size === 0) throw new TableFileError('empty', 'The file is empty.');
+  const mapper = <T>(map: (row: TableRow<C>) => T | undefined) => {
+    const reader = new TableReader(options.maxRows, spec);
+    return {
+      map: (raw: RawTableRow) => {
+        const row = reader.add(raw);
+        return row === undefined ? undefined : map(row);
+      },
+      finish: () => reader.finish(),
+    };
+  };
+  let read: <T>(size: number, map: (raw: RawTableRow) => T | undefined) => AsyncIterable<T[]>;
+  let format: TableFileFormat;
+  if ((await source.read(0, 4)).equals(ZIP_LOCAL_FILE)) {
+    const workbook = await checkedWorkbookStream(
+      source,
+      options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    );
+    format = 'xlsx';
+    read = (size, map) => xlsxBatches(workbook, size, map);
+  } else {
+    format = await detectCsvText(source);
+    read = (size, map) => csvBatches(source, format as CsvFormat, size, map);
+  }
+  let opened = false;
+  return {
+    format,
+    async *batches(size, map) {
+      if (opened) throw new Error('The rows of an opened table are read once');
+      opened = true;
+      const { map: mapRaw, finish } = mapper(map);
+      yield* read(size, mapRaw);
+      finish();
+    },
+  };
+}
+
+/** {@link openTable}, every row collected: for small files (a bank's result file, tests). */
 export async function readTableFile<C extends string>(
-  buffer: Buffer,
+  input: TableInput,
   options: TableFileOptions,
   spec: TableSpec<C>,
 ): Promise<TableFile<C>> {
-  if (buffer.length > options.maxBytes) {
-    throw new TableFileError(
-      'tooLarge',
-      `The file has ${buffer.length} bytes; at most ${options.maxBytes} are accepted.`,
-    );
+  const source = await openByteSource(input);
+  try {
+    const table = await openTable(source, options, spec);
+    const rows: TableRow<C>[] = [];
+    for await (const batch of table.batches(1000, (row) => row)) rows.push(...batch);
+    return { format: table.format, rows };
+  } finally {
+    await source.close();
   }
-  if (buffer.length === 0) throw new TableFileError('empty', 'The file is empty.');
-  const table = new TableReader(options.maxRows, spec);
-  if (buffer.subarray(0, 4).equals(ZIP_LOCAL_FILE)) {
-    await readXlsx(buffer, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES, table);
-    return { format: 'xlsx', rows: table.result() };
-  }
-  const { format, text } = decodeText(buffer);
-  readCsv(text, table);
-  return { format, rows: table.result() };
 }
 
 // --- Header and rows -------------------------------------------------------------------------
@@ -75,25 +142,27 @@ function headerKey(text: string): string {
   return text.trim().replace(/（/g, '(').replace(/）/g, ')').toLowerCase();
 }
 
-/** Collects rows in sheet order: the first non-empty row is the header, empty rows are skipped. */
-export class TableReader<C extends string = string> {
+/** Maps rows in sheet order: the first non-empty row is the header, empty rows are skipped. */
+class TableReader<C extends string> {
   private columns: { column: C; index: number }[] | undefined;
-  private readonly rows: { row: number; cells: Record<C, string> }[] = [];
+  private count = 0;
 
   constructor(
     private readonly maxRows: number,
     private readonly spec: TableSpec<C>,
   ) {}
 
-  /**
-   * `cellAt(i)` is the trimmed text of the row's (i + 1)-th cell; `width`, how many cells the row
-   * has, matters for the header only (data rows are read at the header's columns).
-   */
-  add(row: number, width: number, cellAt: (index: number) => string): void {
+  /** After the last row: a file without a header row has no filled-in row at all. */
+  finish(): void {
+    if (!this.columns) throw new TableFileError('empty', 'The file has no filled-in row.');
+  }
+
+  /** The row keyed by column; the header row and empty rows give undefined. */
+  add({ row, width, cellAt }: RawTableRow): TableRow<C> | undefined {
     if (!this.columns) {
       const texts = Array.from({ length: width }, (_, index) => cellAt(index));
       if (texts.some((text) => text !== '')) this.columns = headerColumns(texts, this.spec);
-      return;
+      return undefined;
     }
     const cells = {} as Record<C, string>;
     let empty = true;
@@ -102,19 +171,15 @@ export class TableReader<C extends string = string> {
       cells[column] = text;
       if (text !== '') empty = false;
     }
-    if (empty) return;
-    if (this.rows.length >= this.maxRows) {
+    if (empty) return undefined;
+    if (this.count >= this.maxRows) {
       throw new TableFileError(
         'tooManyRows',
         `The file has more than ${this.maxRows} data rows; split it into smaller files.`,
       );
     }
-    this.rows.push({ row, cells });
-  }
-
-  result(): { row: number; cells: Record<C, string> }[] {
-    if (!this.columns) throw new TableFileError('empty', 'The file has no filled-in row.');
-    return this.rows;
+    this.count += 1;
+    return { row, cells };
   }
 }
 
@@ -170,5 +235,3 @@ function headerColumns<C extends string>(
   }
   return spec.columns.map((column) => ({ column, index: found.get(column) ?? -1 }));
 }
-
-// --- ZIP container of an XLSX ----------------------------------------------------------------

@@ -7,14 +7,26 @@ import {
   type Row,
 } from 'exceljs';
 
-import type { TableReader } from './table-file';
-import { TableFileError, refuseReplacementCharacter } from './table-file-basics';
-import { checkedWorkbookStream } from './zip-guard';
+import type { Readable } from 'node:stream';
+import {
+  type RawTableRow,
+  type RowMapper,
+  TableFileError,
+  refuseReplacementCharacter,
+} from './table-file-basics';
 
 // --- XLSX ------------------------------------------------------------------------------------
 
-export async function readXlsx(buffer: Buffer, maxUncompressed: number, table: TableReader) {
-  const workbook = await checkedWorkbookStream(buffer, maxUncompressed);
+/**
+ * The rows of the first worksheet, each handed to `map` as it is read, the mapped values in
+ * batches of up to `size`, from the archive the ZIP guard checked and re-packed (zip-guard.ts,
+ * `checkedWorkbookStream`).
+ */
+export async function* xlsxBatches<T>(
+  workbook: Readable,
+  size: number,
+  map: RowMapper<T>,
+): AsyncGenerator<T[]> {
   const reader = new excelStream.xlsx.WorkbookReader(workbook, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -28,7 +40,16 @@ export async function readXlsx(buffer: Buffer, maxUncompressed: number, table: T
     for await (const worksheet of reader) {
       // exceljs fails on a <row> or <c> without its `r` reference (optional in OOXML; Excel and
       // the common libraries write it): such a sheet is refused, not misnumbered.
-      for await (const row of worksheet) readXlsxRow(row, table);
+      let batch: T[] = [];
+      for await (const row of worksheet) {
+        const value = map(xlsxRow(row));
+        if (value !== undefined) batch.push(value);
+        if (batch.length >= size) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
       break;
     }
   } catch (error) {
@@ -40,14 +61,18 @@ export async function readXlsx(buffer: Buffer, maxUncompressed: number, table: T
   }
 }
 
-function readXlsxRow(row: Row, table: TableReader): void {
-  table.add(row.number, row.cellCount, (index) => {
-    const cell = row.findCell(index + 1);
-    if (!cell) return '';
-    const text = cellText(cell).trim();
-    refuseReplacementCharacter(text, `Row ${row.number}`);
-    return text;
-  });
+function xlsxRow(row: Row): RawTableRow {
+  return {
+    row: row.number,
+    width: row.cellCount,
+    cellAt: (index) => {
+      const cell = row.findCell(index + 1);
+      if (!cell) return '';
+      const text = cellText(cell).trim();
+      refuseReplacementCharacter(text, `Row ${row.number}`);
+      return text;
+    },
+  };
 }
 
 function cellText(cell: Cell): string {

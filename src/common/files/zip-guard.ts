@@ -1,31 +1,25 @@
 import { Readable } from 'node:stream';
-import { crc32, createInflateRaw } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+import type { ByteSource } from './byte-source';
 import { TableFileError } from './table-file-basics';
+import {
+  END_SIGNATURE,
+  entryChunks,
+  localHeader,
+  notAWorkbook,
+  readCentralDirectory,
+  type ZipEntry,
+} from './zip-directory';
 
 // The ZIP container of an uploaded XLSX, checked before anything inflates: its central
-// directory read by hand, only the parts a worksheet needs kept, and the inflated size capped
-// (a 1 MB file can inflate to 500 MB). A generic archive guard, split from table-file.ts.
+// directory read by hand (zip-directory.ts), only the parts a worksheet needs kept, and the
+// inflated size capped (a 1 MB file can inflate to 500 MB). The upload is read by position from
+// its temporary file, never held whole.
 
-const LOCAL_FILE_SIGNATURE = 0x04034b50;
-const CENTRAL_FILE_SIGNATURE = 0x02014b50;
-const END_SIGNATURE = 0x06054b50;
-const ZIP64_END_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_END_SIGNATURE = 0x06064b50;
-const STORED = 0;
-const DEFLATED = 8;
 const WORKBOOK = 'xl/workbook.xml';
 const WORKBOOK_RELS = 'xl/_rels/workbook.xml.rels';
 // Parts exceljs only needs the metadata of; an implausibly large one is a bomb.
 const MAX_METADATA_BYTES = 10 * 1024 * 1024;
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  crc: number;
-  compressedSize: number;
-  uncompressedSize: number;
-  localHeaderOffset: number;
-}
 
 /** A part of the archive given to exceljs: held in memory, or inflated again while streaming. */
 type Part = { name: string; size: number; crc: number } & (
@@ -43,10 +37,10 @@ type Part = { name: string; size: number; crc: number } & (
  * - the worksheet comes after the shared strings, so it is not parked in a temporary file.
  */
 export async function checkedWorkbookStream(
-  buffer: Buffer,
+  source: ByteSource,
   maxUncompressed: number,
 ): Promise<Readable> {
-  const entries = readCentralDirectory(buffer);
+  const entries = await readCentralDirectory(source);
   const byName = new Map<string, ZipEntry>();
   for (const entry of entries) {
     if (byName.has(entry.name)) throw notAWorkbook(`the part ${entry.name} appears twice`);
@@ -58,7 +52,7 @@ export async function checkedWorkbookStream(
       limit < left
         ? notAWorkbook(`its part ${entry.name} is implausibly large`)
         : tooLargeUncompressed(maxUncompressed);
-    const measured = await inflateEntry(buffer, entry, Math.min(limit, left), tooLarge, keep);
+    const measured = await inflateEntry(source, entry, Math.min(limit, left), tooLarge, keep);
     left -= measured.size;
     return measured;
   };
@@ -105,18 +99,18 @@ export async function checkedWorkbookStream(
     ...(stylesEntry ? [await streamed(stylesEntry, 'xl/styles.xml')] : []),
     await streamed(sheetEntry, 'xl/worksheets/sheet1.xml'),
   ];
-  return Readable.from(storedArchive(buffer, parts), { objectMode: false });
+  return Readable.from(storedArchive(source, parts), { objectMode: false });
 }
 
-async function* storedArchive(buffer: Buffer, parts: readonly Part[]): AsyncGenerator<Buffer> {
+async function* storedArchive(source: ByteSource, parts: readonly Part[]): AsyncGenerator<Buffer> {
   for (const part of parts) {
-    yield localHeader(part);
+    yield localHeader(part.name, part.size, part.crc);
     if ('content' in part) {
       yield part.content;
       continue;
     }
     let written = 0;
-    for await (const chunk of utf8Aligned(inflatedChunks(buffer, part.entry))) {
+    for await (const chunk of utf8Aligned(entryChunks(source, part.entry, CHUNK_BYTES))) {
       written += chunk.length;
       // Cannot happen (inflating is deterministic); ending the archive early makes exceljs fail.
       if (written > part.size) return;
@@ -129,20 +123,6 @@ async function* storedArchive(buffer: Buffer, parts: readonly Part[]): AsyncGene
 
 // exceljs parses one chunk at a time into event arrays; larger chunks tripled its GC time.
 const CHUNK_BYTES = 16 * 1024;
-
-function inflatedChunks(buffer: Buffer, entry: ZipEntry): AsyncIterable<Buffer> {
-  const data = entryData(buffer, entry);
-  if (entry.method === STORED) {
-    return (async function* () {
-      for (let at = 0; at < data.length; at += CHUNK_BYTES) {
-        yield data.subarray(at, at + CHUNK_BYTES);
-      }
-    })();
-  }
-  const inflater = createInflateRaw({ chunkSize: CHUNK_BYTES });
-  inflater.end(data);
-  return inflater;
-}
 
 /** Re-cuts a byte stream so that no chunk ends inside a UTF-8 character. */
 async function* utf8Aligned(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
@@ -167,147 +147,26 @@ function utf8Boundary(bytes: Buffer): number {
   return start + length > bytes.length ? start : bytes.length;
 }
 
-function readCentralDirectory(buffer: Buffer): ZipEntry[] {
-  try {
-    const end = findEndOfCentralDirectory(buffer);
-    let count = buffer.readUInt16LE(end + 10);
-    let size = buffer.readUInt32LE(end + 12);
-    let offset = buffer.readUInt32LE(end + 16);
-    if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-      const locator = end - 20;
-      if (locator < 0 || buffer.readUInt32LE(locator) !== ZIP64_END_LOCATOR_SIGNATURE) {
-        throw notAWorkbook('its ZIP64 directory is missing');
-      }
-      const zip64End = safeNumber(buffer.readBigUInt64LE(locator + 8));
-      if (buffer.readUInt32LE(zip64End) !== ZIP64_END_SIGNATURE) {
-        throw notAWorkbook('its ZIP64 directory is damaged');
-      }
-      count = safeNumber(buffer.readBigUInt64LE(zip64End + 32));
-      size = safeNumber(buffer.readBigUInt64LE(zip64End + 40));
-      offset = safeNumber(buffer.readBigUInt64LE(zip64End + 48));
-    }
-    if (offset + size > end) throw notAWorkbook('its directory is damaged');
-    const entries: ZipEntry[] = [];
-    let at = offset;
-    for (let i = 0; i < count; i++) {
-      if (buffer.readUInt32LE(at) !== CENTRAL_FILE_SIGNATURE) {
-        throw notAWorkbook('its directory is damaged');
-      }
-      const flags = buffer.readUInt16LE(at + 8);
-      const nameLength = buffer.readUInt16LE(at + 28);
-      const extraLength = buffer.readUInt16LE(at + 30);
-      const commentLength = buffer.readUInt16LE(at + 32);
-      const entry: ZipEntry = {
-        name: buffer.toString('utf8', at + 46, at + 46 + nameLength),
-        method: buffer.readUInt16LE(at + 10),
-        crc: buffer.readUInt32LE(at + 16),
-        compressedSize: buffer.readUInt32LE(at + 20),
-        uncompressedSize: buffer.readUInt32LE(at + 24),
-        localHeaderOffset: buffer.readUInt32LE(at + 42),
-      };
-      readZip64Extra(
-        buffer.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength),
-        entry,
-      );
-      if (flags & 0x1) throw notAWorkbook('it is encrypted');
-      if (entry.method !== STORED && entry.method !== DEFLATED) {
-        throw notAWorkbook(`the part ${entry.name} uses an unknown compression`);
-      }
-      if (entry.method === STORED && entry.compressedSize !== entry.uncompressedSize) {
-        throw notAWorkbook('its directory is damaged');
-      }
-      if (entryDataStart(buffer, entry) + entry.compressedSize > offset) {
-        throw notAWorkbook('its directory is damaged');
-      }
-      entries.push(entry);
-      at += 46 + nameLength + extraLength + commentLength;
-    }
-    return entries;
-  } catch (error) {
-    if (error instanceof TableFileError) throw error;
-    // A read past the end of the buffer: offsets that point nowhere.
-    throw notAWorkbook('its ZIP structure is damaged');
-  }
-}
-
-function findEndOfCentralDirectory(buffer: Buffer): number {
-  // The record is 22 bytes plus a comment of at most 65,535 bytes, at the very end.
-  const lowest = Math.max(0, buffer.length - 22 - 0xffff);
-  for (let at = buffer.length - 22; at >= lowest; at--) {
-    if (buffer.readUInt32LE(at) === END_SIGNATURE) return at;
-  }
-  throw notAWorkbook('it has no ZIP directory');
-}
-
-/** The ZIP64 extra field holds the real value of each field that reads 0xFFFFFFFF. */
-function readZip64Extra(extra: Buffer, entry: ZipEntry): void {
-  for (let at = 0; at + 4 <= extra.length;) {
-    const id = extra.readUInt16LE(at);
-    const size = extra.readUInt16LE(at + 2);
-    if (id === 0x0001) {
-      let field = at + 4;
-      const next = () => {
-        const value = safeNumber(extra.readBigUInt64LE(field));
-        field += 8;
-        return value;
-      };
-      if (entry.uncompressedSize === 0xffffffff) entry.uncompressedSize = next();
-      if (entry.compressedSize === 0xffffffff) entry.compressedSize = next();
-      if (entry.localHeaderOffset === 0xffffffff) entry.localHeaderOffset = next();
-    }
-    at += 4 + size;
-  }
-}
-
-function entryDataStart(buffer: Buffer, entry: ZipEntry): number {
-  const at = entry.localHeaderOffset;
-  if (buffer.readUInt32LE(at) !== LOCAL_FILE_SIGNATURE) {
-    throw notAWorkbook(`the part ${entry.name} is missing`);
-  }
-  return at + 30 + buffer.readUInt16LE(at + 26) + buffer.readUInt16LE(at + 28);
-}
-
-function entryData(buffer: Buffer, entry: ZipEntry): Buffer {
-  const start = entryDataStart(buffer, entry);
-  return buffer.subarray(start, start + entry.compressedSize);
-}
-
 /**
  * Inflates one part, counting the bytes (never more than `limit`) and checking its CRC; the
  * content is kept only when `keep`.
  */
 async function inflateEntry(
-  buffer: Buffer,
+  source: ByteSource,
   entry: ZipEntry,
   limit: number,
   tooLarge: () => TableFileError,
   keep: boolean,
 ): Promise<{ size: number; crc: number; content: Buffer }> {
-  const data = entryData(buffer, entry);
   const chunks: Buffer[] = [];
   let size = 0;
   let crc = 0;
-  const take = (chunk: Buffer): boolean => {
+  for await (const chunk of entryChunks(source, entry, 256 * 1024)) {
     size += chunk.length;
-    if (size > limit) return false;
+    // Leaving the loop stops the inflater: a bomb is never inflated past the limit.
+    if (size > limit) throw tooLarge();
     crc = crc32(chunk, crc);
     if (keep) chunks.push(chunk);
-    return true;
-  };
-  if (entry.method === STORED) {
-    if (!take(data)) throw tooLarge();
-  } else {
-    await new Promise<void>((resolve, reject) => {
-      const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
-      inflater.on('data', (chunk: Buffer) => {
-        if (take(chunk)) return;
-        inflater.destroy();
-        reject(tooLarge());
-      });
-      inflater.on('error', () => reject(notAWorkbook(`the part ${entry.name} is damaged`)));
-      inflater.on('end', resolve);
-      inflater.end(data);
-    });
   }
   if (crc !== entry.crc) throw notAWorkbook(`the part ${entry.name} is damaged`);
   return { size, crc, content: Buffer.concat(chunks) };
@@ -386,36 +245,12 @@ const EMPTY_RELATIONSHIPS =
 const EMPTY_SHARED_STRINGS =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>';
 
-function localHeader(part: Part): Buffer {
-  const name = Buffer.from(part.name, 'utf8');
-  const header = Buffer.alloc(30 + name.length);
-  header.writeUInt32LE(LOCAL_FILE_SIGNATURE, 0);
-  header.writeUInt16LE(10, 4); // version needed: stored
-  header.writeUInt16LE(0x0800, 6); // UTF-8 name; sizes known, no data descriptor
-  header.writeUInt16LE(STORED, 8);
-  header.writeUInt32LE(part.crc, 14);
-  header.writeUInt32LE(part.size, 18);
-  header.writeUInt32LE(part.size, 22);
-  header.writeUInt16LE(name.length, 26);
-  name.copy(header, 30);
-  return header;
-}
-
 // An empty end-of-central-directory record: exceljs's reader stops there.
 const END_OF_ARCHIVE = (() => {
   const end = Buffer.alloc(22);
   end.writeUInt32LE(END_SIGNATURE, 0);
   return end;
 })();
-
-function safeNumber(value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw notAWorkbook('its ZIP64 sizes are absurd');
-  return Number(value);
-}
-
-function notAWorkbook(why: string): TableFileError {
-  return new TableFileError('notATable', `The file is not a readable XLSX workbook: ${why}.`);
-}
 
 function tooLargeUncompressed(limit: number): TableFileError {
   return new TableFileError(

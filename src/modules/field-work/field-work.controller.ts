@@ -50,16 +50,25 @@ interface UploadedBuffer {
   mimetype: string;
 }
 
-function required(file: UploadedBuffer | undefined): UploadedBuffer {
+/** A register upload, written to a temporary file (deleted when the request ends). */
+interface UploadedTempFile {
+  path: string;
+  originalname: string;
+}
+
+function required<T>(file: T | undefined): T {
   if (!file)
     throw validationFailed([{ field: 'file', message: 'send the file as multipart field "file"' }]);
   return file;
 }
 
-const RegisterUpload = FileUpload('file', (max) =>
-  fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
-    reason: 'tooLarge',
-  }),
+const RegisterUpload = FileUpload(
+  'file',
+  (max) =>
+    fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+      reason: 'tooLarge',
+    }),
+  { toDisk: true },
 );
 const AttachmentUpload = FileUpload('file', (max) =>
   fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
@@ -91,9 +100,10 @@ export class FieldWorkController {
   importRegister(
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
-    @UploadedFile() file: UploadedBuffer | undefined,
+    @UploadedFile() file: UploadedTempFile | undefined,
   ): Promise<RegisterImportResultDto> {
-    return this.imports.import(actor, id, required(file).buffer, required(file).originalname);
+    const { path, originalname } = required(file);
+    return this.imports.import(actor, id, { path }, originalname);
   }
 
   @Get('register')

@@ -1,7 +1,11 @@
 import {
+  openTable,
   readTableFile,
+  type ByteSource,
+  type OpenedTable,
   type TableFileFormat,
   type TableFileOptions,
+  type TableInput,
   type TableSpec,
 } from '../../common/files/table-file';
 
@@ -76,9 +80,21 @@ const REGISTER_TABLE: TableSpec<RegisterColumn> = {
   headers: REGISTER_HEADERS,
 };
 
+/** Every row of a register at once: for tests and small files. */
 export async function readRegisterFile(
-  buffer: Buffer,
+  input: TableInput,
   options: TableFileOptions,
 ): Promise<RegisterFile> {
-  return readTableFile(buffer, options, REGISTER_TABLE);
+  return readTableFile(input, options, REGISTER_TABLE);
+}
+
+/**
+ * Opens a register for the import: format and encoding checked now, the rows read one at a time
+ * from `source` (a whole-file problem further in, such as a ragged line, throws then).
+ */
+export function openRegisterFile(
+  source: ByteSource,
+  options: TableFileOptions,
+): Promise<OpenedTable<RegisterColumn>> {
+  return openTable(source, options, REGISTER_TABLE);
 }

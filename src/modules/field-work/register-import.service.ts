@@ -3,10 +3,6 @@ import { registerRefusal, rowsStartWork, taskLineTakesRows } from '../contracts/
 import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDate } from '../../common/clock/shanghai-date';
@@ -23,15 +19,17 @@ import { Region } from '../regions/region.entity';
 
 import { fieldWorkError } from './field-work.errors';
 import type { CorrectRegisterRowDto, RegisterRowDto } from './dto/register.dto';
+import { openByteSource, type ByteSource, type TableInput } from '../../common/files/byte-source';
 import {
   RegisterFileError,
-  readRegisterFile,
+  openRegisterFile,
   type RegisterColumn,
   type RegisterFileFormat,
 } from './register-file';
+import { importRegisterRows } from './register-import-rows';
 import { RegisterRow } from './register-row.entity';
 import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
-import { toRegisterRowDto, type RegisterRowInput } from './register.service';
+import { toRegisterRowDto } from './register.service';
 
 export interface ImportResult {
   format: RegisterFileFormat;
@@ -39,39 +37,11 @@ export interface ImportResult {
   rejected: Rejection[];
 }
 
-const COPY_COLUMNS = [
-  'contract_id',
-  'project_id',
-  'row_no',
-  'village_code',
-  'household_name',
-  'household_id_no',
-  'plot_code',
-  'task_code',
-  'area',
-  'work_date',
-  'machine_no',
-  'operator_name',
-  'town_cadre_signed',
-  'village_cadre_signed',
-  'operator_signed',
-  'farmer_signed',
-  'state',
-];
-
-/** COPY text format: backslash, tab, newline and carriage return are escaped. */
-function copyField(value: string | number): string {
-  return String(value).replace(
-    /[\\\t\n\r]/g,
-    (char) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[char] as string,
-  );
-}
-
 /**
  * The household register import (落实到户清册): every row is checked on its own and kept or
  * rejected with its row number and reason; the good rows of one file are stored in one
- * transaction, with COPY. Imports of one project are serialised (an advisory lock), so the
- * (plot, task) check against stored rows cannot race.
+ * transaction, with COPY, batch by batch as the file is read. Imports of one project are
+ * serialised (an advisory lock), so the (plot, task) check against stored rows cannot race.
  */
 @Injectable()
 export class RegisterImportService {
@@ -83,26 +53,43 @@ export class RegisterImportService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
+  /**
+   * Imports one uploaded file (a temporary file on disk, or bytes already in memory). The file is
+   * read twice, in chunks: once for its digest and (CSV) encoding, before the transaction; then
+   * row by row into COPY (register-import-rows.ts), so memory does not grow with the file.
+   */
   async import(
     actor: Actor,
     contractId: string,
-    file: Buffer,
+    file: TableInput,
     fileName: string,
   ): Promise<ImportResult> {
-    const sha256 = createHash('sha256').update(file).digest('hex');
-    let parsed;
+    const source = await openByteSource(file);
     try {
-      parsed = await readRegisterFile(file, {
-        maxRows: this.config.registerMaxRows,
-        maxBytes: this.config.uploadMaxBytes,
-      });
+      return await this.importFrom(actor, contractId, source, fileName);
     } catch (error) {
       if (error instanceof RegisterFileError) {
         throw fieldWorkError('REGISTER_FILE_REJECTED', error.message, { reason: error.reason });
       }
       throw error;
+    } finally {
+      await source.close();
     }
-    const rows = parsed.rows;
+  }
+
+  private async importFrom(
+    actor: Actor,
+    contractId: string,
+    source: ByteSource,
+    fileName: string,
+  ): Promise<ImportResult> {
+    const hash = createHash('sha256');
+    for await (const chunk of source.chunks()) hash.update(chunk);
+    const sha256 = hash.digest('hex');
+    const table = await openRegisterFile(source, {
+      maxRows: this.config.registerMaxRows,
+      maxBytes: this.config.uploadMaxBytes,
+    });
 
     return this.dataSource.transaction(async (manager) => {
       const contract = await loadContractInScope(manager, actor, contractId, { lock: true });
@@ -111,62 +98,26 @@ export class RegisterImportService {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `register:${contract.projectId}`,
       ]);
-      const context = await this.checkContext(manager, contract);
       const assigned = new Map(
         (await manager.find(ContractTaskLine, { where: { contractId } })).map((line) => [
           line.taskCode,
           line.assignedArea,
         ]),
       );
-      const used = await this.usedArea(manager, contractId);
-      const taken = await this.takenPlots(
-        manager,
-        contract.projectId,
-        rows.map((row) => row.cells.plotCode.trim()),
-      );
+      const { rows, accepted, rejected } = await importRegisterRows(manager, contract, table, {
+        context: await this.checkContext(manager, contract),
+        assigned,
+        used: await this.usedArea(manager, contractId),
+      });
 
-      const accepted: RegisterRowInput[] = [];
-      const rejected: Rejection[] = [];
-      for (const { row, cells } of rows) {
-        const checked = checkRegisterRow(row, cells, context);
-        if (!checked.ok) {
-          rejected.push(checked.rejection);
-          continue;
-        }
-        const value = checked.value;
-        const key = `${value.plotCode}\u0000${value.taskCode}`;
-        if (taken.has(key)) {
-          rejected.push({
-            row,
-            code: 'DUPLICATE_PLOT_TASK',
-            message: `plot ${value.plotCode} is already registered for ${value.taskCode} in this project`,
-          });
-          continue;
-        }
-        const total = (used.get(value.taskCode) ?? 0) + value.area;
-        const limit = assigned.get(value.taskCode) ?? 0;
-        if (total > limit) {
-          rejected.push({
-            row,
-            code: 'OVER_ASSIGNED_AREA',
-            message: `${value.taskCode} would reach ${formatMu(total)} mu; the contract assigns ${formatMu(limit)} mu`,
-          });
-          continue;
-        }
-        taken.add(key);
-        used.set(value.taskCode, total);
-        accepted.push(value);
-      }
-
-      if (accepted.length > 0) await this.copyRows(manager, contract, accepted);
-      if (rowsStartWork(contract.state) && accepted.length > 0) {
+      if (rowsStartWork(contract.state) && accepted > 0) {
         await this.workflow.execute(
           { contractId, actor, prepare: () => Promise.resolve({ type: 'work.started' as const }) },
           manager,
         );
       }
       // A file that adds no row changes nothing, so it leaves nothing in the audit log either.
-      if (accepted.length === 0) return { format: parsed.format, accepted: 0, rejected };
+      if (accepted === 0) return { format: table.format, accepted: 0, rejected };
       await this.auditLog.record(manager, {
         chain: districtChain(contract.districtCode),
         actor,
@@ -176,14 +127,14 @@ export class RegisterImportService {
         data: {
           fileName,
           sha256,
-          bytes: file.length,
-          format: parsed.format,
-          rows: rows.length,
-          accepted: accepted.length,
+          bytes: source.size,
+          format: table.format,
+          rows,
+          accepted,
           rejected: rejected.length,
         },
       });
-      return { format: parsed.format, accepted: accepted.length, rejected };
+      return { format: table.format, accepted, rejected };
     });
   }
 
@@ -309,71 +260,5 @@ export class RegisterImportService {
       [contractId],
     );
     return new Map(rows.map((row) => [row.task_code, Number(row.area)]));
-  }
-
-  /** (plot, task) pairs of the project already registered, for the plots of this file. */
-  private async takenPlots(
-    manager: EntityManager,
-    projectId: string,
-    plotCodes: string[],
-  ): Promise<Set<string>> {
-    const unique = [...new Set(plotCodes.filter((code) => code !== ''))];
-    const taken = new Set<string>();
-    for (let index = 0; index < unique.length; index += 10_000) {
-      const rows = await manager.query<{ plot_code: string; task_code: string }[]>(
-        `SELECT plot_code, task_code FROM register_row WHERE project_id = $1 AND state <> 'withdrawn' AND plot_code = ANY($2)`,
-        [projectId, unique.slice(index, index + 10_000)],
-      );
-      for (const row of rows) taken.add(`${row.plot_code}\u0000${row.task_code}`);
-    }
-    return taken;
-  }
-
-  /** COPY through the transaction's own connection: ~10× faster than multi-row INSERT. */
-  private async copyRows(
-    manager: EntityManager,
-    contract: Contract,
-    rows: RegisterRowInput[],
-  ): Promise<void> {
-    const client = (
-      manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined
-    )?.databaseConnection;
-    if (!client) throw new Error('COPY needs the transaction connection');
-    const stream = client.query(
-      copyFrom(`COPY register_row (${COPY_COLUMNS.join(', ')}) FROM STDIN`),
-    );
-    function* lines(): Generator<string> {
-      let chunk = '';
-      for (const row of rows) {
-        chunk +=
-          [
-            contract.id,
-            contract.projectId,
-            row.rowNo,
-            row.villageCode,
-            row.householdName,
-            row.householdIdNo,
-            row.plotCode,
-            row.taskCode,
-            row.area,
-            row.workDate,
-            row.machineNo,
-            row.operatorName,
-            row.townCadreSigned,
-            row.villageCadreSigned,
-            row.operatorSigned,
-            row.farmerSigned,
-            'working',
-          ]
-            .map(copyField)
-            .join('\t') + '\n';
-        if (chunk.length > 64 * 1024) {
-          yield chunk;
-          chunk = '';
-        }
-      }
-      if (chunk) yield chunk;
-    }
-    await pipeline(Readable.from(lines()), stream);
   }
 }
