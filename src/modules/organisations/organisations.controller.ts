@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -16,6 +22,9 @@ export class OrganisationsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: OrganisationDto })
+  @ApiConflictResponse({
+    description: 'An organisation with this credit code exists (CREDIT_CODE_TAKEN)',
+  })
   create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateOrganisationDto,

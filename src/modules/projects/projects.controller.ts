@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -43,6 +44,10 @@ export class ProjectsController {
   @Post()
   @Roles('district_agri')
   @ApiCreatedResponse({ type: ProjectDto })
+  @ApiNotFoundResponse({ description: 'No such district in the caller’s scope (NOT_FOUND)' })
+  @ApiConflictResponse({
+    description: 'The district has a project with this code (PROJECT_CODE_TAKEN)',
+  })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
     return this.projects.create(actor, dto);
   }

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { ApiPage, type Page } from '../../common/http/api-page';
@@ -15,6 +21,7 @@ export class RegionsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: RegionDto })
+  @ApiConflictResponse({ description: 'A region with this code exists (REGION_CODE_TAKEN)' })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRegionDto): Promise<RegionDto> {
     return this.regions.create(actor, dto);
   }
