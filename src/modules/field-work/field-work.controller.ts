@@ -43,6 +43,7 @@ import {
 import { fieldWorkError } from './field-work.errors';
 import { RegisterImportService } from './register-import.service';
 import { RegisterService } from './register.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 interface UploadedBuffer {
   buffer: Buffer;
@@ -79,6 +80,7 @@ export class FieldWorkController {
   ) {}
 
   @Post('register')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('cooperative')
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(RegisterUpload)

@@ -37,6 +37,7 @@ import {
 import { NoticesService } from './notices.service';
 import { ObjectionThrottlerGuard } from './objection-throttler.guard';
 import { VerificationService } from './verification.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('verification, notices and objections')
 @Controller()
@@ -47,6 +48,7 @@ export class NoticesController {
   ) {}
 
   @Post('contracts/:id/task-lines/:taskCode/villages/:villageCode/verification')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('village_verifier')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NoticeOpenedDto })
@@ -103,6 +105,7 @@ export class NoticesController {
   }
 
   @Post('objections/:id/resolve')
+  @ApiRefusals('OBJECTION_ALREADY_RESOLVED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('village_verifier', 'district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ObjectionResolvedDto })

@@ -33,6 +33,7 @@ import {
 } from './dto/payout.dto';
 import { PayoutExportService } from './payout-export.service';
 import { PayoutsService } from './payouts.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('district audit, media notice, payout')
 @Controller()
@@ -43,6 +44,7 @@ export class PayoutsController {
   ) {}
 
   @Post('contracts/:id/payouts')
+  @ApiRefusals('PAYOUT_EXISTS', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -94,6 +96,7 @@ export class PayoutsController {
   }
 
   @Post('payouts/:id/confirm')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PayoutDto, description: 'The bank paid: contract paid' })
@@ -106,6 +109,7 @@ export class PayoutsController {
   }
 
   @Post('payouts/:id/fail')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PayoutDto, description: 'The bank refused: contract payable again' })

@@ -25,6 +25,7 @@ import {
 } from './dto/bid.dto';
 import { CreateTenderDto, TenderDto } from './dto/tender.dto';
 import { TendersService } from './tenders.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 const tenderId = uuidParam('Tender');
 
@@ -67,6 +68,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/bids')
+  @ApiRefusals('BID_AFTER_OPENING')
   @Roles('cooperative')
   @ApiCreatedResponse({ type: CreatedBidDto })
   bid(
@@ -88,6 +90,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/open')
+  @ApiRefusals('TENDER_ALREADY_OPENED', 'TENDER_NOT_DUE')
   @Roles('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: OpenedTenderDto })
@@ -102,6 +105,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/scores')
+  @ApiRefusals('TENDER_NOT_OPENED', 'SCORE_EXISTS')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: CreatedScoreDto })
   score(
@@ -113,6 +117,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/awards')
+  @ApiRefusals('TENDER_NOT_OPENED', 'LOT_ALREADY_AWARDED')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: AwardResultDto })
   @ApiBadRequestResponse({
