@@ -45,6 +45,7 @@ export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
 
 type SchemaObject = {
   $ref?: string;
+  type?: string;
   properties?: Record<string, SchemaObject>;
   items?: SchemaObject;
   additionalProperties?: boolean;
@@ -67,9 +68,9 @@ export function closeRequestSchemas(document: OpenAPIObject): OpenAPIObject {
       close(schemas[name]);
       return;
     }
-    if (schema.properties) {
+    if (schema.properties || schema.type === 'object') {
       schema.additionalProperties = false;
-      Object.values(schema.properties).forEach(close);
+      Object.values(schema.properties ?? {}).forEach(close);
     }
     close(schema.items);
   };

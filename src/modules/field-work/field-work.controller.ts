@@ -44,6 +44,7 @@ import { fieldWorkError } from './field-work.errors';
 import { RegisterImportService } from './register-import.service';
 import { RegisterService } from './register.service';
 import { ApiRefusals } from '../../common/http/api-refusals';
+import { NoFields } from '../../common/http/no-fields.pipe';
 
 interface UploadedBuffer {
   buffer: Buffer;
@@ -94,6 +95,7 @@ export class FieldWorkController {
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @UploadedFile() file: UploadedBuffer | undefined,
+    @Body(NoFields) _fields: unknown,
   ): Promise<RegisterImportResultDto> {
     return this.imports.import(actor, id, required(file).buffer, required(file).originalname);
   }
@@ -133,6 +135,7 @@ export class FieldWorkController {
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @Param('rowId', uuidParam('Register row')) rowId: string,
+    @Body(NoFields) _body: unknown,
   ): Promise<RegisterRowDto> {
     return this.register.withdraw(actor, id, rowId);
   }
@@ -178,6 +181,7 @@ export class FieldWorkController {
     @Param('id', contractId) id: string,
     @Param('taskCode') taskCode: string,
     @IfMatch() version: number | undefined,
+    @Body(NoFields) _body: unknown,
   ): Promise<ContractDto> {
     await this.claims.claim(actor, id, taskCode, version);
     return this.contracts.get(actor, id);

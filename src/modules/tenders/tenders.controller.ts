@@ -26,6 +26,7 @@ import {
 import { CreateTenderDto, TenderDto } from './dto/tender.dto';
 import { TendersService } from './tenders.service';
 import { ApiRefusals } from '../../common/http/api-refusals';
+import { NoFields } from '../../common/http/no-fields.pipe';
 
 const tenderId = uuidParam('Tender');
 
@@ -97,6 +98,7 @@ export class TendersController {
   async open(
     @CurrentActor() actor: Actor,
     @Param('id', tenderId) id: string,
+    @Body(NoFields) _body: unknown,
   ): Promise<OpenedTenderDto> {
     return {
       state: 'opened',
