@@ -7,7 +7,8 @@ import {
   withRunningNotice,
 } from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
-import type { AcceptanceSigner } from './refusals';
+import { acceptanceQuorum, type AcceptanceSigner } from './refusals';
+import { ACCEPTANCE_ROLES } from '../../auth/roles';
 
 /** The machine's refusals through decide(): the code and field a client gets, from the rule itself. */
 const member = (
@@ -123,5 +124,41 @@ describe('refusals: the machine says why', () => {
       code: 'INVALID_TRANSITION',
       message: 'payout.confirmed is not allowed while the contract is inService',
     });
+  });
+});
+
+/** Issue 16's surviving mutant: five pass signers with one of the four roles missing. */
+describe('acceptanceQuorum', () => {
+  it.each(ACCEPTANCE_ROLES)('is not met by five passes without a %s', (missing) => {
+    const others = ACCEPTANCE_ROLES.filter((role) => role !== missing);
+    const five = [...others, others[0], others[1]].map((role, i) => member(`s${i}`, role));
+    expect(acceptanceQuorum(five)).toEqual({ passCount: 5, rolesCovered: others, met: false });
+  });
+
+  it('is met by five distinct passes covering the four roles, and by more', () => {
+    expect(acceptanceQuorum(QUORUM)).toEqual({
+      passCount: 5,
+      rolesCovered: [...ACCEPTANCE_ROLES],
+      met: true,
+    });
+    const six = [...QUORUM, member('f', 'station_head')];
+    expect(acceptanceQuorum(six)).toMatchObject({ passCount: 6, met: true });
+  });
+
+  it('is not met by four, by a signer counted twice, or with any fail', () => {
+    expect(acceptanceQuorum(QUORUM.slice(0, 4))).toMatchObject({ passCount: 4, met: false });
+    expect(
+      acceptanceQuorum([...QUORUM.slice(0, 4), member('a', 'technical_guidance')]),
+    ).toMatchObject({
+      passCount: 4,
+      met: false,
+    });
+    const withFail = [...QUORUM, member('f', 'station_head', 'fail')];
+    expect(acceptanceQuorum(withFail)).toEqual({
+      passCount: 5,
+      rolesCovered: [...ACCEPTANCE_ROLES],
+      met: false,
+    });
+    expect(acceptanceQuorum([])).toEqual({ passCount: 0, rolesCovered: [], met: false });
   });
 });
