@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import fc from 'fast-check';
 import { DOCUMENT_KINDS } from '../../src/modules/documents/documents.service';
-import type { Role } from '../../src/modules/auth/roles';
+import { ROLES, type Role } from '../../src/modules/auth/roles';
 import { Api } from '../support/api';
 import { fingerprint } from '../support/fingerprint';
 import {
@@ -41,15 +41,7 @@ interface Generated {
   file?: { content: Buffer; name: string };
 }
 
-const ALL_ROLES: Role[] = [
-  'admin',
-  'cooperative',
-  'village_verifier',
-  'town_acceptor',
-  'district_agri',
-  'district_finance',
-  'observer',
-];
+const ALL_ROLES: readonly Role[] = ROLES;
 
 /** A real value for a path parameter of scope `s` (so that requests reach the services). */
 function realParameter(path: string, name: string, s: Scope): string[] {

@@ -1,11 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -13,6 +7,7 @@ import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CreateOrganisationDto, OrganisationDto } from './dto/organisation.dto';
 import { OrganisationsService } from './organisations.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('administration')
 @Controller('organisations')
@@ -22,9 +17,7 @@ export class OrganisationsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: OrganisationDto })
-  @ApiConflictResponse({
-    description: 'An organisation with this credit code exists (CREDIT_CODE_TAKEN)',
-  })
+  @ApiRefusals('CREDIT_CODE_TAKEN')
   create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateOrganisationDto,

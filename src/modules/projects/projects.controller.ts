@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -15,6 +14,7 @@ import type { Actor } from '../auth/actor';
 import { CreateProjectDto, ProjectDto } from './dto/project.dto';
 import { ProjectSummaryDto, ProjectSummaryService } from './project-summary.service';
 import { ProjectsService } from './projects.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('projects and tenders')
 @Controller('projects')
@@ -45,9 +45,7 @@ export class ProjectsController {
   @Roles('district_agri')
   @ApiCreatedResponse({ type: ProjectDto })
   @ApiNotFoundResponse({ description: 'No such district in the caller’s scope (NOT_FOUND)' })
-  @ApiConflictResponse({
-    description: 'The district has a project with this code (PROJECT_CODE_TAKEN)',
-  })
+  @ApiRefusals('PROJECT_CODE_TAKEN')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
     return this.projects.create(actor, dto);
   }

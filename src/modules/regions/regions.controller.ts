@@ -1,17 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { CreateRegionDto, RegionDto } from './dto/create-region.dto';
 import { ListRegionsQuery } from './dto/list-regions.query';
 import { RegionsService } from './regions.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('administration')
 @Controller('regions')
@@ -21,7 +16,7 @@ export class RegionsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: RegionDto })
-  @ApiConflictResponse({ description: 'A region with this code exists (REGION_CODE_TAKEN)' })
+  @ApiRefusals('REGION_CODE_TAKEN')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRegionDto): Promise<RegionDto> {
     return this.regions.create(actor, dto);
   }
