@@ -127,6 +127,35 @@ describe('refusals: the machine says why', () => {
   });
 });
 
+/** The boundaries of "areas only go down": equal and zero pass, one hundredth more does not. */
+describe('area boundaries', () => {
+  it('accepts exactly the verified area and zero, refuses one hundredth more or a negative one', () => {
+    expect(decide(inTownAcceptance(), completed(QUORUM, 9_000)).applies).toBe(true);
+    expect(decide(inTownAcceptance(), completed(QUORUM, 0)).applies).toBe(true);
+    expect(refusal(inTownAcceptance(), completed(QUORUM, 9_001))).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+    });
+    expect(refusal(inTownAcceptance(), completed(QUORUM, -1))).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+    });
+  });
+
+  it('audits exactly the accepted area and zero, refuses one hundredth more or a negative one', () => {
+    const accepted = apply(inTownAcceptance(), completed(QUORUM, 8_000));
+    const approval = (auditedArea: number): ContractEvent => ({
+      type: 'audit.approved',
+      at: ENDS,
+      bureau: 'agriculture',
+      approverId: 'u1',
+      taskLines: [{ taskCode: 'WHEAT', auditedArea }],
+    });
+    expect(decide(accepted, approval(8_000)).applies).toBe(true);
+    expect(decide(accepted, approval(0)).applies).toBe(true);
+    expect(refusal(accepted, approval(8_001))).toMatchObject({ code: 'AREA_ABOVE_PREVIOUS_STAGE' });
+    expect(refusal(accepted, approval(-1))).toMatchObject({ code: 'AREA_ABOVE_PREVIOUS_STAGE' });
+  });
+});
+
 /** Issue 16's surviving mutant: five pass signers with one of the four roles missing. */
 describe('acceptanceQuorum', () => {
   it.each(ACCEPTANCE_ROLES)('is not met by five passes without a %s', (missing) => {
