@@ -1,6 +1,12 @@
 /** @type {import('jest').Config} */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
-const common = { testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], transform };
+const common = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform,
+  // StrykerJS copies the project under .tmp/stryker: never pick it up.
+  modulePathIgnorePatterns: ['<rootDir>/.tmp/'],
+};
 
 module.exports = {
   // Two workers on the 2-core machines; every e2e file gets its own database.

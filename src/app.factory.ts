@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { addCommonResponses } from './common/http/common-responses';
+import { addCommonResponses, closeRequestSchemas } from './common/http/common-responses';
 import { InputSafetyPipe } from './common/http/input-safety.pipe';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppLogger } from './common/logging/app-logger';
@@ -37,18 +37,20 @@ export async function createApp(
 }
 
 export function setupOpenApi(app: INestApplication): void {
-  const document = addCommonResponses(
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Agricultural socialized-service subsidy engine')
-        .setDescription(
-          '农业生产社会化服务补助工作流: tenders, household registers, village notices, town acceptance, ' +
-            'district audit, media notice and payout. Errors are application/problem+json with a stable `code`.',
-        )
-        .setVersion('0.1.0')
-        .addBearerAuth()
-        .build(),
+  const document = closeRequestSchemas(
+    addCommonResponses(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Agricultural socialized-service subsidy engine')
+          .setDescription(
+            '农业生产社会化服务补助工作流: tenders, household registers, village notices, town acceptance, ' +
+              'district audit, media notice and payout. Errors are application/problem+json with a stable `code`.',
+          )
+          .setVersion('0.1.0')
+          .addBearerAuth()
+          .build(),
+      ),
     ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

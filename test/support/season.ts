@@ -1,5 +1,6 @@
 import { REGISTER_COLUMNS } from '../../src/modules/field-work/register-file';
 import { DOCUMENT_KINDS } from '../../src/modules/documents/documents.service';
+import type { RegisterRowInput } from '../../src/modules/field-work/register.service';
 import { registerRows } from '../factories/register-rows';
 import type { Api, Session } from './api';
 import { advanceClock, uploadClaimAttachments } from './lifecycle';
@@ -49,6 +50,18 @@ export interface PastSeason {
 }
 
 const REGISTER_HEADER = REGISTER_COLUMNS.join(',');
+
+/** Register rows as the CSV file a cooperative uploads (English header, areas in mu). */
+export function registerCsv(rows: RegisterRowInput[]): string {
+  return [
+    REGISTER_HEADER,
+    ...rows.map((row) =>
+      REGISTER_COLUMNS.map((column) =>
+        column === 'areaMu' ? (row.area / 100).toFixed(2) : String(row[column]),
+      ).join(','),
+    ),
+  ].join('\n');
+}
 
 /**
  * A whole season of `year` recorded today through HTTP, the way a county enters last season's
@@ -120,14 +133,7 @@ export async function recordPastSeason(
     ...row,
     workDate: `${year}-06-${10 + index}`,
   }));
-  const csv = [
-    REGISTER_HEADER,
-    ...rows.map((row) =>
-      REGISTER_COLUMNS.map((column) =>
-        column === 'areaMu' ? (row.area / 100).toFixed(2) : String(row[column]),
-      ).join(','),
-    ),
-  ].join('\n');
+  const csv = registerCsv(rows);
   const imported = await http()
     .post(`/contracts/${contractId}/register`)
     .set(coop.auth)

@@ -42,3 +42,44 @@ export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
   }
   return document;
 }
+
+type SchemaObject = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, SchemaObject>;
+  items?: SchemaObject;
+  additionalProperties?: boolean;
+};
+
+/**
+ * The validation pipe refuses properties a request DTO does not name (forbidNonWhitelisted):
+ * say so in the document, on every schema a request body uses and the inputs nested in it, so
+ * that a client validating against /docs-json refuses what the app refuses.
+ */
+export function closeRequestSchemas(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject>;
+  const closed = new Set<string>();
+  const close = (schema: SchemaObject | undefined): void => {
+    if (!schema) return;
+    if (schema.$ref) {
+      const name = schema.$ref.split('/').pop() as string;
+      if (closed.has(name) || !schemas[name]) return;
+      closed.add(name);
+      close(schemas[name]);
+      return;
+    }
+    if (schema.properties || schema.type === 'object') {
+      schema.additionalProperties = false;
+      Object.values(schema.properties ?? {}).forEach(close);
+    }
+    close(schema.items);
+  };
+  for (const item of Object.values(document.paths))
+    for (const operation of [item.post, item.put, item.patch]) {
+      const content = (
+        operation?.requestBody as { content?: Record<string, { schema?: SchemaObject }> }
+      )?.content;
+      for (const media of Object.values(content ?? {})) close(media.schema);
+    }
+  return document;
+}

@@ -27,4 +27,16 @@ describe('amountFen', () => {
       { seed: 6367, numRuns: 2000 },
     );
   });
+
+  it('refuses what is not a safe integer, a negative value, and a total beyond a safe integer', () => {
+    expect(() => amountFen(1.5, 100)).toThrow(TypeError);
+    expect(() => amountFen(100, 1.5)).toThrow(TypeError);
+    expect(() => amountFen(2 ** 53, 1)).toThrow(TypeError);
+    expect(() => amountFen(-1, 100)).toThrow(RangeError);
+    expect(() => amountFen(100, -1)).toThrow(RangeError);
+    expect(amountFen(0, 0)).toBe(0);
+    // The largest total that is still a safe integer passes; one fen more is refused.
+    expect(amountFen(Number.MAX_SAFE_INTEGER, 100)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(() => amountFen(Number.MAX_SAFE_INTEGER, 101)).toThrow(RangeError);
+  });
 });

@@ -14,6 +14,7 @@ import {
   SignAcceptanceDto,
   SignatureResultDto,
 } from './dto/acceptance.dto';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('town acceptance')
 @Controller()
@@ -24,6 +25,7 @@ export class AcceptanceController {
   ) {}
 
   @Post('contracts/:id/task-lines/:taskCode/acceptance')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('town_acceptor')
   @ApiCreatedResponse({
     type: AcceptanceRecordCreatedDto,
@@ -55,6 +57,7 @@ export class AcceptanceController {
   }
 
   @Post('acceptance-records/:id/revise')
+  @ApiRefusals('ACCEPTANCE_CLOSED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('town_acceptor')
   @ApiCreatedResponse({
     type: AcceptanceRecordCreatedDto,
@@ -69,6 +72,7 @@ export class AcceptanceController {
   }
 
   @Post('contracts/:id/task-lines/:taskCode/rework')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('town_acceptor')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ContractDto, description: 'Task line back to working' })

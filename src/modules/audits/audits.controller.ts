@@ -9,6 +9,7 @@ import { ContractsService } from '../contracts/contracts.service';
 import { NoticeOpenedDto } from '../notices/dto/notice.dto';
 import { AuditsService } from './audits.service';
 import { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from './dto/audit.dto';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 const contractId = uuidParam('Contract');
 
@@ -21,6 +22,7 @@ export class AuditsController {
   ) {}
 
   @Post('audit/approvals')
+  @ApiRefusals('APPROVAL_EXISTS', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_agri', 'district_finance')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({
@@ -38,6 +40,7 @@ export class AuditsController {
   }
 
   @Post('audit/reject')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_agri', 'district_finance')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ContractDto, description: 'Approvals reset' })
@@ -51,6 +54,7 @@ export class AuditsController {
   }
 
   @Post('media-notice')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NoticeOpenedDto })

@@ -31,6 +31,7 @@ import {
   SignContractDto,
   TerminateContractDto,
 } from './dto/contract.dto';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('contracts')
 @Controller('contracts')
@@ -89,6 +90,7 @@ export class ContractsController {
   }
 
   @Post(':id/sign')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ContractDto, description: 'awarded → contracted' })
@@ -106,6 +108,7 @@ export class ContractsController {
   }
 
   @Post(':id/terminate')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ContractDto, description: 'Any state before payable → terminated' })

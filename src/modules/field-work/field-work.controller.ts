@@ -43,6 +43,8 @@ import {
 import { fieldWorkError } from './field-work.errors';
 import { RegisterImportService } from './register-import.service';
 import { RegisterService } from './register.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
+import { NoFields } from '../../common/http/no-fields.pipe';
 
 interface UploadedBuffer {
   buffer: Buffer;
@@ -88,6 +90,7 @@ export class FieldWorkController {
   ) {}
 
   @Post('register')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('cooperative')
   @HttpCode(HttpStatus.OK)
   @UseInterceptors(RegisterUpload)
@@ -101,6 +104,7 @@ export class FieldWorkController {
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @UploadedFile() file: UploadedTempFile | undefined,
+    @Body(NoFields) _fields: unknown,
   ): Promise<RegisterImportResultDto> {
     const { path, originalname } = required(file);
     return this.imports.import(actor, id, { path }, originalname);
@@ -141,6 +145,7 @@ export class FieldWorkController {
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @Param('rowId', uuidParam('Register row')) rowId: string,
+    @Body(NoFields) _body: unknown,
   ): Promise<RegisterRowDto> {
     return this.register.withdraw(actor, id, rowId);
   }
@@ -186,6 +191,7 @@ export class FieldWorkController {
     @Param('id', contractId) id: string,
     @Param('taskCode') taskCode: string,
     @IfMatch() version: number | undefined,
+    @Body(NoFields) _body: unknown,
   ): Promise<ContractDto> {
     await this.claims.claim(actor, id, taskCode, version);
     return this.contracts.get(actor, id);

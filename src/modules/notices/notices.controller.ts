@@ -38,6 +38,7 @@ import { NoticesService } from './notices.service';
 import { ObjectionsService } from './objections.service';
 import { ObjectionThrottlerGuard } from './objection-throttler.guard';
 import { VerificationService } from './verification.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('verification, notices and objections')
 @Controller()
@@ -49,6 +50,7 @@ export class NoticesController {
   ) {}
 
   @Post('contracts/:id/task-lines/:taskCode/villages/:villageCode/verification')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('village_verifier')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: NoticeOpenedDto })
@@ -105,6 +107,7 @@ export class NoticesController {
   }
 
   @Post('objections/:id/resolve')
+  @ApiRefusals('OBJECTION_ALREADY_RESOLVED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('village_verifier', 'district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ObjectionResolvedDto })

@@ -18,6 +18,7 @@ import {
 } from './dto/organisation.dto';
 import { DirectoryService } from './directory.service';
 import { OrganisationsService } from './organisations.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('administration')
 @Controller('organisations')
@@ -30,6 +31,7 @@ export class OrganisationsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: OrganisationDto })
+  @ApiRefusals('CREDIT_CODE_TAKEN')
   create(
     @CurrentActor() actor: Actor,
     @Body() dto: CreateOrganisationDto,

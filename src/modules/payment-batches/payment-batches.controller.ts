@@ -43,6 +43,7 @@ import {
 import { PaymentBatchResultService } from './payment-batch-result.service';
 import { paymentBatchError } from './payment-batches.errors';
 import { PaymentBatchesService } from './payment-batches.service';
+import { NoFields } from '../../common/http/no-fields.pipe';
 
 const ResultUpload = FileUpload('file', (max) =>
   paymentBatchError('RESULT_FILE_REJECTED', `The file is larger than ${max} bytes`, {
@@ -137,6 +138,7 @@ export class PaymentBatchesController {
     @CurrentActor() actor: Actor,
     @Param('id', batchId) id: string,
     @UploadedFile() file: { buffer: Buffer } | undefined,
+    @Body(NoFields) _fields: unknown,
   ): Promise<BatchResultDto> {
     if (!file)
       throw validationFailed([

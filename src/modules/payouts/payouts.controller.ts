@@ -34,6 +34,7 @@ import {
 } from './dto/payout.dto';
 import { PayoutExportService } from './payout-export.service';
 import { PayoutsService } from './payouts.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('district audit, media notice, payout')
 @Controller()
@@ -44,6 +45,7 @@ export class PayoutsController {
   ) {}
 
   @Post('contracts/:id/payouts')
+  @ApiRefusals('PAYOUT_EXISTS', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -99,6 +101,7 @@ export class PayoutsController {
   }
 
   @Post('payouts/:id/confirm')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PayoutDto, description: 'The bank paid: contract paid' })
@@ -111,6 +114,7 @@ export class PayoutsController {
   }
 
   @Post('payouts/:id/fail')
+  @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: PayoutDto, description: 'The bank refused: contract payable again' })

@@ -14,6 +14,7 @@ import type { Actor } from '../auth/actor';
 import { CreateProjectDto, ProjectDto } from './dto/project.dto';
 import { ProjectSummaryDto, ProjectSummaryService } from './project-summary.service';
 import { ProjectsService } from './projects.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('projects and tenders')
 @Controller('projects')
@@ -43,6 +44,8 @@ export class ProjectsController {
   @Post()
   @Roles('district_agri')
   @ApiCreatedResponse({ type: ProjectDto })
+  @ApiNotFoundResponse({ description: 'No such district in the caller’s scope (NOT_FOUND)' })
+  @ApiRefusals('PROJECT_CODE_TAKEN')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
     return this.projects.create(actor, dto);
   }

@@ -6,6 +6,7 @@ import { ApiPage, type Page } from '../../common/http/api-page';
 import { CreateRegionDto, RegionDto } from './dto/create-region.dto';
 import { ListRegionsQuery } from './dto/list-regions.query';
 import { RegionsService } from './regions.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('administration')
 @Controller('regions')
@@ -15,6 +16,7 @@ export class RegionsController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: RegionDto })
+  @ApiRefusals('REGION_CODE_TAKEN')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateRegionDto): Promise<RegionDto> {
     return this.regions.create(actor, dto);
   }

@@ -25,6 +25,8 @@ import {
 } from './dto/bid.dto';
 import { CreateTenderDto, TenderDto } from './dto/tender.dto';
 import { TendersService } from './tenders.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
+import { NoFields } from '../../common/http/no-fields.pipe';
 
 const tenderId = uuidParam('Tender');
 
@@ -67,6 +69,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/bids')
+  @ApiRefusals('BID_AFTER_OPENING')
   @Roles('cooperative')
   @ApiCreatedResponse({ type: CreatedBidDto })
   @ApiConflictResponse({
@@ -92,12 +95,14 @@ export class TendersController {
   }
 
   @Post('tenders/:id/open')
+  @ApiRefusals('TENDER_ALREADY_OPENED', 'TENDER_NOT_DUE')
   @Roles('district_agri')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: OpenedTenderDto })
   async open(
     @CurrentActor() actor: Actor,
     @Param('id', tenderId) id: string,
+    @Body(NoFields) _body: unknown,
   ): Promise<OpenedTenderDto> {
     return {
       state: 'opened',
@@ -106,6 +111,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/scores')
+  @ApiRefusals('TENDER_NOT_OPENED', 'SCORE_EXISTS')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: CreatedScoreDto })
   score(
@@ -117,6 +123,7 @@ export class TendersController {
   }
 
   @Post('tenders/:id/awards')
+  @ApiRefusals('TENDER_NOT_OPENED', 'LOT_ALREADY_AWARDED')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: AwardResultDto })
   @ApiBadRequestResponse({

@@ -7,6 +7,7 @@ import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { CreateUserDto, UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
+import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('administration')
 @Controller('users')
@@ -16,6 +17,7 @@ export class UsersController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: UserDto })
+  @ApiRefusals('USERNAME_TAKEN')
   create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<UserDto> {
     return this.users.create(actor, dto);
   }

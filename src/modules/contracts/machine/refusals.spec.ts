@@ -8,7 +8,8 @@ import {
   withRunningNotice,
 } from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
-import type { AcceptanceSigner } from './refusals';
+import { acceptanceQuorum, type AcceptanceSigner } from './refusals';
+import { ACCEPTANCE_ROLES } from '../../auth/roles';
 
 /** The machine's refusals through decide(): the code and field a client gets, from the rule itself. */
 const member = (
@@ -211,5 +212,70 @@ describe('refusals: the machine says why', () => {
     // Room enough: no cut; no cap: no cut recorded at all.
     expect(auditedContract({ ...spec, capRemainingFen: 500_000 }).context.capCutFen).toBe(0);
     expect(auditedContract(spec).context.capCutFen).toBeNull();
+  });
+});
+
+/** The boundaries of "areas only go down": equal and zero pass, one hundredth more does not. */
+describe('area boundaries', () => {
+  it('accepts exactly the verified area and zero, refuses one hundredth more or a negative one', () => {
+    expect(decide(inTownAcceptance(), completed(QUORUM, 9_000)).applies).toBe(true);
+    expect(decide(inTownAcceptance(), completed(QUORUM, 0)).applies).toBe(true);
+    expect(refusal(inTownAcceptance(), completed(QUORUM, 9_001))).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+    });
+    expect(refusal(inTownAcceptance(), completed(QUORUM, -1))).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+    });
+  });
+
+  it('audits exactly the accepted area and zero, refuses one hundredth more or a negative one', () => {
+    const accepted = apply(inTownAcceptance(), completed(QUORUM, 8_000));
+    const approval = (auditedArea: number): ContractEvent => ({
+      type: 'audit.approved',
+      at: ENDS,
+      bureau: 'agriculture',
+      approverId: 'u1',
+      taskLines: [{ taskCode: 'WHEAT', auditedArea }],
+    });
+    expect(decide(accepted, approval(8_000)).applies).toBe(true);
+    expect(decide(accepted, approval(0)).applies).toBe(true);
+    expect(refusal(accepted, approval(8_001))).toMatchObject({ code: 'AREA_ABOVE_PREVIOUS_STAGE' });
+    expect(refusal(accepted, approval(-1))).toMatchObject({ code: 'AREA_ABOVE_PREVIOUS_STAGE' });
+  });
+});
+
+/** Issue 16's surviving mutant: five pass signers with one of the four roles missing. */
+describe('acceptanceQuorum', () => {
+  it.each(ACCEPTANCE_ROLES)('is not met by five passes without a %s', (missing) => {
+    const others = ACCEPTANCE_ROLES.filter((role) => role !== missing);
+    const five = [...others, others[0], others[1]].map((role, i) => member(`s${i}`, role));
+    expect(acceptanceQuorum(five)).toEqual({ passCount: 5, rolesCovered: others, met: false });
+  });
+
+  it('is met by five distinct passes covering the four roles, and by more', () => {
+    expect(acceptanceQuorum(QUORUM)).toEqual({
+      passCount: 5,
+      rolesCovered: [...ACCEPTANCE_ROLES],
+      met: true,
+    });
+    const six = [...QUORUM, member('f', 'station_head')];
+    expect(acceptanceQuorum(six)).toMatchObject({ passCount: 6, met: true });
+  });
+
+  it('is not met by four, by a signer counted twice, or with any fail', () => {
+    expect(acceptanceQuorum(QUORUM.slice(0, 4))).toMatchObject({ passCount: 4, met: false });
+    expect(
+      acceptanceQuorum([...QUORUM.slice(0, 4), member('a', 'technical_guidance')]),
+    ).toMatchObject({
+      passCount: 4,
+      met: false,
+    });
+    const withFail = [...QUORUM, member('f', 'station_head', 'fail')];
+    expect(acceptanceQuorum(withFail)).toEqual({
+      passCount: 5,
+      rolesCovered: [...ACCEPTANCE_ROLES],
+      met: false,
+    });
+    expect(acceptanceQuorum([])).toEqual({ passCount: 0, rolesCovered: [], met: false });
   });
 });

@@ -1,0 +1,92 @@
+import type { Actor } from './actor';
+import {
+  disclose,
+  maskAccount,
+  maskPhone,
+  MASKS,
+  seesInFull,
+  type SensitiveKind,
+} from './disclosure-policy';
+import { ROLES, type Role } from './roles';
+
+const actor = (role: Role, organisationId: string | null = null): Actor => ({
+  id: `user-${role}`,
+  username: role,
+  displayName: role,
+  role,
+  organisationId,
+  regionCode: null,
+  districtCode: null,
+  townCode: null,
+  villageCode: null,
+  acceptanceRole: null,
+});
+
+/** The policy, written out role by role (not read from the code's table). */
+const IN_FULL: Record<SensitiveKind, Role[]> = {
+  bankAccount: ['admin', 'district_finance'],
+  residentId: [],
+  phone: ['village_verifier', 'district_agri'],
+};
+
+describe('disclosure policy', () => {
+  it.each(
+    ROLES.flatMap((role) =>
+      (['bankAccount', 'residentId', 'phone'] as const).map((kind) => [role, kind] as const),
+    ),
+  )('%s sees a %s in full only where the policy says', (role, kind) => {
+    expect(seesInFull(actor(role, 'org-1'), kind, { organisationId: 'org-2' })).toBe(
+      IN_FULL[kind].includes(role),
+    );
+  });
+
+  it('shows a cooperative its own bank account, never another organisation’s or an unowned one', () => {
+    expect(
+      seesInFull(actor('cooperative', 'org-1'), 'bankAccount', { organisationId: 'org-1' }),
+    ).toBe(true);
+    expect(
+      seesInFull(actor('cooperative', 'org-1'), 'bankAccount', { organisationId: 'org-2' }),
+    ).toBe(false);
+    expect(seesInFull(actor('cooperative', 'org-1'), 'bankAccount')).toBe(false);
+    expect(
+      seesInFull(actor('cooperative', null), 'bankAccount', { organisationId: undefined }),
+    ).toBe(false);
+    // Another role whose organisation happens to match still does not see it.
+    expect(seesInFull(actor('observer', 'org-1'), 'bankAccount', { organisationId: 'org-1' })).toBe(
+      false,
+    );
+  });
+
+  it('never shows the public anything in full', () => {
+    for (const kind of ['bankAccount', 'residentId', 'phone'] as const)
+      expect(seesInFull(null, kind)).toBe(false);
+    expect(disclose(null, 'bankAccount', '6222000000001234')).toBe('************1234');
+  });
+
+  it('discloses in full or masked, with the mask of the kind', () => {
+    const finance = actor('district_finance');
+    expect(disclose(finance, 'bankAccount', '6222000000001234')).toBe('6222000000001234');
+    expect(disclose(actor('observer'), 'bankAccount', '6222000000001234')).toBe('************1234');
+    expect(disclose(actor('district_agri'), 'phone', '13812345678')).toBe('13812345678');
+    expect(disclose(actor('observer'), 'phone', '13812345678')).toBe('138****5678');
+    expect(disclose(actor('admin'), 'residentId', '341602198001011234')).toBe('341602********1234');
+    expect(MASKS.residentId('341602198001011234')).toBe('341602********1234');
+  });
+
+  it('masks an account to its last four, and hides nothing more of a short one', () => {
+    expect(maskAccount('6222000000001234')).toBe('************1234');
+    expect(maskAccount('12345')).toBe('*2345');
+    expect(maskAccount('1234')).toBe('1234');
+    expect(maskAccount('123')).toBe('123');
+    expect(maskAccount('')).toBe('');
+  });
+
+  it('masks a phone to its first three and last four digits, and a short one entirely', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('138-1234-5678')).toBe('138****5678');
+    expect(maskPhone('12345678')).toBe('123*5678');
+    expect(maskPhone('1234567')).toBe('*******');
+    expect(maskPhone('12ab')).toBe('**');
+    expect(maskPhone('')).toBe('');
+  });
+});
