@@ -134,6 +134,55 @@ export const ROWS: Row[] = [
     sees: ['village_verifier', 'town_acceptor', 'district_agri', 'district_finance', 'observer'],
     why: 'officials see every bidder (the directory counts everywhere); a cooperative only itself',
   },
+  // The directory (名录库) and the blacklist: entries count everywhere. Dated 2090 so that no
+  // later row's bid, award or payout meets them.
+  {
+    op: 'POST /organisations/{id}/listings',
+    roles: ['district_agri', 'admin'],
+    req: (s) => ({
+      path: `/organisations/${s.season.organisationId}/listings`,
+      body: { listedOn: '2090-01-01', listedUntil: '2090-12-31' },
+    }),
+    own: 201,
+    sees: ['district_agri'],
+    why: 'a listing counts everywhere: any district may list any organisation',
+  },
+  {
+    op: 'POST /organisations/{id}/blacklist',
+    roles: ['district_agri', 'admin'],
+    req: (s) => ({
+      path: `/organisations/${s.season.organisationId}/blacklist`,
+      body: { reason: '矩阵测试', from: '2090-01-01', until: '2090-12-31' },
+    }),
+    own: 201,
+    sees: ['district_agri'],
+    why: 'a blacklist entry counts everywhere: any district may bar any organisation',
+  },
+  // Subsidy policies: the administrator enters them; everyone may read the rules.
+  {
+    op: 'POST /policies',
+    roles: ['admin'],
+    req: (s, seq) => ({
+      path: '/policies',
+      body: {
+        code: `MATRIX-${seq}`,
+        name: '矩阵测试补助标准',
+        districtCode: s.season.district,
+        effectiveFrom: `${2100 + seq}-01-01`,
+        effectiveTo: `${2100 + seq}-12-31`,
+        subsidySharePct: 30,
+        requireDirectoryListing: false,
+      },
+    }),
+    own: 201,
+    other: 'none',
+  },
+  {
+    op: 'GET /policies',
+    roles: ALL,
+    req: () => ({ path: '/policies' }),
+    other: 'none',
+  },
   {
     op: 'POST /users',
     roles: ['admin'],

@@ -12,7 +12,6 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
@@ -45,7 +44,13 @@ export class PayoutsController {
   ) {}
 
   @Post('contracts/:id/payouts')
-  @ApiRefusals('PAYOUT_EXISTS', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
+  @ApiRefusals(
+    'PAYOUT_EXISTS',
+    'IDEMPOTENCY_KEY_REUSED',
+    'INVALID_TRANSITION',
+    'VERSION_CONFLICT',
+    'PROVIDER_NOT_ELIGIBLE',
+  )
   @SignOff('district_finance')
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -53,10 +58,6 @@ export class PayoutsController {
     description: 'The same key and body again → the same answer, no second payout',
   })
   @ApiCreatedResponse({ type: PayoutDto })
-  @ApiConflictResponse({
-    description:
-      'A payout is issued or confirmed (PAYOUT_EXISTS); the contract is not payable (INVALID_TRANSITION); the organisation is not eligible today (PROVIDER_NOT_ELIGIBLE)',
-  })
   async issue(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Contract')) id: string,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiRefusals } from '../../common/http/api-refusals';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -14,10 +15,7 @@ export class PoliciesController {
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: PolicyDto })
-  @ApiConflictResponse({
-    description:
-      'Another policy of the district is in force on one of its days (POLICY_OVERLAP), or the code is taken (POLICY_CODE_TAKEN)',
-  })
+  @ApiRefusals('POLICY_OVERLAP', 'POLICY_CODE_TAKEN')
   create(@CurrentActor() actor: Actor, @Body() dto: CreatePolicyDto): Promise<PolicyDto> {
     return this.policies.create(actor, dto);
   }

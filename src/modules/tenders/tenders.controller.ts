@@ -69,13 +69,9 @@ export class TendersController {
   }
 
   @Post('tenders/:id/bids')
-  @ApiRefusals('BID_AFTER_OPENING')
+  @ApiRefusals('BID_AFTER_OPENING', 'PROVIDER_NOT_ELIGIBLE')
   @Roles('cooperative')
   @ApiCreatedResponse({ type: CreatedBidDto })
-  @ApiConflictResponse({
-    description:
-      'The tender is opened (BID_AFTER_OPENING); the organisation is not eligible on the opening day: blacklisted, or not in the directory where the policy requires it (PROVIDER_NOT_ELIGIBLE)',
-  })
   bid(
     @CurrentActor() actor: Actor,
     @Param('id', tenderId) id: string,
@@ -123,16 +119,12 @@ export class TendersController {
   }
 
   @Post('tenders/:id/awards')
-  @ApiRefusals('TENDER_NOT_OPENED', 'LOT_ALREADY_AWARDED')
+  @ApiRefusals('TENDER_NOT_OPENED', 'LOT_ALREADY_AWARDED', 'PROVIDER_NOT_ELIGIBLE')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: AwardResultDto })
   @ApiBadRequestResponse({
     description:
       'awardedOn before the opening or after the work deadline (AWARD_DATE_INVALID); workDeadline outside the service window',
-  })
-  @ApiConflictResponse({
-    description:
-      'Not opened (TENDER_NOT_OPENED); the lot is awarded (LOT_ALREADY_AWARDED); the bidder is not eligible on the opening day (PROVIDER_NOT_ELIGIBLE)',
   })
   award(
     @CurrentActor() actor: Actor,
