@@ -56,6 +56,16 @@ function createPolicy(admin: Session, body: Record<string, unknown>) {
   return test.http().post('/policies').set(admin.auth).send(body);
 }
 
+/** A directory listing or a blacklist entry for an organisation, as `session`. */
+function directoryEntry(
+  session: Session,
+  organisationId: string,
+  kind: 'listings' | 'blacklist',
+  body: Record<string, unknown>,
+) {
+  return test.http().post(`/organisations/${organisationId}/${kind}`).set(session.auth).send(body);
+}
+
 describe('POST /policies', () => {
   it('creates a policy and lists it by district', async () => {
     const admin = await api.admin();
@@ -424,19 +434,12 @@ describe('the provider directory and the blacklist', () => {
     expect(refused.body.detail).toContain('not listed');
 
     // A listing that starts after the opening does not help; one that covers it does.
-    await test
-      .http()
-      .post(`/organisations/${organisation.id}/listings`)
-      .set(agri.auth)
-      .send({ listedOn: '2015-05-03' })
-      .expect(201);
+    await directoryEntry(agri, organisation.id, 'listings', { listedOn: '2015-05-03' }).expect(201);
     expect((await bid(coop, tenderId)).status).toBe(409);
-    const listing = await test
-      .http()
-      .post(`/organisations/${organisation.id}/listings`)
-      .set(agri.auth)
-      .send({ listedOn: '2015-01-01', listedUntil: '2015-12-31' })
-      .expect(201);
+    const listing = await directoryEntry(agri, organisation.id, 'listings', {
+      listedOn: '2015-01-01',
+      listedUntil: '2015-12-31',
+    }).expect(201);
     expect(listing.body).toMatchObject({
       listedOn: '2015-01-01',
       listedUntil: '2015-12-31',
@@ -456,12 +459,10 @@ describe('the provider directory and the blacklist', () => {
     // Blacklisted by another district's official: an entry counts everywhere.
     const elsewhere = await api.regionTree(1);
     const otherAgri = await api.user('district_agri', { regionCode: elsewhere.district });
-    const entry = await test
-      .http()
-      .post(`/organisations/${organisation.id}/blacklist`)
-      .set(otherAgri.auth)
-      .send({ reason: '虚报作业面积', from: '2015-03-01' })
-      .expect(201);
+    const entry = await directoryEntry(otherAgri, organisation.id, 'blacklist', {
+      reason: '虚报作业面积',
+      from: '2015-03-01',
+    }).expect(201);
     expect(entry.body).toMatchObject({
       from: '2015-03-01',
       until: '2020-02-29',
@@ -512,12 +513,11 @@ describe('the provider directory and the blacklist', () => {
         .send({ reason: '自己', from: '2015-01-01' }),
     );
     expect(forbidden.status).toBe(403);
-    await test
-      .http()
-      .post(`/organisations/${organisationId}/blacklist`)
-      .set(world.agri.auth)
-      .send({ reason: '套取补助资金', from: '2000-01-01', until: '2999-12-31' })
-      .expect(201);
+    await directoryEntry(world.agri, organisationId, 'blacklist', {
+      reason: '套取补助资金',
+      from: '2000-01-01',
+      until: '2999-12-31',
+    }).expect(201);
     const refused = await expectNoWrites(test.dataSource, () =>
       test
         .http()
@@ -536,12 +536,7 @@ describe('the provider directory and the blacklist', () => {
     const tree = await api.regionTree(1);
     const agri = await api.user('district_agri', { regionCode: tree.district });
     const organisation = await api.organisation();
-    await test
-      .http()
-      .post(`/organisations/${organisation.id}/listings`)
-      .set(agri.auth)
-      .send({ listedOn: '2000-01-01' })
-      .expect(201);
+    await directoryEntry(agri, organisation.id, 'listings', { listedOn: '2000-01-01' }).expect(201);
     const shown = await test
       .http()
       .get(`/organisations/${organisation.id}`)
@@ -553,11 +548,10 @@ describe('the provider directory and the blacklist', () => {
       blacklistedToday: false,
     });
     const bad = await expectNoWrites(test.dataSource, () =>
-      test
-        .http()
-        .post(`/organisations/${organisation.id}/listings`)
-        .set(agri.auth)
-        .send({ listedOn: '2015-02-01', listedUntil: '2015-01-01' }),
+      directoryEntry(agri, organisation.id, 'listings', {
+        listedOn: '2015-02-01',
+        listedUntil: '2015-01-01',
+      }),
     );
     expect(bad.status).toBe(400);
     const unknown = await test
