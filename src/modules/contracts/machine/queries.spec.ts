@@ -1,0 +1,71 @@
+import type { ContractState, TaskLineState } from './contract.types';
+import {
+  acceptanceOpenRefusal,
+  registerRefusal,
+  rowsStartWork,
+  taskLineClaimable,
+  taskLineTakesRows,
+} from './queries';
+
+const CONTRACT_STATES: readonly ContractState[] = [
+  'awarded',
+  'contracted',
+  'inService',
+  'districtAudit',
+  'audited',
+  'mediaNotice',
+  'payable',
+  'payoutIssued',
+  'paid',
+  'terminated',
+];
+
+const TASK_LINE_STATES: readonly TaskLineState[] = [
+  'pending',
+  'working',
+  'claimed',
+  'villageVerification',
+  'townAcceptance',
+  'accepted',
+  'withdrawn',
+];
+
+/** The states for which `answer` says yes, asked of every state: a state wrongly in or out fails. */
+function only<S extends string>(states: readonly S[], answer: (state: S) => boolean): S[] {
+  return states.filter((state) => answer(state));
+}
+
+describe('the machine’s answers to state questions asked before an event', () => {
+  it('the register takes rows in contracted and inService only, and says why not otherwise', () => {
+    expect(only(CONTRACT_STATES, (state) => registerRefusal(state) === undefined)).toEqual([
+      'contracted',
+      'inService',
+    ]);
+    for (const state of CONTRACT_STATES.filter((s) => s !== 'contracted' && s !== 'inService')) {
+      expect(registerRefusal(state)).toEqual({
+        code: 'INVALID_TRANSITION',
+        message: `The register takes rows while the contract is contracted or in service; it is ${state}`,
+      });
+    }
+  });
+
+  it('only the first rows of a contracted contract start its work', () => {
+    expect(only(CONTRACT_STATES, rowsStartWork)).toEqual(['contracted']);
+  });
+
+  it('a task line takes rows while pending or working, and is claimed from working only', () => {
+    expect(only(TASK_LINE_STATES, taskLineTakesRows)).toEqual(['pending', 'working']);
+    expect(only(TASK_LINE_STATES, taskLineClaimable)).toEqual(['working']);
+    expect(taskLineClaimable(undefined)).toBe(false);
+  });
+
+  it('a town acceptance record opens once the line is in town acceptance, and names the line otherwise', () => {
+    expect(
+      only(TASK_LINE_STATES, (state) => acceptanceOpenRefusal('WHEAT', state) === undefined),
+    ).toEqual(['townAcceptance']);
+    expect(acceptanceOpenRefusal('WHEAT', 'villageVerification')).toEqual({
+      code: 'INVALID_TRANSITION',
+      message: 'Task line WHEAT is villageVerification; acceptance follows the village notices',
+    });
+  });
+});

@@ -1,0 +1,374 @@
+import type { RegisterColumn } from './register-file';
+import {
+  checkRegisterRow,
+  isSigned,
+  parseWorkDate,
+  type RowCheckContext,
+} from './register-row-check';
+import { residentIdCheckCharacter } from './resident-id';
+
+/** A resident ID number whose check character is right, so only its other parts can be wrong. */
+const withCheck = (first17: string) => first17 + residentIdCheckCharacter(first17);
+
+/**
+ * The row checks of the household register, one rule at a time: each reject code, its
+ * boundaries, and the message the cooperative reads in the import's answer (api.md returns it
+ * per row, so its wording is part of what the office sees).
+ */
+const CONTEXT: RowCheckContext = {
+  villages: new Map([
+    ['341602001001', '大李村'],
+    ['341602001002', '小王庄'],
+  ]),
+  tasks: new Map([
+    ['wheat_harvest', { name: '小麦机收', open: true }],
+    ['straw_crush', { name: '秸秆粉碎', open: false }],
+  ]),
+  serviceStart: '2015-06-01',
+  serviceEnd: '2015-06-30',
+  workDeadline: '2015-06-20',
+  today: '2025-06-30',
+};
+
+const GOOD: Record<RegisterColumn, string> = {
+  villageCode: '341602001001',
+  householdName: '李大明',
+  householdIdNo: '341602199001011234',
+  plotCode: 'DL-01-007',
+  taskCode: 'wheat_harvest',
+  areaMu: '3.25',
+  workDate: '2015-06-10',
+  machineNo: '皖S-12345',
+  operatorName: '王机手',
+  townCadreSigned: '张镇',
+  villageCadreSigned: '1',
+  operatorSigned: '是',
+  farmerSigned: 'Y',
+};
+
+function check(cells: Partial<Record<RegisterColumn, string>>) {
+  return checkRegisterRow(7, { ...GOOD, ...cells }, CONTEXT);
+}
+
+function rejected(cells: Partial<Record<RegisterColumn, string>>) {
+  const result = check(cells);
+  if (result.ok) throw new Error(`expected a rejection for ${JSON.stringify(cells)}`);
+  return result.rejection;
+}
+
+function accepted(cells: Partial<Record<RegisterColumn, string>>) {
+  const result = check(cells);
+  if (!result.ok)
+    throw new Error(`expected ${JSON.stringify(cells)} to pass: ${result.rejection.message}`);
+  return result.value;
+}
+
+describe('checkRegisterRow', () => {
+  it('accepts a good row and stores every cell trimmed, the area in hundredths and the date as ISO', () => {
+    const padded = Object.fromEntries(
+      Object.entries(GOOD).map(([column, cell]) => [column, `  ${cell}\t`]),
+    ) as Record<RegisterColumn, string>;
+    const result = checkRegisterRow(7, { ...padded, workDate: ' 2015/6/9 ' }, CONTEXT);
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        rowNo: 7,
+        villageCode: '341602001001',
+        householdName: '李大明',
+        householdIdNo: '341602199001011234',
+        plotCode: 'DL-01-007',
+        taskCode: 'wheat_harvest',
+        area: 325,
+        workDate: '2015-06-09',
+        machineNo: '皖S-12345',
+        operatorName: '王机手',
+        townCadreSigned: '张镇',
+        villageCadreSigned: '1',
+        operatorSigned: '是',
+        farmerSigned: 'Y',
+      },
+    });
+  });
+
+  describe('FIELD_INVALID: names, plot, machine and operator are required; every text cell has a length', () => {
+    it.each(['householdName', 'plotCode', 'machineNo', 'operatorName'] as const)(
+      'refuses an empty or blank %s',
+      (column) => {
+        for (const cell of ['', '   ']) {
+          expect(rejected({ [column]: cell })).toEqual({
+            row: 7,
+            code: 'FIELD_INVALID',
+            message: `${column} is empty`,
+          });
+        }
+      },
+    );
+
+    it.each([
+      ['householdName', 100],
+      ['plotCode', 60],
+      ['machineNo', 40],
+      ['operatorName', 100],
+      ['townCadreSigned', 100],
+      ['villageCadreSigned', 100],
+      ['operatorSigned', 100],
+      ['farmerSigned', 100],
+    ] as const)(
+      'takes %s up to %i characters (after trimming) and refuses one more',
+      (column, max) => {
+        expect(accepted({ [column]: ` ${'张'.repeat(max)} ` })[column]).toBe('张'.repeat(max));
+        expect(rejected({ [column]: '张'.repeat(max + 1) })).toEqual({
+          row: 7,
+          code: 'FIELD_INVALID',
+          message: `${column} is longer than ${max} characters`,
+        });
+      },
+    );
+
+    it('lets an empty signature cell through to the signature check', () => {
+      expect(rejected({ operatorSigned: '' })).toEqual({
+        row: 7,
+        code: 'MISSING_SIGNATURE',
+        message: 'not signed: operatorSigned',
+      });
+    });
+  });
+
+  describe('INVALID_ID_NUMBER', () => {
+    it.each([
+      ['34160219900101123', 'is not 18 characters (17 digits and a check digit or X)'],
+      ['041602199001011234', 'is not 18 characters (17 digits and a check digit or X)'],
+      ['341602199001011235', 'has a wrong check digit'],
+      [withCheck('34160219900230123'), 'has no real birth date'],
+    ])('refuses %s: householdIdNo %s', (idNo, why) => {
+      expect(rejected({ householdIdNo: idNo })).toEqual({
+        row: 7,
+        code: 'INVALID_ID_NUMBER',
+        message: `householdIdNo ${why}`,
+      });
+    });
+
+    it('judges the birth date against the context’s today', () => {
+      const id = withCheck('34160220250630000');
+      expect(accepted({ householdIdNo: id }).householdIdNo).toBe(id);
+      expect(
+        checkRegisterRow(7, { ...GOOD, householdIdNo: id }, { ...CONTEXT, today: '2025-06-29' }),
+      ).toEqual({
+        ok: false,
+        rejection: {
+          row: 7,
+          code: 'INVALID_ID_NUMBER',
+          message: 'householdIdNo has no real birth date',
+        },
+      });
+    });
+
+    it('stores a full-width or lower-case number as its ASCII form', () => {
+      expect(
+        accepted({ householdIdNo: '１１０１０５１９４９１２３１００２ｘ' }).householdIdNo,
+      ).toBe('11010519491231002X');
+    });
+  });
+
+  describe('UNKNOWN_VILLAGE and UNKNOWN_TASK: a code or its name, of this contract only', () => {
+    it('finds a village by code or by name, trimmed', () => {
+      expect(accepted({ villageCode: '341602001002' }).villageCode).toBe('341602001002');
+      expect(accepted({ villageCode: ' 小王庄 ' }).villageCode).toBe('341602001002');
+    });
+
+    it('refuses a village outside the lot, naming the cell', () => {
+      expect(rejected({ villageCode: '张家湾' })).toEqual({
+        row: 7,
+        code: 'UNKNOWN_VILLAGE',
+        message: "village 张家湾 is not in this contract's lot",
+      });
+    });
+
+    it('finds a task by code or by name', () => {
+      expect(accepted({ taskCode: '小麦机收' }).taskCode).toBe('wheat_harvest');
+      expect(accepted({ taskCode: ' wheat_harvest ' }).taskCode).toBe('wheat_harvest');
+    });
+
+    it('refuses a task the contract does not have', () => {
+      expect(rejected({ taskCode: '玉米播种' })).toEqual({
+        row: 7,
+        code: 'UNKNOWN_TASK',
+        message: 'task 玉米播种 is not in this contract',
+      });
+    });
+
+    it('TASK_LINE_CLOSED: refuses rows of a claimed task line, found by code or by name', () => {
+      for (const taskCode of ['straw_crush', '秸秆粉碎']) {
+        expect(rejected({ taskCode })).toEqual({
+          row: 7,
+          code: 'TASK_LINE_CLOSED',
+          message: 'task line straw_crush has been claimed; its rows are frozen',
+        });
+      }
+    });
+  });
+
+  describe('AREA_INVALID: positive, at most two decimals, at most 10,000,000.00 mu', () => {
+    it.each([
+      ['0.01', 1],
+      ['10000000.00', 1_000_000_000],
+      ['12', 1200],
+      ['0.5', 50],
+    ])('takes %s mu as %i hundredths', (areaMu, area) => {
+      expect(accepted({ areaMu }).area).toBe(area);
+    });
+
+    it.each(['0', '0.00', '10000000.01', '-1', '1.234', 'abc', ''])('refuses %j', (areaMu) => {
+      expect(rejected({ areaMu })).toEqual({
+        row: 7,
+        code: 'AREA_INVALID',
+        message: `areaMu ${JSON.stringify(areaMu)} must be a positive number with at most 2 decimals, at most 10000000.00`,
+      });
+    });
+  });
+
+  describe('AFTER_DEADLINE: a real date inside the service window and not after the work deadline', () => {
+    it('refuses a cell that is not a date', () => {
+      expect(rejected({ workDate: '六月十日' })).toEqual({
+        row: 7,
+        code: 'AFTER_DEADLINE',
+        message: 'workDate "六月十日" is not a date',
+      });
+    });
+
+    it('takes the first day of service and the deadline itself', () => {
+      expect(accepted({ workDate: '2015-06-01' }).workDate).toBe('2015-06-01');
+      expect(accepted({ workDate: '2015-06-20' }).workDate).toBe('2015-06-20');
+    });
+
+    it.each(['2015-05-31', '2015-07-01'])('refuses %s outside the service window', (workDate) => {
+      expect(rejected({ workDate })).toEqual({
+        row: 7,
+        code: 'AFTER_DEADLINE',
+        message: `workDate ${workDate} is outside the service window 2015-06-01 to 2015-06-30`,
+      });
+    });
+
+    it('the last day of service is in the window; with the deadline on it, it is taken', () => {
+      expect(rejected({ workDate: '2015-06-30' })).toEqual({
+        row: 7,
+        code: 'AFTER_DEADLINE',
+        message: "workDate 2015-06-30 is after the contract's work deadline 2015-06-20",
+      });
+      const result = checkRegisterRow(
+        7,
+        { ...GOOD, workDate: '2015-06-30' },
+        { ...CONTEXT, workDeadline: '2015-06-30' },
+      );
+      expect(result.ok && result.value.workDate).toBe('2015-06-30');
+    });
+
+    it('refuses a day after the work deadline though still in the window', () => {
+      expect(rejected({ workDate: '2015-06-21' })).toEqual({
+        row: 7,
+        code: 'AFTER_DEADLINE',
+        message: "workDate 2015-06-21 is after the contract's work deadline 2015-06-20",
+      });
+    });
+  });
+
+  describe('MISSING_SIGNATURE', () => {
+    it('names every unsigned column, in the register’s order', () => {
+      expect(
+        rejected({ townCadreSigned: '否', farmerSigned: '0', operatorSigned: '张三' }),
+      ).toEqual({
+        row: 7,
+        code: 'MISSING_SIGNATURE',
+        message: 'not signed: townCadreSigned, farmerSigned',
+      });
+      expect(rejected({ villageCadreSigned: 'no' })).toEqual({
+        row: 7,
+        code: 'MISSING_SIGNATURE',
+        message: 'not signed: villageCadreSigned',
+      });
+    });
+  });
+
+  it('checks in order: lengths, ID number, village, task, area, date, signatures', () => {
+    const everything = {
+      householdIdNo: '1',
+      villageCode: 'nowhere',
+      taskCode: 'nothing',
+      areaMu: '0',
+      workDate: 'never',
+      farmerSigned: '',
+    };
+    expect(rejected({ ...everything, plotCode: '' }).code).toBe('FIELD_INVALID');
+    expect(rejected(everything).code).toBe('INVALID_ID_NUMBER');
+    const { householdIdNo: _id, ...afterId } = everything;
+    expect(rejected(afterId).code).toBe('UNKNOWN_VILLAGE');
+    const { villageCode: _village, ...afterVillage } = afterId;
+    expect(rejected(afterVillage).code).toBe('UNKNOWN_TASK');
+    const { taskCode: _task, ...afterTask } = afterVillage;
+    expect(rejected(afterTask).code).toBe('AREA_INVALID');
+    const { areaMu: _area, ...afterArea } = afterTask;
+    expect(rejected(afterArea).code).toBe('AFTER_DEADLINE');
+    const { workDate: _date, ...afterDate } = afterArea;
+    expect(rejected(afterDate).code).toBe('MISSING_SIGNATURE');
+  });
+});
+
+describe('isSigned', () => {
+  it.each([
+    '',
+    '  ',
+    '0',
+    'false',
+    'FALSE',
+    ' False ',
+    '否',
+    'n',
+    'N',
+    'no',
+    'No',
+    '无',
+    '未签',
+    '×',
+  ])('%j is not a signature', (cell) => {
+    expect(isSigned(cell)).toBe(false);
+  });
+
+  it.each(['1', 'true', '是', 'Y', 'y', 'yes', '√', '李大明', ' 张 '])(
+    '%j is a signature',
+    (cell) => {
+      expect(isSigned(cell)).toBe(true);
+    },
+  );
+});
+
+describe('parseWorkDate', () => {
+  it.each([
+    ['2015-06-10', '2015-06-10'],
+    ['2015/6/10', '2015-06-10'],
+    ['2015.6.1', '2015-06-01'],
+    ['2015年6月10日', '2015-06-10'],
+    ['2015年6月10', '2015-06-10'],
+    [' 2015 - 06 - 10 ', '2015-06-10'],
+    ['2016-02-29', '2016-02-29'],
+    ['2015-12-31', '2015-12-31'],
+  ])('reads %j as %s', (cell, iso) => {
+    expect(parseWorkDate(cell)).toBe(iso);
+  });
+
+  it.each([
+    '2015-02-29',
+    '2015-06-31',
+    '2015-13-01',
+    '2015-00-10',
+    '2015-06-00',
+    '15-06-10',
+    'x2015-06-10',
+    '2015-06-10x',
+    '2015-06-10 日日',
+    '2015-06-100',
+    '20150610',
+    '',
+  ])('refuses %j', (cell) => {
+    expect(parseWorkDate(cell)).toBeUndefined();
+  });
+});
