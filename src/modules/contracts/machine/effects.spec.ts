@@ -1,7 +1,13 @@
 import type { PersistedContract } from './contract-lifecycle';
 import type { ContractEvent } from './contract.types';
 import { effectsOf } from './effects';
-import { apply, ENDS, T0, withRunningNotice } from '../../../../test/factories/contracts';
+import {
+  apply,
+  ENDS,
+  QUORUM_SIGNERS,
+  T0,
+  withRunningNotice,
+} from '../../../../test/factories/contracts';
 
 /** The transition's effects as data, computed from the machine's snapshots alone. */
 function effects(current: PersistedContract, event: ContractEvent) {
@@ -39,5 +45,21 @@ describe('effects of a transition', () => {
     expect(
       effects(withRunningNotice(), { type: 'contract.terminated', at: T0, reason: '放弃' }),
     ).toEqual([{ type: 'notices.terminate' }]);
+  });
+  it('a notice that had cleared already is not cleared again by a later transition', () => {
+    const cleared = apply(withRunningNotice(), {
+      type: 'notice.elapsed',
+      at: ENDS,
+      noticeId: 'N-1',
+    });
+    expect(
+      effects(cleared, {
+        type: 'acceptance.completed',
+        at: ENDS,
+        taskCode: 'WHEAT',
+        villages: [{ villageCode: 'V1', acceptedArea: 10_000 }],
+        signers: QUORUM_SIGNERS,
+      }),
+    ).toEqual([]);
   });
 });

@@ -153,4 +153,22 @@ describe('snapshot migrations', () => {
       }),
     ).toThrow(/newer than/);
   });
+  it('refuses what it cannot rebuild, saying which contract and why', () => {
+    const stored = { snapshot: null, input: INPUT };
+    expect(() => migrateSnapshot({ ...stored, machineVersion: 0, state: 'inService' })).toThrow(
+      'A version-0 contract must be awarded to be rebuilt; C-1 is inService',
+    );
+    expect(() => migrateSnapshot({ ...stored, machineVersion: 1, state: 'inService' })).toThrow(
+      'Contract C-1 has version 1 but no snapshot',
+    );
+    expect(() => migrateSnapshot({ ...stored, machineVersion: 2, state: 'inService' })).toThrow(
+      'Contract C-1 has version 2 but no snapshot',
+    );
+    expect(() => migrateSnapshot({ ...stored, machineVersion: -1, state: 'awarded' })).toThrow(
+      'No migration from contract machine version -1',
+    );
+    expect(() => migrateSnapshot({ ...stored, machineVersion: 3, state: 'inService' })).toThrow(
+      'Contract C-1 has machine version 3, newer than 3',
+    );
+  });
 });
