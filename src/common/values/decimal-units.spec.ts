@@ -33,6 +33,8 @@ describe('decimal units (hundredths of a mu, fen)', () => {
     expect(formatHundredths(5)).toBe('0.05');
     expect(formatHundredths(0)).toBe('0.00');
     expect(formatHundredths(-150)).toBe('-1.50');
+    expect(() => formatHundredths(1.5)).toThrow(new TypeError('Not an integer amount: 1.5'));
+    expect(() => formatHundredths(2 ** 53)).toThrow(TypeError);
   });
 
   it('round-trips every integer amount through its text', () => {

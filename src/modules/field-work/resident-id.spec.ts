@@ -26,6 +26,12 @@ describe('resident ID number (GB 11643-1999)', () => {
     expect(residentIdCheckCharacter('34160219900101123')).toBe('4');
     expect(residentIdCheckCharacter('51010720000101000')).toBe('5');
     expect(() => residentIdCheckCharacter('3416021990010112')).toThrow(TypeError);
+    // Exactly 17 digits: not 18, not a letter at either end.
+    expect(() => residentIdCheckCharacter('341602199001011234')).toThrow(
+      new TypeError('Not 17 digits: 341602199001011234'),
+    );
+    expect(() => residentIdCheckCharacter('X4160219900101123')).toThrow(TypeError);
+    expect(() => residentIdCheckCharacter('3416021990010112X')).toThrow(TypeError);
   });
 
   it('finds a wrong check character', () => {
@@ -63,7 +69,12 @@ describe('resident ID number (GB 11643-1999)', () => {
     expect(residentIdProblem(bornOn('2025-06-30'), TODAY)).toBeUndefined();
     expect(residentIdProblem(bornOn('2025-07-01'), TODAY)).toBe('birthDate');
     expect(residentIdProblem(bornOn('2025-07-01'), '2025-07-01')).toBeUndefined();
-    expect(() => residentIdProblem(bornOn('2025-07-01'), '2025/07/01')).toThrow(TypeError);
+    for (const today of ['x2025-07-01', '2025-07-01x', '2025-07-011']) {
+      expect(() => residentIdProblem(bornOn('2025-07-01'), today)).toThrow(TypeError);
+    }
+    expect(() => residentIdProblem(bornOn('2025-07-01'), '2025/07/01')).toThrow(
+      new TypeError('Not a YYYY-MM-DD date: 2025/07/01'),
+    );
   });
 
   it.each([
