@@ -3,12 +3,13 @@ import { formatMu } from '../../common/values/decimal-units';
 import {
   CopyLineStore,
   copyRegisterBytes,
-  registerCopyLine,
+  writeRegisterCopyLine,
   transactionClient,
   type RegisterCopyOwner,
 } from './register-copy';
 import type { OpenedTable } from '../../common/files/table-file';
 import type { RegisterColumn, RegisterFileRow } from './register-file';
+import type { RegisterRowInput } from './register.service';
 import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
 
 /**
@@ -35,56 +36,73 @@ export interface ImportTally {
 
 /**
  * The rows of one batch after their own checks, with no object per row: what the batch checks
- * need (row number, plot, task, area) in arrays indexed by the row's place in the batch, its
- * COPY line as bytes in the batch's {@link CopyLineStore}. Batch after batch the same arrays and
- * buffer are reused, so a batch waiting for the database holds next to nothing that V8 would
- * move to its old generation (which made memory grow with the file).
+ * need (row number, area, task) in typed arrays indexed by the row's place in the batch, its plot
+ * and its COPY line as UTF-8 bytes in buffers ({@link CopyLineStore}). Batch after batch the same
+ * arrays and buffers are reused: a batch being filled or waiting for the database holds no
+ * string or object of its rows, which V8 would otherwise move to its old generation while the
+ * next rows are parsed (and memory then grew with the file). The plots become strings again only
+ * for the batch's lookup and checks.
  */
 class CheckedBatch {
   count = 0;
   readonly lines = new CopyLineStore();
+  private readonly plotBytes = new CopyLineStore();
   private readonly rowNo = new Int32Array(IMPORT_BATCH_ROWS);
   private readonly area = new Float64Array(IMPORT_BATCH_ROWS);
   /** The row's COPY line in `lines` is [start, end); end 0: no line (a rejected row). */
   private readonly start = new Int32Array(IMPORT_BATCH_ROWS);
   private readonly end = new Int32Array(IMPORT_BATCH_ROWS);
-  private readonly plots: string[] = new Array<string>(IMPORT_BATCH_ROWS).fill('');
-  private readonly tasks: string[] = new Array<string>(IMPORT_BATCH_ROWS).fill('');
-  private readonly rejections: (Rejection | undefined)[] = new Array<undefined>(
-    IMPORT_BATCH_ROWS,
-  ).fill(undefined);
+  private readonly plotStart = new Int32Array(IMPORT_BATCH_ROWS);
+  private readonly plotEnd = new Int32Array(IMPORT_BATCH_ROWS);
+  /** The row's task as an index into `taskCodes` (the contract's few task codes). */
+  private readonly task = new Uint8Array(IMPORT_BATCH_ROWS);
+  private readonly taskCodes: string[] = [];
+  /** The rows' rejections by place: one row in a hundred or so. */
+  private readonly rejections = new Map<number, Rejection>();
+  /** The plots as strings, from {@link plotCodes} until {@link decide}. */
+  private plots: string[] = [];
 
   clear(): void {
     this.count = 0;
     this.lines.clear();
+    this.plotBytes.clear();
   }
 
   rejected(rejection: Rejection): void {
     const at = this.count++;
-    this.rejections[at] = rejection;
+    this.rejections.set(at, rejection);
     this.end[at] = 0;
   }
 
-  checked(row: number, plotCode: string, taskCode: string, area: number, line: string): void {
+  checked(owner: RegisterCopyOwner, value: RegisterRowInput): void {
     const at = this.count++;
-    [this.start[at], this.end[at]] = this.lines.append(line);
+    const { rowNo: row, plotCode, taskCode, area } = value;
+    [this.start[at], this.end[at]] = writeRegisterCopyLine(this.lines, owner, value);
+    [this.plotStart[at], this.plotEnd[at]] = this.plotBytes.append(plotCode);
+    let task = this.taskCodes.indexOf(taskCode);
+    if (task < 0) task = this.taskCodes.push(taskCode) - 1;
+    this.task[at] = task;
     this.rowNo[at] = row;
-    this.plots[at] = plotCode;
-    this.tasks[at] = taskCode;
     this.area[at] = area;
   }
 
-  /** The plots of the rows that passed their own checks. */
+  /** The plots of the rows that passed their own checks, as strings for the batch's checks. */
   plotCodes(): string[] {
+    this.plots = [];
     const codes: string[] = [];
-    for (let at = 0; at < this.count; at++) if (this.end[at] !== 0) codes.push(this.plots[at]);
+    for (let at = 0; at < this.count; at++) {
+      const plot =
+        this.end[at] === 0 ? '' : this.plotBytes.text(this.plotStart[at], this.plotEnd[at]);
+      this.plots.push(plot);
+      if (this.end[at] !== 0) codes.push(plot);
+    }
     return codes;
   }
 
   /**
-   * Visits the rows in file order: `visit` answers whether a row that passed its own checks is
-   * kept; a row not kept loses its COPY line. The strings of the rows are dropped after, so
-   * that only the COPY bytes wait for the database.
+   * Visits the rows in file order (after {@link plotCodes}): `keep` answers whether a row that
+   * passed its own checks is kept; a row not kept loses its COPY line. The plot strings are
+   * dropped after, so that only the COPY bytes wait for the database.
    */
   decide(
     rejected: (rejection: Rejection) => void,
@@ -92,18 +110,18 @@ class CheckedBatch {
   ): number {
     let kept = 0;
     for (let at = 0; at < this.count; at++) {
-      const rejection = this.rejections[at];
       if (this.end[at] === 0) {
-        rejected(rejection as Rejection);
-        this.rejections[at] = undefined;
-      } else if (keep(this.rowNo[at], this.plots[at], this.tasks[at], this.area[at])) {
+        rejected(this.rejections.get(at) as Rejection);
+      } else if (
+        keep(this.rowNo[at], this.plots[at], this.taskCodes[this.task[at]], this.area[at])
+      ) {
         kept += 1;
       } else {
         this.end[at] = 0;
       }
     }
-    this.plots.fill('', 0, this.count);
-    this.tasks.fill('', 0, this.count);
+    this.rejections.clear();
+    this.plots = [];
     return kept;
   }
 
@@ -145,12 +163,8 @@ class RowChecker {
       this.filling = batch;
     }
     const result = checkRegisterRow(row, cells, this.context);
-    if (!result.ok) {
-      batch.rejected(result.rejection);
-    } else {
-      const { plotCode, taskCode, area } = result.value;
-      batch.checked(row, plotCode, taskCode, area, registerCopyLine(this.owner, result.value));
-    }
+    if (result.ok) batch.checked(this.owner, result.value);
+    else batch.rejected(result.rejection);
     return 1;
   }
 
