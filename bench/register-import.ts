@@ -457,12 +457,16 @@ void runBench({ name: 'register' }, async ({ databaseUrl, cleanup }) => {
       file: { name: `register-${size}.csv`, type: 'text/csv', data: register.csv },
     });
     const path = `/contracts/${contract.id}/register`;
-    const started = performance.now();
-    const { result: answer, memory } = await sampler.measure(
-      () => post(app.port, path, scene.coop.token, payload, contentType),
+    // Timed: the request alone, not the sampler's gc() and start before it (~0.1 s).
+    const { result: timed, memory } = await sampler.measure(
+      async () => {
+        const started = performance.now();
+        const result = await post(app.port, path, scene.coop.token, payload, contentType);
+        return { result, seconds: (performance.now() - started) / 1000 };
+      },
       { live: LIVE },
     );
-    const seconds = (performance.now() - started) / 1000;
+    const { result: answer, seconds } = timed;
     if (answer.status !== 200)
       throw new Error(`import of ${size} rows: ${answer.status} ${answer.body.slice(0, 500)}`);
     const body = JSON.parse(answer.body) as {

@@ -79,7 +79,7 @@ export interface MemoryGrowth {
   /** max(sampler, kernel high-water mark) − RSS before. */
   rssGrowth: number;
   heapGrowth: number;
-  /** Buffers and other memory outside the heap (`external` + `arrayBuffers`). */
+  /** Buffers and other memory outside the heap (`external`, which includes `arrayBuffers`). */
   externalGrowth: number;
 }
 
@@ -108,12 +108,12 @@ export function memorySampler(): MemorySampler {
       await collectGarbage();
       const before = process.memoryUsage();
       let heapPeak = before.heapUsed;
-      let externalPeak = before.external + before.arrayBuffers;
+      let externalPeak = before.external;
       const sample = () => {
         if (live) gc?.();
         const now = process.memoryUsage();
         heapPeak = Math.max(heapPeak, now.heapUsed);
-        externalPeak = Math.max(externalPeak, now.external + now.arrayBuffers);
+        externalPeak = Math.max(externalPeak, now.external);
       };
       const timer = setInterval(sample, live ? 250 : 50);
       let measured;
@@ -130,7 +130,7 @@ export function memorySampler(): MemorySampler {
           heapBefore: before.heapUsed / MB,
           rssGrowth: (measured.rss.peak - measured.rss.before) / MB,
           heapGrowth: (heapPeak - before.heapUsed) / MB,
-          externalGrowth: (externalPeak - before.external - before.arrayBuffers) / MB,
+          externalGrowth: (externalPeak - before.external) / MB,
         },
       };
     },

@@ -1,4 +1,3 @@
-import { Readable, pipeline } from 'node:stream';
 import { type Options as CsvOptions, Parser } from 'csv-parse';
 
 import type { ByteSource } from './byte-source';
@@ -38,7 +37,7 @@ async function scanText(source: ByteSource, encoding: 'utf-8' | 'gb18030'): Prom
     if (scan.control === undefined) scan.control = CONTROL_CHARACTER.exec(text)?.[0];
     if (!scan.replacement && text.includes('\uFFFD')) scan.replacement = true;
   };
-  for await (const chunk of source.chunks()) {
+  for await (const chunk of source.views()) {
     // Neither UTF-8 nor GB18030 text has a zero byte; a binary file almost always does.
     if (chunk.includes(0)) scan.zeroByte = true;
     if (!scan.decoded) continue;
@@ -108,12 +107,14 @@ const PARSE_CHUNK = 64 * 1024;
 /** UTF-8 goes to the parser as it is; GB18030 is decoded first (the parser reads UTF-8). */
 async function* utf8Chunks(source: ByteSource, format: CsvFormat): AsyncGenerator<Buffer> {
   if (format === 'csv-utf8') {
+    // Fresh buffers: the parser keeps the tail of a chunk until it gets the next one.
     yield* source.chunks(0, source.size, PARSE_CHUNK);
     return;
   }
   const decoder = new TextDecoder('gb18030', { fatal: true });
   let first = true;
-  for await (const chunk of source.chunks(0, source.size, PARSE_CHUNK)) {
+  // The decoder copies what it needs of a chunk, so one buffer serves every read.
+  for await (const chunk of source.views(0, source.size, PARSE_CHUNK)) {
     let text = decoder.decode(chunk, { stream: true });
     if (first && text !== '') {
       text = text.replace(/^\uFEFF/, '');
@@ -125,18 +126,40 @@ async function* utf8Chunks(source: ByteSource, format: CsvFormat): AsyncGenerato
   if (rest !== '') yield Buffer.from(rest, 'utf8');
 }
 
-/** A record and its spreadsheet row (skipped blank lines still count as rows). */
-interface CsvRecord {
-  row: number;
-  record: string[];
+/**
+ * csv-parse's own parsing function under its stream (`Parser.api`, what `_transform` calls):
+ * `parse` hands each record of a chunk to `push` synchronously and answers a CsvError, if any.
+ * `info` counts records and skipped empty lines as it goes.
+ */
+interface CsvParseApi {
+  parse(
+    chunk: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): Error | undefined;
+  readonly info: { readonly records: number; readonly empty_lines: number };
 }
+
+const CSV_OPTIONS: CsvOptions = {
+  // A UTF-8 byte order mark, which the decoder of the first pass skipped too.
+  bom: true,
+  trim: true,
+  skip_empty_lines: true,
+  relax_column_count: false,
+  relax_quotes: false,
+};
+
+const closed = () => undefined;
 
 /**
  * The records of a CSV checked by {@link detectCsvText}, each handed to `map` the moment it is
- * parsed (csv-parse in flowing mode), the mapped values in batches of up to `size`; the parser
- * pauses while a full batch waits. Only what `map` keeps lives on: a row's cells die young
- * instead of piling up in the old generation while a batch waits for the database (which made
- * memory grow with the file).
+ * parsed, the mapped values in batches of up to `size`. The parser runs on the reader's own
+ * pace: a chunk of the file is parsed only when the consumer asks for its next batch, so it never
+ * runs ahead of the database. A record lives only while `map` looks at it: no stream buffers it,
+ * no info object comes with it (the row number is read off the parser's counters), so only what
+ * `map` keeps survives, not the cells (which, kept across a batch's wait for the database, were
+ * promoted to V8's old generation and made memory grow with the file).
  */
 export async function* csvBatches<T>(
   source: ByteSource,
@@ -144,78 +167,34 @@ export async function* csvBatches<T>(
   size: number,
   map: RowMapper<T>,
 ): AsyncGenerator<T[]> {
-  const parser = new Parser({
-    // The row number is taken as each record is made; its info object is not kept with it.
-    // (The typings want a record back; csv-parse passes on whatever the hook returns.)
-    on_record: ((record: string[], info: { records: number; empty_lines: number }): CsvRecord => ({
-      row: info.records + info.empty_lines,
-      record,
-    })) as unknown as CsvOptions['on_record'],
-    // A UTF-8 byte order mark, which the decoder of the first pass skipped too.
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: false,
-    relax_quotes: false,
-  });
+  const csv = (new Parser(CSV_OPTIONS) as unknown as { api: CsvParseApi }).api;
   const ready: T[][] = [];
   let batch: T[] = [];
-  let failure: Error | undefined;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
-  parser.on('data', ({ row, record }: CsvRecord) => {
-    if (failure !== undefined) return;
-    try {
-      const value = map({
-        row,
-        width: record.length,
-        cellAt: (index) => (record[index] ?? '').trim(),
-      });
-      if (value !== undefined) batch.push(value);
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      parser.destroy();
-      return signal();
-    }
+  const take = (record: string[]) => {
+    const value = map({
+      // The spreadsheet's row: records so far, the header's included, and skipped blank lines.
+      row: csv.info.records + csv.info.empty_lines,
+      width: record.length,
+      cellAt: (index) => (record[index] ?? '').trim(),
+    });
+    if (value === undefined) return;
+    batch.push(value);
     if (batch.length >= size) {
       ready.push(batch);
       batch = [];
-      parser.pause();
-      signal();
     }
-  });
-  parser.on('end', () => {
-    if (batch.length > 0) ready.push(batch);
-    batch = [];
-    ended = true;
-    signal();
-  });
-  parser.on('error', (error: Error) => {
-    failure ??= csvError(error);
-    signal();
-  });
-  // Errors reach the parser's 'error' through the pipeline; the callback only keeps them handled.
-  pipeline(Readable.from(utf8Chunks(source, format)), parser, () => undefined);
-  try {
-    for (;;) {
-      if (failure !== undefined) throw failure;
-      const next = ready.shift();
-      if (next) {
-        yield next;
-        if (ready.length === 0 && !ended) parser.resume();
-        continue;
-      }
-      if (ended) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  } finally {
-    parser.destroy();
+  };
+  const parse = (chunk: Buffer | undefined) => {
+    const error = csv.parse(chunk, chunk === undefined, take, closed);
+    if (error !== undefined) throw csvError(error);
+  };
+  for await (const chunk of utf8Chunks(source, format)) {
+    parse(chunk);
+    while (ready.length > 0) yield ready.shift() as T[];
   }
+  parse(undefined);
+  if (batch.length > 0) ready.push(batch);
+  yield* ready;
 }
 
 function csvError(error: Error): TableFileError {

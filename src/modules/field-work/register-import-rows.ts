@@ -3,12 +3,13 @@ import { formatMu } from '../../common/values/decimal-units';
 import {
   CopyLineStore,
   copyRegisterBytes,
-  registerCopyLine,
+  writeRegisterCopyLine,
   transactionClient,
   type RegisterCopyOwner,
 } from './register-copy';
 import type { OpenedTable } from '../../common/files/table-file';
 import type { RegisterColumn, RegisterFileRow } from './register-file';
+import type { RegisterRowInput } from './register.service';
 import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
 
 /**
@@ -34,45 +35,141 @@ export interface ImportTally {
 }
 
 /**
- * A row after its own checks: its rejection, or what the batch checks need and its COPY line.
- * Nothing else of the row is kept while the batch waits, so that it stays small.
+ * The rows of one batch after their own checks, with no object per row: what the batch checks
+ * need (row number, area, task) in typed arrays indexed by the row's place in the batch, its plot
+ * and its COPY line as UTF-8 bytes in buffers ({@link CopyLineStore}). Batch after batch the same
+ * arrays and buffers are reused: a batch being filled or waiting for the database holds no
+ * string or object of its rows, which V8 would otherwise move to its old generation while the
+ * next rows are parsed (and memory then grew with the file). The plots become strings again only
+ * for the batch's lookup and checks.
  */
-type Checked =
-  | { row: number; rejection: Rejection }
-  | { row: number; plotCode: string; taskCode: string; area: number; line: [number, number] };
+class CheckedBatch {
+  count = 0;
+  readonly lines = new CopyLineStore();
+  private readonly plotBytes = new CopyLineStore();
+  private readonly rowNo = new Int32Array(IMPORT_BATCH_ROWS);
+  private readonly area = new Float64Array(IMPORT_BATCH_ROWS);
+  /** The row's COPY line in `lines` is [start, end); end 0: no line (a rejected row). */
+  private readonly start = new Int32Array(IMPORT_BATCH_ROWS);
+  private readonly end = new Int32Array(IMPORT_BATCH_ROWS);
+  private readonly plotStart = new Int32Array(IMPORT_BATCH_ROWS);
+  private readonly plotEnd = new Int32Array(IMPORT_BATCH_ROWS);
+  /** The row's task as an index into `taskCodes` (the contract's few task codes). */
+  private readonly task = new Uint8Array(IMPORT_BATCH_ROWS);
+  private readonly taskCodes: string[] = [];
+  /** The rows' rejections by place: one row in a hundred or so. */
+  private readonly rejections = new Map<number, Rejection>();
+  /** The plots as strings, from {@link plotCodes} until {@link decide}. */
+  private plots: string[] = [];
+
+  clear(): void {
+    this.count = 0;
+    this.lines.clear();
+    this.plotBytes.clear();
+  }
+
+  rejected(rejection: Rejection): void {
+    const at = this.count++;
+    this.rejections.set(at, rejection);
+    this.end[at] = 0;
+  }
+
+  checked(owner: RegisterCopyOwner, value: RegisterRowInput): void {
+    const at = this.count++;
+    const { rowNo: row, plotCode, taskCode, area } = value;
+    [this.start[at], this.end[at]] = writeRegisterCopyLine(this.lines, owner, value);
+    [this.plotStart[at], this.plotEnd[at]] = this.plotBytes.append(plotCode);
+    let task = this.taskCodes.indexOf(taskCode);
+    if (task < 0) task = this.taskCodes.push(taskCode) - 1;
+    this.task[at] = task;
+    this.rowNo[at] = row;
+    this.area[at] = area;
+  }
+
+  /** The plots of the rows that passed their own checks, as strings for the batch's checks. */
+  plotCodes(): string[] {
+    this.plots = [];
+    const codes: string[] = [];
+    for (let at = 0; at < this.count; at++) {
+      const plot =
+        this.end[at] === 0 ? '' : this.plotBytes.text(this.plotStart[at], this.plotEnd[at]);
+      this.plots.push(plot);
+      if (this.end[at] !== 0) codes.push(plot);
+    }
+    return codes;
+  }
+
+  /**
+   * Visits the rows in file order (after {@link plotCodes}): `keep` answers whether a row that
+   * passed its own checks is kept; a row not kept loses its COPY line. The plot strings are
+   * dropped after, so that only the COPY bytes wait for the database.
+   */
+  decide(
+    rejected: (rejection: Rejection) => void,
+    keep: (row: number, plotCode: string, taskCode: string, area: number) => boolean,
+  ): number {
+    let kept = 0;
+    for (let at = 0; at < this.count; at++) {
+      if (this.end[at] === 0) {
+        rejected(this.rejections.get(at) as Rejection);
+      } else if (
+        keep(this.rowNo[at], this.plots[at], this.taskCodes[this.task[at]], this.area[at])
+      ) {
+        kept += 1;
+      } else {
+        this.end[at] = 0;
+      }
+    }
+    this.rejections.clear();
+    this.plots = [];
+    return kept;
+  }
+
+  /** The kept rows' COPY lines, adjacent ones joined, in chunks of about 64 KB. */
+  copyChunks(): Generator<Buffer> {
+    return this.lines.chunks(this.keptRanges());
+  }
+
+  private *keptRanges(): Generator<[number, number]> {
+    for (let at = 0; at < this.count; at++) {
+      if (this.end[at] !== 0) yield [this.start[at], this.end[at]];
+    }
+  }
+}
 
 /**
- * Checks each row as it is read, its COPY line written into the store of its batch: rows come
- * in batches of exactly IMPORT_BATCH_ROWS (the last one fewer), so every IMPORT_BATCH_ROWS-th
- * row opens the next store. A store comes back for reuse when its batch's COPY is done.
+ * Checks each row as it is read, into the {@link CheckedBatch} of its batch: rows come in batches
+ * of exactly IMPORT_BATCH_ROWS (the last one fewer), so every IMPORT_BATCH_ROWS-th row opens the
+ * next one. A batch comes back for reuse when its COPY is done.
  */
 class RowChecker {
-  private count = 0;
-  private filling = new CopyLineStore();
-  /** The stores of the batches read and not yet stored, in file order. */
-  readonly pending: CopyLineStore[] = [];
-  private readonly free: CopyLineStore[] = [];
+  private filling: CheckedBatch | undefined;
+  /** The batches read and not yet stored, in file order. */
+  readonly pending: CheckedBatch[] = [];
+  private readonly free: CheckedBatch[] = [];
 
   constructor(
     private readonly context: RowCheckContext,
     private readonly owner: RegisterCopyOwner,
   ) {}
 
-  check({ row, cells }: RegisterFileRow): Checked {
-    if (this.count++ % IMPORT_BATCH_ROWS === 0) {
-      this.filling = this.free.pop() ?? new CopyLineStore();
-      this.filling.clear();
-      this.pending.push(this.filling);
+  /** Checks one row; the reader's batch gets a 1 for it (what it keeps of a row). */
+  check({ row, cells }: RegisterFileRow): 1 {
+    let batch = this.filling;
+    if (batch === undefined || batch.count === IMPORT_BATCH_ROWS) {
+      batch = this.free.pop() ?? new CheckedBatch();
+      batch.clear();
+      this.pending.push(batch);
+      this.filling = batch;
     }
     const result = checkRegisterRow(row, cells, this.context);
-    if (!result.ok) return { row, rejection: result.rejection };
-    const { plotCode, taskCode, area } = result.value;
-    const line = this.filling.append(registerCopyLine(this.owner, result.value));
-    return { row, plotCode, taskCode, area, line };
+    if (result.ok) batch.checked(this.owner, result.value);
+    else batch.rejected(result.rejection);
+    return 1;
   }
 
-  release(store: CopyLineStore): void {
-    this.free.push(store);
+  release(batch: CheckedBatch): void {
+    this.free.push(batch);
   }
 }
 
@@ -109,13 +206,13 @@ export async function importRegisterRows(
       next = batches.next();
       next.catch(ignore);
       await copying;
-      const store = checker.pending.shift() as CopyLineStore;
-      const accepted = await keepNew(manager, contract.projectId, batch.value, facts, tally);
+      const checked = checker.pending.shift() as CheckedBatch;
+      const kept = await keepNew(manager, contract.projectId, checked, facts, tally);
       copying = (
-        accepted.length > 0
-          ? copyRegisterBytes(client, 'register_row', store.chunks(accepted))
+        kept > 0
+          ? copyRegisterBytes(client, 'register_row', checked.copyChunks())
           : Promise.resolve()
-      ).then(() => checker.release(store));
+      ).then(() => checker.release(checked));
       copying.catch(ignore);
     }
     await copying;
@@ -129,52 +226,44 @@ export async function importRegisterRows(
   return tally;
 }
 
-/** A batch's rows against the stored rows and the assigned areas: where their COPY lines are. */
+/** A batch's rows against the stored rows and the assigned areas: how many it keeps. */
 async function keepNew(
   manager: EntityManager,
   projectId: string,
-  batch: readonly Checked[],
+  batch: CheckedBatch,
   facts: ImportFacts,
   tally: ImportTally,
-): Promise<[number, number][]> {
-  const taken = await takenPlots(
-    manager,
-    projectId,
-    batch.flatMap((checked) => ('line' in checked ? [checked.plotCode] : [])),
-  );
-  const accepted: [number, number][] = [];
-  for (const checked of batch) {
-    tally.rows += 1;
-    if (!('line' in checked)) {
-      tally.rejected.push(checked.rejection);
-      continue;
-    }
-    const { row, ...value } = checked;
-    const key = `${value.plotCode}\u0000${value.taskCode}`;
+): Promise<number> {
+  const taken = await takenPlots(manager, projectId, batch.plotCodes());
+  const refuse = (rejection: Rejection) => {
+    tally.rejected.push(rejection);
+    return false;
+  };
+  tally.rows += batch.count;
+  const kept = batch.decide(refuse, (row, plotCode, taskCode, area) => {
+    const key = `${plotCode}\u0000${taskCode}`;
     if (taken.has(key)) {
-      tally.rejected.push({
+      return refuse({
         row,
         code: 'DUPLICATE_PLOT_TASK',
-        message: `plot ${value.plotCode} is already registered for ${value.taskCode} in this project`,
+        message: `plot ${plotCode} is already registered for ${taskCode} in this project`,
       });
-      continue;
     }
-    const total = (facts.used.get(value.taskCode) ?? 0) + value.area;
-    const limit = facts.assigned.get(value.taskCode) ?? 0;
+    const total = (facts.used.get(taskCode) ?? 0) + area;
+    const limit = facts.assigned.get(taskCode) ?? 0;
     if (total > limit) {
-      tally.rejected.push({
+      return refuse({
         row,
         code: 'OVER_ASSIGNED_AREA',
-        message: `${value.taskCode} would reach ${formatMu(total)} mu; the contract assigns ${formatMu(limit)} mu`,
+        message: `${taskCode} would reach ${formatMu(total)} mu; the contract assigns ${formatMu(limit)} mu`,
       });
-      continue;
     }
     taken.add(key);
-    facts.used.set(value.taskCode, total);
-    accepted.push(value.line);
-  }
-  tally.accepted += accepted.length;
-  return accepted;
+    facts.used.set(taskCode, total);
+    return true;
+  });
+  tally.accepted += kept;
+  return kept;
 }
 
 /** (plot, task) pairs of the project already registered, for the given plots. */

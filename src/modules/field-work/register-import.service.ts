@@ -84,7 +84,7 @@ export class RegisterImportService {
     fileName: string,
   ): Promise<ImportResult> {
     const hash = createHash('sha256');
-    for await (const chunk of source.chunks()) hash.update(chunk);
+    for await (const chunk of source.views()) hash.update(chunk);
     const sha256 = hash.digest('hex');
     const table = await openRegisterFile(source, {
       maxRows: this.config.registerMaxRows,
