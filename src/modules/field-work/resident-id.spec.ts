@@ -56,6 +56,8 @@ describe('resident ID number (GB 11643-1999)', () => {
     expect(residentIdProblem(withBirth('19890229'), TODAY)).toBe('birthDate');
     expect(residentIdProblem(withBirth('19001301'), TODAY)).toBe('birthDate');
     expect(residentIdProblem(withBirth('19900100'), TODAY)).toBe('birthDate');
+    // Month 00: Date.UTC would read it as December of the year before.
+    expect(residentIdProblem(withBirth('19900015'), TODAY)).toBe('birthDate');
     expect(residentIdProblem(withBirth('20000229'), TODAY)).toBeUndefined();
   });
 
