@@ -63,6 +63,15 @@ function accepted(cells: Partial<Record<RegisterColumn, string>>) {
   return result.value;
 }
 
+/** The row is refused with this code and exactly this message (row 7, as the answer lists it). */
+function expectRejected(
+  cells: Partial<Record<RegisterColumn, string>>,
+  code: string,
+  message: string,
+) {
+  expect(rejected(cells)).toEqual({ row: 7, code, message });
+}
+
 describe('checkRegisterRow', () => {
   it('accepts a good row and stores every cell trimmed, the area in hundredths and the date as ISO', () => {
     const padded = Object.fromEntries(
@@ -95,11 +104,7 @@ describe('checkRegisterRow', () => {
       'refuses an empty or blank %s',
       (column) => {
         for (const cell of ['', '   ']) {
-          expect(rejected({ [column]: cell })).toEqual({
-            row: 7,
-            code: 'FIELD_INVALID',
-            message: `${column} is empty`,
-          });
+          expectRejected({ [column]: cell }, 'FIELD_INVALID', `${column} is empty`);
         }
       },
     );
@@ -117,20 +122,16 @@ describe('checkRegisterRow', () => {
       'takes %s up to %i characters (after trimming) and refuses one more',
       (column, max) => {
         expect(accepted({ [column]: ` ${'张'.repeat(max)} ` })[column]).toBe('张'.repeat(max));
-        expect(rejected({ [column]: '张'.repeat(max + 1) })).toEqual({
-          row: 7,
-          code: 'FIELD_INVALID',
-          message: `${column} is longer than ${max} characters`,
-        });
+        expectRejected(
+          { [column]: '张'.repeat(max + 1) },
+          'FIELD_INVALID',
+          `${column} is longer than ${max} characters`,
+        );
       },
     );
 
     it('lets an empty signature cell through to the signature check', () => {
-      expect(rejected({ operatorSigned: '' })).toEqual({
-        row: 7,
-        code: 'MISSING_SIGNATURE',
-        message: 'not signed: operatorSigned',
-      });
+      expectRejected({ operatorSigned: '' }, 'MISSING_SIGNATURE', 'not signed: operatorSigned');
     });
   });
 
@@ -141,11 +142,7 @@ describe('checkRegisterRow', () => {
       ['341602199001011235', 'has a wrong check digit'],
       [withCheck('34160219900230123'), 'has no real birth date'],
     ])('refuses %s: householdIdNo %s', (idNo, why) => {
-      expect(rejected({ householdIdNo: idNo })).toEqual({
-        row: 7,
-        code: 'INVALID_ID_NUMBER',
-        message: `householdIdNo ${why}`,
-      });
+      expectRejected({ householdIdNo: idNo }, 'INVALID_ID_NUMBER', `householdIdNo ${why}`);
     });
 
     it('judges the birth date against the context’s today', () => {
@@ -177,11 +174,11 @@ describe('checkRegisterRow', () => {
     });
 
     it('refuses a village outside the lot, naming the cell', () => {
-      expect(rejected({ villageCode: '张家湾' })).toEqual({
-        row: 7,
-        code: 'UNKNOWN_VILLAGE',
-        message: "village 张家湾 is not in this contract's lot",
-      });
+      expectRejected(
+        { villageCode: '张家湾' },
+        'UNKNOWN_VILLAGE',
+        "village 张家湾 is not in this contract's lot",
+      );
     });
 
     it('finds a task by code or by name', () => {
@@ -190,20 +187,20 @@ describe('checkRegisterRow', () => {
     });
 
     it('refuses a task the contract does not have', () => {
-      expect(rejected({ taskCode: '玉米播种' })).toEqual({
-        row: 7,
-        code: 'UNKNOWN_TASK',
-        message: 'task 玉米播种 is not in this contract',
-      });
+      expectRejected(
+        { taskCode: '玉米播种' },
+        'UNKNOWN_TASK',
+        'task 玉米播种 is not in this contract',
+      );
     });
 
     it('TASK_LINE_CLOSED: refuses rows of a claimed task line, found by code or by name', () => {
       for (const taskCode of ['straw_crush', '秸秆粉碎']) {
-        expect(rejected({ taskCode })).toEqual({
-          row: 7,
-          code: 'TASK_LINE_CLOSED',
-          message: 'task line straw_crush has been claimed; its rows are frozen',
-        });
+        expectRejected(
+          { taskCode },
+          'TASK_LINE_CLOSED',
+          'task line straw_crush has been claimed; its rows are frozen',
+        );
       }
     });
   });
@@ -219,21 +216,21 @@ describe('checkRegisterRow', () => {
     });
 
     it.each(['0', '0.00', '10000000.01', '-1', '1.234', 'abc', ''])('refuses %j', (areaMu) => {
-      expect(rejected({ areaMu })).toEqual({
-        row: 7,
-        code: 'AREA_INVALID',
-        message: `areaMu ${JSON.stringify(areaMu)} must be a positive number with at most 2 decimals, at most 10000000.00`,
-      });
+      expectRejected(
+        { areaMu },
+        'AREA_INVALID',
+        `areaMu ${JSON.stringify(areaMu)} must be a positive number with at most 2 decimals, at most 10000000.00`,
+      );
     });
   });
 
   describe('AFTER_DEADLINE: a real date inside the service window and not after the work deadline', () => {
     it('refuses a cell that is not a date', () => {
-      expect(rejected({ workDate: '六月十日' })).toEqual({
-        row: 7,
-        code: 'AFTER_DEADLINE',
-        message: 'workDate "六月十日" is not a date',
-      });
+      expectRejected(
+        { workDate: '六月十日' },
+        'AFTER_DEADLINE',
+        'workDate "六月十日" is not a date',
+      );
     });
 
     it('takes the first day of service and the deadline itself', () => {
@@ -242,19 +239,19 @@ describe('checkRegisterRow', () => {
     });
 
     it.each(['2015-05-31', '2015-07-01'])('refuses %s outside the service window', (workDate) => {
-      expect(rejected({ workDate })).toEqual({
-        row: 7,
-        code: 'AFTER_DEADLINE',
-        message: `workDate ${workDate} is outside the service window 2015-06-01 to 2015-06-30`,
-      });
+      expectRejected(
+        { workDate },
+        'AFTER_DEADLINE',
+        `workDate ${workDate} is outside the service window 2015-06-01 to 2015-06-30`,
+      );
     });
 
     it('the last day of service is in the window; with the deadline on it, it is taken', () => {
-      expect(rejected({ workDate: '2015-06-30' })).toEqual({
-        row: 7,
-        code: 'AFTER_DEADLINE',
-        message: "workDate 2015-06-30 is after the contract's work deadline 2015-06-20",
-      });
+      expectRejected(
+        { workDate: '2015-06-30' },
+        'AFTER_DEADLINE',
+        "workDate 2015-06-30 is after the contract's work deadline 2015-06-20",
+      );
       const result = checkRegisterRow(
         7,
         { ...GOOD, workDate: '2015-06-30' },
@@ -264,11 +261,11 @@ describe('checkRegisterRow', () => {
     });
 
     it('refuses a day after the work deadline though still in the window', () => {
-      expect(rejected({ workDate: '2015-06-21' })).toEqual({
-        row: 7,
-        code: 'AFTER_DEADLINE',
-        message: "workDate 2015-06-21 is after the contract's work deadline 2015-06-20",
-      });
+      expectRejected(
+        { workDate: '2015-06-21' },
+        'AFTER_DEADLINE',
+        "workDate 2015-06-21 is after the contract's work deadline 2015-06-20",
+      );
     });
   });
 
@@ -281,11 +278,11 @@ describe('checkRegisterRow', () => {
         code: 'MISSING_SIGNATURE',
         message: 'not signed: townCadreSigned, farmerSigned',
       });
-      expect(rejected({ villageCadreSigned: 'no' })).toEqual({
-        row: 7,
-        code: 'MISSING_SIGNATURE',
-        message: 'not signed: villageCadreSigned',
-      });
+      expectRejected(
+        { villageCadreSigned: 'no' },
+        'MISSING_SIGNATURE',
+        'not signed: villageCadreSigned',
+      );
     });
   });
 

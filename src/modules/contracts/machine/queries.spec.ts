@@ -1,3 +1,4 @@
+import { contractMachine } from './contract.machine';
 import type { ContractState, TaskLineState } from './contract.types';
 import {
   acceptanceOpenRefusal,
@@ -7,18 +8,8 @@ import {
   taskLineTakesRows,
 } from './queries';
 
-const CONTRACT_STATES: readonly ContractState[] = [
-  'awarded',
-  'contracted',
-  'inService',
-  'districtAudit',
-  'audited',
-  'mediaNotice',
-  'payable',
-  'payoutIssued',
-  'paid',
-  'terminated',
-];
+/** Every state of the machine itself: a state added later is asked too. */
+const CONTRACT_STATES = Object.keys(contractMachine.config.states ?? {}) as ContractState[];
 
 const TASK_LINE_STATES: readonly TaskLineState[] = [
   'pending',
