@@ -15,8 +15,12 @@ export function apply(current: PersistedContract, event: ContractEvent): Persist
   return decision.next;
 }
 
-/** Claimed: 100.00 mu in V1 of WHEAT, waiting for the village's verification. */
-export function claimed(): PersistedContract {
+/** Claimed: by default 100.00 mu in V1 of WHEAT, waiting for the villages' verification. */
+export function claimed(
+  villages: { villageCode: string; claimedArea: number }[] = [
+    { villageCode: 'V1', claimedArea: 10_000 },
+  ],
+): PersistedContract {
   let contract = initialContract({
     contractId: 'C1',
     taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
@@ -28,12 +32,7 @@ export function claimed(): PersistedContract {
     signedOn: '2015-06-01',
   });
   contract = apply(contract, { type: 'work.started', at: T0 });
-  return apply(contract, {
-    type: 'taskLine.claimed',
-    at: T0,
-    taskCode: 'WHEAT',
-    villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
-  });
+  return apply(contract, { type: 'taskLine.claimed', at: T0, taskCode: 'WHEAT', villages });
 }
 
 export function verified(verifiedArea: number): ContractEvent {

@@ -1,11 +1,12 @@
 import {
   apply,
   auditedContract,
+  claimed,
   ENDS,
   QUORUM_SIGNERS,
   T0,
 } from '../../../../test/factories/contracts';
-import { decide, initialContract, type PersistedContract } from './contract-lifecycle';
+import { decide, type PersistedContract } from './contract-lifecycle';
 import type { ContractEvent } from './contract.types';
 import { acceptedAreasRefusal, objectionRefusal, payoutRefusal, type Refusal } from './refusals';
 
@@ -17,27 +18,11 @@ import { acceptedAreasRefusal, objectionRefusal, payoutRefusal, type Refusal } f
  */
 
 /** WHEAT claimed in two villages: V1 100.00 mu, V2 50.00 mu. */
-function claimedInTwoVillages(): PersistedContract {
-  let contract = initialContract({
-    contractId: 'C2',
-    taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
-  });
-  const events: ContractEvent[] = [
-    { type: 'contract.signed', at: T0, contractNo: 'N', signedOn: '2015-06-01' },
-    { type: 'work.started', at: T0 },
-    {
-      type: 'taskLine.claimed',
-      at: T0,
-      taskCode: 'WHEAT',
-      villages: [
-        { villageCode: 'V1', claimedArea: 10_000 },
-        { villageCode: 'V2', claimedArea: 5_000 },
-      ],
-    },
-  ];
-  for (const event of events) contract = apply(contract, event);
-  return contract;
-}
+const claimedInTwoVillages = (): PersistedContract =>
+  claimed([
+    { villageCode: 'V1', claimedArea: 10_000 },
+    { villageCode: 'V2', claimedArea: 5_000 },
+  ]);
 
 const verification = (
   villageCode: string,
