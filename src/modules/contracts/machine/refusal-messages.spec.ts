@@ -93,9 +93,11 @@ describe('the refusal a client reads', () => {
         field: 'rows',
       });
       expect(decide(claimedInTwoVillages(), verification('V2', 5_000)).applies).toBe(true);
-      expect(refusal(claimedInTwoVillages(), verification('V2', -1)).code).toBe(
-        'AREA_ABOVE_PREVIOUS_STAGE',
-      );
+      expect(refusal(claimedInTwoVillages(), verification('V2', -1))).toEqual({
+        code: 'AREA_ABOVE_PREVIOUS_STAGE',
+        message: 'V2: verified -0.01 mu is above the claimed 50.00 mu',
+        field: 'rows',
+      });
     });
   });
 

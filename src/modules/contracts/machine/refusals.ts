@@ -1,3 +1,4 @@
+import { formatMu } from '../../../common/values/decimal-units';
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../../auth/roles';
 import { contractTakesObjection } from './contract-context';
 import type { ContractContext, ContractEvent } from './contract.types';
@@ -28,9 +29,6 @@ type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
 function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
-
-const mu = (hundredths: number): string =>
-  `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 
 /** Town acceptance (domain.md): at least five distinct signers who passed, covering four roles. */
 export const QUORUM = 5;
@@ -75,7 +73,7 @@ export function verificationRefusal(
   if (event.verifiedArea < 0 || event.verifiedArea > villagePart.claimedArea) {
     return {
       code: 'AREA_ABOVE_PREVIOUS_STAGE',
-      message: `${event.villageCode}: verified ${mu(event.verifiedArea)} mu is above the claimed ${mu(villagePart.claimedArea)} mu`,
+      message: `${event.villageCode}: verified ${formatMu(event.verifiedArea)} mu is above the claimed ${formatMu(villagePart.claimedArea)} mu`,
       field: 'rows',
     };
   }
@@ -108,7 +106,7 @@ export function acceptedAreasRefusal(
     if (village.acceptedArea < 0 || village.acceptedArea > verified) {
       return {
         code: 'AREA_ABOVE_PREVIOUS_STAGE',
-        message: `${village.villageCode}: accepted ${mu(village.acceptedArea)} mu is above the verified ${mu(verified)} mu`,
+        message: `${village.villageCode}: accepted ${formatMu(village.acceptedArea)} mu is above the verified ${formatMu(verified)} mu`,
         field: `villages[${index}].acceptedAreaMu`,
       };
     }
@@ -181,7 +179,7 @@ export function approvalRefusal(
     if (audited.auditedArea < 0 || audited.auditedArea > accepted) {
       return {
         code: 'AREA_ABOVE_PREVIOUS_STAGE',
-        message: `Task line ${audited.taskCode}: audited ${mu(audited.auditedArea)} mu is above the accepted ${mu(accepted)} mu`,
+        message: `Task line ${audited.taskCode}: audited ${formatMu(audited.auditedArea)} mu is above the accepted ${formatMu(accepted)} mu`,
         field: `taskLines[${index}].auditedAreaMu`,
       };
     }
