@@ -54,8 +54,11 @@ class CheckedBatch {
   private readonly end = new Int32Array(IMPORT_BATCH_ROWS);
   private readonly plotStart = new Int32Array(IMPORT_BATCH_ROWS);
   private readonly plotEnd = new Int32Array(IMPORT_BATCH_ROWS);
-  /** The row's task as an index into `taskCodes` (the contract's few task codes). */
-  private readonly task = new Uint8Array(IMPORT_BATCH_ROWS);
+  /**
+   * The row's task as an index into `taskCodes` (only the contract's own task codes pass the row
+   * checks; 16 bits, so even a contract of hundreds of task lines cannot wrap the index).
+   */
+  private readonly task = new Uint16Array(IMPORT_BATCH_ROWS);
   private readonly taskCodes: string[] = [];
   /** The rows' rejections by place: one row in a hundred or so. */
   private readonly rejections = new Map<number, Rejection>();
