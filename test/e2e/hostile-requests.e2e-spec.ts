@@ -1,5 +1,7 @@
 import { Api, type Session } from '../support/api';
-import { expectNoWrites } from '../support/fingerprint';
+import { randomUUID } from 'node:crypto';
+import { expectNothingWritten, expectNoWrites } from '../support/fingerprint';
+import { hostileMultiparts, multipartBody, type RawMultipart } from '../support/multipart';
 import { toRunningNotice } from '../support/lifecycle';
 import { awardQiaocheng, buildQiaocheng } from '../support/qiaocheng';
 import { createTestApp, TEST_ADMIN, type TestApp } from '../support/test-app';
@@ -307,5 +309,96 @@ describe('hostile requests', () => {
       expect(response.body).toMatchObject(problem(403, 'FORBIDDEN'));
     }
     await test.http().get(`/projects/${q.projectId}/summary`).set(q.agri.auth).expect(200);
+  });
+
+  describe('malformed multipart: 4xx problem+json, nothing written, before and after the scope check', () => {
+    let q: Awaited<ReturnType<typeof buildQiaocheng>>;
+    let contractIds: string[];
+    const figures = new Map<string, number>();
+
+    beforeAll(async () => {
+      q = await buildQiaocheng(api);
+      ({ contractIds } = await awardQiaocheng(api, q));
+    });
+    afterAll(() => {
+      const summary = [...figures].map(([status, n]) => `${n} × ${status}`).join(', ');
+      console.log(`malformed multipart: ${summary}; 0 × 5xx; every one wrote nothing`);
+    });
+
+    /** Who sends it where: the route's own object, another's (404 if well formed), a random id. */
+    const targets = (): {
+      target: string;
+      path: string;
+      session: Session;
+      fields: Record<string, string>;
+    }[] => [
+      {
+        target: 'an attachment to the own contract',
+        path: `/contracts/${contractIds[0]}/attachments`,
+        session: q.coops[0],
+        fields: { kind: 'other' },
+      },
+      {
+        target: "an attachment to another cooperative's contract",
+        path: `/contracts/${contractIds[1]}/attachments`,
+        session: q.coops[0],
+        fields: { kind: 'other' },
+      },
+      {
+        target: 'a register to the own contract',
+        path: `/contracts/${contractIds[0]}/register`,
+        session: q.coops[0],
+        fields: {},
+      },
+      {
+        target: 'a bank result file to a random batch',
+        path: `/payment-batches/${randomUUID()}/result`,
+        session: q.finance,
+        fields: {},
+      },
+    ];
+
+    const send = (path: string, auth: Record<string, string>, raw: RawMultipart) =>
+      test.http().post(path).set(auth).set(raw.headers).send(raw.body);
+
+    it.each(hostileMultiparts().map(({ name }, index) => [name, index] as const))(
+      '%s',
+      async (_name, index) => {
+        for (const { target, path, session, fields } of targets()) {
+          const variant = hostileMultiparts(fields)[index];
+          const response = await expectNothingWritten(test, () =>
+            send(path, session.auth, variant.request),
+          );
+          const seen = {
+            target,
+            status: response.status,
+            type: response.headers['content-type'],
+            code: response.body.code as string,
+          };
+          expect(seen).toEqual({
+            target,
+            status: variant.status,
+            type: expect.stringMatching(/^application\/problem\+json/) as string,
+            code: variant.code,
+          });
+          if (variant.code === 'VALIDATION_FAILED')
+            expect(response.body.errors).toEqual([{ field: 'file', message: expect.any(String) }]);
+          figures.set(String(response.status), (figures.get(String(response.status)) ?? 0) + 1);
+        }
+      },
+    );
+
+    it('the same request well formed: 201 to the own contract, 404 to the other one', async () => {
+      const [own, other] = targets();
+      const whole = {
+        headers: hostileMultiparts()[2].request.headers,
+        body: multipartBody(own.fields, { content: Buffer.from('%PDF-1.4\n% well formed\n') }),
+      };
+      await send(own.path, own.session.auth, whole).expect(201);
+      const refused = await expectNothingWritten(test, () =>
+        send(other.path, other.session.auth, whole),
+      );
+      expect(refused.body).toMatchObject(problem(404, 'NOT_FOUND'));
+    });
   });
 });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -24,5 +26,29 @@ export async function expectNoWrites<T>(dataSource: DataSource, act: () => Promi
   const before = await fingerprint(dataSource);
   const result = await act();
   expect(await fingerprint(dataSource)).toEqual(before);
+  return result;
+}
+
+/** Every regular file under `dir` with its size (what an upload may leave on disk). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .map((entry) => path.join(dir, entry))
+    .filter((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false)
+    .map((file) => `${path.relative(dir, file)} ${fs.statSync(file).size}`)
+    .sort();
+}
+
+/**
+ * {@link expectNoWrites} for an upload: no table changed and no file was left under the app's
+ * DATA_DIR (neither a stored file nor a temporary one).
+ */
+export async function expectNothingWritten<T>(
+  test: { dataSource: DataSource; config: { dataDir: string } },
+  act: () => Promise<T>,
+): Promise<T> {
+  const files = filesUnder(test.config.dataDir);
+  const result = await expectNoWrites(test.dataSource, act);
+  expect(filesUnder(test.config.dataDir)).toEqual(files);
   return result;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { MASKS } from '../../modules/auth/disclosure-policy';
 
 /** Keys whose values never reach a log line, at any depth. */
@@ -31,7 +32,18 @@ const SENSITIVE_KEYS: Record<string, keyof typeof MASKS> = {
  */
 const LONG_NUMBER = /\d{11,}[\dXx]?/g;
 
-const MAX_DEPTH = 12;
+/**
+ * What one log line may cost, whatever is handed to the logger: the walk stops at this depth,
+ * after this many values in all, at this many items of one array or keys of one object, and a
+ * string is cut at this length. A log line describes; it never carries a file, a request or a
+ * result set (docs/reliability.md: one upload once froze the service for two minutes in here).
+ */
+export const LOG_LIMITS = {
+  depth: 8,
+  values: 2_000,
+  items: 100,
+  stringLength: 8_192,
+} as const;
 
 function maskNumbers(text: string): string {
   return text.replace(LONG_NUMBER, (digits) => {
@@ -41,34 +53,95 @@ function maskNumbers(text: string): string {
   });
 }
 
+function cut(text: string): string {
+  return text.length > LOG_LIMITS.stringLength
+    ? `${text.slice(0, LOG_LIMITS.stringLength)}…[${text.length - LOG_LIMITS.stringLength} more characters]`
+    : text;
+}
+
 /**
- * The logged object with secrets removed and personal numbers masked at any depth (pino's
- * `redact` paths reach a fixed depth only). Errors become plain objects with their own fields
- * (a query error's `query`, `parameters`, `driverError`), redacted the same way.
+ * What is never walked, only named: bytes (a Buffer, a typed array, an ArrayBuffer: an upload's
+ * content), and anything that emits events (a request, a response, a socket, a stream), which
+ * reaches the whole of the server through its references.
  */
-export function redactForLog(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return maskNumbers(value);
-  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e10)
-    return maskNumbers(String(value));
-  if (value === null || typeof value !== 'object') return value;
-  if (seen.has(value)) return '[circular]';
-  if (depth >= MAX_DEPTH) return '[deep]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactForLog(item, depth + 1, seen));
-  const source: Record<string, unknown> =
-    value instanceof Error
-      ? { ...value, type: value.name, message: value.message, stack: value.stack }
-      : (value as Record<string, unknown>);
-  const result: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(source)) {
-    const lower = key.toLowerCase();
-    if (SECRET_KEYS.has(lower)) {
-      result[key] = '[redacted]';
-    } else if (SENSITIVE_KEYS[lower] && typeof child === 'string') {
-      result[key] = MASKS[SENSITIVE_KEYS[lower]](child);
-    } else {
-      result[key] = redactForLog(child, depth + 1, seen);
+function opaque(value: object): string | undefined {
+  if (ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
+    return `[${value.constructor.name} ${value.byteLength} bytes]`;
+  if (value instanceof EventEmitter) return `[${value.constructor.name}]`;
+  if (value instanceof Map || value instanceof Set || value instanceof WeakMap)
+    return `[${value.constructor.name}]`;
+  if (typeof (value as { pipe?: unknown }).pipe === 'function') return '[stream]';
+  return undefined;
+}
+
+class Walk {
+  private left: number = LOG_LIMITS.values;
+  private readonly seen = new WeakSet<object>();
+
+  value(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return maskNumbers(cut(value));
+    if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) >= 1e10)
+      return maskNumbers(String(value));
+    if (typeof value === 'bigint') return maskNumbers(value.toString());
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+    if (value === null || typeof value !== 'object') return value;
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+    const named = opaque(value);
+    if (named !== undefined) return named;
+    if (this.seen.has(value)) return '[circular]';
+    if (depth >= LOG_LIMITS.depth) return '[deep]';
+    if (--this.left < 0) return '[more]';
+    this.seen.add(value);
+    if (Array.isArray(value)) {
+      const items = value.slice(0, LOG_LIMITS.items).map((item) => this.value(item, depth + 1));
+      if (value.length > LOG_LIMITS.items)
+        items.push(`[${value.length - LOG_LIMITS.items} more items]`);
+      return items;
     }
+    return this.object(value, depth);
   }
-  return result;
+
+  private object(value: object, depth: number): Record<string, unknown> {
+    const source: Record<string, unknown> =
+      value instanceof Error
+        ? { ...value, type: value.name, message: value.message, stack: value.stack }
+        : (value as Record<string, unknown>);
+    const result: Record<string, unknown> = {};
+    const keys = Object.keys(source);
+    for (const key of keys.slice(0, LOG_LIMITS.items)) {
+      const lower = key.toLowerCase();
+      const child = source[key];
+      if (SECRET_KEYS.has(lower)) {
+        result[key] = '[redacted]';
+      } else if (SENSITIVE_KEYS[lower] && typeof child === 'string') {
+        result[key] = MASKS[SENSITIVE_KEYS[lower]](child);
+      } else {
+        result[key] = this.value(child, depth + 1);
+      }
+    }
+    if (keys.length > LOG_LIMITS.items) result['[more keys]'] = keys.length - LOG_LIMITS.items;
+    return result;
+  }
+}
+
+/**
+ * The logged object with secrets removed and personal numbers masked at any depth that is logged
+ * (pino's `redact` paths reach a fixed depth only). Errors become plain objects with their own
+ * fields (a query error's `query`, `parameters`, `driverError`), redacted the same way. Bounded
+ * ({@link LOG_LIMITS}): it never walks bytes, streams, requests or responses, so its cost does not
+ * depend on what a request carried.
+ */
+export function redactForLog(value: unknown): unknown {
+  return new Walk().value(value, 0);
+}
+
+/** A query string for the log: secret-named parameters removed, long numbers masked, cut short. */
+export function redactUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return maskNumbers(cut(url));
+  const params = new URLSearchParams(url.slice(at + 1));
+  for (const key of new Set(params.keys()))
+    if (SECRET_KEYS.has(key.toLowerCase())) params.set(key, '[redacted]');
+  return maskNumbers(cut(`${url.slice(0, at)}?${params.toString()}`));
 }

@@ -9,11 +9,19 @@ import { loadContractInScope } from '../contracts/contract-scope';
 import { Attachment, type AttachmentKind } from './attachment.entity';
 import type { AttachmentDto } from './dto/register.dto';
 import { FileStore } from './file-store';
+import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 
 export function toAttachmentDto(attachment: Attachment): AttachmentDto {
   const { id, kind, sha256, size, fileName, contentType, createdAt } = attachment;
   return { id, kind, sha256, size, fileName, contentType, createdAt: createdAt.toISOString() };
 }
+
+/**
+ * What is attached: an upload already on disk (the route's, streamed there and hashed as it
+ * arrived: moved into the store, never read into memory), or bytes made in this process (the demo).
+ */
+export type AttachmentContent =
+  UploadedFileOnDisk | { buffer: Buffer; originalname: string; mimetype: string };
 
 @Injectable()
 export class AttachmentsService {
@@ -28,19 +36,22 @@ export class AttachmentsService {
     actor: Actor,
     contractId: string,
     kind: AttachmentKind,
-    file: { buffer: Buffer; originalname: string; mimetype: string },
+    file: AttachmentContent,
   ): Promise<AttachmentDto> {
     const contract = await loadContractInScope(this.dataSource.manager, actor, contractId);
-    const sha256 = await this.files.put(file.buffer);
+    const onDisk = 'path' in file;
+    const sha256 = onDisk
+      ? await this.files.putFile(file.path, file.sha256)
+      : await this.files.put(file.buffer);
     return this.dataSource.transaction(async (manager) => {
       const attachment = manager.create(Attachment, {
         createdAt: this.clock.now(),
         contractId,
         kind,
         sha256,
-        size: file.buffer.length,
-        fileName: file.originalname.slice(0, 255) || 'upload',
-        contentType: (file.mimetype || 'application/octet-stream').slice(0, 100),
+        size: onDisk ? file.size : file.buffer.length,
+        fileName: onDisk ? file.originalName : file.originalname,
+        contentType: (onDisk ? file.mimeType : file.mimetype) || 'application/octet-stream',
         uploadedBy: actor.id,
       });
       await manager.save(attachment);

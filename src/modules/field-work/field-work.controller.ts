@@ -20,9 +20,12 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { validationFailed } from '../../common/errors/domain-error';
 import { ApiPage, type Page } from '../../common/http/api-page';
-import { FileUpload } from '../../common/http/file-upload.interceptor';
+import {
+  FileUpload,
+  requiredFile,
+  type UploadedFileOnDisk,
+} from '../../common/http/file-upload.interceptor';
 import { IfMatch } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
@@ -46,34 +49,15 @@ import { RegisterService } from './register.service';
 import { ApiRefusals } from '../../common/http/api-refusals';
 import { NoFields } from '../../common/http/no-fields.pipe';
 
-interface UploadedBuffer {
-  buffer: Buffer;
-  originalname: string;
-  mimetype: string;
-}
-
-/** A register upload, written to a temporary file (deleted when the request ends). */
-interface UploadedTempFile {
-  path: string;
-  originalname: string;
-}
-
-function required<T>(file: T | undefined): T {
-  if (!file)
-    throw validationFailed([{ field: 'file', message: 'send the file as multipart field "file"' }]);
-  return file;
-}
-
-const RegisterUpload = FileUpload(
-  'file',
-  (max) =>
-    fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
-      reason: 'tooLarge',
-    }),
-  { toDisk: true },
+const RegisterUpload = FileUpload('file', (max) =>
+  fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+    reason: 'tooLarge',
+  }),
 );
-const AttachmentUpload = FileUpload('file', (max) =>
-  fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+const AttachmentUpload = FileUpload(
+  'file',
+  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+  { refuseEmpty: true },
 );
 
 const contractId = uuidParam('Contract');
@@ -103,11 +87,11 @@ export class FieldWorkController {
   importRegister(
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
-    @UploadedFile() file: UploadedTempFile | undefined,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
     @Body(NoFields) _fields: unknown,
   ): Promise<RegisterImportResultDto> {
-    const { path, originalname } = required(file);
-    return this.imports.import(actor, id, { path }, originalname);
+    const { path, originalName } = requiredFile(file);
+    return this.imports.import(actor, id, { path }, originalName);
   }
 
   @Get('register')
@@ -160,9 +144,9 @@ export class FieldWorkController {
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @Body() dto: AttachmentUploadDto,
-    @UploadedFile() file: UploadedBuffer | undefined,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
   ): Promise<AttachmentDto> {
-    return this.attachments.upload(actor, id, dto.kind, required(file));
+    return this.attachments.upload(actor, id, dto.kind, requiredFile(file));
   }
 
   @Get('attachments')

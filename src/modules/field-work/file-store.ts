@@ -39,6 +39,31 @@ export class FileStore {
     return sha256;
   }
 
+  /**
+   * Keeps an upload already on disk (the temporary file of FileUpload, whose SHA-256 was taken
+   * as it arrived): flushed and renamed into place, never read into memory. The temporary file
+   * is gone afterwards either way (moved, or deleted when the content is stored already).
+   */
+  async putFile(temporary: string, sha256: string): Promise<string> {
+    const target = this.pathOf(sha256);
+    try {
+      await fs.access(target);
+      await fs.rm(temporary, { force: true });
+      return sha256;
+    } catch {
+      // not stored yet
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const handle = await fs.open(temporary, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, target);
+    return sha256;
+  }
+
   async get(sha256: string): Promise<Buffer> {
     return fs.readFile(this.pathOf(sha256));
   }

@@ -45,9 +45,19 @@ export class PaymentBatchResultService {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async upload(actor: Actor, batchId: string, file: Buffer): Promise<BatchResultDto> {
+  /**
+   * `file`: the upload on disk with the SHA-256 taken as it arrived (the route's), or bytes in
+   * memory (tests). It is read from where it is, never loaded whole first.
+   */
+  async upload(
+    actor: Actor,
+    batchId: string,
+    file: Buffer | { path: string; sha256: string },
+  ): Promise<BatchResultDto> {
     const batch = await this.batches.load(actor, batchId);
-    const sha256 = createHash('sha256').update(file).digest('hex');
+    const sha256 = Buffer.isBuffer(file)
+      ? createHash('sha256').update(file).digest('hex')
+      : file.sha256;
     const stored = await this.dataSource
       .getRepository(PaymentBatchResult)
       .findOneBy({ batchId: batch.id, fileSha256: sha256 });
@@ -56,7 +66,7 @@ export class PaymentBatchResultService {
     let rows;
     try {
       ({ rows } = await readTableFile(
-        file,
+        Buffer.isBuffer(file) ? file : { path: file.path },
         { maxRows: this.config.registerMaxRows, maxBytes: this.config.uploadMaxBytes },
         RESULT_TABLE,
       ));

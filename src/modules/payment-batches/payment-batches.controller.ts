@@ -25,9 +25,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { validationFailed } from '../../common/errors/domain-error';
 import { ApiPage, type Page } from '../../common/http/api-page';
-import { FileUpload } from '../../common/http/file-upload.interceptor';
+import {
+  FileUpload,
+  requiredFile,
+  type UploadedFileOnDisk,
+} from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, Roles, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -137,13 +140,9 @@ export class PaymentBatchesController {
   result(
     @CurrentActor() actor: Actor,
     @Param('id', batchId) id: string,
-    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
     @Body(NoFields) _fields: unknown,
   ): Promise<BatchResultDto> {
-    if (!file)
-      throw validationFailed([
-        { field: 'file', message: 'send the file as multipart field "file"' },
-      ]);
-    return this.results.upload(actor, id, file.buffer);
+    return this.results.upload(actor, id, requiredFile(file));
   }
 }
