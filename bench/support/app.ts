@@ -79,13 +79,15 @@ export interface Instance {
 export async function startInstance(
   databaseUrl: string,
   overrides: AppOverrides & { jwtSecret: string },
+  { stdout = 'inherit' }: { stdout?: 'inherit' | 'ignore' } = {},
 ): Promise<Instance> {
   const child = fork(path.join(__dirname, 'instance.js'), [], {
     env: {
       ...process.env,
       BENCH_APP_CONFIG: JSON.stringify({ ...BENCH_DEFAULTS, ...overrides, databaseUrl }),
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // 'ignore': an instance that logs every request (written, then dropped by the OS).
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve(message.port));
