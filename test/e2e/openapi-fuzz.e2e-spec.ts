@@ -3,10 +3,12 @@ import fc from 'fast-check';
 import { DOCUMENT_KINDS } from '../../src/modules/documents/documents.service';
 import { ROLES, type Role } from '../../src/modules/auth/roles';
 import { Api } from '../support/api';
-import { fingerprint } from '../support/fingerprint';
+import { filesUnder, fingerprint } from '../support/fingerprint';
+import type { RawMultipart } from '../support/multipart';
 import {
   invalidObjectOf,
   junkString,
+  malformedMultipartOf,
   objectOf,
   resolve,
   valueOf,
@@ -23,7 +25,9 @@ import { buildScope, type Scope } from '../support/two-scopes';
  * an unknown field, a body that is not an object), by a caller of an allowed role, of another
  * role, or without a token. Every answer is below 500 and one of the operation's documented
  * statuses; every refusal writes nothing; a body the published schema refuses (checked with ajv)
- * is refused with 400. Seeded: FUZZ_SEED=<n> replays a run; BATTERY_SIZE=long runs 100 cases
+ * is refused with 400; to a multipart operation, invalid requests are malformed multipart bodies
+ * (the nine hostile variants, a body cut short, random bytes), refused 400, 413 or 415 to an
+ * allowed caller and leaving no file behind. Seeded: FUZZ_SEED=<n> replays a run; BATTERY_SIZE=long runs 100 cases
  * per operation and kind instead of 6.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -39,6 +43,8 @@ interface Generated {
   invalid?: string;
   caller: Caller;
   file?: { content: Buffer; name: string };
+  /** A malformed multipart body, sent as it is. */
+  raw?: RawMultipart;
 }
 
 const ALL_ROLES: readonly Role[] = ROLES;
@@ -78,6 +84,7 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
     refused: 0,
     accepted: 0,
     invalidBodies: 0,
+    malformedMultipart: 0,
     byStatus: new Map<number, number>(),
   };
 
@@ -95,7 +102,8 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
     const statuses = [...figures.byStatus].sort(([x], [y]) => x - y).map(([s, n]) => `${n} × ${s}`);
     console.log(
       `OpenAPI fuzz (seed ${SEED}): ${figures.requests} requests (${statuses.join(', ')}); ` +
-        `${figures.invalidBodies} invalid bodies all 400; ${figures.refused} refusals, 0 wrote anything; 0 × 5xx; 0 undocumented`,
+        `${figures.invalidBodies} invalid bodies all 400; ` +
+        `${figures.malformedMultipart} malformed multipart bodies all 400/413/415; ${figures.refused} refusals, 0 wrote anything; 0 × 5xx; 0 undocumented`,
     );
     await test?.close();
   });
@@ -155,12 +163,14 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
     const content = operation.requestBody?.content ?? {};
     const json = content['application/json']?.schema;
     const multipart = content['multipart/form-data']?.schema;
-    const body: fc.Arbitrary<{ body?: unknown; how?: string }> = json
+    const body: fc.Arbitrary<{ body?: unknown; how?: string; raw?: RawMultipart }> = json
       ? invalid
         ? invalidObjectOf(document, resolve(document, json))
         : objectOf(document, resolve(document, json)).map((b) => ({ body: b }))
       : multipart
-        ? objectOf(document, resolve(document, multipart)).map((b) => ({ body: b }))
+        ? invalid
+          ? malformedMultipartOf(objectOf(document, resolve(document, multipart)))
+          : objectOf(document, resolve(document, multipart)).map((b) => ({ body: b }))
         : fc.constant({});
     const file = fc.oneof(
       fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
@@ -197,7 +207,8 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
           body: b.body,
           invalid: b.how,
           caller,
-          file: multipart ? { content: f, name: 'upload.csv' } : undefined,
+          file: multipart && !b.raw ? { content: f, name: 'upload.csv' } : undefined,
+          raw: b.raw,
         };
       });
   }
@@ -209,6 +220,7 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
       .query(request.query as Record<string, string>);
     call = call.set(request.headers);
     if (request.caller.kind !== 'none') call = call.set(scopes[0].as[request.caller.role].auth);
+    if (request.raw) return call.set(request.raw.headers).send(request.raw.body);
     if (request.file) {
       for (const [name, value] of Object.entries((request.body ?? {}) as Record<string, unknown>))
         call = call.field(name, typeof value === 'string' ? value : JSON.stringify(value));
@@ -231,9 +243,11 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
       const problems: string[] = [];
       for (const { method, path, operation } of operations()) {
         const schema = operation.requestBody?.content['application/json']?.schema;
-        if (invalid && !schema) continue;
+        const multipart = operation.requestBody?.content['multipart/form-data'];
+        if (invalid && !schema && !multipart) continue;
         const validate = schema?.$ref ? ajv.compile({ $ref: `docs-json${schema.$ref}` }) : null;
         let before = await fingerprint(test.dataSource);
+        let filesBefore = filesUnder(test.config.dataDir);
         await fc.assert(
           fc.asyncProperty(requestOf(path, operation, invalid), async (request) => {
             const response = await send(method, request);
@@ -269,12 +283,22 @@ describe('OpenAPI fuzz: every operation of /docs-json, valid and invalid request
               expect(seen).toEqual({ ...seen, status: 401 });
             if (request.caller.kind === 'refused' && parsed)
               expect(seen).toEqual({ ...seen, status: 403 });
+            // A malformed multipart body is refused as such (after the login and role checks).
+            if (request.raw && request.caller.kind === 'allowed') {
+              figures.malformedMultipart++;
+              expect({ ...seen, refusedAs4xx: [400, 413, 415].includes(status) }).toEqual({
+                ...seen,
+                refusedAs4xx: true,
+              });
+            }
             if (status >= 400) {
               figures.refused++;
               expect(await fingerprint(test.dataSource)).toEqual(before);
+              expect(filesUnder(test.config.dataDir)).toEqual(filesBefore);
             } else {
               figures.accepted++;
               before = await fingerprint(test.dataSource);
+              filesBefore = filesUnder(test.config.dataDir);
             }
           }),
           { seed: seed++, numRuns: RUNS, endOnFailure: true },

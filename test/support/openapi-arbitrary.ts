@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { hostileMultiparts, multipartBody, type RawMultipart } from './multipart';
 
 /** The parts of an OpenAPI 3 document the fuzz reads. */
 export interface Schema {
@@ -197,4 +198,46 @@ export function invalidObjectOf(
       }),
     );
   return fc.oneof(...ways);
+}
+
+const BOUNDARY_TYPE = 'multipart/form-data; boundary=----hostile7MA4YWxkTrZu0gW';
+
+/**
+ * A multipart body the app must refuse with 400, 413 or 415 whatever the route: one of the nine
+ * hostile variants (test/support/multipart.ts), a well-formed body cut anywhere before its
+ * closing delimiter, or random bytes under a multipart Content-Type. `fields`: the route's text
+ * fields (valid ones, so that only the multipart itself is wrong).
+ */
+export function malformedMultipartOf(
+  fields: fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<{ raw: RawMultipart; how: string }> {
+  const text = (values: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    );
+  const variants = hostileMultiparts().length;
+  return fc.oneof(
+    fc.tuple(fields, fc.nat({ max: variants - 1 })).map(([values, index]) => {
+      const variant = hostileMultiparts(text(values))[index];
+      return { raw: variant.request, how: variant.name };
+    }),
+    fc
+      .tuple(fields, fc.uint8Array({ maxLength: 300 }), fc.double({ min: 0, max: 1, noNaN: true }))
+      .map(([values, bytes, where]) => {
+        const full = multipartBody(text(values), { content: Buffer.from(bytes) });
+        const closing = '\r\n------hostile7MA4YWxkTrZu0gW--\r\n'.length;
+        const at = Math.floor((full.length - closing) * Math.min(where, 0.999));
+        return {
+          raw: { headers: { 'Content-Type': BOUNDARY_TYPE }, body: full.subarray(0, at) },
+          how: `cut at byte ${at} of ${full.length}`,
+        };
+      }),
+    fc.uint8Array({ maxLength: 300 }).map((bytes) => ({
+      raw: { headers: { 'Content-Type': BOUNDARY_TYPE }, body: Buffer.from(bytes) },
+      how: 'random bytes',
+    })),
+  );
 }

@@ -24,7 +24,7 @@ export function addCommonResponses(document: OpenAPIObject): OpenAPIObject {
         add('413', 'PAYLOAD_TOO_LARGE');
         add(
           '415',
-          'UNSUPPORTED_MEDIA_TYPE: another charset than UTF-8, or an unknown Content-Encoding',
+          'UNSUPPORTED_MEDIA_TYPE: another charset than UTF-8, an unknown Content-Encoding, or any Content-Encoding on an upload',
         );
       }
       if (operation.security && operation.security.length > 0) {
