@@ -78,4 +78,21 @@ describe('logs', () => {
     expect(logged).not.toContain('wrong-secret-1');
     expect(logged).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // a JWT
   });
+
+  it('an access line names the request and its status; a secret in the query string is not written', async () => {
+    await test
+      .http()
+      .get('/contracts?access_token=eyJsecretInQuery&token=plain-secret-1&phone=13812345678')
+      .set('X-Request-Id', 'query-secret')
+      .expect(401);
+    const line = lines.find(
+      (entry) => entry.includes('"id":"query-secret"') && entry.includes('"responseTime"'),
+    );
+    expect(line).toBeDefined();
+    expect(line).not.toMatch(/eyJsecretInQuery|plain-secret-1|13812345678/);
+    expect(JSON.parse(line as string)).toMatchObject({
+      req: { id: 'query-secret', method: 'GET' },
+      res: { statusCode: 401 },
+    });
+  });
 });
