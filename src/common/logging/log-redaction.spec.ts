@@ -75,8 +75,13 @@ describe('redactForLog', () => {
 describe('redactUrl', () => {
   it('removes secret-named query values and masks long numbers; a path stays as it is', () => {
     expect(redactUrl('/contracts/abc?state=paid')).toBe('/contracts/abc?state=paid');
-    const url = redactUrl('/x?token=eyJsecret&Password=p&phone=13812345678');
-    expect(url).not.toMatch(/eyJsecret|=p&|13812345678/);
-    expect(url).toContain('138****5678');
+    expect(redactUrl('/x?access_token=eyJsecret&Password=p&phone=13812345678&a=1')).toBe(
+      '/x?access_token=[redacted]&Password=[redacted]&phone=138****5678&a=1',
+    );
+    expect(redactForLog({ access_token: 'eyJ', 'Set-Cookie': 's', new_password: 'n' })).toEqual({
+      access_token: '[redacted]',
+      'Set-Cookie': '[redacted]',
+      new_password: '[redacted]',
+    });
   });
 });

@@ -1,18 +1,24 @@
 import { EventEmitter } from 'node:events';
 import { MASKS } from '../../modules/auth/disclosure-policy';
 
-/** Keys whose values never reach a log line, at any depth. */
+/** Keys whose values never reach a log line, at any depth (compared without case, `-` or `_`). */
 const SECRET_KEYS = new Set([
   'password',
   'passwordhash',
+  'currentpassword',
+  'newpassword',
   'accesstoken',
+  'refreshtoken',
   'token',
   'authorization',
   'cookie',
-  'set-cookie',
+  'setcookie',
   'jwtsecret',
   'secret',
 ]);
+
+const isSecretKey = (key: string): boolean =>
+  SECRET_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
 
 /** Keys that name a person's or an account's number: masked by the disclosure policy. */
 const SENSITIVE_KEYS: Record<string, keyof typeof MASKS> = {
@@ -112,7 +118,7 @@ class Walk {
     for (const key of keys.slice(0, LOG_LIMITS.items)) {
       const lower = key.toLowerCase();
       const child = source[key];
-      if (SECRET_KEYS.has(lower)) {
+      if (isSecretKey(key)) {
         result[key] = '[redacted]';
       } else if (SENSITIVE_KEYS[lower] && typeof child === 'string') {
         result[key] = MASKS[SENSITIVE_KEYS[lower]](child);
@@ -140,8 +146,18 @@ export function redactForLog(value: unknown): unknown {
 export function redactUrl(url: string): string {
   const at = url.indexOf('?');
   if (at < 0) return maskNumbers(cut(url));
-  const params = new URLSearchParams(url.slice(at + 1));
-  for (const key of new Set(params.keys()))
-    if (SECRET_KEYS.has(key.toLowerCase())) params.set(key, '[redacted]');
-  return maskNumbers(cut(`${url.slice(0, at)}?${params.toString()}`));
+  const pairs = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const [rawKey] = pair.split('=', 1);
+      let key = rawKey;
+      try {
+        key = decodeURIComponent(rawKey.replaceAll('+', ' '));
+      } catch {
+        // not percent-encoded properly: compared as it is
+      }
+      return isSecretKey(key) ? `${rawKey}=[redacted]` : pair;
+    });
+  return maskNumbers(cut(`${url.slice(0, at)}?${pairs.join('&')}`));
 }
