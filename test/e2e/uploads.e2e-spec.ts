@@ -1,10 +1,12 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Api } from '../support/api';
 import { expectNothingWritten, filesUnder } from '../support/fingerprint';
 import { multipartBody } from '../support/multipart';
+import { issuePayout, payableContracts } from '../support/payable';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -35,7 +37,7 @@ describe('uploads at the size limit', () => {
         done();
       },
     });
-    test = await createTestApp({ logLevel: 'info' }, { logTo: sink });
+    test = await createTestApp({ logLevel: 'info', testClock: true }, { logTo: sink });
     await test.app.listen(0, '127.0.0.1');
     port = (test.app.getHttpServer().address() as AddressInfo).port;
     api = new Api(test);
@@ -246,4 +248,33 @@ describe('uploads at the size limit', () => {
       expect(JSON.parse(accessLine(id))).toMatchObject({ res: { statusCode: status } });
     expect(lines.some((line) => line.includes('"statusCode":null'))).toBe(false);
   });
+
+  it('a bank result file is read from disk: its payout confirmed; the same file again answers the same, writing nothing', async () => {
+    const world = await payableContracts(test, api, 1);
+    const payout = await issuePayout(test, world.finance, world.contractIds[0]);
+    const batch = await test
+      .http()
+      .post('/payment-batches')
+      .set(world.finance.auth)
+      .send({ payoutIds: [payout.id] })
+      .expect(201);
+    const yuan = `${Math.floor(payout.amountFen / 100)}.${String(payout.amountFen % 100).padStart(2, '0')}`;
+    const csv =
+      '拨付单号,银行账号,金额(元),状态,银行流水号,失败原因\r\n' +
+      `${payout.payoutNo},${payout.payee.bankAccountNo},${yuan},成功,NX-UPLOAD-1,\r\n`;
+    const send = () =>
+      test
+        .http()
+        .post(`/payment-batches/${batch.body.id}/result`)
+        .set(world.finance.auth)
+        .attach('file', Buffer.from(csv), '银行回单.csv');
+    const first = await send();
+    expect({ status: first.status, body: first.body }).toEqual({
+      status: 200,
+      body: { confirmed: 1, failed: 0, rejected: [] },
+    });
+    const again = await expectNothingWritten(test, send);
+    expect({ status: again.status, body: again.body }).toEqual({ status: 200, body: first.body });
+    expect(filesUnder(path.join(test.config.dataDir, 'uploads'))).toEqual([]);
+  }, 120_000);
 });
