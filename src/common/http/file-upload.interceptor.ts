@@ -189,7 +189,8 @@ export function FileUpload(
       const http = context.switchToHttp();
       const request = http.getRequest<Request>();
       const encoding = request.headers['content-encoding'];
-      if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      const coding = encoding?.trim().toLowerCase();
+      if (coding && coding !== 'identity') {
         await drain(request);
         throw commonError(
           'UNSUPPORTED_MEDIA_TYPE',
