@@ -164,6 +164,27 @@ describe('identifiers compared as people read them', () => {
     }
   });
 
+  it('a contract number with an invisible character is 400 naming contractNo and writes nothing', async () => {
+    const q = await buildQiaocheng(api);
+    const { contractIds } = await awardQiaocheng(api, q);
+    const sign = (contractNo: string) =>
+      test
+        .http()
+        .post(`/contracts/${contractIds[0]}/sign`)
+        .set(q.agri.auth)
+        .send({ contractNo, signedOn: '2015-06-01' });
+    for (const contractNo of ['谯农服合〔2015〕1号\u200B', '\u202E谯农服合〔2015〕1号']) {
+      const response = await expectNoWrites(test.dataSource, () => sign(contractNo));
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        errors: [{ field: 'contractNo', message: expect.stringMatching(/invisible/) }],
+      });
+    }
+    const signed = await sign('谯农服合〔2015〕1号').expect(200);
+    expect(signed.body.state).toBe('contracted');
+  });
+
   /**
    * Two cooperatives upload one plot (as each typed it) behind the barrier, `rounds` times; per
    * round, the plots stored for it.
