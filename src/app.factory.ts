@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { addCommonResponses, closeRequestSchemas } from './common/http/common-responses';
 import { InputSafetyPipe } from './common/http/input-safety.pipe';
+import { RateLimiter } from './common/http/rate-limiter';
+import { loginBodyParser } from './modules/auth/login-throttle';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { AppLogger } from './common/logging/app-logger';
 import type { RuntimeConfig } from './config/config.module';
@@ -30,6 +32,8 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(helmet());
+  // Unauthenticated routes take small bodies, checked before they are read (issue 22).
+  app.use('/auth/login', loginBodyParser(app.get(RateLimiter), config.rateLimits));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   setupOpenApi(app);

@@ -61,6 +61,30 @@ describe('district audit rejection and the media notice', () => {
     return Date.parse(moved);
   }
 
+  it('an approval naming a task line twice is 400 VALIDATION_FAILED naming taskLines, and writes nothing', async () => {
+    const id = world.contractIds[0];
+    const { taskLines } = (await http().get(`/contracts/${id}`).set(world.agri.auth).expect(200))
+      .body as { taskLines: { taskCode: string; acceptedAreaMu: string }[] };
+    const [line] = taskLines;
+    const response = await expectNoWrites(test.dataSource, () =>
+      http()
+        .post(`/contracts/${id}/audit/approvals`)
+        .set(world.agri.auth)
+        .send({
+          taskLines: [
+            { taskCode: line.taskCode, auditedAreaMu: line.acceptedAreaMu },
+            { taskCode: line.taskCode, auditedAreaMu: '1.00' },
+          ],
+        }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'taskLines', message: expect.stringMatching(/more than once/) }],
+    });
+    expect(await history(id, 'audit.approved')).toBe(0);
+  });
+
   it('an audit rejection resets the approvals: the same two approve again, in either order', async () => {
     const id = world.contractIds[0];
     await approve(id).expect(200);

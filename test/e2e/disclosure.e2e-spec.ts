@@ -7,6 +7,7 @@ type Viewer =
   | 'admin'
   | 'agri'
   | 'finance'
+  | 'otherFinance'
   | 'observer'
   | 'coop'
   | 'otherCoop'
@@ -20,9 +21,12 @@ type Viewer =
  * every channel: JSON, PDF, export, and the public routes.
  */
 const IN_FULL: Record<'bankAccount' | 'residentId' | 'phone', Viewer[]> = {
+  // The finance bureau of the district the organisation is paid in; not another district's.
   bankAccount: ['admin', 'finance', 'coop'],
   residentId: [],
-  phone: ['verifier', 'agri'],
+  // The season's objection is on a village notice: its village's verifier resolves it; the
+  // district's committee (which resolves media notices' objections) sees it masked.
+  phone: ['verifier'],
 };
 
 /**
@@ -38,7 +42,10 @@ describe('one disclosure policy for JSON, PDFs, exports and public routes', () =
     test = await createTestApp({ testClock: true });
     season = await recordPastSeason(test, new Api(test), 2021);
     const s = season.sessions;
+    const api = new Api(test);
+    const elsewhere = await api.regionTree(1);
     viewers = {
+      otherFinance: await api.user('district_finance', { regionCode: elsewhere.district }),
       admin: s.admin,
       agri: s.agri,
       finance: s.payer,
@@ -91,6 +98,7 @@ describe('one disclosure policy for JSON, PDFs, exports and public routes', () =
     'admin',
     'agri',
     'finance',
+    'otherFinance',
     'observer',
     'coop',
     'otherCoop',
@@ -119,5 +127,6 @@ describe('one disclosure policy for JSON, PDFs, exports and public routes', () =
       `${season.residentIds[0].slice(0, 6)}********${season.residentIds[0].slice(-4)}`,
     );
     if (IN_FULL.phone.includes(viewer)) expect(all).toContain(season.objectorPhone);
+    if (viewer === 'agri') expect(all).toContain('139****5678');
   });
 });

@@ -13,6 +13,7 @@ import iconv from 'iconv-lite';
 import { loadConfig } from '../../src/config/app-config';
 import { readTableFile } from '../../src/common/files/table-file';
 import { Api, type Session } from '../support/api';
+import { advanceClock } from '../support/lifecycle';
 import { pdfText } from '../support/pdf-text';
 import { expectNoWrites } from '../support/fingerprint';
 import { issuePayout, payableContracts, type PayableWorld } from '../support/payable';
@@ -119,7 +120,7 @@ describe('payment batches and the bank result file', () => {
     const first = await createBatch({ payoutIds: [a.id] }).expect(201);
     expect(first.body).toEqual({
       id: expect.any(String),
-      batchNo: expect.stringMatching(new RegExp(`^PB${world.district}-\\d{6}$`)),
+      batchNo: expect.stringMatching(new RegExp(`^PB${world.district}-\\d{4}-0001$`)),
       state: 'sent',
       count: 1,
       totalFen: a.amountFen,
@@ -595,5 +596,43 @@ describe('payment batches and the bank result file', () => {
         1, 1, 1, 1, 1, 1,
       ]);
     }
+  });
+
+  // Last: it moves the app's clock a year on.
+  it('numbers batches per district and year without gaps, and stamps reconciledAt with the app clock', async () => {
+    const appNow = async () => (await advanceClock(test, world.admin, { advanceHours: 0 })).now;
+    const year = Number((await appNow()).slice(0, 4));
+    const numbered = (
+      await test.dataSource.query<{ batch_no: string }[]>(
+        `SELECT batch_no FROM payment_batch WHERE district_code = $1 ORDER BY created_at, batch_no`,
+        [world.district],
+      )
+    ).map((row) => row.batch_no);
+    // Every batch of this file, refusals and races in between: 1, 2, 3, … with no gap.
+    expect(numbered.length).toBeGreaterThan(2);
+    expect(numbered).toEqual(
+      numbered.map(
+        (_, index) => `PB${world.district}-${year}-${String(index + 1).padStart(4, '0')}`,
+      ),
+    );
+
+    const payout = await issueNext();
+    const empty = await expectNoWrites(test.dataSource, () => createBatch({ payoutIds: [] }));
+    expect(empty.body.code).toBe('BATCH_EMPTY');
+    await advanceClock(test, world.admin, { advanceDays: 366 });
+    const created = await createBatch({ payoutIds: [payout.id] }).expect(201);
+    expect(created.body.batchNo).toBe(`PB${world.district}-${year + 1}-0001`);
+
+    await http()
+      .post(`/payouts/${payout.id}/confirm`)
+      .set(finance.auth)
+      .send({ bankReference: 'NX-YEAR' })
+      .expect(200);
+    const done = await batch(created.body.id);
+    expect(done.state).toBe('reconciled');
+    const reconciledAt = Date.parse(done.reconciledAt as string);
+    // The app's clock (a year ahead), not the database's.
+    expect(Math.abs(reconciledAt - Date.parse(await appNow()))).toBeLessThan(120_000);
+    expect(reconciledAt - Date.now()).toBeGreaterThan(360 * 24 * 3600 * 1000);
   });
 });

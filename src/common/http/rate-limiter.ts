@@ -30,6 +30,11 @@ export class RateLimiter {
     if (state && state.consumedPoints >= perMinute) throw tooManyRequests(state.msBeforeNext);
   }
 
+  /** What the key has used of its minute (without counting). */
+  async count(bucket: string, key: string, perMinute: number): Promise<number> {
+    return (await this.limiter(bucket, perMinute).get(key))?.consumedPoints ?? 0;
+  }
+
   /** Counts one without refusing (a failure already answered). */
   async penalise(bucket: string, key: string, perMinute: number): Promise<void> {
     await this.limiter(bucket, perMinute).penalty(key, 1);

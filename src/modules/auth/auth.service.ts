@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -8,6 +9,7 @@ import { User } from '../users/user.entity';
 import type { TokenPayload } from './access.guard';
 import { unauthenticated } from './auth.errors';
 import type { LoginDto, LoginResponseDto } from './dto/login.dto';
+import { LOGIN_BUCKETS, LOGIN_SLOWDOWN_MS, userClientKey } from './login-throttle';
 import { dummyPasswordHash, verifyPassword } from './password-hasher';
 
 @Injectable()
@@ -20,15 +22,23 @@ export class AuthService {
   ) {}
 
   /**
-   * Only wrong passwords count, per username (a guesser from many addresses) and per client (one
-   * address guessing many usernames): colleagues who log in from one office address are never
-   * slowed down.
+   * Wrong passwords count per (username, client) for refusals and per username only to slow
+   * down (login-throttle.ts): a client without failures is never refused the right password,
+   * whoever guesses at the username elsewhere. Per client they count too (one address guessing
+   * many usernames). Colleagues who log in from one office address are never slowed down.
    */
   async login(dto: LoginDto, client: string): Promise<LoginResponseDto> {
     const limits = this.config.rateLimits;
+    const pair = userClientKey(dto.username, client);
     const username = dto.username.toLowerCase();
-    await this.limiter.assertOpen('login-user', username, limits.loginFailuresPerUsername);
-    await this.limiter.assertOpen('login-client', client, limits.loginFailuresPerClient);
+    await this.limiter.assertOpen(LOGIN_BUCKETS.client, client, limits.loginFailuresPerClient);
+    await this.limiter.assertOpen(LOGIN_BUCKETS.userClient, pair, limits.loginFailuresPerUsername);
+    const failures = await this.limiter.count(
+      LOGIN_BUCKETS.user,
+      username,
+      limits.loginFailuresPerUsername,
+    );
+    if (failures >= limits.loginFailuresPerUsername) await delay(LOGIN_SLOWDOWN_MS);
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
@@ -40,11 +50,13 @@ export class AuthService {
       user?.passwordHash ?? (await dummyPasswordHash()),
     );
     if (!user || !valid || !user.active) {
-      await this.limiter.penalise('login-user', username, limits.loginFailuresPerUsername);
-      await this.limiter.penalise('login-client', client, limits.loginFailuresPerClient);
+      await this.limiter.penalise(LOGIN_BUCKETS.userClient, pair, limits.loginFailuresPerUsername);
+      await this.limiter.penalise(LOGIN_BUCKETS.user, username, limits.loginFailuresPerUsername);
+      await this.limiter.penalise(LOGIN_BUCKETS.client, client, limits.loginFailuresPerClient);
       throw unauthenticated('Wrong username or password');
     }
-    await this.limiter.reset('login-user', username, limits.loginFailuresPerUsername);
+    // Only this client's count: a success does not clear what others guessed at the username.
+    await this.limiter.reset(LOGIN_BUCKETS.userClient, pair, limits.loginFailuresPerUsername);
     const payload: TokenPayload = { sub: user.id, role: user.role };
     const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtTtlSeconds });
     return {

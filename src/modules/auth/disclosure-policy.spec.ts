@@ -9,24 +9,35 @@ import {
 } from './disclosure-policy';
 import { ROLES, type Role } from './roles';
 
-const actor = (role: Role, organisationId: string | null = null): Actor => ({
+const actor = (
+  role: Role,
+  organisationId: string | null = null,
+  { districtCode = 'D1', villageCode = 'V1' }: { districtCode?: string; villageCode?: string } = {},
+): Actor => ({
   id: `user-${role}`,
   username: role,
   displayName: role,
   role,
   organisationId,
   regionCode: null,
-  districtCode: null,
+  districtCode,
   townCode: null,
-  villageCode: null,
+  villageCode: role === 'village_verifier' ? villageCode : null,
   acceptanceRole: null,
 });
+
+/** An account paid in district D1; a phone on a village notice of V1 (district D1). */
+const OWNERS = {
+  bankAccount: { organisationId: 'org-2', districtCodes: ['D1'] },
+  residentId: {},
+  phone: { notice: { kind: 'village', villageCode: 'V1', districtCode: 'D1' } },
+} as const;
 
 /** The policy, written out role by role (not read from the code's table). */
 const IN_FULL: Record<SensitiveKind, Role[]> = {
   bankAccount: ['admin', 'district_finance'],
   residentId: [],
-  phone: ['village_verifier', 'district_agri'],
+  phone: ['village_verifier'],
 };
 
 describe('disclosure policy', () => {
@@ -35,9 +46,38 @@ describe('disclosure policy', () => {
       (['bankAccount', 'residentId', 'phone'] as const).map((kind) => [role, kind] as const),
     ),
   )('%s sees a %s in full only where the policy says', (role, kind) => {
-    expect(seesInFull(actor(role, 'org-1'), kind, { organisationId: 'org-2' })).toBe(
-      IN_FULL[kind].includes(role),
+    expect(seesInFull(actor(role, 'org-1'), kind, OWNERS[kind])).toBe(IN_FULL[kind].includes(role));
+  });
+
+  it('shows a bank account to finance of a district it is paid in only', () => {
+    const account = { organisationId: 'org-2', districtCodes: ['D1', 'D3'] };
+    expect(seesInFull(actor('district_finance'), 'bankAccount', account)).toBe(true);
+    expect(
+      seesInFull(actor('district_finance', null, { districtCode: 'D3' }), 'bankAccount', account),
+    ).toBe(true);
+    expect(
+      seesInFull(actor('district_finance', null, { districtCode: 'D2' }), 'bankAccount', account),
+    ).toBe(false);
+    expect(seesInFull(actor('district_finance'), 'bankAccount', { organisationId: 'org-2' })).toBe(
+      false,
     );
+    expect(seesInFull(actor('admin'), 'bankAccount', { organisationId: 'org-2' })).toBe(true);
+  });
+
+  it("shows a phone to the resolvers of its notice only: the village's verifiers, the district's committee", () => {
+    const village = { notice: { kind: 'village', villageCode: 'V1', districtCode: 'D1' } } as const;
+    const media = { notice: { kind: 'media', villageCode: null, districtCode: 'D1' } } as const;
+    expect(seesInFull(actor('village_verifier'), 'phone', village)).toBe(true);
+    expect(
+      seesInFull(actor('village_verifier', null, { villageCode: 'V2' }), 'phone', village),
+    ).toBe(false);
+    expect(seesInFull(actor('district_agri'), 'phone', village)).toBe(false);
+    expect(seesInFull(actor('district_agri'), 'phone', media)).toBe(true);
+    expect(seesInFull(actor('district_agri', null, { districtCode: 'D2' }), 'phone', media)).toBe(
+      false,
+    );
+    expect(seesInFull(actor('village_verifier'), 'phone', media)).toBe(false);
+    expect(seesInFull(actor('district_agri'), 'phone')).toBe(false);
   });
 
   it('shows a cooperative its own bank account, never another organisation’s or an unowned one', () => {
@@ -65,10 +105,14 @@ describe('disclosure policy', () => {
 
   it('discloses in full or masked, with the mask of the kind', () => {
     const finance = actor('district_finance');
-    expect(disclose(finance, 'bankAccount', '6222000000001234')).toBe('6222000000001234');
+    expect(disclose(finance, 'bankAccount', '6222000000001234', OWNERS.bankAccount)).toBe(
+      '6222000000001234',
+    );
     expect(disclose(actor('observer'), 'bankAccount', '6222000000001234')).toBe('************1234');
-    expect(disclose(actor('district_agri'), 'phone', '13812345678')).toBe('13812345678');
-    expect(disclose(actor('observer'), 'phone', '13812345678')).toBe('138****5678');
+    expect(disclose(actor('village_verifier'), 'phone', '13812345678', OWNERS.phone)).toBe(
+      '13812345678',
+    );
+    expect(disclose(actor('observer'), 'phone', '13812345678', OWNERS.phone)).toBe('138****5678');
     expect(disclose(actor('admin'), 'residentId', '341602198001011234')).toBe('341602********1234');
     expect(MASKS.residentId('341602198001011234')).toBe('341602********1234');
   });

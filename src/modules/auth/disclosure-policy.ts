@@ -4,9 +4,15 @@ import type { Actor } from './actor';
 /** The values that identify a person or an account: never shown in full to whoever asks. */
 export type SensitiveKind = 'bankAccount' | 'residentId' | 'phone';
 
-/** What a value belongs to: the organisation whose bank account it is. */
+/**
+ * What a value belongs to. A bank account: its organisation and the districts it is paid in
+ * (where the organisation holds contracts; for a payout, its contract's district). A phone: the
+ * notice the objection was filed on.
+ */
 export interface Owner {
   organisationId?: string;
+  districtCodes?: readonly string[];
+  notice?: { kind: 'village' | 'media'; villageCode: string | null; districtCode: string };
 }
 
 /** `null`: the public (no login: the notice board, the public routes), and every log line. */
@@ -15,21 +21,32 @@ export type Viewer = Actor | null;
 /**
  * Who sees each kind in full. This table is the whole policy: JSON responses, PDFs, exports,
  * HTML pages and logs all ask it, so a rule changes in one place.
- * - a bank account: the finance bureau (it pays), the administrator, the organisation itself;
+ * - a bank account: the finance bureau of a district the organisation is paid in (it pays; a
+ *   finance bureau of another district has no business with the account), the administrator,
+ *   the organisation itself;
  * - a resident ID number: nobody — the full number stays in the database (for the duplicate
  *   check) and in the uploaded file; api.md masks it in the register list too;
- * - an objector's phone: those who resolve objections and may need to call back (the village
- *   verifier for a village notice, the agriculture committee for a media notice).
+ * - an objector's phone: those who resolve the objection and may need to call back: the village
+ *   verifiers of that village for a village notice, the agriculture committee of that district
+ *   for a media notice. Nobody else (the committee sees village notices' phones masked).
  */
 const IN_FULL: Record<SensitiveKind, (viewer: Actor, owner: Owner) => boolean> = {
   bankAccount: (viewer, owner) =>
     viewer.role === 'admin' ||
-    viewer.role === 'district_finance' ||
+    (viewer.role === 'district_finance' &&
+      viewer.districtCode !== null &&
+      (owner.districtCodes ?? []).includes(viewer.districtCode)) ||
     (viewer.role === 'cooperative' &&
       owner.organisationId !== undefined &&
       viewer.organisationId === owner.organisationId),
   residentId: () => false,
-  phone: (viewer) => viewer.role === 'village_verifier' || viewer.role === 'district_agri',
+  phone: (viewer, { notice }) =>
+    notice !== undefined &&
+    (notice.kind === 'village'
+      ? viewer.role === 'village_verifier' &&
+        notice.villageCode !== null &&
+        viewer.villageCode === notice.villageCode
+      : viewer.role === 'district_agri' && viewer.districtCode === notice.districtCode),
 };
 
 export function seesInFull(viewer: Viewer, kind: SensitiveKind, owner: Owner = {}): boolean {

@@ -14,6 +14,7 @@ export interface BoardNoticeRow {
   media_name: string | null;
   organisation_name: string;
   project_name: string;
+  project_year: number;
   task_name: string | null;
   village_name: string | null;
   town_code: string | null;
@@ -35,7 +36,8 @@ export interface BoardObjectionRow {
 
 const NOTICE_SELECT = `
   SELECT n.id, n.kind, n.title, n.state, n.opened_at, n.ends_at, n.closed_at, n.media_name,
-         o.name AS organisation_name, p.name AS project_name, t.name AS task_name,
+         o.name AS organisation_name, p.name AS project_name, p.year AS project_year,
+         t.name AS task_name,
          v.name AS village_name, tw.code AS town_code, tw.name AS town_name, d.name AS district_name,
          (SELECT count(*)::int FROM objection ob WHERE ob.notice_id = n.id) AS objections,
          (SELECT count(*)::int FROM objection ob WHERE ob.notice_id = n.id AND ob.state = 'open')

@@ -60,9 +60,12 @@ export class BoardService {
         village = { name: villageName, notices: [] };
         group.villages.push(village);
       }
+      // The year and the project on every card: two seasons' notices of one village and task
+      // (the 2014 and the 2026 wheat harvest) read the same by their titles alone (issue 22).
       village.notices.push({
         href: `/board/notices/${notice.id}`,
-        title: notice.title,
+        title: `${notice.project_year}年 ${notice.title}`,
+        project: `${notice.project_year}年度 ${notice.project_name}`,
         organisation: notice.organisation_name,
         task: notice.task_name ?? notice.project_name,
         endsAt: beijing(notice.ends_at),

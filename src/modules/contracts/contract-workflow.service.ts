@@ -179,7 +179,7 @@ export class ContractWorkflowService {
     writes.push({
       sql: `UPDATE contract SET state = $2, version = $3, snapshot = $4::json, machine_version = $5,
               contract_no = $6, signed_on = $7, subsidy_fen = $8, cap_cut_fen = $11,
-              updated_at = now()
+              updated_at = $12
             WHERE id = $1 AND (version = $9 OR $10::boolean)
             RETURNING id`,
       params: [
@@ -194,6 +194,7 @@ export class ContractWorkflowService {
         contract.version,
         mode === 'weakened',
         next.context.capCutFen ?? null,
+        now,
       ],
     });
     writes.push(...commandWrites);

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ClientBase, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { identifierKey } from '../../common/values/identifier';
 import type { RegisterRowInput } from './register.service';
 
 // The COPY encoding of register rows: the import stores with it, and bench/register-import.ts
@@ -26,6 +27,7 @@ export const REGISTER_COPY_COLUMNS = [
   'operator_signed',
   'farmer_signed',
   'state',
+  'plot_key',
 ] as const;
 
 /** The contract the rows belong to. */
@@ -89,7 +91,8 @@ export function writeRegisterCopyLine(
       copyField(row.villageCadreSigned),
       copyField(row.operatorSigned),
       copyField(row.farmerSigned),
-      'working\n',
+      'working',
+      copyField(identifierKey(row.plotCode)) + '\n',
     ].join('\t'),
   );
   return [start, store.length];

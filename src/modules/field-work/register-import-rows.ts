@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { formatMu } from '../../common/values/decimal-units';
+import { identifierKey } from '../../common/values/identifier';
 import {
   CopyLineStore,
   copyRegisterBytes,
@@ -62,7 +63,10 @@ class CheckedBatch {
   private readonly taskCodes: string[] = [];
   /** The rows' rejections by place: one row in a hundred or so. */
   private readonly rejections = new Map<number, Rejection>();
-  /** The plots as strings, from {@link plotCodes} until {@link decide}. */
+  /**
+   * The plots' keys (identifierKey: as people read them) as strings, from {@link plotKeys} until
+   * {@link decide}: what duplicates are found by.
+   */
   private plots: string[] = [];
 
   clear(): void {
@@ -81,7 +85,7 @@ class CheckedBatch {
     const at = this.count++;
     const { rowNo: row, plotCode, taskCode, area } = value;
     [this.start[at], this.end[at]] = writeRegisterCopyLine(this.lines, owner, value);
-    [this.plotStart[at], this.plotEnd[at]] = this.plotBytes.append(plotCode);
+    [this.plotStart[at], this.plotEnd[at]] = this.plotBytes.append(identifierKey(plotCode));
     let task = this.taskCodes.indexOf(taskCode);
     if (task < 0) task = this.taskCodes.push(taskCode) - 1;
     this.task[at] = task;
@@ -89,8 +93,8 @@ class CheckedBatch {
     this.area[at] = area;
   }
 
-  /** The plots of the rows that passed their own checks, as strings for the batch's checks. */
-  plotCodes(): string[] {
+  /** The plot keys of the rows that passed their own checks, as strings for the batch's checks. */
+  plotKeys(): string[] {
     this.plots = [];
     const codes: string[] = [];
     for (let at = 0; at < this.count; at++) {
@@ -103,13 +107,13 @@ class CheckedBatch {
   }
 
   /**
-   * Visits the rows in file order (after {@link plotCodes}): `keep` answers whether a row that
+   * Visits the rows in file order (after {@link plotKeys}): `keep` answers whether a row that
    * passed its own checks is kept; a row not kept loses its COPY line. The plot strings are
    * dropped after, so that only the COPY bytes wait for the database.
    */
   decide(
     rejected: (rejection: Rejection) => void,
-    keep: (row: number, plotCode: string, taskCode: string, area: number) => boolean,
+    keep: (row: number, plotKey: string, taskCode: string, area: number) => boolean,
   ): number {
     let kept = 0;
     for (let at = 0; at < this.count; at++) {
@@ -237,19 +241,20 @@ async function keepNew(
   facts: ImportFacts,
   tally: ImportTally,
 ): Promise<number> {
-  const taken = await takenPlots(manager, projectId, batch.plotCodes());
+  const taken = await takenPlots(manager, projectId, batch.plotKeys());
   const refuse = (rejection: Rejection) => {
     tally.rejected.push(rejection);
     return false;
   };
   tally.rows += batch.count;
-  const kept = batch.decide(refuse, (row, plotCode, taskCode, area) => {
-    const key = `${plotCode}\u0000${taskCode}`;
-    if (taken.has(key)) {
+  const kept = batch.decide(refuse, (row, plotKey, taskCode, area) => {
+    const key = `${plotKey}\u0000${taskCode}`;
+    const earlier = taken.get(key);
+    if (earlier !== undefined) {
       return refuse({
         row,
         code: 'DUPLICATE_PLOT_TASK',
-        message: `plot ${plotCode} is already registered for ${taskCode} in this project`,
+        message: `plot ${earlier} (or a code that reads the same) is already registered for ${taskCode} in this project`,
       });
     }
     const total = (facts.used.get(taskCode) ?? 0) + area;
@@ -261,7 +266,7 @@ async function keepNew(
         message: `${taskCode} would reach ${formatMu(total)} mu; the contract assigns ${formatMu(limit)} mu`,
       });
     }
-    taken.add(key);
+    taken.set(key, plotKey);
     facts.used.set(taskCode, total);
     return true;
   });
@@ -269,19 +274,22 @@ async function keepNew(
   return kept;
 }
 
-/** (plot, task) pairs of the project already registered, for the given plots. */
+/**
+ * (plot key, task) pairs of the project already registered, for the given plot keys, with the
+ * plot code as the earlier row typed it (what a rejection names).
+ */
 async function takenPlots(
   manager: EntityManager,
   projectId: string,
-  plotCodes: string[],
-): Promise<Set<string>> {
-  const unique = [...new Set(plotCodes.filter((code) => code !== ''))];
-  const taken = new Set<string>();
+  plotKeys: string[],
+): Promise<Map<string, string>> {
+  const unique = [...new Set(plotKeys.filter((key) => key !== ''))];
+  const taken = new Map<string, string>();
   if (unique.length === 0) return taken;
-  const rows = await manager.query<{ plot_code: string; task_code: string }[]>(
-    `SELECT plot_code, task_code FROM register_row WHERE project_id = $1 AND state <> 'withdrawn' AND plot_code = ANY($2)`,
+  const rows = await manager.query<{ plot_key: string; plot_code: string; task_code: string }[]>(
+    `SELECT plot_key, plot_code, task_code FROM register_row WHERE project_id = $1 AND state <> 'withdrawn' AND plot_key = ANY($2)`,
     [projectId, unique],
   );
-  for (const row of rows) taken.add(`${row.plot_code}\u0000${row.task_code}`);
+  for (const row of rows) taken.set(`${row.plot_key}\u0000${row.task_code}`, row.plot_code);
   return taken;
 }

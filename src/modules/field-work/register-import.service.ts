@@ -8,6 +8,7 @@ import { Clock } from '../../common/clock/clock';
 import { shanghaiDate } from '../../common/clock/shanghai-date';
 import { DomainError, notFound } from '../../common/errors/domain-error';
 import { formatMu } from '../../common/values/decimal-units';
+import { identifierKey } from '../../common/values/identifier';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
@@ -41,7 +42,9 @@ export interface ImportResult {
  * The household register import (落实到户清册): every row is checked on its own and kept or
  * rejected with its row number and reason; the good rows of one file are stored in one
  * transaction, with COPY, batch by batch as the file is read. Imports of one project are
- * serialised (an advisory lock), so the (plot, task) check against stored rows cannot race.
+ * serialised (an advisory lock), so the (plot, task) check against stored rows cannot race; the
+ * unique index on (project, plot key, task) stops what got past it. Plots are compared by their
+ * key (common/values/identifier.ts), so a look-alike code is the same plot.
  */
 @Injectable()
 export class RegisterImportService {
@@ -188,24 +191,26 @@ export class RegisterImportService {
       );
       if (!checked.ok) return reject(checked.rejection);
       const value = checked.value;
+      const plotKey = identifierKey(value.plotCode);
       const duplicate = await manager
         .createQueryBuilder(RegisterRow, 'r')
+        .select('r.plotCode')
         .where(
-          'r.project_id = :projectId AND r.plot_code = :plot AND r.task_code = :task AND r.state <> :withdrawn AND r.id <> :id',
+          'r.project_id = :projectId AND r.plot_key = :plotKey AND r.task_code = :task AND r.state <> :withdrawn AND r.id <> :id',
           {
             projectId: contract.projectId,
-            plot: value.plotCode,
+            plotKey,
             task: value.taskCode,
             withdrawn: 'withdrawn',
             id: row.id,
           },
         )
-        .getExists();
+        .getOne();
       if (duplicate) {
         reject({
           row: row.rowNo,
           code: 'DUPLICATE_PLOT_TASK',
-          message: `plot ${value.plotCode} is already registered for ${value.taskCode}`,
+          message: `plot ${duplicate.plotCode} (or a code that reads the same) is already registered for ${value.taskCode}`,
         });
       }
       const used = (await this.usedArea(manager, contractId)).get(value.taskCode) ?? 0;
@@ -219,7 +224,8 @@ export class RegisterImportService {
           message: `${value.taskCode} would reach ${formatMu(used - row.area + value.area)} mu; the contract assigns ${formatMu(assigned)} mu`,
         });
       }
-      const { rowNo: _rowNo, ...changes } = value;
+      const { rowNo: _rowNo, ...cellChanges } = value;
+      const changes = { ...cellChanges, plotKey };
       await manager.update(RegisterRow, { id: row.id }, changes);
       await this.auditLog.record(manager, {
         chain: districtChain(contract.districtCode),

@@ -1,10 +1,14 @@
 import { MAX_AREA_HUNDREDTHS } from '../../common/values/decimal.validators';
 import { toHundredths } from '../../common/values/decimal-units';
+import { invisibleCharacter } from '../../common/values/identifier';
 import type { RegisterColumn } from './register-file';
 import type { RegisterRowInput } from './register.service';
 import { normaliseResidentId, residentIdProblem } from './resident-id';
 
-/** Reject codes of api.md, plus FIELD_INVALID (an empty or over-long name, plot, machine or operator cell) and TASK_LINE_CLOSED. */
+/**
+ * Reject codes of api.md, plus FIELD_INVALID (an empty or over-long name, plot, machine or
+ * operator cell, or a plot or machine number with an invisible character) and TASK_LINE_CLOSED.
+ */
 export type RejectCode =
   | 'INVALID_ID_NUMBER'
   | 'UNKNOWN_VILLAGE'
@@ -46,6 +50,8 @@ const FIELD_LENGTHS = [
   ['operatorSigned', 100],
   ['farmerSigned', 100],
 ] as const;
+
+const IDENTIFIER_COLUMNS = ['plotCode', 'machineNo'] as const;
 
 const NOT_SIGNED = new Set(['', '0', 'false', '否', 'n', 'no', '无', '未签', '×']);
 
@@ -96,6 +102,17 @@ export function checkRegisterRow(
     if (length === 0 && !column.endsWith('Signed'))
       return reject('FIELD_INVALID', `${column} is empty`);
     if (length > max) return reject('FIELD_INVALID', `${column} is longer than ${max} characters`);
+  }
+  // Identifiers typed by hand: one that holds a character nobody can see would print exactly
+  // like another row's and pass the duplicate check as a different plot (issue 22).
+  for (const column of IDENTIFIER_COLUMNS) {
+    const invisible = invisibleCharacter(cells[column].trim());
+    if (invisible) {
+      return reject(
+        'FIELD_INVALID',
+        `${column} contains an invisible or control character (${invisible}); type the code again`,
+      );
+    }
   }
   const idNo = normaliseResidentId(cells.householdIdNo);
   const idProblem = residentIdProblem(idNo, context.today);

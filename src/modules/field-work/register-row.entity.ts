@@ -14,10 +14,11 @@ export type RegisterRowState = 'working' | 'claimed' | 'withdrawn';
 /**
  * One row of the household register (落实到户清册): a household's plot served for one task,
  * signed on the spot by the town cadre, the village cadre, the operator and the farmer.
- * A (plot, task) is registered once per project: a partial unique index ignores withdrawn rows.
+ * A (plot, task) is registered once per project, the plot compared by its key (the code as people
+ * read it: common/values/identifier.ts): a partial unique index ignores withdrawn rows.
  */
 @Entity('register_row')
-@Index('register_row_project_plot_task_key', ['projectId', 'plotCode', 'taskCode'], {
+@Index('register_row_project_plot_key_task_key', ['projectId', 'plotKey', 'taskCode'], {
   unique: true,
   where: `"state" <> 'withdrawn'`,
 })
@@ -51,8 +52,17 @@ export class RegisterRow {
   @Column({ type: 'char', length: 18 })
   householdIdNo!: string;
 
+  /** As typed; shown everywhere. */
   @Column({ type: 'varchar', length: 60 })
   plotCode!: string;
+
+  /**
+   * `identifierKey(plotCode)`, what duplicates are found by. NULL only on a row stored before
+   * the key existed that looked like an earlier row (migration PlotKeys, table
+   * identifier_collision).
+   */
+  @Column({ type: 'text', nullable: true })
+  plotKey!: string | null;
 
   @Column({ type: 'varchar', length: 20 })
   taskCode!: string;

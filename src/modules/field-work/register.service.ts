@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { commonError, notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatMu } from '../../common/values/decimal-units';
+import { identifierKey } from '../../common/values/identifier';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract } from '../contracts/contract.entity';
@@ -143,6 +144,7 @@ export class RegisterService {
     const entities = rows.map((row) =>
       manager.create(RegisterRow, {
         ...row,
+        plotKey: identifierKey(row.plotCode),
         contractId: contract.id,
         projectId: contract.projectId,
         state: 'working',

@@ -122,7 +122,8 @@ export class ObjectionsService {
    * The objections someone may act on or oversee: a village verifier those to the village
    * notices of the village, the district's agriculture committee and observers those of the
    * district, the administrator all. The objector's phone number is in full only for those who
-   * resolve objections (to call back); masked for the others. Newest first.
+   * resolve the objection (to call back: the village's verifiers for a village notice, the
+   * committee for a media notice); masked for the others. Newest first.
    */
   async listObjections(actor: Actor, query: ListObjectionsQuery): Promise<Page<ObjectionDto>> {
     const where: string[] = [];
@@ -164,6 +165,7 @@ export class ObjectionsService {
         contract_id: string;
         task_code: string | null;
         village_code: string | null;
+        district_code: string;
         name: string;
         phone: string;
         text: string;
@@ -174,7 +176,7 @@ export class ObjectionsService {
         resolved_at: Date | null;
       }[]
     >(
-      `SELECT o.id, o.notice_id, n.kind, n.contract_id, n.task_code, n.village_code, o.name,
+      `SELECT o.id, o.notice_id, n.kind, n.contract_id, n.task_code, n.village_code, n.district_code, o.name,
               o.phone, o.text, o.register_row_id, o.state, o.created_at, o.resolution_note,
               o.resolved_at
          ${from}
@@ -191,7 +193,13 @@ export class ObjectionsService {
         taskCode: row.task_code,
         villageCode: row.village_code,
         name: row.name,
-        phone: disclose(actor, 'phone', row.phone),
+        phone: disclose(actor, 'phone', row.phone, {
+          notice: {
+            kind: row.kind === 'media' ? 'media' : 'village',
+            villageCode: row.village_code,
+            districtCode: row.district_code,
+          },
+        }),
         text: row.text,
         registerRowId: row.register_row_id,
         state: row.state,

@@ -13,9 +13,27 @@ import { Organisation } from './organisation.entity';
 import { creditCodeInvalid, creditCodeTaken } from './organisations.errors';
 
 /** Who may see an organisation's full bank account number. */
+/**
+ * The districts an organisation is paid in (where it holds contracts), per organisation: whose
+ * finance bureau sees its bank account in full (disclosure-policy.ts).
+ */
+export async function paidInDistricts(
+  manager: EntityManager,
+  organisationIds: string[],
+): Promise<Map<string, string[]>> {
+  if (organisationIds.length === 0) return new Map();
+  const rows = await manager.query<{ organisation_id: string; districts: string[] }[]>(
+    `SELECT organisation_id, array_agg(DISTINCT district_code) AS districts
+       FROM contract WHERE organisation_id = ANY($1) GROUP BY organisation_id`,
+    [organisationIds],
+  );
+  return new Map(rows.map((row) => [row.organisation_id, row.districts]));
+}
+
 export function toOrganisationDto(
   actor: Actor | null,
   organisation: Organisation,
+  districtCodes: readonly string[] = [],
 ): OrganisationDto {
   const {
     id,
@@ -37,6 +55,7 @@ export function toOrganisationDto(
     bankAccountName,
     bankAccountNo: disclose(actor, 'bankAccount', bankAccountNo, {
       organisationId: organisation.id,
+      districtCodes,
     }),
   };
 }
@@ -93,7 +112,8 @@ export class OrganisationsService {
         id,
       );
     }
-    return toOrganisationDto(actor, organisation);
+    const districts = await paidInDistricts(this.dataSource.manager, [organisation.id]);
+    return toOrganisationDto(actor, organisation, districts.get(organisation.id));
   }
 
   async list(actor: Actor, query: PageQueryDto): Promise<Page<OrganisationDto>> {
@@ -103,7 +123,14 @@ export class OrganisationsService {
       take: query.limit,
       skip: query.offset,
     });
-    return { items: rows.map((row) => toOrganisationDto(actor, row)), total };
+    const districts = await paidInDistricts(
+      this.dataSource.manager,
+      rows.map((row) => row.id),
+    );
+    return {
+      items: rows.map((row) => toOrganisationDto(actor, row, districts.get(row.id))),
+      total,
+    };
   }
 
   async find(manager: EntityManager, id: string): Promise<Organisation> {

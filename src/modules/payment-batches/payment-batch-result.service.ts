@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { formatYuan, toHundredths } from '../../common/values/decimal-units';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
@@ -43,6 +44,7 @@ export class PaymentBatchResultService {
     private readonly payouts: PayoutsService,
     private readonly auditLog: AuditLogService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   /**
@@ -183,6 +185,7 @@ export class PaymentBatchResultService {
     await markBatchesReconciled(
       this.dataSource.manager,
       [...byNo.values()].map((p) => p.id),
+      this.clock.now(),
     );
 
     rejected.sort((a, b) => a.row - b.row);
@@ -227,9 +230,9 @@ export class PaymentBatchResultService {
     const batchId = batch.id;
     return this.dataSource.transaction(async (manager) => {
       const inserted = await manager.query<{ batch_id: string }[]>(
-        `INSERT INTO payment_batch_result (batch_id, file_sha256, uploaded_by, response_body)
-         VALUES ($1, $2, $3, $4) ON CONFLICT (batch_id, file_sha256) DO NOTHING RETURNING batch_id`,
-        [batchId, sha256, actor.id, JSON.stringify(answer)],
+        `INSERT INTO payment_batch_result (batch_id, file_sha256, uploaded_by, response_body, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (batch_id, file_sha256) DO NOTHING RETURNING batch_id`,
+        [batchId, sha256, actor.id, JSON.stringify(answer), this.clock.now()],
       );
       if (inserted.length === 0) {
         const first = await manager.findOneByOrFail(PaymentBatchResult, {

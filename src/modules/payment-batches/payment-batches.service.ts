@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { shanghaiDate } from '../../common/clock/shanghai-date';
 import { commonError, notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatYuan } from '../../common/values/decimal-units';
@@ -44,6 +46,7 @@ export class PaymentBatchesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly auditLog: AuditLogService,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, dto: CreatePaymentBatchDto): Promise<PaymentBatchCreatedDto> {
@@ -70,12 +73,18 @@ export class PaymentBatchesService {
               : 'A batch needs at least one payout',
           );
         }
-        const [{ seq }] = await manager.query<{ seq: string }[]>(
-          `SELECT lpad(nextval('payment_batch_no_seq')::text, 6, '0') AS seq`,
+        // Gap-free per district and year: the counter row is taken in this transaction (a
+        // second batch of the district waits for it) and given back if the batch rolls back.
+        const year = Number(shanghaiDate(this.clock.now()).slice(0, 4));
+        const [{ no }] = await manager.query<{ no: number }[]>(
+          `INSERT INTO payment_batch_counter (district_code, year, last_no) VALUES ($1, $2, 1)
+           ON CONFLICT (district_code, year) DO UPDATE SET last_no = payment_batch_counter.last_no + 1
+           RETURNING last_no AS no`,
+          [districtCode, year],
         );
         const totalFen = payouts.reduce((sum, payout) => sum + Number(payout.amount_fen), 0);
         const batch = manager.create(PaymentBatch, {
-          batchNo: `PB${districtCode}-${seq}`,
+          batchNo: `PB${districtCode}-${year}-${String(no).padStart(4, '0')}`,
           districtCode,
           state: 'sent',
           count: payouts.length,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
@@ -47,10 +48,19 @@ export function toPayoutDto(payout: Payout): PayoutDto {
   };
 }
 
-/** The payout as this viewer may see it: the payee's account through the disclosure policy. */
-function forViewer(viewer: Actor, dto: PayoutDto, organisationId?: string): PayoutDto {
+/**
+ * The payout as this viewer may see it: the payee's account through the disclosure policy (it is
+ * paid in the payout's district).
+ */
+function forViewer(
+  viewer: Actor,
+  payout: Payout,
+  dto: PayoutDto,
+  organisationId?: string,
+): PayoutDto {
   const bankAccountNo = disclose(viewer, 'bankAccount', dto.payee.bankAccountNo, {
     organisationId,
+    districtCodes: [payout.districtCode],
   });
   return { ...dto, payee: { ...dto.payee, bankAccountNo } };
 }
@@ -90,6 +100,7 @@ export class PayoutsService {
     private readonly workflow: ContractWorkflowService,
     private readonly directory: DirectoryService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(Clock) private readonly clock: Clock,
   ) {}
 
   async issue(
@@ -131,9 +142,9 @@ export class PayoutsService {
         if (await manager.existsBy(IdempotencyKey, { scope, key })) return replay();
       } else {
         const claimed = await manager.query<{ key: string }[]>(
-          `INSERT INTO idempotency_key (scope, key, request_sha256, response_status, response_body)
-           VALUES ($1, $2, $3, 0, '') ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-          [scope, key, digest],
+          `INSERT INTO idempotency_key (scope, key, request_sha256, response_status, response_body, created_at)
+           VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
+          [scope, key, digest, this.clock.now()],
         );
         // The first request with this key has committed (ON CONFLICT waited for it): replay it.
         if (claimed.length === 0) return replay();
@@ -248,7 +259,7 @@ export class PayoutsService {
     });
     return {
       // Cooperatives do not list payouts: no viewer here is the payee.
-      items: payouts.map((payout) => forViewer(actor, toPayoutDto(payout))),
+      items: payouts.map((payout) => forViewer(actor, payout, toPayoutDto(payout))),
       total,
     };
   }
@@ -261,7 +272,7 @@ export class PayoutsService {
       what: 'Payout',
       id: payout.id,
     });
-    return forViewer(actor, toPayoutDto(payout), contract.organisationId);
+    return forViewer(actor, payout, toPayoutDto(payout), contract.organisationId);
   }
 
   /**
@@ -371,7 +382,8 @@ export class PayoutsService {
     });
     // After the commit, so that the last of two racing settles sees the other's (see there). A
     // result file closes its batch once, after all its rows.
-    if (!fromBank) await markBatchesReconciled(this.dataSource.manager, [payoutId]);
+    if (!fromBank)
+      await markBatchesReconciled(this.dataSource.manager, [payoutId], this.clock.now());
     return settled as Payout;
   }
 }

@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import {
+  ArrayUnique,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  ValidateNested,
+} from 'class-validator';
 import {
   IsCalendarDate,
   IsTwoDecimals,
@@ -22,10 +29,14 @@ export class ApproveAuditDto {
   @ApiPropertyOptional({
     type: [AuditedTaskLineInput],
     description:
-      'First approval only: audited areas lower than the accepted ones (default: accepted)',
+      'First approval only: audited areas lower than the accepted ones (default: accepted); each task line once',
   })
   @IsOptional()
   @IsArray()
+  // Named twice, the first area used to win silently (issue 22).
+  @ArrayUnique((line: unknown) => (line as { taskCode?: unknown } | null)?.taskCode, {
+    message: 'taskLines names a task line more than once',
+  })
   @ValidateNested({ each: true })
   @Type(() => AuditedTaskLineInput)
   taskLines?: AuditedTaskLineInput[];

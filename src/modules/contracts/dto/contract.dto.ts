@@ -1,3 +1,4 @@
+import { IsVisibleIdentifier } from '../../../common/values/identifier.validators';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
@@ -92,6 +93,7 @@ export class SignContractDto {
   @ApiProperty({ example: '谯农服合〔2015〕1号' })
   @IsString()
   @Length(1, 60)
+  @IsVisibleIdentifier()
   contractNo!: string;
 
   @ApiProperty({ example: '2015-06-01' })

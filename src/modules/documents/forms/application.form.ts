@@ -38,6 +38,7 @@ export async function applicationForm(context: FormContext): Promise<FormDescrip
   // A PDF is a disclosure like any response: the reader's role decides, not the form.
   const accountNo = disclose(actor, 'bankAccount', organisation.bankAccountNo, {
     organisationId: organisation.id,
+    districtCodes: [context.project.districtCode],
   });
   const content = {
     subject: organisation.name,

@@ -30,6 +30,7 @@ export async function payoutOrderForm(context: FormContext): Promise<FormDescrip
     .map((signer) => `${approverTitle(signer.role, districtName).join(' ')} ${signer.name}`);
   const accountNo = disclose(actor, 'bankAccount', payout.bankAccountNo, {
     organisationId: contract.organisationId,
+    districtCodes: [payout.districtCode],
   });
   const content = {
     subject: payout.payeeName,
