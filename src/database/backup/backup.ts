@@ -56,7 +56,11 @@ export async function writeBackup(options: BackupOptions): Promise<BackupManifes
     const partial = `${target}.partial`;
     const entries: BackupEntry[] = [];
     const pack = tar.pack();
-    const written = pipeline(pack, createGzip(), fs.createWriteStream(partial, { flags: 'wx' }));
+    const written = pipeline(
+      pack,
+      createGzip(),
+      fs.createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
+    );
     written.catch(() => undefined); // awaited below; a failure also ends the entries' writes
     for (const table of snapshot.tables)
       entries.push(await addFile(pack, table.entry, path.join(spool, table.entry)));
