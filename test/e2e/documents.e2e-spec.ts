@@ -225,4 +225,21 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
     );
     expect(Number(files)).toBe(2);
   });
+
+  it('two first downloads at once issue one document: the same bytes for both, one record', async () => {
+    const query = '?taskCode=corn_seeding';
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => fetchPdf(paidId, 'register', query)),
+    );
+    for (const answer of answers) {
+      expect(answer.sha256).toBe(answers[0].sha256);
+      expect(answer.pdf.equals(answers[0].pdf)).toBe(true);
+    }
+    const [{ issues }] = await test.dataSource.query<{ issues: string }[]>(
+      `SELECT count(*) AS issues FROM issued_document
+        WHERE contract_id = $1 AND kind = 'register' AND options = '{"taskCode":"corn_seeding"}'::jsonb`,
+      [paidId],
+    );
+    expect(Number(issues)).toBe(1);
+  });
 });
