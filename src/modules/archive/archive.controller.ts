@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
@@ -52,12 +52,20 @@ export class ArchiveController {
   }
 }
 
-/** Headers once the scope is checked; then the bag streams (a failure cuts the stream short). */
+const logger = new Logger('ArchiveController');
+
+/**
+ * Headers once the scope is checked; then the bag streams. A failure after the first byte cannot
+ * become an error response: the stream is cut short (the client sees an incomplete ZIP, never a
+ * valid bag) and the failure is logged.
+ */
 async function send(bag: PreparedBag, response: Response): Promise<void> {
   response.setHeader('Content-Type', 'application/zip');
   response.setHeader(
     'Content-Disposition',
     `attachment; filename="archive.zip"; filename*=UTF-8''${encodeURIComponent(bag.fileName)}`,
   );
-  await bag.write(response).catch(() => undefined);
+  await bag.write(response).catch((error: unknown) => {
+    logger.error(`Archive ${bag.fileName} cut short: ${(error as Error).message}`);
+  });
 }
