@@ -15,6 +15,7 @@ import { BoardModule } from './modules/board/board.module';
 import { PaymentBatchesModule } from './modules/payment-batches/payment-batches.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
 import { DocumentsModule } from './modules/documents/documents.module';
+import { ArchiveModule } from './modules/archive/archive.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ClockModule } from './modules/clock/clock.module';
 import { TestClockModule } from './modules/clock/test-clock.module';
@@ -57,6 +58,7 @@ export class AppModule {
         PayoutsModule,
         PaymentBatchesModule,
         DocumentsModule,
+        ArchiveModule,
         BoardModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,

@@ -191,5 +191,7 @@ describe('authorization matrix: every route of /docs-json × every role × own /
       }
     }
     expect(got).toEqual(want);
-  });
+    // A liveness bound: the archive rows issue and bag every document of the season for each
+    // role's disclosure, which takes most of a minute on a loaded machine.
+  }, 240_000);
 });

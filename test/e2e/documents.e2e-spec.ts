@@ -155,4 +155,91 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
       .get(`/public/documents/${'0'.repeat(64)}`)
       .expect(404);
   });
+
+  it('issues a document once per state: a repeat download gives the same bytes, a change a new issue, and both check', async () => {
+    const kinds: [string, string][] = [
+      ['award-notice', ''],
+      ['application', ''],
+      ['register', '?taskCode=wheat_harvest'],
+      ['register', ''],
+      ['village-notice', `?taskCode=wheat_harvest&villageCode=${WANGGE}`],
+      ['acceptance', '?taskCode=wheat_harvest'],
+      ['audit', ''],
+      ['media-notice', ''],
+      ['payout-order', ''],
+    ];
+    for (const [kind, query] of kinds) {
+      const first = await fetchPdf(paidId, kind, query);
+      const second = await fetchPdf(paidId, kind, query);
+      expect({ kind, query, same: second.pdf.equals(first.pdf) }).toEqual({
+        kind,
+        query,
+        same: true,
+      });
+      expect(second.sha256).toBe(first.sha256);
+    }
+    // The register of one task line and of all of them are two documents.
+    const one = await fetchPdf(paidId, 'register', '?taskCode=wheat_harvest');
+    const all = await fetchPdf(paidId, 'register');
+    expect(all.sha256).not.toBe(one.sha256);
+    // What the reader may see in full is part of the document: finance sees the bank account.
+    const finance = await new Api(test).login('finance', 'Demo-2014');
+    const financeCopy = await test
+      .http()
+      .get(`/contracts/${paidId}/documents/payout-order`)
+      .set(finance.auth)
+      .expect(200);
+    const agriCopy = await fetchPdf(paidId, 'payout-order');
+    expect(financeCopy.headers['x-document-sha256']).not.toBe(agriCopy.sha256);
+
+    // A change to the contract's papers: the application lists its attachments.
+    const [{ username }] = await test.dataSource.query<{ username: string }[]>(
+      `SELECT u.username FROM app_user u JOIN contract c ON c.organisation_id = u.organisation_id
+        WHERE c.id = $1 AND u.role = 'cooperative' ORDER BY u.username LIMIT 1`,
+      [waitingId],
+    );
+    const coop = await new Api(test).login(username, 'Demo-2014');
+    const before = await fetchPdf(waitingId, 'application');
+    await test
+      .http()
+      .post(`/contracts/${waitingId}/attachments`)
+      .set(coop.auth)
+      .field('kind', 'other')
+      .attach('file', Buffer.from('%PDF-1.4 stable documents'), 'other.pdf')
+      .expect(201);
+    const after = await fetchPdf(waitingId, 'application');
+    expect(after.sha256).not.toBe(before.sha256);
+    expect(after.pdf.equals(before.pdf)).toBe(false);
+    expect((await fetchPdf(waitingId, 'application')).pdf.equals(after.pdf)).toBe(true);
+    for (const sha256 of [before.sha256, after.sha256]) {
+      const check = await test.http().get(`/public/documents/${sha256}`).expect(200);
+      expect(check.body).toMatchObject({
+        issued: true,
+        kind: 'application',
+        contractId: waitingId,
+      });
+    }
+    const [{ files }] = await test.dataSource.query<{ files: string }[]>(
+      `SELECT count(DISTINCT file_sha256) AS files FROM issued_document WHERE contract_id = $1 AND kind = 'application'`,
+      [waitingId],
+    );
+    expect(Number(files)).toBe(2);
+  });
+
+  it('two first downloads at once issue one document: the same bytes for both, one record', async () => {
+    const query = '?taskCode=corn_seeding';
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => fetchPdf(paidId, 'register', query)),
+    );
+    for (const answer of answers) {
+      expect(answer.sha256).toBe(answers[0].sha256);
+      expect(answer.pdf.equals(answers[0].pdf)).toBe(true);
+    }
+    const [{ issues }] = await test.dataSource.query<{ issues: string }[]>(
+      `SELECT count(*) AS issues FROM issued_document
+        WHERE contract_id = $1 AND kind = 'register' AND options = '{"taskCode":"corn_seeding"}'::jsonb`,
+      [paidId],
+    );
+    expect(Number(issues)).toBe(1);
+  });
 });

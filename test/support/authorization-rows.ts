@@ -610,6 +610,16 @@ export const ROWS: Row[] = [
     req: (s) => ({ path: `${c(s)}/documents/award-notice` }),
   },
   {
+    op: 'GET /contracts/{id}/archive',
+    roles: [...DISTRICT, 'cooperative'],
+    req: (s) => ({ path: `${c(s)}/archive` }),
+  },
+  {
+    op: 'GET /projects/{id}/archive',
+    roles: DISTRICT,
+    req: (s) => ({ path: `/projects/${s.season.projectId}/archive` }),
+  },
+  {
     op: 'GET /public/documents/{sha256}',
     roles: 'public',
     req: (s) => ({ path: `/public/documents/${s.documentSha256}` }),

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Public } from '../auth/access.decorators';
@@ -50,7 +51,7 @@ export class DocumentsController {
   @ApiProduces('application/pdf')
   @ApiOkResponse({
     description:
-      'award-notice, application, register, village-notice, acceptance, audit, media-notice, payout-order; X-Document-Sha256 carries the digest printed in its footer',
+      'award-notice, application, register, village-notice, acceptance, audit, media-notice, payout-order; X-Document-Sha256 carries the digest printed in its footer. Issued once per state of the contract: a repeat download while the contract is unchanged returns the same bytes.',
   })
   @ApiConflictResponse({
     description: 'The kind does not fit the state yet (DOCUMENT_NOT_AVAILABLE)',
@@ -62,7 +63,7 @@ export class DocumentsController {
     @Query() query: DocumentQuery,
     @Res() response: Response,
   ): Promise<void> {
-    const prepared = await this.documents.prepare(
+    const issued = await this.documents.issue(
       actor,
       id,
       kind,
@@ -71,9 +72,10 @@ export class DocumentsController {
       this.config.publicBaseUrl,
     );
     response.setHeader('Content-Type', 'application/pdf');
-    response.setHeader('Content-Disposition', `inline; filename="${prepared.fileName}"`);
-    response.setHeader('X-Document-Sha256', prepared.sha256);
-    await prepared.render(response);
+    response.setHeader('Content-Disposition', `inline; filename="${issued.fileName}"`);
+    response.setHeader('Content-Length', String(issued.size));
+    response.setHeader('X-Document-Sha256', issued.sha256);
+    await pipeline(this.documents.openFile(issued.fileSha256), response);
   }
 
   @Get('public/documents/:sha256')

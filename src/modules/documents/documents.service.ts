@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import type { Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDateTime } from '../../common/clock/shanghai-date';
@@ -9,6 +9,7 @@ import { notFound } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
+import { seesInFull, type SensitiveKind } from '../auth/disclosure-policy';
 import { CalculationService } from '../contracts/calculation.service';
 import { ContractsService } from '../contracts/contracts.service';
 import type { ContractDto } from '../contracts/dto/contract.dto';
@@ -17,6 +18,7 @@ import { Organisation } from '../organisations/organisation.entity';
 
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
+import { FileStore } from '../field-work/file-store';
 
 import { unknownDocumentKind } from './documents.errors';
 import { IssuedDocument } from './issued-document.entity';
@@ -37,6 +39,8 @@ export const DOCUMENT_KINDS = [
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
+const SENSITIVE_KINDS: SensitiveKind[] = ['bankAccount', 'residentId', 'phone'];
+
 const TITLES: Record<DocumentKind, string> = {
   'award-notice': '中标通知书',
   application: '奖补资金申请表',
@@ -48,12 +52,35 @@ const TITLES: Record<DocumentKind, string> = {
   'payout-order': '拨付单',
 };
 
+/** A document as issued and kept: its PDF is `fileSha256` in the file store. */
+export interface IssuedFile {
+  kind: DocumentKind;
+  title: string;
+  fileName: string;
+  /** The digest printed in its footer (of its content, not of the file). */
+  sha256: string;
+  /** SHA-256 of the PDF file: its name in the file store. */
+  fileSha256: string;
+  size: number;
+  generatedAt: Date;
+}
+
 export interface PreparedDocument {
   kind: DocumentKind;
   title: string;
   fileName: string;
   sha256: string;
+  generatedAt: Date;
+  auditHead: { chain: string; seq: number; hash: string } | null;
   render: (output: Writable) => Promise<number>;
+}
+
+async function renderToBuffer(render: (output: Writable) => Promise<number>): Promise<Buffer> {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await render(output);
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -70,8 +97,119 @@ export class DocumentsService {
     private readonly calculation: CalculationService,
     private readonly clock: Clock,
     private readonly auditLog: AuditLogService,
+    private readonly files: FileStore,
   ) {}
 
+  /**
+   * The document of this kind for the contract as it is now, issued once: the first request
+   * renders, records and keeps it; every later one, while the contract (its version) and what the
+   * reader may see of it (the content) are unchanged, gets the same stored PDF with the same
+   * digest. Two first requests at once: one insert wins, both answer with the winner.
+   */
+  async issue(
+    actor: Actor,
+    contractId: string,
+    kind: string,
+    query: { taskCode?: string; villageCode?: string },
+    baseUrl: string,
+  ): Promise<IssuedFile> {
+    if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw unknownDocumentKind(kind);
+    const documentKind = kind as DocumentKind;
+    const contract = await this.contracts.get(actor, contractId); // 404 outside the caller's scope
+    const facts: Record<string, unknown> = {};
+    const description = await this.describe(actor, contract, documentKind, query, baseUrl, facts);
+    const options: Record<string, string> = {};
+    if (query.taskCode !== undefined) options.taskCode = query.taskCode;
+    if (query.villageCode !== undefined) options.villageCode = query.villageCode;
+    const issueKey = createHash('sha256')
+      .update(
+        canonicalJson({
+          kind,
+          contractId,
+          contractVersion: contract.version,
+          options,
+          baseUrl,
+          // What the reader may see in full decides the drawing too (a masked bank account).
+          disclosure: SENSITIVE_KINDS.map((sensitive) =>
+            seesInFull(actor, sensitive, { organisationId: contract.organisationId }),
+          ),
+          // What every form's head is drawn from: a change of the organisation's bank account
+          // or name is a new issue even though the contract did not move.
+          facts,
+          content: description.content,
+        }),
+      )
+      .digest('hex');
+    const kept = await this.keptIssue(issueKey);
+    if (kept) return kept;
+
+    const prepared = await this.prepareDescribed(
+      actor,
+      contract,
+      documentKind,
+      description,
+      baseUrl,
+    );
+    const pdf = await renderToBuffer(prepared.render);
+    const fileSha256 = await this.files.put(pdf);
+    const inserted = await this.dataSource.query<{ sha256: string }[]>(
+      `INSERT INTO issued_document (sha256, contract_id, kind, title, generated_at, generated_by,
+              audit_chain, audit_seq, audit_hash, issue_key, file_sha256, contract_version, options)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb)
+       ON CONFLICT DO NOTHING RETURNING sha256`,
+      [
+        prepared.sha256,
+        contractId,
+        kind,
+        prepared.title,
+        prepared.generatedAt,
+        actor.username,
+        prepared.auditHead?.chain ?? null,
+        prepared.auditHead?.seq ?? null,
+        prepared.auditHead?.hash ?? null,
+        issueKey,
+        fileSha256,
+        contract.version,
+        JSON.stringify(options),
+      ],
+    );
+    if (inserted.length === 0) {
+      const winner = await this.keptIssue(issueKey);
+      if (winner) return winner;
+      throw new Error(`Document ${prepared.sha256} was neither inserted nor found`);
+    }
+    return {
+      kind: documentKind,
+      title: prepared.title,
+      fileName: prepared.fileName,
+      sha256: prepared.sha256,
+      fileSha256,
+      size: pdf.length,
+      generatedAt: prepared.generatedAt,
+    };
+  }
+
+  /** The kept PDF of an issued document, as a stream from the file store. */
+  openFile(fileSha256: string): NodeJS.ReadableStream {
+    return this.files.open(fileSha256);
+  }
+
+  private async keptIssue(issueKey: string): Promise<IssuedFile | null> {
+    const row = await this.dataSource.getRepository(IssuedDocument).findOneBy({ issueKey });
+    if (!row?.fileSha256) return null;
+    const size = await this.files.size(row.fileSha256);
+    return {
+      kind: row.kind as DocumentKind,
+      title: row.title,
+      fileName: `${row.kind}-${row.contractId.slice(0, 8)}.pdf`,
+      sha256: row.sha256,
+      fileSha256: row.fileSha256,
+      size,
+      generatedAt: row.generatedAt,
+    };
+  }
+
+  /** Renders a new issue (not recorded: `issue` records and keeps it). */
   async prepare(
     actor: Actor,
     contractId: string,
@@ -82,25 +220,25 @@ export class DocumentsService {
     if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw unknownDocumentKind(kind);
     const documentKind = kind as DocumentKind;
     const contract = await this.contracts.get(actor, contractId); // 404 outside the caller's scope
-    const { content, draw } = await this.describe(actor, contract, documentKind, query, baseUrl);
+    const description = await this.describe(actor, contract, documentKind, query, baseUrl);
+    return this.prepareDescribed(actor, contract, documentKind, description, baseUrl);
+  }
+
+  private async prepareDescribed(
+    actor: Actor,
+    contract: ContractDto,
+    kind: DocumentKind,
+    { content, draw }: FormDescription,
+    baseUrl: string,
+  ): Promise<PreparedDocument> {
+    const contractId = contract.id;
     const generatedAt = this.clock.now();
     const sha256 = createHash('sha256')
       .update(canonicalJson({ kind, contractId, generatedAt, content }))
       .digest('hex');
     const subject = typeof content.subject === 'string' ? content.subject : contract.lotCode;
-    const title = `${TITLES[documentKind]}（${subject}）`;
+    const title = `${TITLES[kind]}（${subject}）`;
     const auditHead = await this.auditLog.contractChainHead(contractId);
-    await this.dataSource.getRepository(IssuedDocument).insert({
-      sha256,
-      contractId,
-      kind,
-      title,
-      generatedAt,
-      generatedBy: actor.username,
-      auditChain: auditHead?.chain ?? null,
-      auditSeq: auditHead?.seq ?? null,
-      auditHash: auditHead?.hash ?? null,
-    });
     const verifyUrl = `${baseUrl}/public/documents/${sha256}`;
     const qrPng = qrPngOf(verifyUrl);
     const footer = {
@@ -111,10 +249,12 @@ export class DocumentsService {
       auditHead,
     };
     return {
-      kind: documentKind,
+      kind,
       title,
       fileName: `${kind}-${contractId.slice(0, 8)}.pdf`,
       sha256,
+      generatedAt,
+      auditHead,
       render: (output) =>
         new Promise<number>((resolve, reject) => {
           output.once('error', reject);
@@ -152,6 +292,7 @@ export class DocumentsService {
     kind: DocumentKind,
     query: { taskCode?: string; villageCode?: string },
     baseUrl: string,
+    facts: Record<string, unknown> = {},
   ): Promise<FormDescription> {
     const project = await this.dataSource
       .getRepository(Project)
@@ -176,6 +317,7 @@ export class DocumentsService {
       .getRepository(Region)
       .findOneBy({ code: project.districtCode });
     const districtName = district?.name ?? project.districtCode;
+    Object.assign(facts, { project, organisation, villages, head, districtName });
 
     return FORMS[kind]({
       dataSource: this.dataSource,

@@ -35,4 +35,23 @@ export class IssuedDocument {
 
   @Column({ type: 'char', length: 64, nullable: true })
   auditHash!: string | null;
+
+  /**
+   * SHA-256 of what decides the document: kind, contract, contract version, options and content
+   * as its reader may see it. One issue per key (unique); null for documents issued before
+   * documents were kept.
+   */
+  @Column({ type: 'char', length: 64, nullable: true })
+  issueKey!: string | null;
+
+  /** The PDF as issued, in the content-addressed file store (DATA_DIR/files). */
+  @Column({ type: 'char', length: 64, nullable: true })
+  fileSha256!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  contractVersion!: number | null;
+
+  /** The query it was issued for (`taskCode`, `villageCode`), as given. */
+  @Column({ type: 'jsonb', nullable: true })
+  options!: Record<string, string> | null;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
@@ -66,6 +67,15 @@ export class FileStore {
 
   async get(sha256: string): Promise<Buffer> {
     return fs.readFile(this.pathOf(sha256));
+  }
+
+  /** A stored file as a stream (archives and documents are sent without reading them whole). */
+  open(sha256: string): ReadStream {
+    return createReadStream(this.pathOf(sha256));
+  }
+
+  async size(sha256: string): Promise<number> {
+    return (await fs.stat(this.pathOf(sha256))).size;
   }
 
   private pathOf(sha256: string): string {

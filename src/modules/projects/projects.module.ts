@@ -6,6 +6,6 @@ import { ProjectsService } from './projects.service';
 @Module({
   controllers: [ProjectsController],
   providers: [ProjectsService, ProjectSummaryService],
-  exports: [ProjectsService],
+  exports: [ProjectsService, ProjectSummaryService],
 })
 export class ProjectsModule {}
