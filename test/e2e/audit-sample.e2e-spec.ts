@@ -122,7 +122,11 @@ describe('district audit by sample', () => {
           .expect(201);
       },
     });
-    plain = await payableContracts(test, api, 2, 2, { stopBeforeAudit: true, rowAreas: ROWS });
+    plain = await payableContracts(test, api, 2, 2, {
+      stopBeforeAudit: true,
+      rowAreas: ROWS,
+      assessment: { quality: 'good', note: '收割及时，群众满意' },
+    });
     observer = await api.user('observer', { regionCode: world.district });
   }, 240_000);
   afterAll(async () => {
@@ -405,6 +409,14 @@ describe('district audit by sample', () => {
     await approve(id, {}, world.approver).expect(200);
   });
 
+  it("the project summary counts the households' satisfaction from the visits", async () => {
+    const summary = await http()
+      .get(`/projects/${world.projectId}/summary`)
+      .set(observer.auth)
+      .expect(200);
+    expect(summary.body.satisfaction).toEqual({ satisfied: 2, neutral: 1, dissatisfied: 0 });
+  });
+
   it('the audit sheet prints the seed, every sampled row with its visit and the per-task-line maximum', async () => {
     const id = world.contractIds[0];
     const sample = await getSample(id);
@@ -420,6 +432,43 @@ describe('district audit by sample', () => {
     }
     expect(flat).toContain(sample.taskLines?.[0].maxAuditedAreaMu as string);
     expect(flat).toContain('入户');
+  });
+
+  it("the village's assessment shows on the contract, the board's notice page, the village notice and the acceptance form", async () => {
+    const id = plain.contractIds[0];
+    const contract = await http().get(`/contracts/${id}`).set(plain.agri.auth).expect(200);
+    const part = contract.body.taskLines[0].villageParts[0];
+    expect(part.assessment).toEqual({ quality: 'good', note: '收割及时，群众满意' });
+    const withoutOne = await http().get(`/contracts/${world.contractIds[2]}`).set(world.agri.auth);
+    expect(withoutOne.body.taskLines[0].villageParts[0].assessment).toBeNull();
+    const page = await http().get(`/board/notices/${part.noticeId}`).expect(200);
+    expect(page.text).toContain('村评价');
+    expect(page.text).toContain('好（收割及时，群众满意）');
+    const notice = await fetchPdfText(
+      test.http,
+      `/contracts/${id}/documents/village-notice?taskCode=wheat_harvest&villageCode=${plain.village}`,
+      plain.agri.auth,
+    );
+    expect(notice.text).toContain('好（收割及时，群众满意）');
+    const acceptance = await fetchPdfText(
+      test.http,
+      `/contracts/${id}/documents/acceptance?taskCode=wheat_harvest`,
+      plain.agri.auth,
+    );
+    expect(acceptance.text).toContain('收割及时');
+    const verifier = await new Api(test).user('village_verifier', { regionCode: plain.village });
+    for (const assessment of [{ quality: 'excellent' }, { note: '无评价等级' }, 'good']) {
+      const refused = await expectNoWrites(test.dataSource, () =>
+        http()
+          .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${plain.village}/verification`)
+          .set(verifier.auth)
+          .send({ assessment }),
+      );
+      expect({ status: refused.status, code: refused.body.code }).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
   });
 
   it('without a policy: approvals work as today; a drawn sample applies once visited; no draw outside district audit', async () => {

@@ -52,6 +52,8 @@ export interface PayableOptions {
   stopBeforeAudit?: boolean;
   /** The register rows of every contract, in hundredths of a mu (default: one row, 10.01 + lot). */
   rowAreas?: number[];
+  /** The village's assessment sent with every verification. */
+  assessment?: { quality: 'good' | 'fair' | 'poor'; note?: string };
   /** Runs once the district exists, before the project (e.g. a policy for the district). */
   beforeProject?: (district: string, admin: Session) => Promise<void>;
 }
@@ -169,7 +171,7 @@ export async function payableContracts(
     await http()
       .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${village}/verification`)
       .set(verifier.auth)
-      .send({})
+      .send(options.assessment ? { assessment: options.assessment } : {})
       .expect(200);
   });
   await advanceClock(test, admin, { advanceDays: 7 });

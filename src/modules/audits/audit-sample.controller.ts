@@ -11,6 +11,7 @@ import {
 import { validationFailed } from '../../common/errors/domain-error';
 import { ApiRefusals } from '../../common/http/api-refusals';
 import { FileUpload } from '../../common/http/file-upload.interceptor';
+import { NoFields } from '../../common/http/no-fields.pipe';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, Roles, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -48,6 +49,7 @@ export class AuditSampleController {
   draw(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Contract')) id: string,
+    @Body(NoFields) _body: unknown,
   ): Promise<AuditSampleDto> {
     return this.samples.draw(actor, id);
   }
@@ -99,6 +101,7 @@ export class AuditSampleController {
   photo(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Audit visit')) id: string,
+    @Body(NoFields) _body: unknown,
     @UploadedFile() file: { buffer: Buffer; originalname: string } | undefined,
   ): Promise<VisitPhotoDto> {
     if (!file) {
