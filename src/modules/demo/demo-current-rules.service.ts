@@ -218,7 +218,18 @@ export class DemoCurrentRulesService {
     }
     const sample = await at('2026-07-06', () => this.samples.draw(agri, contractId), 9);
     const methods = ['household', 'field', 'phone'] as const;
-    const shortRow = sample.rows.find((row) => row.taskCode === 'wheat_harvest');
+    // The largest wheat-harvest row of the sample is found 20 % short: beyond the tolerance.
+    const shortRow = sample.rows
+      .filter((row) => row.taskCode === 'wheat_harvest')
+      .reduce<(typeof sample.rows)[number] | undefined>(
+        (largest, row) =>
+          largest === undefined ||
+          (toHundredths(row.verifiedAreaMu) as number) >
+            (toHundredths(largest.verifiedAreaMu) as number)
+            ? row
+            : largest,
+        undefined,
+      );
     for (const [index, row] of sample.rows.entries()) {
       const short = row === shortRow;
       const verified = toHundredths(row.verifiedAreaMu) as number;
