@@ -109,8 +109,29 @@ describe('the demo a newcomer meets (SEED_DEMO=1)', () => {
       taskLines: { taskCode: string; unitPriceFen: number; subsidyPerMuFen: number }[];
     })[];
     expect(contracts).toHaveLength(2);
+    // 焦魁's contract is in the district audit with its sample drawn and visited (issue 24).
+    expect(contracts.map((contract) => contract.state).sort()).toEqual([
+      'contracted',
+      'districtAudit',
+    ]);
+    const audited = contracts.find((contract) => contract.state === 'districtAudit');
+    const sample = await test
+      .http()
+      .get(`/contracts/${audited?.id}/audit/sample`)
+      .set(agri.auth)
+      .expect(200);
+    const rows = sample.body.rows as { visit: { satisfaction: string } | null }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.visit !== null)).toBe(true);
+    const lines = sample.body.taskLines as {
+      taskCode: string;
+      shortfallPct: string;
+      maxAuditedAreaMu: string;
+    }[];
+    expect(
+      lines.filter((line) => line.shortfallPct !== '0.00').map((line) => line.taskCode),
+    ).toEqual(['wheat_harvest']);
     for (const contract of contracts) {
-      expect(contract.state).toBe('contracted');
       expect(contract.policy).toMatchObject({ code: 'QC-2026', subsidySharePct: '30.00' });
       // 30% of 65.00 yuan = 19.50 yuan a mu; 30% of 22.00 yuan = 6.60 yuan a mu.
       expect(

@@ -510,6 +510,41 @@ export const ROWS: Row[] = [
     own: 409,
   },
   {
+    op: 'POST /contracts/{id}/audit/sample',
+    roles: ['district_agri', 'district_finance'],
+    req: (s) => ({ path: `${c(s)}/audit/sample`, body: {} }),
+    own: 409,
+  },
+  {
+    op: 'GET /contracts/{id}/audit/sample',
+    roles: DISTRICT,
+    req: (s) => ({ path: `${c(s)}/audit/sample` }),
+  },
+  {
+    op: 'POST /audit-samples/{id}/visits',
+    roles: ['district_agri', 'district_finance'],
+    req: (s) => ({
+      path: `/audit-samples/${s.season.auditSampleId}/visits`,
+      body: {
+        rowId: s.rowId,
+        visitedOn: `${s.season.year}-07-09`,
+        method: 'phone',
+        householdConfirms: true,
+        observedAreaMu: '0.01',
+      },
+    }),
+    own: 409,
+  },
+  {
+    op: 'POST /audit-visits/{id}/photos',
+    roles: ['district_agri', 'district_finance'],
+    req: (s) => ({
+      path: `/audit-visits/${s.season.auditVisitId}/photos`,
+      form: { file: { content: 'not a photo', name: 'photo.jpg' } },
+    }),
+    own: 415,
+  },
+  {
     op: 'POST /contracts/{id}/media-notice',
     roles: ['district_agri'],
     req: (s) => ({

@@ -50,6 +50,10 @@ export interface PayableOptions {
   stopAtFinanceApproval?: boolean;
   /** Stop once the contracts are accepted, before the district audit (both sides the test's). */
   stopBeforeAudit?: boolean;
+  /** The register rows of every contract, in hundredths of a mu (default: one row, 10.01 + lot). */
+  rowAreas?: number[];
+  /** The village's assessment sent with every verification. */
+  assessment?: { quality: 'good' | 'fair' | 'poor'; note?: string };
   /** Runs once the district exists, before the project (e.g. a policy for the district). */
   beforeProject?: (district: string, admin: Session) => Promise<void>;
 }
@@ -85,7 +89,8 @@ export async function payableContracts(
     const organisation = await api.organisation();
     coops.push(await api.user('cooperative', { organisationId: organisation.id }));
   }
-  const areaOf = (lot: number) => 1001 + lot; // hundredths of a mu
+  const rowsOf = (lot: number) => options.rowAreas ?? [1001 + lot]; // hundredths of a mu
+  const areaOf = (lot: number) => rowsOf(lot).reduce((total, area) => total + area, 0);
   await options.beforeProject?.(tree.district, admin);
   const project = await http()
     .post('/projects')
@@ -158,7 +163,7 @@ export async function payableContracts(
       .send({ contractNo: `谯农服合〔2015〕${lot + 1}号`, signedOn: '2015-05-04' })
       .expect(200);
     await uploadClaimAttachments(test, coopOf(lot), id);
-    await addRows(test, coopOf(lot), id, village, 'wheat_harvest', [areaOf(lot)]);
+    await addRows(test, coopOf(lot), id, village, 'wheat_harvest', rowsOf(lot));
     await http()
       .post(`/contracts/${id}/task-lines/wheat_harvest/claim`)
       .set(coopOf(lot).auth)
@@ -166,7 +171,7 @@ export async function payableContracts(
     await http()
       .post(`/contracts/${id}/task-lines/wheat_harvest/villages/${village}/verification`)
       .set(verifier.auth)
-      .send({})
+      .send(options.assessment ? { assessment: options.assessment } : {})
       .expect(200);
   });
   await advanceClock(test, admin, { advanceDays: 7 });

@@ -29,6 +29,9 @@ export interface PastSeason {
   contractId: string;
   noticeId: string;
   mediaNoticeId: string;
+  /** The district audit's sample, and the visit of its first row. */
+  auditSampleId: string;
+  auditVisitId: string;
   objectionId: string;
   payoutId: string;
   organisationId: string;
@@ -183,6 +186,27 @@ export async function recordPastSeason(
     .set(finance.auth)
     .send({ note: '缺少农户签字确认单，退回补充' })
     .expect(200);
+  // The district's sample (入户了解、实地查看): drawn, each sampled row visited as registered.
+  const sample = await http()
+    .post(`/contracts/${contractId}/audit/sample`)
+    .set(agri.auth)
+    .expect(201);
+  const visitIds: string[] = [];
+  for (const row of sample.body.rows as { rowId: string; verifiedAreaMu: string }[]) {
+    const visit = await http()
+      .post(`/audit-samples/${sample.body.id}/visits`)
+      .set(finance.auth)
+      .send({
+        rowId: row.rowId,
+        visitedOn: `${year}-07-08`,
+        method: 'household',
+        householdConfirms: true,
+        observedAreaMu: row.verifiedAreaMu,
+        satisfaction: 'satisfied',
+      })
+      .expect(201);
+    visitIds.push(visit.body.id as string);
+  }
   await http()
     .post(`/contracts/${contractId}/audit/approvals`)
     .set(agri.auth)
@@ -220,6 +244,8 @@ export async function recordPastSeason(
     contractId,
     noticeId,
     mediaNoticeId: media.body.noticeId as string,
+    auditSampleId: sample.body.id as string,
+    auditVisitId: visitIds[0],
     objectionId: objection.body.id as string,
     payoutId: payout.body.id as string,
     organisationId: organisation.id,

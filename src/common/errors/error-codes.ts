@@ -84,6 +84,12 @@ export const CONTRACT_ERRORS = group({
   APPROVAL_EXISTS: HttpStatus.CONFLICT,
   /** Town acceptance completed without its quorum: the services only send it when it is met. */
   QUORUM_NOT_MET: HttpStatus.CONFLICT,
+  /** District audit by sample (api.md): one sample per contract, visits of its rows only, once. */
+  AUDIT_SAMPLE_EXISTS: HttpStatus.CONFLICT,
+  NOT_IN_SAMPLE: HttpStatus.CONFLICT,
+  ALREADY_VISITED: HttpStatus.CONFLICT,
+  AUDIT_SAMPLE_INCOMPLETE: HttpStatus.CONFLICT,
+  AUDIT_SAMPLE_SHORTFALL: HttpStatus.CONFLICT,
 });
 
 /** A register row's refusals: in an import they are rows of the answer; on a correction, 400. */

@@ -13,6 +13,7 @@ import { ContractWorkflowService } from '../contracts/contract-workflow.service'
 import type { AuditBureau } from '../contracts/machine/contract.types';
 import type { NoticeOpenedDto } from '../notices/dto/notice.dto';
 import { NoticesService } from '../notices/notices.service';
+import { sampleSettings } from './audit-sample.service';
 import type { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from './dto/audit.dto';
 
 /**
@@ -41,6 +42,7 @@ export class AuditsService {
       prepare: async ({ manager, contract }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
         const capRemainingFen = await this.capRemaining(manager, contract);
+        const { required: sampleRequired } = await sampleSettings(manager, contract);
         // Who may approve, how many and with which areas is the machine's rule (approvalRefusal):
         // the event carries the facts, the machine refuses with the reason.
         const bureau: AuditBureau = actor.role === 'district_finance' ? 'finance' : 'agriculture';
@@ -55,6 +57,7 @@ export class AuditsService {
           ...(taskLines ? { taskLines } : {}),
           ...(dto.note?.trim() ? { note: dto.note.trim() } : {}),
           capRemainingFen,
+          sampleRequired,
         };
       },
     });

@@ -41,3 +41,11 @@ export function noticeStateView(
 export function objectionOutcomeView(state: string): { label: string; className: string } {
   return OUTCOMES[state] ?? { label: '已处理', className: '' };
 }
+
+/** The village's assessment (质量和成效评价) as people read it: 好 / 一般 / 差, with its note. */
+export const ASSESSMENT_LABELS: Record<string, string> = { good: '好', fair: '一般', poor: '差' };
+
+export function assessmentText(quality: string, note: string | null): string {
+  const label = ASSESSMENT_LABELS[quality] ?? quality;
+  return note ? `${label}（${note}）` : label;
+}

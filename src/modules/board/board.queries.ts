@@ -22,6 +22,9 @@ export interface BoardNoticeRow {
   district_name: string | null;
   objections: number;
   open_objections: number;
+  /** The village's assessment with the verification this notice came from. */
+  assessment_quality: string | null;
+  assessment_note: string | null;
 }
 
 /** What the public may know of an objection: never who filed it or their phone number. */
@@ -41,8 +44,10 @@ const NOTICE_SELECT = `
          v.name AS village_name, tw.code AS town_code, tw.name AS town_name, d.name AS district_name,
          (SELECT count(*)::int FROM objection ob WHERE ob.notice_id = n.id) AS objections,
          (SELECT count(*)::int FROM objection ob WHERE ob.notice_id = n.id AND ob.state = 'open')
-           AS open_objections
+           AS open_objections,
+         va.quality AS assessment_quality, va.note AS assessment_note
     FROM notice n
+    LEFT JOIN village_assessment va ON va.notice_id = n.id
     JOIN contract c ON c.id = n.contract_id
     JOIN organisation o ON o.id = c.organisation_id
     JOIN project p ON p.id = c.project_id

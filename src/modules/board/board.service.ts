@@ -8,7 +8,7 @@ import { NoticesService } from '../notices/notices.service';
 import { ObjectionsService } from '../notices/objections.service';
 import { BoardQueries, type BoardNoticeRow, type BoardObjectionRow } from './board.queries';
 import { BoardViews } from './board-views';
-import { noticeStateView, objectionOutcomeView } from './board-labels';
+import { assessmentText, noticeStateView, objectionOutcomeView } from './board-labels';
 import {
   NAME_MAX,
   TEXT_MAX,
@@ -160,6 +160,12 @@ export class BoardService {
       { label: '公示截止', value: beijing(notice.ends_at) },
     ];
     if (notice.media_name) facts.push({ label: '刊登媒体', value: notice.media_name });
+    if (notice.assessment_quality) {
+      facts.push({
+        label: '村评价',
+        value: assessmentText(notice.assessment_quality, notice.assessment_note),
+      });
+    }
     return facts;
   }
 

@@ -192,6 +192,9 @@ export class ContractVillagePart {
 
   @Column({ type: 'uuid', nullable: true })
   noticeId!: string | null;
+
+  /** The village's assessment with the verification of its current notice (not a column). */
+  assessment?: { quality: string; note: string | null } | null;
 }
 
 /** The villages of a contract's lot, with their town, for scope checks. */

@@ -94,6 +94,7 @@ export function toContractDto(contract: Contract): ContractDto {
             verifiedAreaMu: area(part.verifiedArea),
             acceptedAreaMu: area(part.acceptedArea),
             noticeId: part.noticeId,
+            assessment: part.assessment ?? null,
           })),
       })),
   };
@@ -297,6 +298,18 @@ export class ContractsService {
       await manager.find(ContractVillagePart, { where: { contractId: In(ids) } }),
       policyIds.length > 0 ? await manager.findBy(SubsidyPolicy, { id: In(policyIds) }) : [],
     ];
+    const noticeIds = parts.flatMap((part) => part.noticeId ?? []);
+    const assessments =
+      noticeIds.length > 0
+        ? await manager.query<{ notice_id: string; quality: string; note: string | null }[]>(
+            'SELECT notice_id, quality, note FROM village_assessment WHERE notice_id = ANY($1::uuid[])',
+            [noticeIds],
+          )
+        : [];
+    for (const part of parts) {
+      const found = assessments.find((assessment) => assessment.notice_id === part.noticeId);
+      part.assessment = found ? { quality: found.quality, note: found.note } : null;
+    }
     for (const contract of contracts) {
       contract.policy = policies.find((policy) => policy.id === contract.policyId) ?? null;
       contract.taskLines = lines.filter((line) => line.contractId === contract.id);

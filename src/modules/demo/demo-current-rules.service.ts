@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
+import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { ActorLoader } from '../auth/actor.loader';
 import type { Actor } from '../auth/actor';
 import { ContractCommandsService } from '../contracts/contract-commands.service';
@@ -11,7 +12,15 @@ import { ProjectsService } from '../projects/projects.service';
 import { AwardsService } from '../tenders/awards.service';
 import { BidsService } from '../tenders/bids.service';
 import { TendersService } from '../tenders/tenders.service';
-import { DEMO_REGIONS } from './demo-data';
+import { AcceptanceService } from '../acceptance/acceptance.service';
+import { AuditSampleService } from '../audits/audit-sample.service';
+import { ContractsService } from '../contracts/contracts.service';
+import { AttachmentsService } from '../field-work/attachments.service';
+import { ClaimService } from '../field-work/claim.service';
+import { RegisterImportService } from '../field-work/register-import.service';
+import { NoticeSchedulerService } from '../notices/notice-scheduler.service';
+import { VerificationService } from '../notices/verification.service';
+import { DEMO_REGIONS, demoRegisterCsv } from './demo-data';
 
 const VILLAGES = DEMO_REGIONS.filter((region) => region.level === 'village');
 const TASKS = [
@@ -40,6 +49,14 @@ export class DemoCurrentRulesService {
     private readonly bids: BidsService,
     private readonly awards: AwardsService,
     private readonly commands: ContractCommandsService,
+    private readonly contracts: ContractsService,
+    private readonly imports: RegisterImportService,
+    private readonly attachments: AttachmentsService,
+    private readonly claims: ClaimService,
+    private readonly verification: VerificationService,
+    private readonly scheduler: NoticeSchedulerService,
+    private readonly acceptance: AcceptanceService,
+    private readonly samples: AuditSampleService,
   ) {}
 
   async play(): Promise<void> {
@@ -57,6 +74,8 @@ export class DemoCurrentRulesService {
         capPerMuYuan: 100,
         capPerOrganisationYuan: 100000,
         requireDirectoryListing: true,
+        // The district audit visits 20 % of each village's rows (at least one); 2 % tolerance.
+        auditSample: { ratePct: 20, minPerVillage: 1, tolerancePct: 2 },
       }),
     );
     const coops = [jiaokui, guiqin];
@@ -85,6 +104,7 @@ export class DemoCurrentRulesService {
       }),
     );
     const lots = ['L1', 'L2'];
+    const contractIds: string[] = [];
     const tender = await at('2026-05-10', () =>
       this.tenders.create(agri, project.id, {
         method: 'open',
@@ -118,6 +138,7 @@ export class DemoCurrentRulesService {
           awardedOn: '2026-05-21',
         }),
       );
+      contractIds.push(award.contractId);
       await at('2026-05-25', () =>
         this.commands.sign(
           agri,
@@ -125,6 +146,104 @@ export class DemoCurrentRulesService {
           { contractNo: `谯农社服〔2026〕${index + 1}号`, signedOn: '2026-05-25' },
           undefined,
         ),
+      );
+    }
+    await this.auditBySample(contractIds[0], jiaokui, agri);
+  }
+
+  /**
+   * 焦魁's contract to the district audit by sample: its register, claim, the village's
+   * verification with its assessment, the notice, town acceptance; then the district draws the
+   * sample and visits every sampled row. One household shows less than registered, beyond the
+   * 2 % tolerance, so the wheat harvest's maximum audited area is cut in proportion. The audit
+   * approvals are left to the reader (docs/walkthrough.md).
+   */
+  private async auditBySample(contractId: string, coop: Actor, agri: Actor): Promise<void> {
+    const at = <T>(date: string, work: () => Promise<T>, hour = 12): Promise<T> =>
+      Clock.runAt(on(date, hour), work);
+    const [finance, verifier, ...acceptors] = await this.load([
+      'finance',
+      'wangge',
+      'tech1',
+      'leader',
+      'farmer1',
+      'station',
+      'tech2',
+    ]);
+    const village = VILLAGES[0];
+    const csv = demoRegisterCsv(village.name, 0, TASKS, 20).replaceAll(',2015-06-', ',2026-06-');
+    await at('2026-06-15', () =>
+      this.imports.import(
+        coop,
+        contractId,
+        Buffer.from(csv, 'utf8'),
+        `${village.name}落实到户清册.csv`,
+      ),
+    );
+    for (const kind of ['legal_person_certificate', 'contract_scan', 'register_scan'] as const) {
+      await at('2026-06-16', () =>
+        this.attachments.upload(coop, contractId, kind, {
+          buffer: Buffer.from(`%PDF-1.4\n% ${kind} (demo placeholder, 2026)\n`, 'utf8'),
+          originalname: `${kind}.pdf`,
+          mimetype: 'application/pdf',
+        }),
+      );
+    }
+    for (const task of TASKS) {
+      await at('2026-06-20', () => this.claims.claim(coop, contractId, task.code));
+      await at('2026-06-21', () =>
+        this.verification.verify(verifier, contractId, task.code, village.code, {
+          assessment: { quality: 'good', note: '作业及时，质量达标，农户满意' },
+        }),
+      );
+    }
+    await at('2026-06-29', () => this.scheduler.runDue(), 13);
+    const contract = await this.contracts.get(agri, contractId);
+    for (const line of contract.taskLines) {
+      const record = await at('2026-07-01', () =>
+        this.acceptance.open(acceptors[3], contractId, line.taskCode, {
+          villages: line.villageParts.map((part) => ({
+            villageCode: part.villageCode,
+            acceptedAreaMu: part.verifiedAreaMu ?? '0',
+          })),
+        }),
+      );
+      for (const signer of acceptors) {
+        await at(
+          '2026-07-01',
+          () => this.acceptance.sign(signer, record.id, { decision: 'pass' }),
+          15,
+        );
+      }
+    }
+    const sample = await at('2026-07-06', () => this.samples.draw(agri, contractId), 9);
+    const methods = ['household', 'field', 'phone'] as const;
+    // The largest wheat-harvest row of the sample is found 20 % short: beyond the tolerance.
+    const shortRow = sample.rows
+      .filter((row) => row.taskCode === 'wheat_harvest')
+      .reduce<(typeof sample.rows)[number] | undefined>(
+        (largest, row) =>
+          largest === undefined ||
+          (toHundredths(row.verifiedAreaMu) as number) >
+            (toHundredths(largest.verifiedAreaMu) as number)
+            ? row
+            : largest,
+        undefined,
+      );
+    for (const [index, row] of sample.rows.entries()) {
+      const short = row === shortRow;
+      const verified = toHundredths(row.verifiedAreaMu) as number;
+      const observed = short ? Math.floor((verified * 80) / 100) : verified;
+      await at('2026-07-08', () =>
+        this.samples.recordVisit(index % 2 === 0 ? agri : finance, sample.id, {
+          rowId: row.rowId,
+          visitedOn: '2026-07-08',
+          method: short ? 'field' : methods[index % methods.length],
+          householdConfirms: !short,
+          observedAreaMu: formatMu(observed),
+          satisfaction: short ? 'neutral' : 'satisfied',
+          ...(short ? { note: '实地丈量：地头约两成未收割' } : {}),
+        }),
       );
     }
   }

@@ -98,6 +98,20 @@ export class VerificationService {
           villageCode,
         });
         notice.writes.forEach(write);
+        if (dto.assessment) {
+          write({
+            sql: `INSERT INTO village_assessment (notice_id, contract_id, task_code, village_code, quality, note)
+                  VALUES ($1, $2, $3, $4, $5, $6)`,
+            params: [
+              notice.id,
+              contractId,
+              taskCode,
+              villageCode,
+              dto.assessment.quality,
+              dto.assessment.note?.trim() || null,
+            ],
+          });
+        }
         return {
           type: 'village.verified',
           taskCode,

@@ -25,6 +25,14 @@ export function toPinnedPolicyDto(policy: SubsidyPolicy): PinnedPolicyDto {
     subsidySharePct: formatHundredths(policy.shareBasisPoints),
     capPerMuYuan: yuanOrNull(policy.capPerMuFen),
     capPerOrganisationYuan: yuanOrNull(policy.capPerOrganisationFen),
+    auditSample:
+      policy.auditSampleRateBasisPoints === null
+        ? null
+        : {
+            ratePct: formatHundredths(policy.auditSampleRateBasisPoints),
+            minPerVillage: policy.auditSampleMinPerVillage ?? 0,
+            tolerancePct: formatHundredths(policy.auditSampleToleranceBasisPoints ?? 0),
+          },
   };
 }
 
@@ -81,6 +89,9 @@ export class PoliciesService {
           capPerMuFen: toHundredths(dto.capPerMuYuan) ?? null,
           capPerOrganisationFen: toHundredths(dto.capPerOrganisationYuan) ?? null,
           requireDirectoryListing: dto.requireDirectoryListing,
+          auditSampleRateBasisPoints: toHundredths(dto.auditSample?.ratePct) ?? null,
+          auditSampleMinPerVillage: dto.auditSample?.minPerVillage ?? null,
+          auditSampleToleranceBasisPoints: toHundredths(dto.auditSample?.tolerancePct) ?? null,
           createdBy: actor.id,
         });
         await manager.save(policy);

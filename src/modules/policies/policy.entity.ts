@@ -56,6 +56,19 @@ export class SubsidyPolicy {
   @Column({ type: 'boolean' })
   requireDirectoryListing!: boolean;
 
+  /**
+   * The district audit's sample under this policy (api.md, "District audit by sample"): all
+   * three or none. Rate and tolerance in hundredths of a percent.
+   */
+  @Column({ type: 'integer', nullable: true })
+  auditSampleRateBasisPoints!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  auditSampleMinPerVillage!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  auditSampleToleranceBasisPoints!: number | null;
+
   @Column({ type: 'uuid' })
   createdBy!: string;
 

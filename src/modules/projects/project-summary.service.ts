@@ -30,6 +30,13 @@ export class SummaryVillageDto {
   @ApiProperty() acceptedAreaMu!: string;
 }
 
+/** The households' satisfaction from the district audit's visits (rows visited with an answer). */
+export class SummarySatisfactionDto {
+  @ApiProperty() satisfied!: number;
+  @ApiProperty() neutral!: number;
+  @ApiProperty() dissatisfied!: number;
+}
+
 export class ProjectSummaryDto {
   @ApiProperty({ format: 'uuid' }) projectId!: string;
   @ApiProperty({ type: [SummaryTaskDto] }) tasks!: SummaryTaskDto[];
@@ -45,6 +52,7 @@ export class ProjectSummaryDto {
     example: { awarded: 1, paid: 2 },
   })
   contractsByState!: Record<string, number>;
+  @ApiProperty({ type: SummarySatisfactionDto }) satisfaction!: SummarySatisfactionDto;
 }
 
 export const AUDITED_ONWARD = ['audited', 'mediaNotice', 'payable', 'payoutIssued', 'paid'];
@@ -76,6 +84,10 @@ export const SUMMARY_SQL = {
            FROM contract WHERE project_id = $1 GROUP BY state`,
   paid: `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
           WHERE c.project_id = $1 AND p.state = 'confirmed'`,
+  satisfaction: `SELECT v.satisfaction, count(*) AS n FROM audit_visit v
+           JOIN audit_sample s ON s.id = v.sample_id JOIN contract c ON c.id = s.contract_id
+          WHERE c.project_id = $1 AND c.state <> 'terminated' AND v.satisfaction IS NOT NULL
+          GROUP BY v.satisfaction`,
 } as const;
 
 /** The project at a glance, computed in SQL over indexed columns (fast on large registers). */
@@ -91,7 +103,7 @@ export class ProjectSummaryService {
     await this.projects.assertVisible(actor, project);
     const query = <T>(sql: string, parameters: unknown[] = [projectId]): Promise<T[]> =>
       this.dataSource.query<T[]>(sql, parameters);
-    const [lines, registered, parts, villageRows, states, paid] = await Promise.all([
+    const [lines, registered, parts, villageRows, states, paid, answers] = await Promise.all([
       query<{
         task_code: string;
         assigned: string;
@@ -113,7 +125,10 @@ export class ProjectSummaryService {
         AUDITED_ONWARD,
       ]),
       query<{ paid: string }>(SUMMARY_SQL.paid),
+      query<{ satisfaction: string; n: string }>(SUMMARY_SQL.satisfaction),
     ]);
+    const answered = (satisfaction: string): number =>
+      Number(answers.find((answer) => answer.satisfaction === satisfaction)?.n ?? 0);
     const area = (value: string | undefined): string => formatMu(Number(value ?? 0));
     const committedFen = states.reduce((sum, state) => sum + Number(state.committed), 0);
     const paidFen = Number(paid[0]?.paid ?? 0);
@@ -158,6 +173,11 @@ export class ProjectSummaryService {
       paidFen,
       paidYuan: formatYuan(paidFen),
       contractsByState: Object.fromEntries(states.map((state) => [state.state, Number(state.n)])),
+      satisfaction: {
+        satisfied: answered('satisfied'),
+        neutral: answered('neutral'),
+        dissatisfied: answered('dissatisfied'),
+      },
     };
   }
 }

@@ -18,6 +18,11 @@ export class ListContractsQuery extends PageQueryDto {
   state?: string;
 }
 
+export class VillageAssessmentDto {
+  @ApiProperty({ enum: ['good', 'fair', 'poor'] }) quality!: string;
+  @ApiProperty({ nullable: true, type: String }) note!: string | null;
+}
+
 export class VillagePartDto {
   @ApiProperty() villageCode!: string;
   @ApiProperty() state!: string;
@@ -25,6 +30,12 @@ export class VillagePartDto {
   @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
   @ApiProperty({ type: String, nullable: true }) acceptedAreaMu!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) noticeId!: string | null;
+  @ApiProperty({
+    type: VillageAssessmentDto,
+    nullable: true,
+    description: "The village's judgement with its current verification (good, fair, poor)",
+  })
+  assessment!: VillageAssessmentDto | null;
 }
 
 export class TaskLineDto {

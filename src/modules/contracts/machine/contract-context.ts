@@ -6,6 +6,8 @@ import type {
   VillagePart,
 } from './contract.types';
 
+import { maxAuditedArea } from './audit-sample';
+
 type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
 
 // The context helpers of the contract machine: pure functions over its context data.
@@ -110,3 +112,50 @@ export function applyObjectionOutcome(
 }
 
 /** Termination, by the district with a reason, from any state before payable (domain.md). */
+
+/** What a task line's sampled rows add up to, once every sampled row is visited. */
+export interface TaskLineSampleOutcome {
+  taskCode: string;
+  sampledArea: number;
+  observedArea: number;
+  acceptedArea: number;
+  maxAuditedArea: number;
+}
+
+/** Whether the contract has a sample and every row of it is visited. */
+export function sampleComplete(context: ContractContext): boolean {
+  const sample = context.auditSample ?? null;
+  return sample !== null && Object.values(sample.rows).every((row) => row.observedArea !== null);
+}
+
+/**
+ * Per accepted task line, S, O, A and the most the audit may name (audit-sample.ts), once the
+ * sample is fully visited; null before (or without a sample).
+ */
+export function sampleOutcomes(
+  context: ContractContext,
+): Record<string, TaskLineSampleOutcome> | null {
+  const sample = context.auditSample ?? null;
+  if (sample === null || !sampleComplete(context)) return null;
+  const outcomes: Record<string, TaskLineSampleOutcome> = {};
+  for (const taskLine of Object.values(context.taskLines)) {
+    if (taskLine.state !== 'accepted') continue;
+    const rows = Object.values(sample.rows).filter((row) => row.taskCode === taskLine.taskCode);
+    const sampledArea = sum(rows.map((row) => row.verifiedArea));
+    const observedArea = sum(rows.map((row) => row.observedArea ?? 0));
+    const acceptedArea = taskLine.acceptedArea ?? 0;
+    outcomes[taskLine.taskCode] = {
+      taskCode: taskLine.taskCode,
+      sampledArea,
+      observedArea,
+      acceptedArea,
+      maxAuditedArea: maxAuditedArea({
+        sampledArea,
+        observedArea,
+        acceptedArea,
+        toleranceBasisPoints: sample.toleranceBasisPoints,
+      }),
+    };
+  }
+  return outcomes;
+}

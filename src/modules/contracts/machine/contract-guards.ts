@@ -1,6 +1,13 @@
 import type { AuditBureau, ContractContext, ContractEvent } from './contract.types';
 import { line, noticeOf, noticeTakesObjections, sum } from './contract-context';
-import { acceptanceRefusal, approvalRefusal, payoutRefusal, verificationRefusal } from './refusals';
+import {
+  acceptanceRefusal,
+  approvalRefusal,
+  payoutRefusal,
+  sampleRefusal,
+  verificationRefusal,
+  visitRefusal,
+} from './refusals';
 
 /** What a guard sees: the contract's context and the event (XState's guard arguments). */
 interface GuardArgs {
@@ -75,6 +82,12 @@ export const guards = {
 
   approvalFits: ({ context, event }) =>
     event.type === 'audit.approved' && approvalRefusal(context, event) === undefined,
+
+  sampleFits: ({ context, event }) =>
+    event.type === 'audit.sampleDrawn' && sampleRefusal(context, event) === undefined,
+
+  visitFits: ({ context, event }) =>
+    event.type === 'audit.visitRecorded' && visitRefusal(context, event) === undefined,
 
   bothBureausApproved: ({ context }) => {
     const bureaus = new Set<AuditBureau>(

@@ -171,6 +171,30 @@ const ev = {
     ...(taskLines ? { taskLines } : {}),
   }),
   rejected: (): ContractEvent => ({ type: 'audit.rejected', at: AUDIT_AT }),
+  sampleDrawn: (
+    rows: { rowId: string; taskCode: string; verifiedArea: number }[] = [
+      { rowId: 'R-1', taskCode: 'WHEAT', verifiedArea: 100 },
+    ],
+    sampleId = 'S-1',
+  ): ContractEvent => ({
+    type: 'audit.sampleDrawn',
+    at: AUDIT_AT,
+    sampleId,
+    seed: 'a'.repeat(64),
+    chainSeq: 1,
+    chainHash: 'b'.repeat(64),
+    toleranceBasisPoints: 200,
+    rows,
+  }),
+  visited: (rowId = 'R-1', observedArea = 100, sampleId = 'S-1'): ContractEvent => ({
+    type: 'audit.visitRecorded',
+    at: AUDIT_AT,
+    sampleId,
+    visitId: `visit-${rowId}`,
+    rowId,
+    visitedOn: '2025-10-01',
+    observedArea,
+  }),
   mediaOpened: (noticeId = 'M-1', at = MEDIA_AT): ContractEvent => ({
     type: 'mediaNotice.opened',
     at,
@@ -303,6 +327,8 @@ const SAMPLE_EVENTS: Record<ContractEventType, ContractEvent> = {
   'taskLine.withdrawn': ev.withdrawn('STRAW'),
   'audit.approved': ev.approved('agriculture', 'agri-9'),
   'audit.rejected': ev.rejected(),
+  'audit.sampleDrawn': ev.sampleDrawn(),
+  'audit.visitRecorded': ev.visited(),
   'mediaNotice.opened': ev.mediaOpened('M-9'),
   'payout.issued': ev.payoutIssued('P-9'),
   'payout.confirmed': ev.payoutConfirmed(),
@@ -340,6 +366,7 @@ describe('initialContract', () => {
         STRAW: expect.objectContaining({ taskCode: 'STRAW', state: 'pending' }),
       },
       audit: { approvals: [] },
+      auditSample: null,
       mediaNotice: null,
       subsidyFen: null,
       capCutFen: null,
@@ -1244,7 +1271,17 @@ describe('events a state does not take are refused', () => {
     ['awarded', () => awarded(), ['contract.signed', 'contract.terminated']],
     ['contracted', () => contracted(), ['contract.terminated', 'work.started']],
     ['inService', () => working(), inService],
-    ['districtAudit', districtAudit, ['audit.approved', 'audit.rejected', 'contract.terminated']],
+    [
+      'districtAudit',
+      districtAudit,
+      [
+        'audit.approved',
+        'audit.rejected',
+        'audit.sampleDrawn',
+        'audit.visitRecorded',
+        'contract.terminated',
+      ],
+    ],
     ['audited', audited, ['contract.terminated', 'mediaNotice.opened']],
     [
       'mediaNotice',
@@ -1264,7 +1301,7 @@ describe('events a state does not take are refused', () => {
     const others = (Object.keys(SAMPLE_EVENTS) as ContractEventType[]).filter(
       (type) => !own.includes(type),
     );
-    expect(others.length + own.length).toBe(17);
+    expect(others.length + own.length).toBe(19);
     for (const type of others) expectRefused(contract, SAMPLE_EVENTS[type]);
   });
 });
@@ -1623,6 +1660,37 @@ function randomEvent(
     }
     case 'audit.rejected':
       return { type, at };
+    case 'audit.sampleDrawn':
+      return {
+        type,
+        at,
+        sampleId: roll.twist === 0 ? 'S-other' : 'S-1',
+        seed: 'a'.repeat(64),
+        chainSeq: 1,
+        chainHash: 'b'.repeat(64),
+        toleranceBasisPoints: roll.b % 300,
+        rows: Object.values(context.taskLines)
+          .filter((candidate) => candidate.state === 'accepted')
+          .map((candidate, index) => ({
+            rowId: `R-${index}`,
+            taskCode: candidate.taskCode,
+            verifiedArea: 1 + (roll.area % ((candidate.acceptedArea ?? 0) + 1)),
+          })),
+      };
+    case 'audit.visitRecorded': {
+      const rowIds = Object.keys(context.auditSample?.rows ?? {});
+      const rowId = pick([...rowIds, 'R-none'], roll.b);
+      const verified = context.auditSample?.rows[rowId]?.verifiedArea ?? 10;
+      return {
+        type,
+        at,
+        sampleId: roll.twist === 1 ? 'S-other' : (context.auditSample?.sampleId ?? 'S-1'),
+        visitId: fresh(),
+        rowId,
+        visitedOn: roll.twist === 2 ? '2025-01-01' : '2025-10-01',
+        observedArea: (roll.area % (verified + 1)) + (roll.twist === 3 ? verified : 0),
+      };
+    }
     case 'mediaNotice.opened':
       return { type, at, noticeId: fresh(), noticeEndsAt: plus7Days(at) };
     case 'payout.issued':

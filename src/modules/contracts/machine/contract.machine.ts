@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import { amountFen, cappedSubsidy } from '../../../common/values/money';
 import { guards } from './contract-guards';
 import type {
+  AuditSampleState,
   ContractContext,
   ContractEvent,
   ContractInput,
@@ -13,6 +14,7 @@ import {
   applyObjectionOutcome,
   edit,
   noticeOf,
+  sampleOutcomes,
   settleTaskLine,
   settleVillagePart,
   sum,
@@ -31,7 +33,7 @@ export { contractTakesObjection, noticeOf, noticeTakesObjections } from './contr
  * Raise MACHINE_VERSION when a change makes old snapshots unfit, and add a step to
  * `snapshot-migrations.ts`.
  */
-export const MACHINE_VERSION = 3;
+export const MACHINE_VERSION = 4;
 
 /** The input of the throw-away actor that XState's `transition()` creates (see `context`). */
 const NO_INPUT: ContractInput = { contractId: '', taskLines: [] };
@@ -180,13 +182,18 @@ export const contractMachine = setup({
       const approval = event as Of<'audit.approved'>;
       return edit(context, (draft) => {
         if (draft.audit.approvals.length === 0) {
-          // The first approval fixes the audited areas: the accepted ones unless it lowers them.
+          // The first approval fixes the audited areas: the accepted ones unless it lowers them,
+          // or, with a fully visited audit sample, the most its visits support.
+          const outcomes = sampleOutcomes(draft);
           for (const taskLine of Object.values(draft.taskLines)) {
             if (taskLine.state !== 'accepted') continue;
             const audited = approval.taskLines?.find(
               (candidate) => candidate.taskCode === taskLine.taskCode,
             );
-            taskLine.auditedArea = audited?.auditedArea ?? taskLine.acceptedArea;
+            taskLine.auditedArea =
+              audited?.auditedArea ??
+              outcomes?.[taskLine.taskCode]?.maxAuditedArea ??
+              taskLine.acceptedArea;
           }
         }
         draft.audit.approvals.push({
@@ -226,6 +233,29 @@ export const contractMachine = setup({
         draft.capCutFen = capCutFen;
       }),
     ),
+
+    recordSample: assign(({ context, event }) => {
+      const drawn = event as Of<'audit.sampleDrawn'>;
+      return edit(context, (draft) => {
+        draft.auditSample = {
+          sampleId: drawn.sampleId,
+          toleranceBasisPoints: drawn.toleranceBasisPoints,
+          rows: Object.fromEntries(
+            drawn.rows.map((row) => [
+              row.rowId,
+              { taskCode: row.taskCode, verifiedArea: row.verifiedArea, observedArea: null },
+            ]),
+          ),
+        };
+      });
+    }),
+
+    recordVisit: assign(({ context, event }) => {
+      const visit = event as Of<'audit.visitRecorded'>;
+      return edit(context, (draft) => {
+        (draft.auditSample as AuditSampleState).rows[visit.rowId].observedArea = visit.observedArea;
+      });
+    }),
 
     openMediaNotice: assign(({ context, event }) => {
       const opened = event as Of<'mediaNotice.opened'>;
@@ -287,6 +317,7 @@ export const contractMachine = setup({
       ]),
     ),
     audit: { approvals: [] },
+    auditSample: null,
     mediaNotice: null,
     subsidyFen: null,
     capCutFen: null,
@@ -327,6 +358,8 @@ export const contractMachine = setup({
         ...terminate,
         'audit.approved': { guard: 'approvalFits', actions: 'recordApproval' },
         'audit.rejected': { actions: 'resetApprovals' },
+        'audit.sampleDrawn': { guard: 'sampleFits', actions: 'recordSample' },
+        'audit.visitRecorded': { guard: 'visitFits', actions: 'recordVisit' },
       },
     },
     audited: {

@@ -68,6 +68,25 @@ export interface TaskLine {
   villageParts: Record<string, VillagePart>;
 }
 
+/** A register row of the audit sample, as the machine sees it (hundredths of a mu). */
+export interface SampledRow {
+  taskCode: string;
+  verifiedArea: number;
+  /** What the visit found; null until the row is visited. */
+  observedArea: number | null;
+}
+
+/**
+ * The district audit's sample (machine version 4): drawn once per contract, kept through an
+ * audit rejection. The rows' households, visits and photos are the sample tables' to keep.
+ */
+export interface AuditSampleState {
+  sampleId: string;
+  /** Hundredths of a percent. */
+  toleranceBasisPoints: number;
+  rows: Record<string, SampledRow>;
+}
+
 export interface ContractContext {
   contractId: string;
   contractNo: string | null;
@@ -82,6 +101,8 @@ export interface ContractContext {
      */
     capRemainingFen?: number | null;
   };
+  /** The district audit's sample; null until one is drawn (machine version 4). */
+  auditSample: AuditSampleState | null;
   mediaNotice: NoticeState | null;
   subsidyFen: number | null;
   /** What the organisation's cap cut from the subsidy (fen); null until the audit confirms it. */
@@ -149,6 +170,28 @@ export type ContractEvent =
       note?: string;
       /** The organisation's cap left under the contract's policy (a fact the service finds). */
       capRemainingFen?: number | null;
+      /** The pinned policy has `auditSample`: no approval before the sample is fully visited. */
+      sampleRequired?: boolean;
+    }
+  | {
+      type: 'audit.sampleDrawn';
+      at: string;
+      sampleId: string;
+      seed: string;
+      /** The head of the district's audit chain the seed was made from. */
+      chainSeq: number | null;
+      chainHash: string;
+      toleranceBasisPoints: number;
+      rows: { rowId: string; taskCode: string; verifiedArea: number }[];
+    }
+  | {
+      type: 'audit.visitRecorded';
+      at: string;
+      sampleId: string;
+      visitId: string;
+      rowId: string;
+      visitedOn: string;
+      observedArea: number;
     }
   | { type: 'audit.rejected'; at: string; note?: string }
   | { type: 'mediaNotice.opened'; at: string; noticeId: string; noticeEndsAt: string }

@@ -22,6 +22,9 @@ export const EVENT_SENDERS: Readonly<Record<ContractEventType, string>> = {
   'taskLine.withdrawn': 'district_agri',
   'audit.approved': 'district_agri and district_finance (two people)',
   'audit.rejected': 'district_agri or district_finance',
+  'audit.sampleDrawn': 'district_agri or district_finance (POST /contracts/:id/audit/sample)',
+  'audit.visitRecorded':
+    'district_agri or district_finance of the district (POST /audit-samples/:id/visits)',
   'mediaNotice.opened': 'district_agri (POST /contracts/:id/media-notice)',
   'payout.issued': 'district_finance (POST /contracts/:id/payouts)',
   'payout.confirmed': 'district_finance (POST /payouts/:id/confirm|fail)',
@@ -51,7 +54,10 @@ export const GUARD_MEANINGS: Readonly<Record<string, string>> = {
   allTaskLinesDone:
     'every task line is accepted or withdrawn, and at least one is accepted (eventless: checked after every event).',
   approvalFits:
-    'no approval yet from this bureau nor by this person; the first approval fixes the audited areas: each accepted line keeps its accepted area unless the approval lowers it (0 ≤ audited ≤ accepted, accepted lines only); the second approval confirms and carries no areas.',
+    'no approval yet from this bureau nor by this person; the first approval fixes the audited areas: each accepted line keeps its accepted area (with a fully visited audit sample: the most its visits support) unless the approval lowers it (0 ≤ audited ≤ accepted and ≤ that maximum, accepted lines only); under a policy with an audit sample, not before the sample is drawn and fully visited; the second approval confirms and carries no areas.',
+  sampleFits: 'the contract has no audit sample yet (one per contract, ever).',
+  visitFits:
+    "the row is in the contract's audit sample and not visited yet; the observed area is between 0 and the row's verified area; the visit is not dated before the contract was signed.",
   bothBureausApproved:
     'the agriculture committee and the finance bureau have both approved (eventless); the subsidy is then computed per line as round half up(audited area × unit price).',
   mediaNoticeCleared:

@@ -1,6 +1,6 @@
 import { formatMu } from '../../../common/values/decimal-units';
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../../auth/roles';
-import { contractTakesObjection } from './contract-context';
+import { contractTakesObjection, sampleComplete, sampleOutcomes } from './contract-context';
 import type { ContractContext, ContractEvent } from './contract.types';
 
 /**
@@ -18,7 +18,12 @@ export interface Refusal {
     | 'VALIDATION_FAILED'
     | 'QUORUM_NOT_MET'
     | 'NOTICE_CLOSED'
-    | 'PROVIDER_NOT_ELIGIBLE';
+    | 'PROVIDER_NOT_ELIGIBLE'
+    | 'AUDIT_SAMPLE_EXISTS'
+    | 'NOT_IN_SAMPLE'
+    | 'ALREADY_VISITED'
+    | 'AUDIT_SAMPLE_INCOMPLETE'
+    | 'AUDIT_SAMPLE_SHORTFALL';
   message: string;
   field?: string;
 }
@@ -166,6 +171,20 @@ export function approvalRefusal(
       field: 'taskLines',
     };
   }
+  if (approvals.length === 0 && event.sampleRequired === true && !sampleComplete(context)) {
+    const sample = context.auditSample ?? null;
+    const open = sample
+      ? Object.values(sample.rows).filter((row) => row.observedArea === null).length
+      : null;
+    return {
+      code: 'AUDIT_SAMPLE_INCOMPLETE',
+      message:
+        open === null
+          ? "The contract's policy asks for an audit sample: draw it and visit every sampled row before approving"
+          : `${open} sampled row(s) are not visited yet; visit every sampled row before approving`,
+    };
+  }
+  const outcomes = approvals.length === 0 ? sampleOutcomes(context) : null;
   for (const [index, audited] of (event.taskLines ?? []).entries()) {
     const taskLine = own(context.taskLines, audited.taskCode);
     if (!taskLine || taskLine.state !== 'accepted') {
@@ -183,6 +202,70 @@ export function approvalRefusal(
         field: `taskLines[${index}].auditedAreaMu`,
       };
     }
+    const outcome = outcomes ? own(outcomes, audited.taskCode) : undefined;
+    if (outcome && audited.auditedArea > outcome.maxAuditedArea) {
+      return {
+        code: 'AUDIT_SAMPLE_SHORTFALL',
+        message: `Task line ${audited.taskCode}: audited ${formatMu(audited.auditedArea)} mu is above the ${formatMu(outcome.maxAuditedArea)} mu the audit sample supports`,
+        field: `taskLines[${index}].auditedAreaMu`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The district audit's sample: drawn once per contract, ever (also after a rejection). */
+export function sampleRefusal(
+  context: ContractContext,
+  _event: Of<'audit.sampleDrawn'>,
+): Refusal | undefined {
+  if ((context.auditSample ?? null) !== null) {
+    return {
+      code: 'AUDIT_SAMPLE_EXISTS',
+      message: 'This contract has its audit sample already; a sample is drawn once',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A visit of a sampled row: only of a row of this contract's sample, once, observing no more than
+ * the row's verified area, not before the contract was signed.
+ */
+export function visitRefusal(
+  context: ContractContext,
+  event: Of<'audit.visitRecorded'>,
+): Refusal | undefined {
+  const sample = context.auditSample ?? null;
+  const row =
+    sample && sample.sampleId === event.sampleId ? own(sample.rows, event.rowId) : undefined;
+  if (!row) {
+    return {
+      code: 'NOT_IN_SAMPLE',
+      message: `Register row ${event.rowId} is not in this audit sample`,
+      field: 'rowId',
+    };
+  }
+  if (row.observedArea !== null) {
+    return {
+      code: 'ALREADY_VISITED',
+      message: `Register row ${event.rowId} has been visited already`,
+      field: 'rowId',
+    };
+  }
+  if (event.observedArea < 0 || event.observedArea > row.verifiedArea) {
+    return {
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+      message: `Row ${event.rowId}: observed ${formatMu(event.observedArea)} mu is above the verified ${formatMu(row.verifiedArea)} mu`,
+      field: 'observedAreaMu',
+    };
+  }
+  if (context.signedOn !== null && event.visitedOn < context.signedOn) {
+    return {
+      code: 'VALIDATION_FAILED',
+      message: `must not be before the contract was signed (${context.signedOn})`,
+      field: 'visitedOn',
+    };
   }
   return undefined;
 }
@@ -238,6 +321,8 @@ export const EXPLAINED: {
   'village.verified': verificationRefusal,
   'acceptance.completed': acceptanceRefusal,
   'audit.approved': approvalRefusal,
+  'audit.sampleDrawn': sampleRefusal,
+  'audit.visitRecorded': visitRefusal,
   'payout.issued': payoutRefusal,
 };
 

@@ -46,8 +46,8 @@ function versionOneSnapshot(openObjections: string[], mediaObjections: string[] 
 }
 
 describe('snapshot migrations', () => {
-  it('the machine is at version 3', () => {
-    expect(MACHINE_VERSION).toBe(3);
+  it('the machine is at version 4', () => {
+    expect(MACHINE_VERSION).toBe(4);
   });
 
   it('version 2 → 3: a task line pays its unit price per mu, and no cap has cut anything', () => {
@@ -69,11 +69,35 @@ describe('snapshot migrations', () => {
       snapshot: { value: 'inService', context: asV2 },
       input: INPUT,
     });
-    expect(migrated.machineVersion).toBe(3);
+    expect(migrated.machineVersion).toBe(4);
     const line = migrated.context.taskLines.STRAW;
     expect(line.subsidyPerMuFen).toBe(line.unitPriceFen);
     expect(migrated.context.capCutFen).toBeNull();
     expect(asV2.taskLines.STRAW.subsidyPerMuFen).toBeUndefined();
+  });
+
+  it('version 3 → 4: a contract stored before the audit sample has none', () => {
+    const current = migrateSnapshot({
+      machineVersion: 1,
+      state: 'inService',
+      snapshot: versionOneSnapshot([], []),
+      input: INPUT,
+    });
+    const asV3 = structuredClone(current.context) as unknown as Record<string, unknown>;
+    delete asV3.auditSample;
+    const migrated = migrateSnapshot({
+      machineVersion: 3,
+      state: 'inService',
+      snapshot: { value: 'inService', context: asV3 },
+      input: INPUT,
+    });
+    expect(migrated.machineVersion).toBe(4);
+    expect(migrated.context.auditSample).toBeNull();
+    expect(asV3.auditSample).toBeUndefined();
+    expect({ ...migrated.context, auditSample: undefined }).toEqual({
+      ...asV3,
+      auditSample: undefined,
+    });
   });
 
   it('version 1 → 2: each notice counts its open objections instead of listing their ids', () => {
@@ -84,7 +108,7 @@ describe('snapshot migrations', () => {
       snapshot: stored,
       input: INPUT,
     });
-    expect(migrated.machineVersion).toBe(3);
+    expect(migrated.machineVersion).toBe(4);
     expect(migrated.value).toBe('inService');
     expect(migrated.context.taskLines.STRAW.villageParts.V1.notice).toEqual({
       noticeId: 'N-1',
@@ -168,7 +192,7 @@ describe('snapshot migrations', () => {
       'No migration from contract machine version -1',
     );
     expect(() => migrateSnapshot({ ...stored, machineVersion: 3, state: 'inService' })).toThrow(
-      'Contract C-1 has machine version 3, newer than 3',
+      'Contract C-1 has version 3 but no snapshot',
     );
   });
 });

@@ -77,6 +77,19 @@ const STEPS: Record<number, Step> = {
       },
     };
   },
+  // Version 4: the district audit's sample (none on a contract stored before it).
+  3: (stored) => {
+    if (!stored.snapshot) {
+      throw new Error(`Contract ${stored.input.contractId} has version 3 but no snapshot`);
+    }
+    const context = structuredClone(stored.snapshot.context);
+    context.auditSample ??= null;
+    return {
+      ...stored,
+      machineVersion: 4,
+      snapshot: { value: stored.snapshot.value, context },
+    };
+  },
 };
 
 /** The parts of a version-2 context that version 3 changed. */

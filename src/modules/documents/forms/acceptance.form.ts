@@ -1,4 +1,5 @@
 import { shanghaiDateTime } from '../../../common/clock/shanghai-date';
+import { assessmentText } from '../../board/board-labels';
 
 import { formatMu } from '../../../common/values/decimal-units';
 
@@ -39,6 +40,7 @@ export async function acceptanceForm(context: FormContext): Promise<FormDescript
       villageName(village.villageCode),
       `${part?.verifiedAreaMu ?? ''}`,
       formatMu(village.acceptedArea),
+      part?.assessment ? assessmentText(part.assessment.quality, part.assessment.note) : '',
     ];
   });
   const signers = signatures.map((s) => [
@@ -66,9 +68,10 @@ export async function acceptanceForm(context: FormContext): Promise<FormDescript
         .fields([...head, ['验收小组', group]])
         .table(
           [
-            { header: '村', width: 200 },
-            { header: '核实面积(亩)', width: 150, align: 'right' },
-            { header: '验收面积(亩)', width: 149, align: 'right' },
+            { header: '村', width: 120 },
+            { header: '核实面积(亩)', width: 90, align: 'right' },
+            { header: '验收面积(亩)', width: 90, align: 'right' },
+            { header: '村质量和成效评价', width: 199 },
           ],
           villagesTable,
         )

@@ -9,6 +9,7 @@ import { disclose } from '../../auth/disclosure-policy';
 import { Notice } from '../../notices/notice.entity';
 
 import { documentNotAvailable } from '../documents.errors';
+import { assessmentText } from '../../board/board-labels';
 
 import { type FormContext, type FormDescription } from './form-context';
 
@@ -45,7 +46,17 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
     row.plotCode,
     formatMu(row.verifiedArea ?? row.area),
   ]);
-  const content = { subject: notice.title, noticeId: notice.id, table };
+  const [assessment] = await dataSource.query<{ quality: string; note: string | null }[]>(
+    'SELECT quality, note FROM village_assessment WHERE notice_id = $1',
+    [notice.id],
+  );
+  const judgement = assessment ? assessmentText(assessment.quality, assessment.note) : null;
+  const content = {
+    subject: notice.title,
+    noticeId: notice.id,
+    table,
+    ...(judgement ? { assessment: judgement } : {}),
+  };
   return {
     content,
     draw: (form) =>
@@ -54,6 +65,7 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
         .fields([
           ...head,
           ['公示期', `${shanghaiDate(notice.openedAt)} 至 ${shanghaiDate(notice.endsAt)}（7 天）`],
+          ...(judgement ? ([['村质量和成效评价', judgement]] as [string, string][]) : []),
         ])
         .table(
           [

@@ -24,6 +24,22 @@ export class RowVerificationInput {
   verifiedAreaMu!: number | string;
 }
 
+export const ASSESSMENT_QUALITIES = ['good', 'fair', 'poor'] as const;
+export type AssessmentQuality = (typeof ASSESSMENT_QUALITIES)[number];
+
+/** The village's judgement of the work's quality and effect (source report 6.2). */
+export class VillageAssessmentInput {
+  @ApiProperty({ enum: ASSESSMENT_QUALITIES })
+  @IsIn(ASSESSMENT_QUALITIES)
+  quality!: AssessmentQuality;
+
+  @ApiPropertyOptional({ example: '收割及时，损失率低，群众满意' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  note?: string;
+}
+
 export class VerifyVillageDto {
   @ApiPropertyOptional({
     type: [RowVerificationInput],
@@ -41,6 +57,12 @@ export class VerifyVillageDto {
   @IsString()
   @Length(0, 2000)
   note?: string;
+
+  @ApiPropertyOptional({ type: VillageAssessmentInput })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => VillageAssessmentInput)
+  assessment?: VillageAssessmentInput;
 }
 
 export class NoticeOpenedDto {

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
 import {
   IsCalendarDate,
@@ -11,6 +21,37 @@ import {
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+/** The district audit's sample under a policy (api.md, "District audit by sample"). */
+export class AuditSampleSettingsDto {
+  @ApiProperty({
+    example: 20,
+    description: 'Share of each village part drawn: 0 < x ≤ 100, 2 decimals',
+  })
+  @IsTwoDecimals({ positive: true, max: 10_000 })
+  ratePct!: number | string;
+
+  @ApiProperty({ example: 1, description: 'At least this many rows per village part (0–1000)' })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  minPerVillage!: number;
+
+  @ApiProperty({
+    example: 2,
+    description:
+      'A shortfall up to this share of the sampled area pays what was seen: 0–100, 2 decimals',
+  })
+  @IsTwoDecimals({ max: 10_000 })
+  tolerancePct!: number | string;
+}
+
+/** As a policy shows it: percentages as strings with 2 decimals. */
+export class AuditSampleSettingsView {
+  @ApiProperty({ example: '20.00' }) ratePct!: string;
+  @ApiProperty({ example: 1 }) minPerVillage!: number;
+  @ApiProperty({ example: '2.00' }) tolerancePct!: string;
+}
 
 export class CreatePolicyDto {
   @ApiProperty({ example: 'AH-2024', description: 'Unique code of the policy' })
@@ -65,6 +106,16 @@ export class CreatePolicyDto {
   @ApiProperty({ description: 'Providers must be listed in the directory (名录库) to be eligible' })
   @IsBoolean()
   requireDirectoryListing!: boolean;
+
+  @ApiPropertyOptional({
+    type: AuditSampleSettingsDto,
+    description:
+      'The district audit samples the register at this rate; the first approval waits for the visits. Without it: 5 %, 1 per village, 2 % tolerance, and no sample is required.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuditSampleSettingsDto)
+  auditSample?: AuditSampleSettingsDto;
 }
 
 export class ListPoliciesQuery extends PageQueryDto {
@@ -83,6 +134,8 @@ export class PinnedPolicyDto {
   @ApiProperty({ nullable: true, type: String, example: '100.00' }) capPerMuYuan!: string | null;
   @ApiProperty({ nullable: true, type: String, example: '100000.00' })
   capPerOrganisationYuan!: string | null;
+  @ApiProperty({ nullable: true, type: AuditSampleSettingsView })
+  auditSample!: AuditSampleSettingsView | null;
 }
 
 export class PolicyDto extends PinnedPolicyDto {

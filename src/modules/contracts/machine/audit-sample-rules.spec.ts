@@ -1,0 +1,173 @@
+import { decide, type PersistedContract } from './contract-lifecycle';
+import {
+  apply,
+  ENDS,
+  QUORUM_SIGNERS,
+  verified,
+  claimed,
+} from '../../../../test/factories/contracts';
+import type { ContractEvent } from './contract.types';
+import { sampleOutcomes } from './contract-context';
+
+/**
+ * The district audit by sample through decide(): the draw and the visits are events of the
+ * contract; the approval's refusals and its default audited area come from the sample.
+ */
+
+/** WHEAT in V1: 100.00 mu verified, 100.00 accepted, in district audit. */
+function inDistrictAudit(acceptedArea = 10_000): PersistedContract {
+  let contract = apply(claimed(), verified(10_000));
+  contract = apply(contract, { type: 'notice.elapsed', at: ENDS, noticeId: 'N-1' });
+  return apply(contract, {
+    type: 'acceptance.completed',
+    at: ENDS,
+    taskCode: 'WHEAT',
+    villages: [{ villageCode: 'V1', acceptedArea }],
+    signers: QUORUM_SIGNERS,
+  });
+}
+
+const drawn = (toleranceBasisPoints = 200): ContractEvent => ({
+  type: 'audit.sampleDrawn',
+  at: ENDS,
+  sampleId: 'S1',
+  seed: 'a'.repeat(64),
+  chainSeq: 7,
+  chainHash: 'b'.repeat(64),
+  toleranceBasisPoints,
+  rows: [
+    { rowId: 'R1', taskCode: 'WHEAT', verifiedArea: 6_000 },
+    { rowId: 'R2', taskCode: 'WHEAT', verifiedArea: 4_000 },
+  ],
+});
+
+const visit = (rowId: string, observedArea: number, visitedOn = '2015-07-01'): ContractEvent => ({
+  type: 'audit.visitRecorded',
+  at: ENDS,
+  sampleId: 'S1',
+  visitId: `V-${rowId}`,
+  rowId,
+  visitedOn,
+  observedArea,
+});
+
+const approve = (
+  extra: Partial<Extract<ContractEvent, { type: 'audit.approved' }>> = {},
+): ContractEvent => ({
+  type: 'audit.approved',
+  at: ENDS,
+  bureau: 'agriculture',
+  approverId: 'A1',
+  ...extra,
+});
+
+function refusal(contract: PersistedContract, event: ContractEvent) {
+  const decision = decide(contract, event);
+  if (decision.applies) throw new Error(`${event.type} applied`);
+  return decision.refusal;
+}
+
+describe('district audit by sample (machine)', () => {
+  it('a sample is drawn once, only in district audit, and kept through a rejection', () => {
+    expect(refusal(claimed(), drawn()).code).toBe('INVALID_TRANSITION');
+    const sampled = apply(inDistrictAudit(), drawn());
+    expect(sampled.context.auditSample?.rows.R1).toEqual({
+      taskCode: 'WHEAT',
+      verifiedArea: 6_000,
+      observedArea: null,
+    });
+    expect(refusal(sampled, drawn())).toMatchObject({ code: 'AUDIT_SAMPLE_EXISTS' });
+    const rejected = apply(sampled, { type: 'audit.rejected', at: ENDS });
+    expect(rejected.context.auditSample).toEqual(sampled.context.auditSample);
+    expect(refusal(rejected, drawn()).code).toBe('AUDIT_SAMPLE_EXISTS');
+  });
+
+  it('a visit: of a sampled row, once, no more than verified, not before signing', () => {
+    const sampled = apply(inDistrictAudit(), drawn());
+    expect(refusal(inDistrictAudit(), visit('R1', 1))).toMatchObject({ code: 'NOT_IN_SAMPLE' });
+    expect(refusal(sampled, visit('R9', 1))).toMatchObject({
+      code: 'NOT_IN_SAMPLE',
+      field: 'rowId',
+    });
+    expect(refusal(sampled, { ...visit('R1', 1), sampleId: 'S2' } as ContractEvent).code).toBe(
+      'NOT_IN_SAMPLE',
+    );
+    expect(refusal(sampled, visit('R1', 6_001))).toMatchObject({
+      code: 'AREA_ABOVE_PREVIOUS_STAGE',
+      field: 'observedAreaMu',
+    });
+    expect(refusal(sampled, visit('R1', -1)).code).toBe('AREA_ABOVE_PREVIOUS_STAGE');
+    expect(refusal(sampled, visit('R1', 6_000, '2015-05-31'))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'visitedOn',
+    });
+    const once = apply(sampled, visit('R1', 6_000, '2015-06-01'));
+    expect(once.context.auditSample?.rows.R1.observedArea).toBe(6_000);
+    expect(refusal(once, visit('R1', 5_000))).toMatchObject({ code: 'ALREADY_VISITED' });
+  });
+
+  it('under a policy with a sample: no first approval before the sample is drawn and fully visited', () => {
+    expect(refusal(inDistrictAudit(), approve({ sampleRequired: true })).code).toBe(
+      'AUDIT_SAMPLE_INCOMPLETE',
+    );
+    const sampled = apply(inDistrictAudit(), drawn());
+    expect(refusal(sampled, approve({ sampleRequired: true })).code).toBe(
+      'AUDIT_SAMPLE_INCOMPLETE',
+    );
+    const half = apply(sampled, visit('R1', 6_000));
+    expect(refusal(half, approve({ sampleRequired: true })).message).toContain('1 sampled row');
+    // Without a policy's sample, a partly visited sample does not stop the approval.
+    expect(decide(half, approve()).applies).toBe(true);
+    expect(decide(inDistrictAudit(), approve({ sampleRequired: false })).applies).toBe(true);
+  });
+
+  it('within the tolerance the visited rows pay what was seen; the default is the maximum', () => {
+    // S = 100.00, O = 98.00 (2 % short, the tolerance): A − (S − O) = 98.00 of 100.00.
+    const visited = apply(
+      apply(apply(inDistrictAudit(), drawn()), visit('R1', 6_000)),
+      visit('R2', 3_800),
+    );
+    expect(sampleOutcomes(visited.context)?.WHEAT).toEqual({
+      taskCode: 'WHEAT',
+      sampledArea: 10_000,
+      observedArea: 9_800,
+      acceptedArea: 10_000,
+      maxAuditedArea: 9_800,
+    });
+    const approved = apply(visited, approve({ sampleRequired: true }));
+    expect(approved.context.taskLines.WHEAT.auditedArea).toBe(9_800);
+    expect(
+      refusal(visited, approve({ taskLines: [{ taskCode: 'WHEAT', auditedArea: 9_801 }] })),
+    ).toMatchObject({
+      code: 'AUDIT_SAMPLE_SHORTFALL',
+      field: 'taskLines[0].auditedAreaMu',
+      message: expect.stringContaining('98.00'),
+    });
+    expect(
+      apply(visited, approve({ taskLines: [{ taskCode: 'WHEAT', auditedArea: 9_800 }] })).context
+        .taskLines.WHEAT.auditedArea,
+    ).toBe(9_800);
+  });
+
+  it('one hundredth beyond the tolerance: the shortfall is assumed for the rows not visited', () => {
+    // A = 90.00 accepted, S = 100.00, O = 97.99: 2.01 % short, beyond a 2 % tolerance.
+    const visited = apply(
+      apply(apply(inDistrictAudit(9_000), drawn()), visit('R1', 6_000)),
+      visit('R2', 3_799),
+    );
+    expect(sampleOutcomes(visited.context)?.WHEAT.maxAuditedArea).toBe(8_819); // floor(9000 × 9799 / 10000)
+    const withTolerance3 = apply(
+      apply(apply(inDistrictAudit(9_000), drawn(300)), visit('R1', 6_000)),
+      visit('R2', 3_799),
+    );
+    expect(sampleOutcomes(withTolerance3.context)?.WHEAT.maxAuditedArea).toBe(9_000 - 201);
+    // The second approval confirms: no sample rule applies to it again.
+    const first = apply(visited, approve());
+    expect(first.context.taskLines.WHEAT.auditedArea).toBe(8_819);
+    const second = apply(
+      first,
+      approve({ bureau: 'finance', approverId: 'F1', sampleRequired: true }),
+    );
+    expect(second.value).toBe('audited');
+  });
+});

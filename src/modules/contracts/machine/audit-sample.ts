@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The district audit's sample (api.md, "District audit by sample"): which register rows the
+ * district visits, drawn from a seed nobody picks, and how much area the visits support. Pure:
+ * the same facts give the same answer, so anyone with the audit log can re-draw the sample.
+ *
+ * Percentages are integer hundredths of a percent (5.00 % = 500); areas are hundredths of a mu.
+ */
+
+/** A register row that may be drawn: not withdrawn, verified above 0. */
+export interface SampleCandidate {
+  rowId: string;
+  /** The row number of the imported sheet: the first tie-break. */
+  rowNo: number;
+  taskCode: string;
+  villageCode: string;
+  /** Hundredths of a mu (the weight w). */
+  verifiedArea: number;
+}
+
+export interface SampleParameters {
+  /** Hundredths of a percent: 0 < rate ≤ 10000. */
+  rateBasisPoints: number;
+  minPerVillage: number;
+}
+
+/** Without a policy's `auditSample`: 5 %, at least 1 row per village part, 2 % tolerance. */
+export const DEFAULT_AUDIT_SAMPLE = {
+  rateBasisPoints: 500,
+  minPerVillage: 1,
+  toleranceBasisPoints: 200,
+} as const;
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The seed: SHA-256 of `<contractId>:<hash of the chain's last event before the draw>`. */
+export function sampleSeed(contractId: string, chainHeadHash: string): string {
+  return sha256Hex(`${contractId}:${chainHeadHash}`);
+}
+
+/** h of a row: SHA-256 of `<seed>:<rowId>` as a 256-bit unsigned integer. */
+export function rowHash(seed: string, rowId: string): bigint {
+  return BigInt(`0x${sha256Hex(`${seed}:${rowId}`)}`);
+}
+
+/** How many rows of a village part with this many candidates are drawn. */
+export function sampleSize(candidates: number, parameters: SampleParameters): number {
+  // ceil(rate × n / 100) with the rate in hundredths of a percent, in integers.
+  const byRate = Math.ceil((parameters.rateBasisPoints * candidates) / 10_000);
+  return Math.min(candidates, Math.max(parameters.minPerVillage, byRate));
+}
+
+interface Ranked extends SampleCandidate {
+  h: bigint;
+}
+
+/** Row i before row j when w_i × (h_j + 1) > w_j × (h_i + 1); ties by row number, then row id. */
+function byPriority(a: Ranked, b: Ranked): number {
+  const left = BigInt(a.verifiedArea) * (b.h + 1n);
+  const right = BigInt(b.verifiedArea) * (a.h + 1n);
+  if (left !== right) return left > right ? -1 : 1;
+  if (a.rowNo !== b.rowNo) return a.rowNo - b.rowNo;
+  return a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0;
+}
+
+const partKey = (candidate: SampleCandidate): string =>
+  `${candidate.taskCode}\u0000${candidate.villageCode}`;
+
+/**
+ * Priority sampling: per village part of every task line, the candidates with the largest
+ * w / (h + 1), compared exactly. The result is ordered by task code, village code, then priority,
+ * whatever the order of the input. Candidates with no area are never drawn.
+ */
+export function drawSample(
+  seed: string,
+  candidates: readonly SampleCandidate[],
+  parameters: SampleParameters,
+): SampleCandidate[] {
+  const parts = new Map<string, Ranked[]>();
+  for (const candidate of candidates) {
+    if (candidate.verifiedArea <= 0) continue;
+    const key = partKey(candidate);
+    const ranked = { ...candidate, h: rowHash(seed, candidate.rowId) };
+    const part = parts.get(key);
+    if (part) part.push(ranked);
+    else parts.set(key, [ranked]);
+  }
+  const drawn: SampleCandidate[] = [];
+  for (const key of [...parts.keys()].sort(compareStrings)) {
+    const part = parts.get(key) as Ranked[];
+    part.sort(byPriority);
+    for (const { h: _h, ...row } of part.slice(0, sampleSize(part.length, parameters))) {
+      drawn.push(row);
+    }
+  }
+  return drawn;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What the visits of one task line found, in hundredths of a mu. */
+export interface SampleOutcome {
+  /** S: the verified areas of the task line's sampled rows. */
+  sampledArea: number;
+  /** O: the areas the visits observed on them. */
+  observedArea: number;
+  /** A: the task line's accepted area. */
+  acceptedArea: number;
+  /** Hundredths of a percent. */
+  toleranceBasisPoints: number;
+}
+
+/**
+ * The most the audit may name for a task line once its sampled rows are visited. A shortfall
+ * S − O within the tolerance (S − O ≤ tolerance % of S) pays what was seen: A − (S − O);
+ * beyond it the shortfall is assumed for the rows not visited: floor(A × O / S). Never below 0;
+ * a task line without sampled area keeps its accepted area.
+ */
+export function maxAuditedArea(outcome: SampleOutcome): number {
+  const { sampledArea: s, observedArea: o, acceptedArea: a } = outcome;
+  if (s <= 0) return a;
+  const shortfall = s - o;
+  if (BigInt(shortfall) * 10_000n <= BigInt(outcome.toleranceBasisPoints) * BigInt(s)) {
+    return Math.max(0, a - shortfall);
+  }
+  return Number((BigInt(a) * BigInt(o)) / BigInt(s));
+}
+
+/** The shortfall (S − O) / S in hundredths of a percent, rounded half up; 0 without sampled area. */
+export function shortfallBasisPoints(sampledArea: number, observedArea: number): number {
+  if (sampledArea <= 0) return 0;
+  const scaled = BigInt(sampledArea - observedArea) * 10_000n;
+  const s = BigInt(sampledArea);
+  return Number((scaled * 2n + s) / (2n * s));
+}
