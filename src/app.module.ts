@@ -29,6 +29,7 @@ import { ProjectsModule } from './modules/projects/projects.module';
 import { RegionsModule } from './modules/regions/regions.module';
 import { TendersModule } from './modules/tenders/tenders.module';
 import { UsersModule } from './modules/users/users.module';
+import { WorkItemsModule } from './modules/work-items/work-items.module';
 
 @Module({})
 export class AppModule {
@@ -58,6 +59,7 @@ export class AppModule {
         PaymentBatchesModule,
         DocumentsModule,
         BoardModule,
+        WorkItemsModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],

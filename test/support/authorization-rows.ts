@@ -200,6 +200,8 @@ export const ROWS: Row[] = [
   },
   { op: 'GET /users', roles: ['admin'], req: () => ({ path: '/users' }), other: 'none' },
   { op: 'GET /users/me', roles: ALL, req: () => ({ path: '/users/me' }), other: 'none' },
+  // To-do list: every role; each sees only what waits on it in its own scope
+  { op: 'GET /work-items', roles: ALL, req: () => ({ path: '/work-items' }), other: 'none' },
   {
     op: 'GET /users/{id}',
     roles: ALL,
