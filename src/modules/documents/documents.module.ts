@@ -7,5 +7,6 @@ import { DocumentsService } from './documents.service';
   imports: [ContractsModule],
   controllers: [DocumentsController],
   providers: [DocumentsService],
+  exports: [DocumentsService],
 })
 export class DocumentsModule {}
