@@ -11,7 +11,13 @@ import { ObjectionsService } from '../notices/objections.service';
 import { Region } from '../regions/region.entity';
 import type { WorkItemDto } from '../work-items/dto/work-item.dto';
 import { WorkItemsService } from '../work-items/work-items.service';
-import { ATTACHMENT_LABELS, KIND_LABELS, ROW_CODE_MESSAGES, stateLabel } from './desk-strings';
+import {
+  ATTACHMENT_LABELS,
+  EVENT_LABELS,
+  KIND_LABELS,
+  ROW_CODE_MESSAGES,
+  stateLabel,
+} from './desk-strings';
 import type { FormState } from './form-state';
 
 const TIME = new Intl.DateTimeFormat('zh-CN', {
@@ -302,7 +308,7 @@ export class DeskPagesService {
         at: shanghai(entry.at),
         text: [
           entry.actor ?? '系统',
-          entry.event,
+          EVENT_LABELS[entry.event] ?? entry.event,
           entry.taskCode,
           entry.villageCode ? village(entry.villageCode) : undefined,
           `${entry.from ? stateLabel(entry.from) : '—'} → ${stateLabel(entry.to)}`,

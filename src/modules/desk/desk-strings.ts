@@ -99,6 +99,28 @@ export const ROW_CODE_MESSAGES: Record<string, string> = {
   OVER_ASSIGNED_AREA: '超过合同分配的面积',
 };
 
+/** The history's events (the machine's event types) as a timeline reads them. */
+export const EVENT_LABELS: Record<string, string> = {
+  'contract.awarded': '中标',
+  'contract.signed': '签订合同',
+  'work.started': '开始作业',
+  'taskLine.claimed': '申报',
+  'taskLine.reworked': '退回整改',
+  'taskLine.withdrawn': '撤回环节',
+  'village.verified': '村级核实',
+  'objection.filed': '收到异议',
+  'objection.resolved': '处理异议',
+  'notice.elapsed': '公示期满',
+  'acceptance.completed': '镇验收通过',
+  'audit.approved': '区级审核通过',
+  'audit.rejected': '区级审核驳回',
+  'mediaNotice.opened': '发布媒体公示',
+  'payout.issued': '发放补助',
+  'payout.confirmed': '银行确认到账',
+  'payout.failed': '银行退回',
+  'contract.terminated': '终止合同',
+};
+
 export function stateLabel(state: string): string {
   return STATE_LABELS[state] ?? state;
 }
