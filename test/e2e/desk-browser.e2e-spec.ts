@@ -215,6 +215,14 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
     await page.getByRole('link', { name: '待办' }).click();
     await page.waitForLoadState();
     await expect(page.getByText('现在没有等您处理的事项。').isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: '合同', exact: true }).click();
+    await page.waitForLoadState();
+    await expect(page.getByText('共 1 份合同。').isVisible()).resolves.toBe(true);
+    await check(page, 'contracts');
+    await page.getByRole('link', { name: '账户' }).click();
+    await page.waitForLoadState();
+    await expect(page.getByRole('heading', { name: '修改密码' }).isVisible()).resolves.toBe(true);
+    await check(page, 'account');
     const part = await test.http().get(`/contracts/${contractId}`).set(verifier.auth).expect(200);
     expect(part.body.taskLines[0].villageParts[0]).toMatchObject({
       state: 'noticeRunning',

@@ -5,9 +5,11 @@ import { formatMu } from '../../common/values/decimal-units';
 import { AcceptanceRecord } from '../acceptance/acceptance-record.entity';
 import type { Actor } from '../auth/actor';
 import { acceptanceOpenRefusal, registerRefusal } from '../contracts/machine/queries';
+import { ContractTaskLine } from '../contracts/contract.entity';
 import { ContractsService } from '../contracts/contracts.service';
 import { RegisterService } from '../field-work/register.service';
 import { ObjectionsService } from '../notices/objections.service';
+import { Organisation } from '../organisations/organisation.entity';
 import { Region } from '../regions/region.entity';
 import type { WorkItemDto } from '../work-items/dto/work-item.dto';
 import { WorkItemsService } from '../work-items/work-items.service';
@@ -83,6 +85,7 @@ export class DeskPagesService {
   async todo(actor: Actor): Promise<object> {
     const page = await this.workItems.list(actor, { limit: 200, offset: 0 });
     const names = await this.villageNames(page.items.map((item) => item.villageCode));
+    const tasks = await this.taskNames(page.items.map((item) => item.contractId));
     const groups = Object.entries(page.countsByKind)
       .filter(([, count]) => count > 0)
       .map(([kind, count]) => ({
@@ -98,7 +101,9 @@ export class DeskPagesService {
             text: [
               item.contractNo ?? (item.contractId ? '合同（未签）' : '支付批次'),
               item.organisationName,
-              item.taskCode,
+              item.taskCode
+                ? (tasks.get(`${item.contractId}/${item.taskCode}`) ?? item.taskCode)
+                : undefined,
               item.villageCode ? (names.get(item.villageCode) ?? item.villageCode) : undefined,
             ]
               .filter(Boolean)
@@ -336,6 +341,23 @@ export class DeskPagesService {
       rows.push(...page.items);
       if (rows.length >= page.total || page.items.length === 0) return rows;
     }
+  }
+
+  /** `contractId/taskCode` → the task's name (小麦机收) for the to-do list's texts. */
+  private async taskNames(contractIds: (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(contractIds.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const lines = await this.dataSource
+      .getRepository(ContractTaskLine)
+      .findBy({ contractId: In(wanted) });
+    return new Map(lines.map((line) => [`${line.contractId}/${line.taskCode}`, line.taskName]));
+  }
+
+  async organisationNames(ids: string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.dataSource.getRepository(Organisation).findBy({ id: In(wanted) });
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   private async villageNames(codes: (string | undefined)[]): Promise<Map<string, string>> {

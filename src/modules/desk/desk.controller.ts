@@ -157,6 +157,9 @@ export class DeskController {
       state: state && CONTRACT_STATES.includes(state) ? state : undefined,
     });
     const projects = await this.projects.list(actor, { limit: 200, offset: 0 });
+    const organisations = await this.pages.organisationNames(
+      page.items.map((contract) => contract.organisationId),
+    );
     const link = (at: number) =>
       `/desk/contracts?${new URLSearchParams({ projectId: projectId ?? '', state: state ?? '', offset: String(at) }).toString()}`;
     send(
@@ -173,7 +176,7 @@ export class DeskController {
           total: page.total,
           rows: page.items.map((contract) => [
             { text: contract.contractNo ?? '（未签）', href: `/desk/contracts/${contract.id}` },
-            contract.organisationId.slice(0, 8),
+            organisations.get(contract.organisationId) ?? '—',
             contract.lotCode,
             stateLabel(contract.state),
             { text: contract.subsidyYuan, num: true },
