@@ -30,6 +30,8 @@ import { ProjectsModule } from './modules/projects/projects.module';
 import { RegionsModule } from './modules/regions/regions.module';
 import { TendersModule } from './modules/tenders/tenders.module';
 import { UsersModule } from './modules/users/users.module';
+import { WorkItemsModule } from './modules/work-items/work-items.module';
+import { DeskModule } from './modules/desk/desk.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +62,8 @@ export class AppModule {
         DocumentsModule,
         ArchiveModule,
         BoardModule,
+        WorkItemsModule,
+        DeskModule,
         ...(config.testClock ? [TestClockModule] : []),
         DemoModule,
       ],

@@ -20,7 +20,7 @@ describe('authentication', () => {
     expect(response.body).toEqual({
       accessToken: expect.any(String),
       expiresIn: 3600,
-      user: { id: expect.any(String), username: 'admin', role: 'admin' },
+      user: { id: expect.any(String), username: 'admin', role: 'admin', mustChangePassword: false },
     });
     const me = await test
       .http()

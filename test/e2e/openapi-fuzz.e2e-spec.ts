@@ -67,7 +67,8 @@ function realParameter(path: string, name: string, s: Scope): string[] {
     ['/objections/', season.objectionId],
     ['/acceptance-records/', s.acceptanceRecordId],
     ['/organisations/', season.organisationId],
-    ['/users/', s.userId],
+    // Deactivating or resetting a user ends its sessions: a spare one, never a caller's.
+    ['/users/', s.spareUserId],
     ['/public/notices/', season.noticeId],
   ];
   const found = byPrefix.find(([prefix]) => path.startsWith(prefix));

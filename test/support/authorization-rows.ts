@@ -63,6 +63,17 @@ export const ROWS: Row[] = [
     other: 'none',
   },
   {
+    // A wrong current password: refused for every role (the matrix keeps its sessions).
+    op: 'POST /auth/password',
+    roles: ALL,
+    req: () => ({
+      path: '/auth/password',
+      body: { currentPassword: 'not-the-password', newPassword: 'Matrix-new-password-1' },
+    }),
+    own: 400,
+    other: 'none',
+  },
+  {
     op: 'GET /audit-log/verify',
     roles: ['admin', 'observer'],
     req: () => ({ path: '/audit-log/verify' }),
@@ -200,6 +211,22 @@ export const ROWS: Row[] = [
   },
   { op: 'GET /users', roles: ['admin'], req: () => ({ path: '/users' }), other: 'none' },
   { op: 'GET /users/me', roles: ALL, req: () => ({ path: '/users/me' }), other: 'none' },
+  {
+    op: 'PATCH /users/{id}',
+    roles: ['admin'],
+    req: (s) => ({ path: `/users/${s.userId}`, body: { displayName: '矩阵改名' } }),
+    other: 'none',
+  },
+  {
+    // A common password: refused (a reset would end the session the matrix uses as this user).
+    op: 'POST /users/{id}/password',
+    roles: ['admin'],
+    req: (s) => ({ path: `/users/${s.userId}/password`, body: { password: '1234567890' } }),
+    own: 400,
+    other: 'none',
+  },
+  // To-do list: every role; each sees only what waits on it in its own scope
+  { op: 'GET /work-items', roles: ALL, req: () => ({ path: '/work-items' }), other: 'none' },
   {
     op: 'GET /users/{id}',
     roles: ALL,

@@ -18,6 +18,11 @@ export interface Scope {
   batchId: string;
   documentSha256: string;
   userId: string;
+  /**
+   * A user nobody logs in as: the fuzz's target for the account routes (a deactivation or a
+   * password reset ends the sessions of the user it names, so never one of `as`).
+   */
+  spareUserId: string;
 }
 
 export async function buildScope(test: TestApp, api: Api, year: number): Promise<Scope> {
@@ -59,5 +64,6 @@ export async function buildScope(test: TestApp, api: Api, year: number): Promise
     batchId: batch.body.id as string,
     documentSha256: document.headers['x-document-sha256'],
     userId: s.agri.userId,
+    spareUserId: (await api.user('observer', { regionCode: season.district })).userId,
   };
 }

@@ -44,6 +44,10 @@ export const POLICY_ERRORS = group({
 export const USER_ERRORS = group({
   USERNAME_TAKEN: HttpStatus.CONFLICT,
   USER_SCOPE_INVALID: HttpStatus.BAD_REQUEST,
+  /** An admin may not deactivate its own account (it would lock itself out). */
+  CANNOT_DEACTIVATE_SELF: HttpStatus.CONFLICT,
+  /** A temporary password (an admin's reset) is changed first: POST /auth/password. */
+  PASSWORD_CHANGE_REQUIRED: HttpStatus.FORBIDDEN,
 });
 
 export const PROJECT_ERRORS = group({

@@ -13,7 +13,14 @@ import { ROLES, type Role } from './roles';
 export const ACCESS_KEY = 'access';
 
 export type AccessRule =
-  { public: true } | { public: false; roles: readonly Role[]; signOff?: boolean };
+  | { public: true }
+  | {
+      public: false;
+      roles: readonly Role[];
+      signOff?: boolean;
+      /** Open while the user's password must be changed (only POST /auth/password). */
+      passwordChange?: boolean;
+    };
 
 /** No login needed. Said out loud on every such route. */
 export const Public = (): MethodDecorator & ClassDecorator =>
@@ -43,6 +50,20 @@ export const SignOff = (...roles: Role[]): MethodDecorator & ClassDecorator =>
 
 /** Any logged-in user; what they see is limited by their scope. */
 export const AnyRole = (): MethodDecorator & ClassDecorator => Roles(...ROLES);
+
+/**
+ * Any logged-in user, even one whose temporary password must be changed first (every other
+ * route answers that user 403 PASSWORD_CHANGE_REQUIRED): the password change itself.
+ */
+export const PasswordChange = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    Roles(...ROLES),
+    SetMetadata(ACCESS_KEY, {
+      public: false,
+      roles: ROLES,
+      passwordChange: true,
+    } satisfies AccessRule),
+  );
 
 export interface AuthenticatedRequest extends Request {
   actor?: Actor;

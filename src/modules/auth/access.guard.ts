@@ -1,27 +1,23 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access.decorators';
-import { ActorLoader } from './actor.loader';
 import { commonError } from '../../common/errors/domain-error';
-import { forbidden, unauthenticated } from './auth.errors';
+import { forbidden, passwordChangeRequired, unauthenticated } from './auth.errors';
+import { SessionVerifier } from './session-verifier';
 
-export interface TokenPayload {
-  sub: string;
-  role: string;
-}
+export type { TokenPayload } from './session-verifier';
 
 /**
  * The global guard: every route is `@Public()` or names its roles (checked at start-up by
- * RouteAccessCheck). 401 for a missing, invalid or expired token or a deactivated user; 403
- * when the role may not use the route. Scope (404) is the services' part.
+ * RouteAccessCheck). 401 for a missing, invalid or expired token, a deactivated user or a
+ * session ended by a password change; 403 PASSWORD_CHANGE_REQUIRED while a temporary password
+ * is unchanged; 403 when the role may not use the route. Scope (404) is the services' part.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly jwt: JwtService,
-    private readonly actors: ActorLoader,
+    private readonly sessions: SessionVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,19 +39,9 @@ export class AccessGuard implements CanActivate {
         'Send "Authorization: Bearer <accessToken>"; log in at POST /auth/login',
       );
 
-    let payload: TokenPayload;
-    try {
-      payload = await this.jwt.verifyAsync<TokenPayload>(match[1], { algorithms: ['HS256'] });
-    } catch (error) {
-      throw unauthenticated(
-        error instanceof TokenExpiredError
-          ? 'The access token has expired; log in again'
-          : 'The access token is not valid',
-      );
-    }
-    const actor = await this.actors.load(payload.sub);
-    if (!actor) throw unauthenticated('The user of this token no longer exists or is deactivated');
+    const { actor, mustChangePassword } = await this.sessions.verify(match[1]);
     request.actor = actor;
+    if (mustChangePassword && !rule.passwordChange) throw passwordChangeRequired();
 
     if (!rule.roles.includes(actor.role)) {
       if (rule.signOff && actor.role === 'cooperative') {

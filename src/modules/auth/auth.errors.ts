@@ -1,4 +1,4 @@
-import { commonError, type DomainError } from '../../common/errors/domain-error';
+import { commonError, DomainError } from '../../common/errors/domain-error';
 
 export function unauthenticated(message: string): DomainError {
   return commonError('UNAUTHENTICATED', message);
@@ -6,4 +6,11 @@ export function unauthenticated(message: string): DomainError {
 
 export function forbidden(message: string): DomainError {
   return commonError('FORBIDDEN', message);
+}
+
+export function passwordChangeRequired(): DomainError {
+  return new DomainError(
+    'PASSWORD_CHANGE_REQUIRED',
+    'Your password is a temporary one: change it first at POST /auth/password',
+  );
 }

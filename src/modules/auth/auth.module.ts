@@ -7,6 +7,10 @@ import { AccessGuard } from './access.guard';
 import { ActorLoader } from './actor.loader';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { PasswordChangeService } from './password-change.service';
+import { PasswordController } from './password.controller';
+import { SessionVerifier } from './session-verifier';
+import { TokenIssuer } from './token-issuer';
 import { RouteAccessCheck } from './route-access.check';
 
 @Global()
@@ -22,14 +26,24 @@ import { RouteAccessCheck } from './route-access.check';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, PasswordController],
   providers: [
     AuthService,
+    PasswordChangeService,
+    SessionVerifier,
+    TokenIssuer,
     ActorLoader,
     RouteAccessCheck,
     RateLimiter,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [ActorLoader, RateLimiter],
+  exports: [
+    ActorLoader,
+    RateLimiter,
+    AuthService,
+    SessionVerifier,
+    TokenIssuer,
+    PasswordChangeService,
+  ],
 })
 export class AuthModule {}

@@ -1,22 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
-import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RateLimiter } from '../../common/http/rate-limiter';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { User } from '../users/user.entity';
-import type { TokenPayload } from './access.guard';
 import { unauthenticated } from './auth.errors';
 import type { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { LOGIN_BUCKETS, LOGIN_SLOWDOWN_MS, userClientKey } from './login-throttle';
 import { dummyPasswordHash, verifyPassword } from './password-hasher';
+import { TokenIssuer } from './token-issuer';
 
 @Injectable()
 export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly jwt: JwtService,
+    private readonly tokens: TokenIssuer,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly limiter: RateLimiter,
   ) {}
@@ -57,12 +56,15 @@ export class AuthService {
     }
     // Only this client's count: a success does not clear what others guessed at the username.
     await this.limiter.reset(LOGIN_BUCKETS.userClient, pair, limits.loginFailuresPerUsername);
-    const payload: TokenPayload = { sub: user.id, role: user.role };
-    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtTtlSeconds });
     return {
-      accessToken,
-      expiresIn: this.config.jwtTtlSeconds,
-      user: { id: user.id, username: user.username, role: user.role },
+      accessToken: await this.tokens.issue(user),
+      expiresIn: this.tokens.ttlSeconds,
+      user: {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        mustChangePassword: user.mustChangePassword,
+      },
     };
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Eta } from 'eta';
-import path from 'node:path';
+import { pageTemplates } from '../../pages/page-templates';
 
 export type BoardTemplate = 'board' | 'notice' | 'confirmation' | 'message';
 
@@ -13,21 +12,25 @@ export const PAGE_HEADERS = {
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 } as const;
 
+/** The board's header and footer in the shared layout (src/pages/layout.eta). */
+const BOARD_SITE = {
+  name: '村务公示栏',
+  href: '/board',
+  tagline: '农业生产社会化服务补助 · 作业面积公示与异议',
+  footer: '公示期内任何人都可以提出异议。时间均为北京时间。身份证号只显示前 6 位和后 4 位。',
+};
+
 /**
- * The board's templates (views/*.eta, copied into dist by nest-cli.json). Eta escapes every
- * `<%= %>` (autoEscape): names, notes and objection texts come from the public.
+ * The board's templates (src/pages/board/*.eta in the layout and components shared with the
+ * desk, copied into dist by nest-cli.json). Eta escapes every `<%= %>` (autoEscape): names,
+ * notes and objection texts come from the public.
  */
 @Injectable()
 export class BoardViews {
-  private readonly eta = new Eta({
-    views: path.join(__dirname, 'views'),
-    autoEscape: true,
-    cache: true,
-    defaultExtension: '.eta',
-  });
+  private readonly eta = pageTemplates();
 
   render(template: BoardTemplate, data: object): string {
-    return this.eta.render(`./${template}`, data);
+    return this.eta.render(`./board/${template}`, { ...data, site: BOARD_SITE });
   }
 
   /** A short page that says what happened and where to go: errors, refusals, throttling. */

@@ -64,6 +64,17 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Set by an admin's password reset: every route but the password change answers 403 until then. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  /**
+   * Raised by a password change, a reset and a deactivation. A token carries the version it was
+   * issued under (`tv`); the access guard refuses an older one, so those end every session.
+   */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion!: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 

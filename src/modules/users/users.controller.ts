@@ -1,18 +1,37 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
-import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
-import { CreateUserDto, UserDto } from './dto/user.dto';
+import {
+  CreateUserDto,
+  ResetPasswordDto,
+  UpdateUserDto,
+  UserDto,
+  UserQueryDto,
+} from './dto/user.dto';
+import { AccountService } from './account.service';
 import { UsersService } from './users.service';
 import { ApiRefusals } from '../../common/http/api-refusals';
 
 @ApiTags('administration')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly accounts: AccountService,
+  ) {}
 
   @Post()
   @Roles('admin')
@@ -25,7 +44,7 @@ export class UsersController {
   @Get()
   @Roles('admin')
   @ApiPage(UserDto)
-  list(@Query() query: PageQueryDto): Promise<Page<UserDto>> {
+  list(@Query() query: UserQueryDto): Promise<Page<UserDto>> {
     return this.users.list(query);
   }
 
@@ -42,5 +61,29 @@ export class UsersController {
   @ApiNotFoundResponse({ description: 'Not you, and you are not an admin (NOT_FOUND)' })
   get(@CurrentActor() actor: Actor, @Param('id', uuidParam('User')) id: string): Promise<UserDto> {
     return this.users.get(actor, id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOkResponse({ type: UserDto })
+  @ApiRefusals('CANNOT_DEACTIVATE_SELF')
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('User')) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserDto> {
+    return this.accounts.update(actor, id, dto);
+  }
+
+  @Post(':id/password')
+  @Roles('admin')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: UserDto, description: 'The user, with mustChangePassword: true' })
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('User')) id: string,
+    @Body() dto: ResetPasswordDto,
+  ): Promise<UserDto> {
+    return this.accounts.resetPassword(actor, id, dto);
   }
 }

@@ -9,3 +9,10 @@ export function userScopeInvalid(field: string, message: string): DomainError {
     errors: [{ field, message }],
   });
 }
+
+export function cannotDeactivateSelf(): DomainError {
+  return new DomainError(
+    'CANNOT_DEACTIVATE_SELF',
+    'An admin cannot deactivate its own account; ask another admin',
+  );
+}

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
-import type { Page, PageQueryDto } from '../../common/http/page.dto';
+import type { Page } from '../../common/http/page.dto';
 import { ADMIN_CHAIN, AuditLogService } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { hashPassword, verifyPassword } from '../auth/password-hasher';
 import type { Role } from '../auth/roles';
 import { Organisation } from '../organisations/organisation.entity';
 import { Region, type RegionLevel } from '../regions/region.entity';
-import type { CreateUserDto, UserDto } from './dto/user.dto';
+import type { CreateUserDto, UserDto, UserQueryDto } from './dto/user.dto';
 import { User } from './user.entity';
 import { userScopeInvalid, usernameTaken } from './users.errors';
 
@@ -27,7 +27,17 @@ export const ROLE_REGION_LEVEL: Record<Role, RegionLevel | null> = {
 export function toUserDto(user: User): UserDto {
   const { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active } =
     user;
-  return { id, username, displayName, role, organisationId, regionCode, acceptanceRole, active };
+  return {
+    id,
+    username,
+    displayName,
+    role,
+    organisationId,
+    regionCode,
+    acceptanceRole,
+    active,
+    mustChangePassword: user.mustChangePassword ?? false,
+  };
 }
 
 @Injectable()
@@ -68,8 +78,14 @@ export class UsersService {
     });
   }
 
-  async list(query: PageQueryDto): Promise<Page<UserDto>> {
+  async list(query: UserQueryDto): Promise<Page<UserDto>> {
+    const where: FindOptionsWhere<User> = {};
+    if (query.role !== undefined) where.role = query.role;
+    if (query.regionCode !== undefined) where.regionCode = query.regionCode;
+    if (query.organisationId !== undefined) where.organisationId = query.organisationId;
+    if (query.active !== undefined) where.active = query.active;
     const [rows, total] = await this.dataSource.getRepository(User).findAndCount({
+      where,
       order: { username: 'ASC' },
       take: query.limit,
       skip: query.offset,

@@ -18,6 +18,11 @@ export class LoginUserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() username!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
+  @ApiProperty({
+    description:
+      'The password is a temporary one (an admin reset it): every route but POST /auth/password answers 403 PASSWORD_CHANGE_REQUIRED until it is changed',
+  })
+  mustChangePassword!: boolean;
 }
 
 export class LoginResponseDto {

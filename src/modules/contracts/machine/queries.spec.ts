@@ -1,7 +1,9 @@
 import { contractMachine } from './contract.machine';
 import type { ContractState, TaskLineState } from './contract.types';
 import {
+  WAITS_IN,
   acceptanceOpenRefusal,
+  auditAwaitsBureau,
   registerRefusal,
   rowsStartWork,
   taskLineClaimable,
@@ -58,5 +60,36 @@ describe('the machine’s answers to state questions asked before an event', () 
       code: 'INVALID_TRANSITION',
       message: 'Task line WHEAT is villageVerification; acceptance follows the village notices',
     });
+  });
+
+  it('the to-do list waits in states of the machine, the same states its commands accept', () => {
+    for (const states of [
+      WAITS_IN.contractSign,
+      WAITS_IN.register,
+      WAITS_IN.auditApprove,
+      WAITS_IN.mediaNoticeOpen,
+      WAITS_IN.payoutIssue,
+    ]) {
+      for (const state of states) expect(CONTRACT_STATES).toContain(state);
+    }
+    expect(WAITS_IN.register).toEqual(only(CONTRACT_STATES, rowsStartWork));
+    expect(WAITS_IN.claim).toEqual(only(TASK_LINE_STATES, taskLineClaimable));
+    expect(WAITS_IN.acceptanceOpen).toEqual(
+      only(TASK_LINE_STATES, (state) => acceptanceOpenRefusal('WHEAT', state) === undefined),
+    );
+    expect(WAITS_IN.verify).toEqual(['verifying']);
+  });
+
+  it('an audit waits on each bureau until that bureau has approved', () => {
+    const context = (bureaus: ('agriculture' | 'finance')[]) =>
+      ({
+        audit: {
+          approvals: bureaus.map((bureau, i) => ({ bureau, approverId: `u${i}`, at: '' })),
+        },
+      }) as unknown as Parameters<typeof auditAwaitsBureau>[0];
+    expect(auditAwaitsBureau(context([]), 'agriculture')).toBe(true);
+    expect(auditAwaitsBureau(context(['agriculture']), 'agriculture')).toBe(false);
+    expect(auditAwaitsBureau(context(['agriculture']), 'finance')).toBe(true);
+    expect(auditAwaitsBureau(context(['agriculture', 'finance']), 'finance')).toBe(false);
   });
 });

@@ -1,3 +1,10 @@
+import type {
+  AuditBureau,
+  ContractContext,
+  ContractState,
+  TaskLineState,
+  VillagePartState,
+} from './contract.types';
 import type { Refusal } from './refusals';
 
 /**
@@ -17,9 +24,37 @@ export function registerRefusal(state: string): Refusal | undefined {
   };
 }
 
+/**
+ * What waits on someone, by the state it waits in (the to-do list, `GET /work-items`): the
+ * states are named here once, and the list's queries take them as parameters.
+ */
+export const WAITS_IN = {
+  /** district_agri signs an awarded contract. */
+  contractSign: ['awarded'] as readonly ContractState[],
+  /** A signed contract waits for its register (its first rows start the work). */
+  register: ['contracted'] as readonly ContractState[],
+  /** A task line with rows (or sent back for rework) waits for its claim. */
+  claim: ['working'] as readonly TaskLineState[],
+  /** A claimed village part waits for its village's verification. */
+  verify: ['verifying'] as readonly VillagePartState[],
+  /** A task line whose village notices have all cleared waits for its acceptance record. */
+  acceptanceOpen: ['townAcceptance'] as readonly TaskLineState[],
+  /** A contract in the district audit waits for each bureau's approval. */
+  auditApprove: ['districtAudit'] as readonly ContractState[],
+  /** An audited contract waits for its media notice. */
+  mediaNoticeOpen: ['audited'] as readonly ContractState[],
+  /** A payable contract waits for its payout. */
+  payoutIssue: ['payable'] as readonly ContractState[],
+} as const;
+
+/** In the district audit (`WAITS_IN.auditApprove`), whether this bureau has yet to approve. */
+export function auditAwaitsBureau(context: ContractContext, bureau: AuditBureau): boolean {
+  return !context.audit.approvals.some((approval) => approval.bureau === bureau);
+}
+
 /** The first rows of a contracted contract start its work (`work.started`). */
 export function rowsStartWork(state: string): boolean {
-  return state === 'contracted';
+  return (WAITS_IN.register as readonly string[]).includes(state);
 }
 
 /** Rows of a task line can be added or corrected until it is claimed. */
@@ -29,12 +64,17 @@ export function taskLineTakesRows(state: string): boolean {
 
 /** A task line is claimed from `working` (rows registered, papers uploaded). */
 export function taskLineClaimable(state: string | undefined): boolean {
-  return state === 'working';
+  return state !== undefined && (WAITS_IN.claim as readonly string[]).includes(state);
+}
+
+/** A village part takes its village's verification while it is verifying. */
+export function villagePartVerifiable(state: string): boolean {
+  return (WAITS_IN.verify as readonly string[]).includes(state);
 }
 
 /** A town acceptance record is opened once every village notice of the line has cleared. */
 export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal | undefined {
-  if (state === 'townAcceptance') return undefined;
+  if ((WAITS_IN.acceptanceOpen as readonly string[]).includes(state)) return undefined;
   return {
     code: 'INVALID_TRANSITION',
     message: `Task line ${taskCode} is ${state}; acceptance follows the village notices`,

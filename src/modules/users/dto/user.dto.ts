@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -8,9 +9,10 @@ import {
   Length,
   Matches,
   MaxLength,
-  MinLength,
 } from 'class-validator';
+import { PageQueryDto } from '../../../common/http/page.dto';
 import { ACCEPTANCE_ROLES, ROLES, type AcceptanceRole, type Role } from '../../auth/roles';
+import { AcceptablePassword } from './acceptable-password';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'wangge_verifier' })
@@ -21,10 +23,13 @@ export class CreateUserDto {
   })
   username!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 128 })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 128,
+    description: 'At least 10 characters, not the username, not a common password',
+  })
   @IsString()
-  @MinLength(8)
-  @MaxLength(128)
+  @AcceptablePassword('username')
   password!: string;
 
   @ApiProperty({ example: '王各村核实员' })
@@ -71,4 +76,62 @@ export class UserDto {
   @ApiProperty({ type: String, nullable: true, enum: ACCEPTANCE_ROLES })
   acceptanceRole!: AcceptanceRole | null;
   @ApiProperty() active!: boolean;
+  @ApiProperty({ description: 'A temporary password (an admin reset it) waits to be changed' })
+  mustChangePassword!: boolean;
+}
+
+/** `true`/`false` in a query string. */
+const booleanQuery = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class UserQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  regionCode?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(booleanQuery)
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ example: '王各村核实员' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  displayName?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'false: the user’s sessions and tokens end at once and its login is refused; an admin cannot deactivate itself (409 CANNOT_DEACTIVATE_SELF)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class ResetPasswordDto {
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 128,
+    description:
+      'A temporary password: the user must change it at first use; its sessions end at once',
+  })
+  @IsString()
+  @AcceptablePassword()
+  password!: string;
 }

@@ -1,0 +1,56 @@
+import type { Type } from '@nestjs/common';
+import type { DomainError, FieldError } from '../../common/errors/domain-error';
+import { createValidationPipe } from '../../common/http/validation.pipe';
+import { CODE_MESSAGES, FIELD_MESSAGES } from './desk-strings';
+
+const pipe = createValidationPipe();
+
+/** A form's fields as the REST route's DTO, validated by the same pipe (400 VALIDATION_FAILED). */
+export async function asDto<T>(metatype: Type<T>, plain: Record<string, unknown>): Promise<T> {
+  return (await pipe.transform(plain, { type: 'body', metatype })) as T;
+}
+
+/** A repeated form field (`rowId=a&rowId=b`) as a list. */
+export function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return typeof value === 'string' ? [value] : [];
+}
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** A refusal's message next to its field, in Chinese (the English detail kept in brackets). */
+export function chinese(error: DomainError, field?: FieldError): string {
+  if (field) {
+    const known = FIELD_MESSAGES[field.message];
+    if (known) return known;
+    if (error.code === 'VALIDATION_FAILED') return `填写有误（${field.message}）`;
+  }
+  const base = CODE_MESSAGES[error.code];
+  return base ? (field ? `${base}（${field.message}）` : base) : error.message;
+}
+
+/**
+ * A refused action as the page shows it: each REST field mapped to the form's own input (`map`
+ * answers the input's key, or undefined for a field the form has not), the rest in the summary.
+ */
+export function formErrors(
+  error: DomainError,
+  formKey: string,
+  map: (field: string) => string | undefined,
+): { errors: FieldError[]; fieldErrors: Record<string, string> } {
+  const fieldErrors: Record<string, string> = {};
+  const errors: FieldError[] = [];
+  const fields = error.extra.errors ?? [];
+  for (const field of fields) {
+    const key = map(field.field);
+    const message = chinese(error, field);
+    if (key) {
+      fieldErrors[key] ??= message;
+      errors.push({ field: `${formKey}-${key}`, message });
+    } else errors.push({ field: formKey, message });
+  }
+  if (fields.length === 0) errors.push({ field: formKey, message: chinese(error) });
+  return { errors, fieldErrors };
+}

@@ -1,0 +1,126 @@
+import type { WorkItemKind } from '../work-items/work-item-kinds';
+
+/**
+ * The desk's words, in one place so that the message catalogue can take them over: the to-do
+ * kinds, the states, and what each refusal code means to an official.
+ */
+export const KIND_LABELS: Record<WorkItemKind, string> = {
+  register: '上传作业清册',
+  claim: '申报',
+  verify: '村级核实',
+  objection: '处理异议',
+  'acceptance.open': '发起验收',
+  'acceptance.sign': '验收签字',
+  'contract.sign': '签订合同',
+  'audit.approve': '区级审核',
+  'mediaNotice.open': '发布媒体公示',
+  'payout.issue': '发放补助',
+  'batch.result': '上传银行回单',
+};
+
+export const STATE_LABELS: Record<string, string> = {
+  awarded: '已中标，待签合同',
+  contracted: '已签合同',
+  inService: '作业中',
+  districtAudit: '区级审核中',
+  audited: '已审核',
+  mediaNotice: '媒体公示中',
+  payable: '待拨付',
+  payoutIssued: '已发放，待银行确认',
+  paid: '已拨付',
+  terminated: '已终止',
+  pending: '未开始',
+  working: '作业中',
+  claimed: '已申报',
+  villageVerification: '村级核实中',
+  townAcceptance: '待镇验收',
+  accepted: '已验收',
+  withdrawn: '已撤回',
+  verifying: '待核实',
+  noticeRunning: '公示中',
+  noticeCleared: '公示期满',
+};
+
+export const ROLE_LABELS: Record<string, string> = {
+  admin: '系统管理员',
+  cooperative: '服务组织',
+  village_verifier: '村核实小组',
+  town_acceptor: '镇验收小组',
+  district_agri: '区农业农村委',
+  district_finance: '区财政局',
+  observer: '审计观察员',
+};
+
+export const ATTACHMENT_LABELS: Record<string, string> = {
+  legal_person_certificate: '法人证书',
+  contract_scan: '合同扫描件',
+  register_scan: '清册扫描件',
+  other: '其他',
+};
+
+/** A refusal code as an official reads it; an unknown code falls back to its English detail. */
+export const CODE_MESSAGES: Record<string, string> = {
+  VALIDATION_FAILED: '填写的内容有误，请按提示修改。',
+  UNAUTHENTICATED: '用户名或密码不正确。',
+  FORBIDDEN: '您的角色不能进行这个操作。',
+  SEPARATION_OF_DUTIES: '服务组织不能核实、验收、审核或拨付自己的作业。',
+  NOT_FOUND: '没有找到，或不在您的管辖范围内。',
+  INVALID_TRANSITION: '合同当前的状态不能进行这个操作，可能已经有人处理过了。',
+  VERSION_CONFLICT: '合同刚被别人修改过，请刷新页面后再试。',
+  AREA_ABOVE_PREVIOUS_STAGE: '面积不能超过上一环节的面积。',
+  CLAIM_INCOMPLETE: '申报前需要至少一条清册记录，并上传法人证书、合同扫描件和清册扫描件。',
+  ALREADY_SIGNED: '您已经在这份验收记录上签过字。',
+  ACCEPTANCE_VILLAGES_INVALID: '请为每个村填写一次验收面积。',
+  REGISTER_FILE_REJECTED: '清册文件无法读取，请使用 CSV 或 XLSX 格式，第一行为表头。',
+  ATTACHMENT_TOO_LARGE: '附件太大。',
+  TOO_MANY_REQUESTS: '尝试次数太多，请稍后再试。',
+  PASSWORD_CHANGE_REQUIRED: '请先修改临时密码。',
+  CSRF_REJECTED: '页面已过期，请重新打开后再提交。',
+};
+
+/** Field messages of the password policy and the login, in Chinese. */
+export const FIELD_MESSAGES: Record<string, string> = {
+  'password must have at least 10 characters': '密码至少 10 个字符。',
+  'password must have at most 128 characters': '密码最多 128 个字符。',
+  'password must differ from the username': '密码不能与用户名相同。',
+  'password is one of the most common passwords; choose another': '这个密码太常见，请换一个。',
+  'currentPassword is not your current password': '当前密码不正确。',
+};
+
+/** Row codes of a register upload. */
+export const ROW_CODE_MESSAGES: Record<string, string> = {
+  INVALID_ID_NUMBER: '身份证号不正确',
+  UNKNOWN_VILLAGE: '村代码不在本合同内',
+  UNKNOWN_TASK: '作业环节不在本合同内',
+  AREA_INVALID: '面积不正确',
+  AFTER_DEADLINE: '作业日期晚于合同完成期限',
+  MISSING_SIGNATURE: '缺少签字',
+  DUPLICATE_PLOT_TASK: '该地块的这个环节已经登记过',
+  OVER_ASSIGNED_AREA: '超过合同分配的面积',
+};
+
+/** The history's events (the machine's event types) as a timeline reads them. */
+export const EVENT_LABELS: Record<string, string> = {
+  'contract.awarded': '中标',
+  'contract.signed': '签订合同',
+  'work.started': '开始作业',
+  'taskLine.claimed': '申报',
+  'taskLine.reworked': '退回整改',
+  'taskLine.withdrawn': '撤回环节',
+  'village.verified': '村级核实',
+  'objection.filed': '收到异议',
+  'objection.resolved': '处理异议',
+  'notice.elapsed': '公示期满',
+  'acceptance.completed': '镇验收通过',
+  'audit.approved': '区级审核通过',
+  'audit.rejected': '区级审核驳回',
+  'mediaNotice.opened': '发布媒体公示',
+  'payout.issued': '发放补助',
+  'payout.confirmed': '银行确认到账',
+  'payout.failed': '银行退回',
+  'contract.terminated': '终止合同',
+};
+
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state] ?? state;
+}

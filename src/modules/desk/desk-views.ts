@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../auth/actor';
+import { pageTemplates } from '../../pages/page-templates';
+import { ROLE_LABELS } from './desk-strings';
+
+export type DeskTemplate = 'login' | 'todo' | 'contracts' | 'contract' | 'account' | 'message';
+
+/** Headers of every desk page: HTML, never cached (it is one user's), no script at all. */
+export const DESK_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+} as const;
+
+const DESK_SITE = {
+  name: '补助工作台',
+  href: '/desk',
+  theme: 'desk',
+  footer: '农业生产社会化服务补助 · 工作台。时间均为北京时间，面积单位为亩。',
+};
+
+export interface MessagePage {
+  title: string;
+  paragraphs: string[];
+  links: { href: string; label: string }[];
+}
+
+/** The desk's pages in the layout and components shared with the board (src/pages). */
+@Injectable()
+export class DeskViews {
+  private readonly eta = pageTemplates();
+
+  render(template: DeskTemplate, data: object, session?: { actor: Actor; csrf: string }): string {
+    const nav = session
+      ? this.eta.render('./desk/nav', {
+          name: session.actor.displayName,
+          role: ROLE_LABELS[session.actor.role] ?? session.actor.role,
+          csrf: session.csrf,
+        })
+      : undefined;
+    return this.eta.render(`./desk/${template}`, {
+      ...data,
+      site: DESK_SITE,
+      nav,
+      csrf: session?.csrf ?? (data as { csrf?: string }).csrf,
+    });
+  }
+
+  message(page: MessagePage, session?: { actor: Actor; csrf: string }): string {
+    return this.render('message', page, session);
+  }
+}

@@ -1,0 +1,34 @@
+import { registerDecorator, type ValidationArguments } from 'class-validator';
+import { passwordProblem } from '../password-policy';
+
+/**
+ * The password policy on a DTO field; `usernameField` names the field it must differ from (a
+ * route whose username is not in the body checks that in its service).
+ */
+export function AcceptablePassword(usernameField?: string): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'acceptablePassword',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate(value: unknown, args: ValidationArguments): boolean {
+          return (
+            typeof value === 'string' && passwordProblem(value, usernameOf(args)) === undefined
+          );
+        },
+        defaultMessage(args: ValidationArguments): string {
+          return typeof args.value === 'string'
+            ? (passwordProblem(args.value, usernameOf(args)) ?? 'password is not acceptable')
+            : 'password must be a string';
+        },
+      },
+    });
+  };
+
+  function usernameOf(args: ValidationArguments): string | undefined {
+    if (!usernameField) return undefined;
+    const value = (args.object as Record<string, unknown>)[usernameField];
+    return typeof value === 'string' ? value : undefined;
+  }
+}
