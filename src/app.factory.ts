@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -36,8 +36,9 @@ export async function createApp(
   return app;
 }
 
-export function setupOpenApi(app: INestApplication): void {
-  const document = closeRequestSchemas(
+/** The OpenAPI document of the app's routes, as `/docs-json` serves it. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return closeRequestSchemas(
     addCommonResponses(
       SwaggerModule.createDocument(
         app,
@@ -48,10 +49,16 @@ export function setupOpenApi(app: INestApplication): void {
               'district audit, media notice and payout. Errors are application/problem+json with a stable `code`.',
           )
           .setVersion('0.1.0')
+          .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+          // Relative: the document describes the server that serves it, wherever it runs.
+          .addServer('/', 'The server that serves this document')
           .addBearerAuth()
           .build(),
       ),
     ),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

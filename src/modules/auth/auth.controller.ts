@@ -4,6 +4,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { Public } from './access.decorators';
 import { AuthService } from './auth.service';
@@ -14,6 +15,7 @@ import { LoginDto, LoginResponseDto } from './dto/login.dto';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  @ApiOperation({ summary: 'Log in: a bearer token and who you are' })
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)

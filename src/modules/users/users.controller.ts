@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -14,6 +20,7 @@ import { ApiRefusals } from '../../common/http/api-refusals';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
+  @ApiOperation({ summary: 'Create a user with a role and what it is bound to' })
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: UserDto })
@@ -22,6 +29,7 @@ export class UsersController {
     return this.users.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List users' })
   @Get()
   @Roles('admin')
   @ApiPage(UserDto)
@@ -29,6 +37,7 @@ export class UsersController {
     return this.users.list(query);
   }
 
+  @ApiOperation({ summary: 'The logged-in user' })
   @Get('me')
   @AnyRole()
   @ApiOkResponse({ type: UserDto })
@@ -36,6 +45,7 @@ export class UsersController {
     return this.users.get(actor, actor.id);
   }
 
+  @ApiOperation({ summary: 'One user' })
   @Get(':id')
   @AnyRole()
   @ApiOkResponse({ type: UserDto })
