@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import compression from 'compression';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -30,6 +31,14 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(helmet());
+  // gzip for the pages (the board is read on cheap phones over slow links); JSON, PDFs and
+  // files go as they are.
+  app.use(
+    compression({
+      filter: (_request, response) =>
+        /^text\/html/.test(String(response.getHeader('Content-Type'))),
+    }),
+  );
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   setupOpenApi(app);
