@@ -25,8 +25,9 @@ export function ApiTwoDecimals(options: {
     oneOf: [
       {
         type: 'number',
-        minimum: 0,
-        ...(options.positive ? { exclusiveMinimum: true } : {}),
+        // Positive with 2 decimals is at least 0.01 (said so, not with OpenAPI 3.0's boolean
+        // exclusiveMinimum, which JSON Schema validators such as ajv read differently).
+        minimum: options.positive ? 0.01 : 0,
         maximum: options.max / 100,
         example: Number(options.example),
       },
