@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import compression from 'compression';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -34,14 +35,23 @@ export async function createApp(
   app.use(helmet());
   // Unauthenticated routes take small bodies, checked before they are read (issue 22).
   app.use('/auth/login', loginBodyParser(app.get(RateLimiter), config.rateLimits));
+  // gzip for the pages (the board is read on cheap phones over slow links); JSON, PDFs and
+  // files go as they are.
+  app.use(
+    compression({
+      filter: (_request, response) =>
+        /^text\/html/.test(String(response.getHeader('Content-Type'))),
+    }),
+  );
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   setupOpenApi(app);
   return app;
 }
 
-export function setupOpenApi(app: INestApplication): void {
-  const document = closeRequestSchemas(
+/** The OpenAPI document of the app's routes, as `/docs-json` serves it. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return closeRequestSchemas(
     addCommonResponses(
       SwaggerModule.createDocument(
         app,
@@ -52,10 +62,16 @@ export function setupOpenApi(app: INestApplication): void {
               'district audit, media notice and payout. Errors are application/problem+json with a stable `code`.',
           )
           .setVersion('0.1.0')
+          .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+          // Relative: the document describes the server that serves it, wherever it runs.
+          .addServer('/', 'The server that serves this document')
           .addBearerAuth()
           .build(),
       ),
     ),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+export function setupOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

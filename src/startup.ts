@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { persistentSecret } from './config/runtime-secrets';
@@ -22,6 +24,7 @@ export async function prepareData(
       { admin: config.admin.username, outcome },
       `Admin "${config.admin.username}" (from ADMIN_USERNAME) ${outcome}`,
     );
+    forgetGeneratedPassword(config, logger);
   } else if (!(await users.hasAdmin())) {
     const secret = persistentSecret(config.dataDir, 'admin-password', () =>
       randomBytes(12).toString('base64url'),
@@ -42,4 +45,21 @@ export async function prepareData(
       );
     }
   }
+}
+
+/**
+ * DATA_DIR/admin-password holds the password generated for "admin" on a first start without
+ * ADMIN_USERNAME/ADMIN_PASSWORD. Once they set admin's password, that file no longer opens
+ * anything: it is removed, so that nobody logs in with a stale password and gets 401. (Another
+ * ADMIN_USERNAME leaves "admin" and its file as they are.)
+ */
+function forgetGeneratedPassword(config: AppConfig, logger: Logger): void {
+  if (!config.admin || config.admin.username.toLowerCase() !== 'admin') return;
+  const file = path.join(config.dataDir, 'admin-password');
+  if (!fs.existsSync(file)) return;
+  fs.rmSync(file, { force: true });
+  logger.info(
+    { passwordFile: file },
+    `Removed ${file}: admin's password is now the one ADMIN_PASSWORD sets`,
+  );
 }

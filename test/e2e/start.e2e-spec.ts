@@ -84,6 +84,9 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
       (await json(running.port, '/auth/login', { username: 'agri', password: 'Demo-2014' })).status,
     ).toBe(200);
     expect(running.lines.join('\n')).toMatch(/data in .*agri-subsidy-start-/);
+    // The first start (migrations, demo) warns about nothing, e.g. pg's DeprecationWarning for
+    // a query sent on a client that is running one.
+    expect(running.lines.filter((line) => /Warning/.test(line))).toEqual([]);
     expect(postgresOf(dataDir).length).toBeGreaterThan(0);
 
     expect(await exitCode(running, 'SIGINT')).toBe(0);
@@ -101,6 +104,19 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
     );
     expect(await exitCode(running, 'SIGTERM')).toBe(0);
     expect(postgresOf(dataDir)).toEqual([]);
+  }, 90_000);
+
+  it('ADMIN_PASSWORD for "admin" removes the generated admin-password, which no longer opens', async () => {
+    const file = path.join(dataDir, 'admin-password');
+    const generated = fs.readFileSync(file, 'utf8').trim();
+    const running = await start({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'chosen-admin-2026' });
+    expect(fs.existsSync(file)).toBe(false);
+    expect(running.lines.join('\n')).toMatch(/Removed .*admin-password/);
+    const login = (password: string) =>
+      json(running.port, '/auth/login', { username: 'admin', password });
+    expect((await login('chosen-admin-2026')).status).toBe(200);
+    expect((await login(generated)).status).toBe(401);
+    expect(await exitCode(running, 'SIGTERM')).toBe(0);
   }, 90_000);
 
   it('recovers from a PostgreSQL orphaned by a killed Node process', async () => {
@@ -204,3 +220,90 @@ describe('npm start: the compiled service on an embedded PostgreSQL', () => {
     );
   });
 });
+
+/**
+ * `npm start` itself (not node): a signal to the npm process stops node and PostgreSQL, as the
+ * README promises. npm forwards SIGTERM and SIGINT to the script's process, which is node (the
+ * start script `exec`s it), so nothing is left behind.
+ */
+describe('npm start: a signal to the npm process stops everything', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to npm: node and PostgreSQL are gone',
+    async (signal) => {
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-npm-start-'));
+      fs.chmodSync(folder, 0o755);
+      const npm = spawn('npm', ['start'], {
+        cwd: root,
+        env: childEnv({ DATA_DIR: folder, SEED_DEMO: '0' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+      try {
+        let log = '';
+        const port = await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no Ready line:\n${log}`)), 100_000);
+          const onData = (chunk: Buffer): void => {
+            log += chunk.toString('utf8');
+            const found = /"port":(\d+).*"msg":"Ready/.exec(log)?.[1];
+            if (found) {
+              clearTimeout(timer);
+              resolve(Number(found));
+            }
+          };
+          npm.stdout.on('data', onData);
+          npm.stderr.on('data', onData);
+        });
+        expect((await json(port, '/health')).status).toBe(200);
+        const postmaster = Number(
+          fs.readFileSync(path.join(folder, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0],
+        );
+        const node = nodeOf(folder);
+        expect(node).toHaveLength(1);
+        expect(alive(postmaster)).toBe(true);
+
+        npm.kill(signal);
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && (alive(postmaster) || alive(node[0])))
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        expect({ node: alive(node[0]), postgres: alive(postmaster) }).toEqual({
+          node: false,
+          postgres: false,
+        });
+        expect(postgresOf(folder)).toEqual([]);
+        await exited;
+      } finally {
+        if (npm.exitCode === null && npm.signalCode === null) npm.kill('SIGKILL');
+        for (const pid of [...nodeOf(folder), ...postgresOf(folder)]) process.kill(pid, 'SIGKILL');
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
+    },
+    150_000,
+  );
+});
+
+/** Whether a process is there (a zombie counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The node processes (main.js) whose environment names this data folder. */
+function nodeOf(folder: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return (
+          fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/main.js') &&
+          fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`DATA_DIR=${folder}\0`)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}

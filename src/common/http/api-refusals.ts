@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse } from '@nestjs/swagger';
 import { ERROR_STATUS } from '../errors/error-codes';
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -18,4 +18,20 @@ export function ApiRefusals(...codes: ErrorCode[]): MethodDecorator {
       ApiResponse({ status, description: `${list.join(', ')} (application/problem+json)` }),
     ),
   );
+}
+
+export const XLSX_CONTENT_TYPE =
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/**
+ * A 200 that is a file, not JSON: each media type it may have, as binary, so that a generated
+ * client reads it as a blob (`parseAs: 'blob'`) and a reader of the document knows what comes.
+ */
+export function ApiFileResponse(description: string, ...mediaTypes: string[]): MethodDecorator {
+  return ApiOkResponse({
+    description,
+    content: Object.fromEntries(
+      mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  });
 }

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -24,6 +30,7 @@ export class AcceptanceController {
     private readonly contracts: ContractsService,
   ) {}
 
+  @ApiOperation({ summary: 'Open a town acceptance record (镇验收)' })
   @Post('contracts/:id/task-lines/:taskCode/acceptance')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('town_acceptor')
@@ -40,6 +47,7 @@ export class AcceptanceController {
     return this.acceptance.open(actor, id, taskCode, dto);
   }
 
+  @ApiOperation({ summary: 'Sign an acceptance record: pass or fail' })
   @Post('acceptance-records/:id/signatures')
   @SignOff('town_acceptor')
   @HttpCode(HttpStatus.OK)
@@ -56,6 +64,7 @@ export class AcceptanceController {
     return this.acceptance.sign(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Revise an acceptance record (signatures reset)' })
   @Post('acceptance-records/:id/revise')
   @ApiRefusals('ACCEPTANCE_CLOSED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('town_acceptor')
@@ -71,6 +80,7 @@ export class AcceptanceController {
     return this.acceptance.revise(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Send a task line back for rework (整改)' })
   @Post('contracts/:id/task-lines/:taskCode/rework')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('town_acceptor')

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { IfMatch } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, SignOff } from '../auth/access.decorators';
@@ -21,6 +21,7 @@ export class AuditsController {
     private readonly contracts: ContractsService,
   ) {}
 
+  @ApiOperation({ summary: 'Approve the district audit (agriculture or finance bureau)' })
   @Post('audit/approvals')
   @ApiRefusals('APPROVAL_EXISTS', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_agri', 'district_finance')
@@ -39,6 +40,7 @@ export class AuditsController {
     return this.contracts.get(actor, id);
   }
 
+  @ApiOperation({ summary: 'Reject the district audit (approvals reset)' })
   @Post('audit/reject')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_agri', 'district_finance')
@@ -53,6 +55,7 @@ export class AuditsController {
     return this.contracts.get(actor, id);
   }
 
+  @ApiOperation({ summary: 'Publish the media notice (媒体公示)' })
   @Post('media-notice')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_agri')

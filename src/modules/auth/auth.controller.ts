@@ -5,6 +5,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { Public } from './access.decorators';
 import { AuthService } from './auth.service';
@@ -16,6 +17,7 @@ import { LoginFailureInterceptor } from './login-throttle';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
+  @ApiOperation({ summary: 'Log in: a bearer token and who you are' })
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)

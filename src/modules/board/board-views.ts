@@ -15,6 +15,7 @@ export const PAGE_HEADERS = {
 /** The board's header and footer in the shared layout (src/pages/layout.eta). */
 const BOARD_SITE = {
   name: '村务公示栏',
+  description: '村务公示栏：农业生产社会化服务补助的村级公示，农户可查看作业面积并提出异议',
   href: '/board',
   tagline: '农业生产社会化服务补助 · 作业面积公示与异议',
   footer: '公示期内任何人都可以提出异议。时间均为北京时间。身份证号只显示前 6 位和后 4 位。',

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { Clock } from '../../common/clock/clock';
 import { validationFailed } from '../../common/errors/domain-error';
@@ -37,6 +43,7 @@ export class TestClockController {
     private readonly scheduler: NoticeSchedulerService,
   ) {}
 
+  @ApiOperation({ summary: "Move the app's clock forward and run due timers (TEST_CLOCK=1 only)" })
   @Post()
   @Roles('admin')
   @HttpCode(HttpStatus.OK)

@@ -8,6 +8,7 @@ import { PinnedPolicyDto } from '../policies/dto/policy.dto';
 import { ContractsService } from './contracts.service';
 import type { ContractContext } from './machine/contract.types';
 import { Contract } from './contract.entity';
+import { CONTRACT_STATES, TASK_LINE_STATES } from './machine/contract.types';
 
 export class SignerDto {
   @ApiProperty() stage!: string;
@@ -32,7 +33,7 @@ export class CalculationVillageDto {
 export class CalculationLineDto {
   @ApiProperty() taskCode!: string;
   @ApiProperty() taskName!: string;
-  @ApiProperty() state!: string;
+  @ApiProperty({ enum: TASK_LINE_STATES }) state!: string;
   @ApiProperty() unitPriceFen!: number;
   @ApiProperty() unitPriceYuan!: string;
   @ApiProperty({ description: 'What the subsidy pays per mu: the unit price, or its policy share' })
@@ -57,7 +58,7 @@ export class CalculationLineDto {
 
 export class CalculationDto {
   @ApiProperty({ format: 'uuid' }) contractId!: string;
-  @ApiProperty() state!: string;
+  @ApiProperty({ enum: CONTRACT_STATES }) state!: string;
   @ApiProperty({ type: [CalculationLineDto] }) taskLines!: CalculationLineDto[];
   @ApiProperty({ type: Number, nullable: true }) subsidyFen!: number | null;
   @ApiProperty({ type: String, nullable: true }) subsidyYuan!: string | null;

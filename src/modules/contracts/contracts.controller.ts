@@ -14,6 +14,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiPage, type Page } from '../../common/http/api-page';
@@ -42,6 +43,7 @@ export class ContractsController {
     private readonly calculation: CalculationService,
   ) {}
 
+  @ApiOperation({ summary: "How a contract's subsidy is calculated" })
   @Get(':id/calculation')
   @AnyRole()
   @ApiOkResponse({
@@ -55,6 +57,7 @@ export class ContractsController {
     return this.calculation.sheet(actor, id);
   }
 
+  @ApiOperation({ summary: "List the contracts in the caller's scope" })
   @Get()
   @AnyRole()
   @ApiPage(ContractDto)
@@ -65,6 +68,7 @@ export class ContractsController {
     return this.contracts.list(actor, query);
   }
 
+  @ApiOperation({ summary: 'One contract with its task lines and village parts (ETag: version)' })
   @Get(':id')
   @AnyRole()
   @ApiOkResponse({ type: ContractDto, description: 'ETag: the version' })
@@ -79,6 +83,7 @@ export class ContractsController {
     return contract;
   }
 
+  @ApiOperation({ summary: "A contract's history, in the order its events were applied" })
   @Get(':id/history')
   @AnyRole()
   @ApiOkResponse({ type: [HistoryEntryDto] })
@@ -89,6 +94,7 @@ export class ContractsController {
     return this.contracts.history(actor, id);
   }
 
+  @ApiOperation({ summary: 'Sign an awarded contract' })
   @Post(':id/sign')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('district_agri')
@@ -107,6 +113,7 @@ export class ContractsController {
     return this.commands.sign(actor, id, dto, version);
   }
 
+  @ApiOperation({ summary: 'Terminate a contract' })
   @Post(':id/terminate')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('district_agri')

@@ -252,16 +252,18 @@ export class DemoCurrentRulesService {
     const users = await this.dataSource.query<{ id: string; username: string; role: string }[]>(
       'SELECT id, username, role FROM app_user',
     );
-    return Promise.all(
-      usernames.map(async (username) => {
-        const user =
-          username === 'admin'
-            ? users.find((candidate) => candidate.role === 'admin')
-            : users.find((candidate) => candidate.username === username);
-        const actor = user ? await this.actors.load(user.id) : null;
-        if (!actor) throw new Error(`Demo user ${username} is missing`);
-        return actor;
-      }),
-    );
+    // One after the other: the seed runs in one transaction, on one connection, and pg refuses
+    // (DeprecationWarning, an error in pg 9) a query sent while the client runs another.
+    const actors: Actor[] = [];
+    for (const username of usernames) {
+      const user =
+        username === 'admin'
+          ? users.find((candidate) => candidate.role === 'admin')
+          : users.find((candidate) => candidate.username === username);
+      const actor = user ? await this.actors.load(user.id) : null;
+      if (!actor) throw new Error(`Demo user ${username} is missing`);
+      actors.push(actor);
+    }
+    return actors;
   }
 }

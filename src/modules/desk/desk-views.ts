@@ -15,6 +15,7 @@ export const DESK_HEADERS = {
 
 const DESK_SITE = {
   name: '补助工作台',
+  description: '农业生产社会化服务补助工作台：待办、合同、核实、验收、审核与拨付',
   href: '/desk',
   theme: 'desk',
   footer: '农业生产社会化服务补助 · 工作台。时间均为北京时间，面积单位为亩。',

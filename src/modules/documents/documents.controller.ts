@@ -2,11 +2,13 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiOkResponse,
-  ApiProduces,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
+import { ApiFileResponse } from '../../common/http/api-refusals';
 import { IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
@@ -14,7 +16,7 @@ import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Public } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
-import { DocumentsService } from './documents.service';
+import { DocumentsService, DOCUMENT_KINDS } from './documents.service';
 
 class DocumentQuery {
   @ApiPropertyOptional({ description: 'register, village-notice, acceptance: the task line' })
@@ -46,13 +48,14 @@ export class DocumentsController {
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
+  @ApiOperation({ summary: "A contract's document as PDF" })
   @Get('contracts/:id/documents/:kind')
   @AnyRole()
-  @ApiProduces('application/pdf')
-  @ApiOkResponse({
-    description:
-      'award-notice, application, register, village-notice, acceptance, audit, media-notice, payout-order; X-Document-Sha256 carries the digest printed in its footer. Issued once per state of the contract: a repeat download while the contract is unchanged returns the same bytes.',
-  })
+  @ApiParam({ name: 'kind', enum: DOCUMENT_KINDS })
+  @ApiFileResponse(
+    'The PDF; X-Document-Sha256 carries the digest printed in its footer. Issued once per state of the contract: a repeat download while the contract is unchanged returns the same bytes.',
+    'application/pdf',
+  )
   @ApiConflictResponse({
     description: 'The kind does not fit the state yet (DOCUMENT_NOT_AVAILABLE)',
   })
@@ -78,6 +81,7 @@ export class DocumentsController {
     await pipeline(this.documents.openFile(issued.fileSha256), response);
   }
 
+  @ApiOperation({ summary: 'Verify an issued document by its SHA-256 (public)' })
   @Get('public/documents/:sha256')
   @Public()
   @ApiOkResponse({

@@ -19,6 +19,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import {
@@ -73,6 +74,7 @@ export class FieldWorkController {
     private readonly contracts: ContractsService,
   ) {}
 
+  @ApiOperation({ summary: 'Upload the field-work register (CSV or XLSX)' })
   @Post('register')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @Roles('cooperative')
@@ -94,6 +96,7 @@ export class FieldWorkController {
     return this.imports.import(actor, id, { path }, originalName);
   }
 
+  @ApiOperation({ summary: "A contract's register rows (ID numbers masked)" })
   @Get('register')
   @AnyRole()
   @ApiPage(RegisterRowDto)
@@ -105,6 +108,7 @@ export class FieldWorkController {
     return this.register.list(actor, id, query);
   }
 
+  @ApiOperation({ summary: 'Correct a register row' })
   @Patch('register/:rowId')
   @Roles('cooperative')
   @ApiOkResponse({
@@ -121,6 +125,7 @@ export class FieldWorkController {
     return this.imports.correct(actor, id, rowId, dto);
   }
 
+  @ApiOperation({ summary: 'Withdraw a register row' })
   @Delete('register/:rowId')
   @Roles('cooperative')
   @ApiOkResponse({ type: RegisterRowDto, description: 'The row, withdrawn' })
@@ -134,6 +139,7 @@ export class FieldWorkController {
     return this.register.withdraw(actor, id, rowId);
   }
 
+  @ApiOperation({ summary: 'Upload an attachment (certificate, contract scan, register scan)' })
   @Post('attachments')
   @Roles('cooperative')
   @UseInterceptors(AttachmentUpload)
@@ -149,6 +155,7 @@ export class FieldWorkController {
     return this.attachments.upload(actor, id, dto.kind, requiredFile(file));
   }
 
+  @ApiOperation({ summary: "A contract's attachments" })
   @Get('attachments')
   @AnyRole()
   @ApiPage(AttachmentDto)
@@ -159,6 +166,7 @@ export class FieldWorkController {
     return this.attachments.list(actor, id);
   }
 
+  @ApiOperation({ summary: 'Claim a task line (申报)' })
   @Post('task-lines/:taskCode/claim')
   @Roles('cooperative')
   @HttpCode(HttpStatus.OK)

@@ -4,6 +4,7 @@ import {
   ApiProperty,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
@@ -20,6 +21,7 @@ class HealthDto {
 export class HealthController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  @ApiOperation({ summary: 'Liveness and database check' })
   @Get()
   @Public()
   @ApiOkResponse({ type: HealthDto })

@@ -15,6 +15,7 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { IfMatch } from '../../common/http/if-match';
@@ -49,6 +50,7 @@ export class NoticesController {
     private readonly verification: VerificationService,
   ) {}
 
+  @ApiOperation({ summary: 'Verify a village part: starts its village notice (公示)' })
   @Post('contracts/:id/task-lines/:taskCode/villages/:villageCode/verification')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('village_verifier')
@@ -65,6 +67,7 @@ export class NoticesController {
     return this.verification.verify(actor, id, taskCode, villageCode, dto, version);
   }
 
+  @ApiOperation({ summary: 'Open notices (public)' })
   @Get('public/notices')
   @Public()
   @ApiPage(PublicNoticeDto)
@@ -72,6 +75,7 @@ export class NoticesController {
     return this.notices.listPublic(query);
   }
 
+  @ApiOperation({ summary: 'One notice with its rows and how to object (public)' })
   @Get('public/notices/:id')
   @Public()
   @ApiOkResponse({ type: PublicNoticeDetailDto })
@@ -79,6 +83,7 @@ export class NoticesController {
     return this.notices.getPublic(id);
   }
 
+  @ApiOperation({ summary: 'Object to a notice (public)' })
   @Post('public/notices/:id/objections')
   @Public()
   @UseGuards(ObjectionThrottlerGuard)
@@ -96,6 +101,7 @@ export class NoticesController {
     return this.objections.fileObjection(id, dto);
   }
 
+  @ApiOperation({ summary: 'List the objections the caller may read or resolve' })
   @Get('objections')
   @Roles('village_verifier', 'district_agri', 'observer', 'admin')
   @ApiPage(ObjectionDto)
@@ -106,6 +112,7 @@ export class NoticesController {
     return this.objections.listObjections(actor, query);
   }
 
+  @ApiOperation({ summary: 'Resolve an objection: dismissed or upheld' })
   @Post('objections/:id/resolve')
   @ApiRefusals('OBJECTION_ALREADY_RESOLVED', 'INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('village_verifier', 'district_agri')

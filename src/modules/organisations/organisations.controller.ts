@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -28,6 +34,7 @@ export class OrganisationsController {
     private readonly directory: DirectoryService,
   ) {}
 
+  @ApiOperation({ summary: 'Register a service organisation (cooperative)' })
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: OrganisationDto })
@@ -39,6 +46,7 @@ export class OrganisationsController {
     return this.organisations.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List organisations' })
   @Get()
   @AnyRole()
   @ApiPage(OrganisationDto)
@@ -46,6 +54,9 @@ export class OrganisationsController {
     return this.organisations.list(actor, query);
   }
 
+  @ApiOperation({
+    summary: 'One organisation, with its listings, blacklist entries and eligibility today',
+  })
   @Get(':id')
   @AnyRole()
   @ApiOkResponse({ type: OrganisationDetailDto })
@@ -58,6 +69,7 @@ export class OrganisationsController {
     return { ...organisation, ...(await this.directory.standing(undefined, id)) };
   }
 
+  @ApiOperation({ summary: 'List an organisation in the directory (名录)' })
   @Post(':id/listings')
   @Roles('district_agri', 'admin')
   @ApiCreatedResponse({ type: ListingDto, description: 'Listed in the directory (名录库)' })
@@ -70,6 +82,7 @@ export class OrganisationsController {
     return this.directory.addListing(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Blacklist an organisation' })
   @Post(':id/blacklist')
   @Roles('district_agri', 'admin')
   @ApiCreatedResponse({ type: BlacklistEntryDto, description: 'Blacklisted (黑名单)' })

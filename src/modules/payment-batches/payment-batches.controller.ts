@@ -21,9 +21,10 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
+import { ApiFileResponse, XLSX_CONTENT_TYPE } from '../../common/http/api-refusals';
 import type { Response } from 'express';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import {
@@ -65,6 +66,7 @@ export class PaymentBatchesController {
     private readonly results: PaymentBatchResultService,
   ) {}
 
+  @ApiOperation({ summary: 'Send issued payouts to the bank in a batch' })
   @Post()
   @SignOff('district_finance')
   @ApiCreatedResponse({ type: PaymentBatchCreatedDto })
@@ -82,6 +84,7 @@ export class PaymentBatchesController {
     return this.batches.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List payment batches' })
   @Get()
   @Roles('district_finance')
   @ApiPage(PaymentBatchDto)
@@ -94,6 +97,7 @@ export class PaymentBatchesController {
     return this.batches.list(actor, query);
   }
 
+  @ApiOperation({ summary: 'One payment batch with its counts and amounts per state' })
   @Get(':id')
   @Roles('district_finance')
   @ApiOkResponse({ type: PaymentBatchDto })
@@ -103,10 +107,14 @@ export class PaymentBatchesController {
     return this.batches.get(actor, id);
   }
 
+  @ApiOperation({ summary: "A batch's file for the bank (CSV or XLSX)" })
   @Get(':id/file')
   @Roles('district_finance')
-  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'The file for the bank: one row per payout and a totals row' })
+  @ApiFileResponse(
+    'The file for the bank: one row per payout and a totals row',
+    'text/csv',
+    XLSX_CONTENT_TYPE,
+  )
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED' })
   @ApiForbiddenResponse({ description: FORBIDDEN })
   @ApiNotFoundResponse({ description: NOT_FOUND })
@@ -121,6 +129,7 @@ export class PaymentBatchesController {
     return new StreamableFile(file.content, { type: file.contentType });
   }
 
+  @ApiOperation({ summary: "Record the bank's result file for a batch" })
   @Post(':id/result')
   @SignOff('district_finance')
   @HttpCode(HttpStatus.OK)

@@ -15,8 +15,8 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
-  ApiProduces,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiPage, type Page } from '../../common/http/api-page';
@@ -33,7 +33,7 @@ import {
 } from './dto/payout.dto';
 import { PayoutExportService } from './payout-export.service';
 import { PayoutsService } from './payouts.service';
-import { ApiRefusals } from '../../common/http/api-refusals';
+import { ApiRefusals, ApiFileResponse, XLSX_CONTENT_TYPE } from '../../common/http/api-refusals';
 
 @ApiTags('district audit, media notice, payout')
 @Controller()
@@ -43,6 +43,7 @@ export class PayoutsController {
     private readonly exports: PayoutExportService,
   ) {}
 
+  @ApiOperation({ summary: 'Issue the payout of a payable contract (Idempotency-Key)' })
   @Post('contracts/:id/payouts')
   @ApiRefusals(
     'PAYOUT_EXISTS',
@@ -70,6 +71,7 @@ export class PayoutsController {
     return answer.body;
   }
 
+  @ApiOperation({ summary: 'List payouts' })
   @Get('payouts')
   @Roles('district_finance', 'district_agri', 'observer', 'admin')
   @ApiPage(PayoutDto)
@@ -77,10 +79,14 @@ export class PayoutsController {
     return this.payouts.list(actor, query);
   }
 
+  @ApiOperation({ summary: 'Payment batch file for the bank (CSV or XLSX)' })
   @Get('payouts/export')
   @Roles('district_finance', 'admin')
-  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'The payment batch: one row per payout and a totals row' })
+  @ApiFileResponse(
+    'The payment batch: one row per payout and a totals row',
+    'text/csv',
+    XLSX_CONTENT_TYPE,
+  )
   async export(
     @CurrentActor() actor: Actor,
     @Query() query: ExportPayoutsQuery,
@@ -91,6 +97,7 @@ export class PayoutsController {
     return new StreamableFile(file.content, { type: file.contentType });
   }
 
+  @ApiOperation({ summary: 'One payout' })
   @Get('payouts/:id')
   @AnyRole()
   @ApiOkResponse({ type: PayoutDto })
@@ -101,6 +108,7 @@ export class PayoutsController {
     return this.payouts.get(actor, id);
   }
 
+  @ApiOperation({ summary: "Confirm a payout with the bank's reference: contract paid" })
   @Post('payouts/:id/confirm')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')
@@ -114,6 +122,7 @@ export class PayoutsController {
     return this.payouts.confirm(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Record a failed payout: contract payable again' })
   @Post('payouts/:id/fail')
   @ApiRefusals('INVALID_TRANSITION', 'VERSION_CONFLICT')
   @SignOff('district_finance')

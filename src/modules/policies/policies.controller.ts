@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ApiRefusals } from '../../common/http/api-refusals';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
@@ -12,6 +12,7 @@ import { PoliciesService } from './policies.service';
 export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
+  @ApiOperation({ summary: "Create a district's subsidy policy" })
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: PolicyDto })
@@ -20,6 +21,7 @@ export class PoliciesController {
     return this.policies.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List subsidy policies' })
   @Get()
   @AnyRole()
   @ApiPage(PolicyDto)

@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
@@ -24,6 +25,9 @@ export class ProjectsController {
     private readonly summaries: ProjectSummaryService,
   ) {}
 
+  @ApiOperation({
+    summary: "A project's areas, amounts and contracts per state, per task and per village",
+  })
   @Get(':id/summary')
   // A district's figures: every village's areas and money, for the district's own bureaus.
   @Roles('district_agri', 'district_finance', 'observer', 'admin')
@@ -41,6 +45,7 @@ export class ProjectsController {
     return this.summaries.summary(actor, id);
   }
 
+  @ApiOperation({ summary: 'Create a project (方案) with its villages, tasks and service window' })
   @Post()
   @Roles('district_agri')
   @ApiCreatedResponse({ type: ProjectDto })
@@ -50,6 +55,7 @@ export class ProjectsController {
     return this.projects.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List projects' })
   @Get()
   @AnyRole()
   @ApiPage(ProjectDto)
@@ -57,6 +63,7 @@ export class ProjectsController {
     return this.projects.list(actor, query);
   }
 
+  @ApiOperation({ summary: 'One project' })
   @Get(':id')
   @AnyRole()
   @ApiOkResponse({ type: ProjectDto })

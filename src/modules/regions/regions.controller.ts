@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { ApiPage, type Page } from '../../common/http/api-page';
@@ -13,6 +19,7 @@ import { ApiRefusals } from '../../common/http/api-refusals';
 export class RegionsController {
   constructor(private readonly regions: RegionsService) {}
 
+  @ApiOperation({ summary: 'Create a district, town or village' })
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: RegionDto })
@@ -21,6 +28,7 @@ export class RegionsController {
     return this.regions.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List regions' })
   @Get()
   @AnyRole()
   @ApiPage(RegionDto)
@@ -28,6 +36,7 @@ export class RegionsController {
     return this.regions.list(actor, query);
   }
 
+  @ApiOperation({ summary: 'One region by its code' })
   @Get(':code')
   @AnyRole()
   @ApiOkResponse({ type: RegionDto })

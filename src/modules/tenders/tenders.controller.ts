@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { PageQueryDto } from '../../common/http/page.dto';
@@ -39,6 +40,7 @@ export class TendersController {
     private readonly awards: AwardsService,
   ) {}
 
+  @ApiOperation({ summary: 'Publish a tender with its lots' })
   @Post('projects/:id/tenders')
   @Roles('district_agri')
   @ApiCreatedResponse({ type: TenderDto })
@@ -50,6 +52,7 @@ export class TendersController {
     return this.tenders.create(actor, projectId, dto);
   }
 
+  @ApiOperation({ summary: "A project's tenders" })
   @Get('projects/:id/tenders')
   @AnyRole()
   @ApiPage(TenderDto)
@@ -61,6 +64,7 @@ export class TendersController {
     return this.tenders.listForProject(actor, projectId, query);
   }
 
+  @ApiOperation({ summary: 'One tender with its lots and awards' })
   @Get('tenders/:id')
   @AnyRole()
   @ApiOkResponse({ type: TenderDto })
@@ -68,6 +72,7 @@ export class TendersController {
     return this.tenders.get(actor, id);
   }
 
+  @ApiOperation({ summary: 'Submit a bid for a lot (cooperative)' })
   @Post('tenders/:id/bids')
   @ApiRefusals('BID_AFTER_OPENING', 'PROVIDER_NOT_ELIGIBLE')
   @Roles('cooperative')
@@ -80,6 +85,7 @@ export class TendersController {
     return this.bids.submit(actor, id, dto);
   }
 
+  @ApiOperation({ summary: "A tender's bids (sealed until opening)" })
   @Get('tenders/:id/bids')
   @Roles('cooperative', 'district_agri', 'district_finance', 'observer', 'admin')
   @ApiPage(BidDto)
@@ -90,6 +96,7 @@ export class TendersController {
     return this.bids.list(actor, id);
   }
 
+  @ApiOperation({ summary: 'Open a tender: its bids become visible' })
   @Post('tenders/:id/open')
   @ApiRefusals('TENDER_ALREADY_OPENED', 'TENDER_NOT_DUE')
   @Roles('district_agri')
@@ -106,6 +113,7 @@ export class TendersController {
     };
   }
 
+  @ApiOperation({ summary: 'Score a bid (open tender)' })
   @Post('tenders/:id/scores')
   @ApiRefusals('TENDER_NOT_OPENED', 'SCORE_EXISTS')
   @Roles('district_agri')
@@ -118,6 +126,7 @@ export class TendersController {
     return this.bids.score(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Award a lot to a bid: creates its contract' })
   @Post('tenders/:id/awards')
   @ApiRefusals('TENDER_NOT_OPENED', 'LOT_ALREADY_AWARDED', 'PROVIDER_NOT_ELIGIBLE')
   @Roles('district_agri')

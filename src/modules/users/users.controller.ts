@@ -9,7 +9,13 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
@@ -33,6 +39,7 @@ export class UsersController {
     private readonly accounts: AccountService,
   ) {}
 
+  @ApiOperation({ summary: 'Create a user with a role and what it is bound to' })
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: UserDto })
@@ -41,6 +48,7 @@ export class UsersController {
     return this.users.create(actor, dto);
   }
 
+  @ApiOperation({ summary: 'List users' })
   @Get()
   @Roles('admin')
   @ApiPage(UserDto)
@@ -48,6 +56,7 @@ export class UsersController {
     return this.users.list(query);
   }
 
+  @ApiOperation({ summary: 'The logged-in user' })
   @Get('me')
   @AnyRole()
   @ApiOkResponse({ type: UserDto })
@@ -55,6 +64,7 @@ export class UsersController {
     return this.users.get(actor, actor.id);
   }
 
+  @ApiOperation({ summary: 'One user' })
   @Get(':id')
   @AnyRole()
   @ApiOkResponse({ type: UserDto })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -18,7 +19,11 @@ export class AcceptedVillageInput {
   @Length(1, 20)
   villageCode!: string;
 
-  @ApiProperty({ example: '6.25', description: 'mu; at most the verified area' })
+  @ApiTwoDecimals({
+    example: '6.25',
+    description: 'mu; at most the verified area',
+    max: MAX_AREA_HUNDREDTHS,
+  })
   @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   acceptedAreaMu!: number | string;
 }

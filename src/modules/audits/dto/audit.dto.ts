@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Type } from 'class-transformer';
 import {
   ArrayUnique,
@@ -20,7 +21,11 @@ export class AuditedTaskLineInput {
   @Length(1, 20)
   taskCode!: string;
 
-  @ApiProperty({ example: '1234.56', description: 'mu; at most the accepted area' })
+  @ApiTwoDecimals({
+    example: '1234.56',
+    description: 'mu; at most the accepted area',
+    max: MAX_AREA_HUNDREDTHS,
+  })
   @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   auditedAreaMu!: number | string;
 }

@@ -4,6 +4,7 @@ import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
 import { IsCalendarDate } from '../../../common/values/decimal.validators';
 import { PinnedPolicyDto } from '../../policies/dto/policy.dto';
+import { CONTRACT_STATES, TASK_LINE_STATES, VILLAGE_PART_STATES } from '../machine/contract.types';
 
 export class ListContractsQuery extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -11,7 +12,7 @@ export class ListContractsQuery extends PageQueryDto {
   @IsUUID()
   projectId?: string;
 
-  @ApiPropertyOptional({ example: 'awarded' })
+  @ApiPropertyOptional({ enum: CONTRACT_STATES, example: 'awarded' })
   @IsOptional()
   @IsString()
   @Length(1, 40)
@@ -25,7 +26,7 @@ export class VillageAssessmentDto {
 
 export class VillagePartDto {
   @ApiProperty() villageCode!: string;
-  @ApiProperty() state!: string;
+  @ApiProperty({ enum: VILLAGE_PART_STATES }) state!: string;
   @ApiProperty() claimedAreaMu!: string;
   @ApiProperty({ type: String, nullable: true }) verifiedAreaMu!: string | null;
   @ApiProperty({ type: String, nullable: true }) acceptedAreaMu!: string | null;
@@ -41,7 +42,7 @@ export class VillagePartDto {
 export class TaskLineDto {
   @ApiProperty() taskCode!: string;
   @ApiProperty() taskName!: string;
-  @ApiProperty() state!: string;
+  @ApiProperty({ enum: TASK_LINE_STATES }) state!: string;
   @ApiProperty({ example: 6367, description: 'fen per mu' }) unitPriceFen!: number;
   @ApiProperty({ example: '63.67' }) unitPriceYuan!: string;
   @ApiProperty({
@@ -61,7 +62,7 @@ export class TaskLineDto {
 
 export class ContractDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: 'awarded' }) state!: string;
+  @ApiProperty({ enum: CONTRACT_STATES, example: 'awarded' }) state!: string;
   @ApiProperty({ description: 'Raised by every accepted event; also the ETag' }) version!: number;
   @ApiProperty({ format: 'uuid' }) projectId!: string;
   @ApiProperty({ format: 'uuid' }) tenderId!: string;

@@ -211,3 +211,40 @@ export type ContractEvent =
   | { type: 'contract.terminated'; at: string; reason: string };
 
 export type ContractEventType = ContractEvent['type'];
+
+/** The states as values, for the OpenAPI document's enums; `satisfies` keeps them complete. */
+export const CONTRACT_STATES = [
+  'awarded',
+  'contracted',
+  'inService',
+  'districtAudit',
+  'audited',
+  'mediaNotice',
+  'payable',
+  'payoutIssued',
+  'paid',
+  'terminated',
+] as const satisfies readonly ContractState[];
+export const TASK_LINE_STATES = [
+  'pending',
+  'working',
+  'claimed',
+  'villageVerification',
+  'townAcceptance',
+  'accepted',
+  'withdrawn',
+] as const satisfies readonly TaskLineState[];
+export const VILLAGE_PART_STATES = [
+  'verifying',
+  'noticeRunning',
+  'noticeCleared',
+] as const satisfies readonly VillagePartState[];
+// Fails to compile when a state type gains a member the list above lacks.
+type Missing<T, L extends readonly unknown[]> = Exclude<T, L[number]>;
+export const STATE_LISTS_COMPLETE: [
+  Missing<ContractState, typeof CONTRACT_STATES>,
+  Missing<TaskLineState, typeof TASK_LINE_STATES>,
+  Missing<VillagePartState, typeof VILLAGE_PART_STATES>,
+] extends [never, never, never]
+  ? true
+  : never = true;

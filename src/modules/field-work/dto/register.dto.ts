@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { PageQueryDto } from '../../../common/http/page.dto';
 import {
@@ -107,7 +108,7 @@ export class CorrectRegisterRowDto {
   @ApiPropertyOptional() @IsOptional() @IsString() householdIdNo?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() plotCode?: string;
 
-  @ApiPropertyOptional({ example: '3.50' })
+  @ApiTwoDecimals({ example: '3.50', required: false, positive: true, max: MAX_AREA_HUNDREDTHS })
   @IsOptional()
   @IsTwoDecimals({ positive: true, max: MAX_AREA_HUNDREDTHS })
   areaMu?: number | string;

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,7 +20,11 @@ export class RowVerificationInput {
   @IsUUID()
   rowId!: string;
 
-  @ApiProperty({ example: '3.50', description: 'mu; at most the claimed area; 0 = not served' })
+  @ApiTwoDecimals({
+    example: '3.50',
+    description: 'mu; at most the claimed area; 0 = not served',
+    max: MAX_AREA_HUNDREDTHS,
+  })
   @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   verifiedAreaMu!: number | string;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -82,22 +83,30 @@ export class CreatePolicyDto {
   @IsCalendarDate()
   effectiveTo?: string;
 
-  @ApiProperty({
-    example: 30,
-    description:
-      'Share of the service price the subsidy pays: more than 0, at most 100, 2 decimals',
+  @ApiTwoDecimals({
+    example: '30',
+    description: 'Share of the service price the subsidy pays, in percent',
+    positive: true,
+    max: 10_000,
   })
   @IsTwoDecimals({ positive: true, max: 10_000 })
   subsidySharePct!: number | string;
 
-  @ApiPropertyOptional({ example: 100, description: 'At most this many yuan per mu' })
+  @ApiTwoDecimals({
+    example: '100',
+    description: 'At most this many yuan per mu',
+    required: false,
+    max: MAX_UNIT_PRICE_FEN,
+  })
   @IsOptional()
   @IsTwoDecimals({ max: MAX_UNIT_PRICE_FEN })
   capPerMuYuan?: number | string;
 
-  @ApiPropertyOptional({
-    example: 100000,
+  @ApiTwoDecimals({
+    example: '100000',
     description: "At most this many yuan for all of one organisation's contracts under the policy",
+    required: false,
+    max: MAX_BUDGET_FEN,
   })
   @IsOptional()
   @IsTwoDecimals({ max: MAX_BUDGET_FEN })

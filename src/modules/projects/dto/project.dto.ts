@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -34,7 +35,12 @@ export class ProjectTaskInput {
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ example: '25000.00', description: 'mu, number or string, at most 2 decimals' })
+  @ApiTwoDecimals({
+    example: '25000.00',
+    description: 'mu, number or string, at most 2 decimals',
+    positive: true,
+    max: MAX_AREA_HUNDREDTHS,
+  })
   @IsTwoDecimals({ positive: true, max: MAX_AREA_HUNDREDTHS })
   plannedAreaMu!: number | string;
 }
@@ -86,7 +92,12 @@ export class CreateProjectDto {
   @IsCalendarDate()
   serviceEnd!: string;
 
-  @ApiPropertyOptional({ example: '1200000.00', description: 'yuan, at most 2 decimals' })
+  @ApiTwoDecimals({
+    example: '1200000.00',
+    description: 'yuan, at most 2 decimals',
+    required: false,
+    max: MAX_BUDGET_FEN,
+  })
   @IsOptional()
   @IsTwoDecimals({ max: MAX_BUDGET_FEN })
   budgetYuan?: number | string;

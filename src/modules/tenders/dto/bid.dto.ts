@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
@@ -25,7 +26,12 @@ export class BidPriceInput {
   @Matches(TASK_CODE, { message: 'taskCode must be 1-20 letters, digits, "_" or "-"' })
   taskCode!: string;
 
-  @ApiProperty({ example: '63.67', description: 'yuan per mu, positive, at most 2 decimals' })
+  @ApiTwoDecimals({
+    example: '63.67',
+    description: 'yuan per mu, positive, at most 2 decimals',
+    positive: true,
+    max: MAX_UNIT_PRICE_FEN,
+  })
   @IsTwoDecimals({ positive: true, max: MAX_UNIT_PRICE_FEN })
   unitPriceYuan!: number | string;
 }
@@ -60,7 +66,11 @@ export class ScoreBidDto {
   @Length(1, 100)
   expert!: string;
 
-  @ApiProperty({ example: 92.5, description: '0 to 100, at most 2 decimals' })
+  @ApiTwoDecimals({
+    example: '92.5',
+    description: '0 to 100, at most 2 decimals',
+    max: MAX_SCORE_HUNDREDTHS,
+  })
   @IsTwoDecimals({ max: MAX_SCORE_HUNDREDTHS })
   score!: number | string;
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -27,7 +28,12 @@ export class LotTaskInput {
   @Matches(TASK_CODE, { message: 'taskCode must be 1-20 letters, digits, "_" or "-"' })
   taskCode!: string;
 
-  @ApiProperty({ example: '8000.00', description: 'mu, at most 2 decimals' })
+  @ApiTwoDecimals({
+    example: '8000.00',
+    description: 'mu, at most 2 decimals',
+    positive: true,
+    max: MAX_AREA_HUNDREDTHS,
+  })
   @IsTwoDecimals({ positive: true, max: MAX_AREA_HUNDREDTHS })
   areaMu!: number | string;
 }
