@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { addCommonResponses, closeRequestSchemas } from './common/http/common-responses';
 import { InputSafetyPipe } from './common/http/input-safety.pipe';
 import { createValidationPipe } from './common/http/validation.pipe';
+import { contentLanguage } from './common/i18n/request-language';
 import { AppLogger } from './common/logging/app-logger';
 import type { RuntimeConfig } from './config/config.module';
 
@@ -30,6 +31,7 @@ export async function createApp(
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(helmet());
+  app.use(contentLanguage);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   setupOpenApi(app);

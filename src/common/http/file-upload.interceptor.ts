@@ -16,6 +16,7 @@ import { finalize, type Observable } from 'rxjs';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import type { DomainError } from '../errors/domain-error';
 import { validationFailed } from '../errors/domain-error';
+import { msg } from '../i18n/message';
 
 /**
  * Reads one multipart file field, at most UPLOAD_MAX_BYTES; a larger file is answered with the
@@ -55,7 +56,12 @@ export function FileUpload(
             return reject(
               error.code === 'LIMIT_FILE_SIZE'
                 ? tooLarge(this.config.uploadMaxBytes)
-                : validationFailed([{ field: error.field ?? field, message: error.message }]),
+                : validationFailed([
+                    {
+                      field: error.field ?? field,
+                      message: msg('validation.upload', { text: error.message }),
+                    },
+                  ]),
             );
           }
           reject(error instanceof Error ? error : new Error('Upload failed'));

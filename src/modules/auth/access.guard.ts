@@ -5,6 +5,7 @@ import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access
 import { ActorLoader } from './actor.loader';
 import { commonError } from '../../common/errors/domain-error';
 import { forbidden, unauthenticated } from './auth.errors';
+import { msg } from '../../common/i18n/message';
 
 export interface TokenPayload {
   sub: string;
@@ -38,23 +39,18 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match)
-      throw unauthenticated(
-        'Send "Authorization: Bearer <accessToken>"; log in at POST /auth/login',
-      );
+    if (!match) throw unauthenticated(msg('auth.bearerMissing'));
 
     let payload: TokenPayload;
     try {
       payload = await this.jwt.verifyAsync<TokenPayload>(match[1], { algorithms: ['HS256'] });
     } catch (error) {
       throw unauthenticated(
-        error instanceof TokenExpiredError
-          ? 'The access token has expired; log in again'
-          : 'The access token is not valid',
+        error instanceof TokenExpiredError ? msg('auth.tokenExpired') : msg('auth.tokenInvalid'),
       );
     }
     const actor = await this.actors.load(payload.sub);
-    if (!actor) throw unauthenticated('The user of this token no longer exists or is deactivated');
+    if (!actor) throw unauthenticated(msg('auth.userGone'));
     request.actor = actor;
 
     if (!rule.roles.includes(actor.role)) {
@@ -64,7 +60,9 @@ export class AccessGuard implements CanActivate {
           'A cooperative never verifies, accepts, audits or pays its own work',
         );
       }
-      throw forbidden(`Role ${actor.role} may not do this; allowed: ${rule.roles.join(', ')}`);
+      throw forbidden(
+        msg('auth.roleNotAllowed', { role: actor.role, allowed: rule.roles.join(', ') }),
+      );
     }
     return true;
   }

@@ -9,6 +9,7 @@ import type { TokenPayload } from './access.guard';
 import { unauthenticated } from './auth.errors';
 import type { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { dummyPasswordHash, verifyPassword } from './password-hasher';
+import { msg } from '../../common/i18n/message';
 
 @Injectable()
 export class AuthService {
@@ -42,7 +43,7 @@ export class AuthService {
     if (!user || !valid || !user.active) {
       await this.limiter.penalise('login-user', username, limits.loginFailuresPerUsername);
       await this.limiter.penalise('login-client', client, limits.loginFailuresPerClient);
-      throw unauthenticated('Wrong username or password');
+      throw unauthenticated(msg('auth.wrongPassword'));
     }
     await this.limiter.reset('login-user', username, limits.loginFailuresPerUsername);
     const payload: TokenPayload = { sub: user.id, role: user.role };
