@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import type { ByteSource } from './byte-source';
@@ -253,8 +254,5 @@ const END_OF_ARCHIVE = (() => {
 })();
 
 function tooLargeUncompressed(limit: number): TableFileError {
-  return new TableFileError(
-    'tooLarge',
-    `The workbook's first sheet inflates to more than ${limit} bytes; remove formatting and other content, or upload CSV.`,
-  );
+  return new TableFileError('tooLarge', msg('file.workbookTooLarge', { max: limit }));
 }

@@ -54,3 +54,11 @@ export function render(message: Message | string, language: Language): string {
   const words = CATALOGUES[language][message.key] as (params: unknown) => string;
   return words(params);
 }
+
+/** Rows of an answer (`rejected: [{row, code, message}]`) with their messages in `language`. */
+export function renderRows<R extends { message: Message | string }>(
+  rows: readonly R[],
+  language: Language,
+): (Omit<R, 'message'> & { message: string })[] {
+  return rows.map((row) => ({ ...row, message: render(row.message, language) }));
+}

@@ -82,6 +82,7 @@ export const en: Catalogue = {
   'validation.notAField': () => 'is not a field of this request',
   'validation.badKey': () => 'has a key that is not valid text',
   'validation.ifMatch': () => 'must be the ETag of the contract, e.g. "7"',
+  'validation.fileMissing': () => 'send the file as multipart field "file"',
   'validation.upload': (p) => p.text,
 
   'auth.bearerMissing': () =>
@@ -169,6 +170,8 @@ export const en: Catalogue = {
     'The file is neither CSV text nor an XLSX workbook; save it as .xlsx or as CSV (UTF-8).',
   'file.zeroBytes': () =>
     'The file contains zero bytes, so it is not CSV text; save it as .xlsx or as CSV (UTF-8).',
+  'file.controlCharacter': (p) =>
+    `The file contains the control character U+${p.code}: it is binary data, not CSV text.`,
   'file.controlCharacters': () =>
     'The file contains control characters, so it is not CSV text; save it as .xlsx or as CSV (UTF-8).',
   'file.notUtf8OrGb18030': () =>
@@ -180,6 +183,7 @@ export const en: Catalogue = {
     `The workbook is truncated or damaged (${p.part} does not end); save or upload the file again.`,
   'file.workbookTooLarge': (p) => `The workbook inflates to more than ${p.max} bytes.`,
 
+  'row.inRow': (p) => `Row ${p.row}: ${p.message}`,
   'row.fieldEmpty': (p) => `${p.column} is empty`,
   'row.fieldTooLong': (p) => `${p.column} is longer than ${p.max} characters`,
   'row.idNumber': (p) => `${p.column} ${ID_PROBLEM[p.problem]}`,

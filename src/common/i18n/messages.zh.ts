@@ -132,6 +132,7 @@ export const zh = {
   'validation.notAField': () => '不是本请求的字段',
   'validation.badKey': () => '含有不是合法文本的键',
   'validation.ifMatch': () => '必须是合同的 ETag,例如 "7"',
+  'validation.fileMissing': () => '请以 multipart 字段 "file" 发送文件',
   'validation.upload': (p: { text: string }) => `上传有误：${p.text}`,
 
   // --- Login and access -------------------------------------------------------------------
@@ -233,6 +234,8 @@ export const zh = {
   'file.notATable': () =>
     '文件既不是 CSV 文本，也不是 XLSX 工作簿；请另存为 .xlsx 或 CSV (UTF-8)。',
   'file.zeroBytes': () => '文件含有零字节，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。',
+  'file.controlCharacter': (p: { code: string }) =>
+    `文件含有控制字符 U+${p.code}，是二进制数据，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。`,
   'file.controlCharacters': () =>
     '文件含有控制字符，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。',
   'file.notUtf8OrGb18030': () =>
@@ -245,6 +248,7 @@ export const zh = {
   'file.workbookTooLarge': (p: { max: number }) => `工作簿解压后超过 ${p.max} 字节。`,
 
   // --- Rows of an uploaded table (rejected[].message): `column` is the file's own header ----
+  'row.inRow': (p: { row: number; message: string }) => `第 ${p.row} 行：${p.message}`,
   'row.fieldEmpty': (p: { column: string }) => `${p.column} 为空`,
   'row.fieldTooLong': (p: { column: string; max: number }) => `${p.column} 超过 ${p.max} 个字符`,
   'row.idNumber': (p: { column: string; problem: keyof typeof ID_PROBLEM }) =>

@@ -1,3 +1,6 @@
+import type { Language } from '../../common/i18n/language';
+import { msg, renderRows } from '../../common/i18n/message';
+import { RequestLanguage } from '../../common/i18n/request-language';
 import {
   Body,
   Controller,
@@ -59,8 +62,7 @@ interface UploadedTempFile {
 }
 
 function required<T>(file: T | undefined): T {
-  if (!file)
-    throw validationFailed([{ field: 'file', message: 'send the file as multipart field "file"' }]);
+  if (!file) throw validationFailed([{ field: 'file', message: msg('validation.fileMissing') }]);
   return file;
 }
 
@@ -100,14 +102,16 @@ export class FieldWorkController {
     type: RegisterImportResultDto,
     description: 'Good rows stored; each bad one listed with its row and reason',
   })
-  importRegister(
+  async importRegister(
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @UploadedFile() file: UploadedTempFile | undefined,
     @Body(NoFields) _fields: unknown,
+    @RequestLanguage() language: Language,
   ): Promise<RegisterImportResultDto> {
     const { path, originalname } = required(file);
-    return this.imports.import(actor, id, { path }, originalname);
+    const result = await this.imports.import(actor, id, { path }, originalname);
+    return { ...result, rejected: renderRows(result.rejected, language) };
   }
 
   @Get('register')

@@ -1,3 +1,6 @@
+import type { Language } from '../../common/i18n/language';
+import { msg, renderRows } from '../../common/i18n/message';
+import { RequestLanguage } from '../../common/i18n/request-language';
 import {
   Body,
   Controller,
@@ -134,16 +137,15 @@ export class PaymentBatchesController {
   })
   @ApiForbiddenResponse({ description: FORBIDDEN })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  result(
+  async result(
     @CurrentActor() actor: Actor,
     @Param('id', batchId) id: string,
     @UploadedFile() file: { buffer: Buffer } | undefined,
     @Body(NoFields) _fields: unknown,
+    @RequestLanguage() language: Language,
   ): Promise<BatchResultDto> {
-    if (!file)
-      throw validationFailed([
-        { field: 'file', message: 'send the file as multipart field "file"' },
-      ]);
-    return this.results.upload(actor, id, file.buffer);
+    if (!file) throw validationFailed([{ field: 'file', message: msg('validation.fileMissing') }]);
+    const answer = await this.results.upload(actor, id, file.buffer);
+    return { ...answer, rejected: renderRows(answer.rejected, language) };
   }
 }
