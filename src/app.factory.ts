@@ -11,6 +11,7 @@ import { InputSafetyPipe } from './common/http/input-safety.pipe';
 import { RateLimiter } from './common/http/rate-limiter';
 import { loginBodyParser } from './modules/auth/login-throttle';
 import { createValidationPipe } from './common/http/validation.pipe';
+import { contentLanguage } from './common/i18n/request-language';
 import { AppLogger } from './common/logging/app-logger';
 import type { RuntimeConfig } from './config/config.module';
 
@@ -43,6 +44,7 @@ export async function createApp(
         /^text\/html/.test(String(response.getHeader('Content-Type'))),
     }),
   );
+  app.use(contentLanguage);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(new InputSafetyPipe(), createValidationPipe());
   setupOpenApi(app);

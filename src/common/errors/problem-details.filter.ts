@@ -9,6 +9,8 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger as PinoLogger } from 'pino';
 import { ROOT_LOGGER } from '../logging/logger';
+import { CONTENT_LANGUAGE, preferredLanguage } from '../i18n/language';
+import { msg, render, type Message, type MessageKey } from '../i18n/message';
 import { DomainError, commonError, type CommonErrorCode } from './domain-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -34,21 +36,6 @@ const STATUS_CODES: Partial<Record<number, CommonErrorCode>> = {
   [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
   [HttpStatus.TOO_MANY_REQUESTS]: 'TOO_MANY_REQUESTS',
   [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
-};
-
-const TITLES: Partial<Record<number, string>> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
 };
 
 /**
@@ -78,17 +65,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const retryAfter = error.extra.retryAfterSeconds;
       response.setHeader('Retry-After', typeof retryAfter === 'number' ? String(retryAfter) : '60');
     }
+    // The words in the request's language; the code and the field names never change with it.
+    const language = preferredLanguage(request.headers['accept-language']);
     const { errors, ...rest } = error.extra;
     const body: ProblemDetails = {
       type: `urn:agri-subsidy:problem:${error.code.toLowerCase().replaceAll('_', '-')}`,
-      title: TITLES[error.status] ?? 'Error',
+      title: render(msg('http.title', { status: error.status }), language),
       status: error.status,
-      detail: error.message,
+      detail: render(error.text, language),
       code: error.code,
       ...(request.id ? { instance: `urn:request:${request.id}` } : {}),
-      ...(errors ? { errors } : {}),
+      ...(errors
+        ? {
+            errors: errors.map(({ field, message }) => ({
+              field,
+              message: render(message, language),
+            })),
+          }
+        : {}),
       ...rest,
     };
+    response.setHeader('Content-Language', CONTENT_LANGUAGE[language]);
     response.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
@@ -101,16 +98,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const bodyError = bodyParserError(exception);
     if (bodyError) return bodyError;
-    return commonError('INTERNAL_ERROR', 'An unexpected error occurred; it has been logged');
+    return commonError('INTERNAL_ERROR', msg('http.internal'));
   }
 }
 
-const BODY_PARSER_MESSAGES: Record<string, string> = {
-  'entity.too.large': 'The request body is larger than allowed',
-  'entity.parse.failed': 'The request body is not valid JSON',
-  'charset.unsupported':
-    'The body must be JSON in UTF-8 (Content-Type: application/json; charset=utf-8)',
-  'encoding.unsupported': 'Content-Encoding must be gzip, deflate, br or identity',
+const BODY_PARSER_MESSAGES: Record<string, MessageKey> = {
+  'entity.too.large': 'http.bodyTooLarge',
+  'entity.parse.failed': 'http.bodyNotJson',
+  'charset.unsupported': 'http.bodyCharset',
+  'encoding.unsupported': 'http.bodyEncoding',
 };
 
 /**
@@ -123,17 +119,30 @@ function bodyParserError(exception: unknown): DomainError | undefined {
   if (typeof error?.status !== 'number' || error.expose !== true) return undefined;
   if (error.status < 400 || error.status >= 500) return undefined;
   const code = STATUS_CODES[error.status] ?? 'MALFORMED_REQUEST';
-  const message = typeof error.type === 'string' ? BODY_PARSER_MESSAGES[error.type] : undefined;
+  const key =
+    typeof error.type === 'string' && Object.hasOwn(BODY_PARSER_MESSAGES, error.type)
+      ? BODY_PARSER_MESSAGES[error.type]
+      : undefined;
   // A body that does not inflate (Content-Encoding: br on plain text) is a zlib error marked 400.
-  return commonError(code, message ?? 'The request body cannot be read (is it encoded as said?)');
+  return commonError(code, msg(key ?? 'http.bodyUnreadable'));
 }
 
-function messageOf(exception: HttpException, status: number): string {
-  if (status === 404) return 'No such route';
-  if (status === 413) return 'The request body is larger than allowed';
+/** A framework exception's message: ours where we know the status, else the framework's text. */
+function messageOf(exception: HttpException, status: number): Message {
+  if (status === 404) return msg('http.noRoute');
+  if (status === 413) return msg('http.bodyTooLarge');
+  if (status === 429) return msg('http.tooManyRequests');
+  if (status === 405) return msg('http.methodNotAllowed');
   const response = exception.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
-  if (Array.isArray(message)) return message.join('; ');
-  return typeof message === 'string' ? message : exception.message;
+  let text: string;
+  if (typeof response === 'string') text = response;
+  else {
+    const message = (response as { message?: unknown }).message;
+    text = Array.isArray(message)
+      ? message.join('; ')
+      : typeof message === 'string'
+        ? message
+        : exception.message;
+  }
+  return status === 415 ? msg('http.unsupportedMediaType', { text }) : msg('http.other', { text });
 }

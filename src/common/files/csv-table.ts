@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message';
 import { type Options as CsvOptions, Parser } from 'csv-parse';
 
 import type { ByteSource } from './byte-source';
@@ -7,6 +8,8 @@ import {
   TableFileError,
   UTF16_BE_BOM,
   UTF16_LE_BOM,
+  UTF32_BE_BOM,
+  UTF32_LE_BOM,
   refuseReplacementCharacter,
 } from './table-file-basics';
 
@@ -63,42 +66,34 @@ async function scanText(source: ByteSource, encoding: 'utf-8' | 'gb18030'): Prom
  */
 export async function detectCsvText(source: ByteSource): Promise<CsvFormat> {
   const start = await source.read(0, 4);
+  // UTF-32 LE starts like UTF-16 LE (FF FE), so it is asked first.
+  if (start.equals(UTF32_LE_BOM) || start.equals(UTF32_BE_BOM)) {
+    throw new TableFileError('encoding', msg('file.utf32'));
+  }
   if (start.subarray(0, 2).equals(UTF16_LE_BOM) || start.subarray(0, 2).equals(UTF16_BE_BOM)) {
-    throw new TableFileError(
-      'encoding',
-      'The file is UTF-16 text; save it as "CSV UTF-8" or as an Excel workbook (.xlsx).',
-    );
+    throw new TableFileError('encoding', msg('file.utf16'));
   }
   if (start.equals(OLE_COMPOUND_FILE)) {
-    throw new TableFileError(
-      'notATable',
-      'The file is an old Excel workbook (.xls); save it as .xlsx or CSV.',
-    );
+    throw new TableFileError('notATable', msg('file.xls'));
   }
   let format: CsvFormat = 'csv-utf8';
   let scan = await scanText(source, 'utf-8');
   if (scan.zeroByte) {
-    throw new TableFileError('notATable', 'The file is neither CSV text nor an XLSX workbook.');
+    throw new TableFileError('notATable', msg('file.notATable'));
   }
   if (!scan.decoded) {
     format = 'csv-gb18030';
     scan = await scanText(source, 'gb18030');
   }
   if (!scan.decoded) {
-    throw new TableFileError(
-      'encoding',
-      'The file is neither UTF-8 nor GB18030 (GBK) text, nor an XLSX workbook.',
-    );
+    throw new TableFileError('encoding', msg('file.notUtf8OrGb18030'));
   }
-  if (!scan.filled) throw new TableFileError('empty', 'The file has only blank space.');
+  if (!scan.filled) throw new TableFileError('empty', msg('file.blankOnly'));
   if (scan.control !== undefined) {
     const code = scan.control.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-    throw new TableFileError(
-      'notATable',
-      `The file contains the control character U+${code}: it is binary data, not CSV text.`,
-    );
+    throw new TableFileError('notATable', msg('file.controlCharacter', { code }));
   }
-  if (scan.replacement) refuseReplacementCharacter('\uFFFD', 'The file');
+  if (scan.replacement) refuseReplacementCharacter('\uFFFD');
   return format;
 }
 
@@ -199,8 +194,5 @@ export async function* csvBatches<T>(
 
 function csvError(error: Error): TableFileError {
   if (error instanceof TableFileError) return error;
-  return new TableFileError(
-    'notATable',
-    `The file is not a well-formed CSV table: ${error.message}.`,
-  );
+  return new TableFileError('notATable', msg('file.badCsv', { why: error.message }));
 }

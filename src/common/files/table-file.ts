@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message';
 import { type ByteSource, type TableInput, openByteSource } from './byte-source';
 import { type CsvFormat, csvBatches, detectCsvText } from './csv-table';
 import {
@@ -6,7 +7,9 @@ import {
   type TableFileFormat,
   type TableFileOptions,
   TableFileError,
+  ODS_MIMETYPE,
   ZIP_LOCAL_FILE,
+  isExactIdentifierNumber,
 } from './table-file-basics';
 import { xlsxBatches } from './xlsx-table';
 import { checkedWorkbookStream } from './zip-guard';
@@ -40,11 +43,23 @@ export interface TableSpec<C extends string> {
   columns: readonly C[];
   headers: Readonly<Record<C, readonly string[]>>;
   optional?: readonly C[];
+  /**
+   * Columns that hold identifiers (a resident ID, a plot code, an account): a spreadsheet cell
+   * there holding a number other than an integer below 2^53 is named in the row's `numbers`.
+   */
+  identifiers?: readonly C[];
 }
 
 export interface TableRow<C extends string> {
   row: number;
   cells: Record<C, string>;
+  /** Each column as the file's own header names it (`身份证号` or `householdIdNo`): one object per file. */
+  labels: Readonly<Record<C, string>>;
+  /**
+   * Identifier columns whose cell held a number that has been through a float (its text may not
+   * be what the user typed): the row must be refused, never stored. Empty for CSV.
+   */
+  numbers: readonly C[];
 }
 
 export interface TableFile<C extends string> {
@@ -79,10 +94,10 @@ export async function openTable<C extends string>(
   if (source.size > options.maxBytes) {
     throw new TableFileError(
       'tooLarge',
-      `The file has ${source.size} bytes; at most ${options.maxBytes} are accepted.`,
+      msg('file.tooLarge', { size: source.size, max: options.maxBytes }),
     );
   }
-  if (source.size === 0) throw new TableFileError('empty', 'The file is empty.');
+  if (source.size === 0) throw new TableFileError('empty', msg('file.empty'));
   const mapper = <T>(map: (row: TableRow<C>) => T | undefined) => {
     const reader = new TableReader(options.maxRows, spec);
     return {
@@ -96,6 +111,8 @@ export async function openTable<C extends string>(
   let read: <T>(size: number, map: (raw: RawTableRow) => T | undefined) => AsyncIterable<T[]>;
   let format: TableFileFormat;
   if ((await source.read(0, 4)).equals(ZIP_LOCAL_FILE)) {
+    const head = await source.read(30, ODS_MIMETYPE.length);
+    if (head.equals(ODS_MIMETYPE)) throw new TableFileError('notATable', msg('file.ods'));
     const workbook = await checkedWorkbookStream(
       source,
       options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES,
@@ -145,6 +162,8 @@ function headerKey(text: string): string {
 /** Maps rows in sheet order: the first non-empty row is the header, empty rows are skipped. */
 class TableReader<C extends string> {
   private columns: { column: C; index: number }[] | undefined;
+  private labels: Record<C, string> | undefined;
+  private identifiers: { column: C; index: number }[] = [];
   private count = 0;
 
   constructor(
@@ -154,14 +173,24 @@ class TableReader<C extends string> {
 
   /** After the last row: a file without a header row has no filled-in row at all. */
   finish(): void {
-    if (!this.columns) throw new TableFileError('empty', 'The file has no filled-in row.');
+    if (!this.columns) throw new TableFileError('empty', msg('file.noFilledRow'));
   }
 
   /** The row keyed by column; the header row and empty rows give undefined. */
-  add({ row, width, cellAt }: RawTableRow): TableRow<C> | undefined {
+  add({ row, width, cellAt, numberAt }: RawTableRow): TableRow<C> | undefined {
     if (!this.columns) {
       const texts = Array.from({ length: width }, (_, index) => cellAt(index));
-      if (texts.some((text) => text !== '')) this.columns = headerColumns(texts, this.spec);
+      if (texts.some((text) => text !== '')) {
+        const columns = headerColumns(texts, this.spec);
+        this.columns = columns;
+        const labels = {} as Record<C, string>;
+        for (const { column, index } of columns) labels[column] = index < 0 ? column : texts[index];
+        this.labels = labels;
+        const identifiers = this.spec.identifiers ?? [];
+        this.identifiers = columns.filter(
+          ({ column, index }) => index >= 0 && identifiers.includes(column),
+        );
+      }
       return undefined;
     }
     const cells = {} as Record<C, string>;
@@ -173,15 +202,24 @@ class TableReader<C extends string> {
     }
     if (empty) return undefined;
     if (this.count >= this.maxRows) {
-      throw new TableFileError(
-        'tooManyRows',
-        `The file has more than ${this.maxRows} data rows; split it into smaller files.`,
-      );
+      throw new TableFileError('tooManyRows', msg('file.tooManyRows', { max: this.maxRows }));
     }
     this.count += 1;
-    return { row, cells };
+    let numbers: C[] = NONE;
+    if (numberAt) {
+      for (const { column, index } of this.identifiers) {
+        const value = numberAt(index);
+        if (value !== undefined && !isExactIdentifierNumber(value)) {
+          if (numbers === NONE) numbers = [];
+          numbers.push(column);
+        }
+      }
+    }
+    return { row, cells, labels: this.labels as Record<C, string>, numbers };
   }
 }
+
+const NONE: never[] = [];
 
 const HEADER_LOOKUPS = new WeakMap<TableSpec<string>, Map<string, string>>();
 
@@ -213,7 +251,7 @@ function headerColumns<C extends string>(
     if (earlier !== undefined) {
       throw new TableFileError(
         'noHeader',
-        `The header names the column ${column} twice ("${texts[earlier]}" and "${text}").`,
+        msg('file.columnTwice', { column, first: texts[earlier], second: text }),
       );
     }
     found.set(column, index);
@@ -221,7 +259,9 @@ function headerColumns<C extends string>(
   if (found.size === 0) {
     throw new TableFileError(
       'noHeader',
-      `The first filled-in row is not a header row; expected column names such as ${spec.columns.join(', ')} or ${spec.columns.map(localName).join(', ')}.`,
+      msg('file.notAHeader', {
+        expected: `${spec.columns.join(', ')} / ${spec.columns.map(localName).join(', ')}`,
+      }),
     );
   }
   const missing = spec.columns.filter(
@@ -230,7 +270,9 @@ function headerColumns<C extends string>(
   if (missing.length > 0) {
     throw new TableFileError(
       'missingColumns',
-      `The header lacks the columns ${missing.map((column) => `${column} (${localName(column)})`).join(', ')}.`,
+      msg('file.missingColumns', {
+        columns: missing.map((column) => `${column} (${localName(column)})`).join(', '),
+      }),
     );
   }
   return spec.columns.map((column) => ({ column, index: found.get(column) ?? -1 }));

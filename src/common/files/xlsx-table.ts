@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message';
 import {
   stream as excelStream,
   type Cell,
@@ -56,7 +57,9 @@ export async function* xlsxBatches<T>(
     if (error instanceof TableFileError) throw error;
     throw new TableFileError(
       'notATable',
-      `The workbook could not be read: ${error instanceof Error ? error.message : String(error)}.`,
+      msg('file.workbookUnreadable', {
+        why: error instanceof Error ? error.message : String(error),
+      }),
     );
   }
 }
@@ -69,8 +72,14 @@ function xlsxRow(row: Row): RawTableRow {
       const cell = row.findCell(index + 1);
       if (!cell) return '';
       const text = cellText(cell).trim();
-      refuseReplacementCharacter(text, `Row ${row.number}`);
+      refuseReplacementCharacter(text, row.number);
       return text;
+    },
+    numberAt: (index) => {
+      const value = row.findCell(index + 1)?.value;
+      if (typeof value === 'number') return value;
+      if (isFormula(value) && typeof value.result === 'number') return value.result;
+      return undefined;
     },
   };
 }

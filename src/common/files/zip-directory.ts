@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message';
 import { Readable, pipeline } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import type { ByteSource } from './byte-source';
@@ -182,7 +183,7 @@ function safeNumber(value: bigint): number {
 }
 
 export function notAWorkbook(why: string): TableFileError {
-  return new TableFileError('notATable', `The file is not a readable XLSX workbook: ${why}.`);
+  return new TableFileError('notATable', msg('file.badWorkbook', { why }));
 }
 
 export function localHeader(name: string, size: number, crc: number): Buffer {

@@ -1,3 +1,4 @@
+import { msg } from '../i18n/message';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import type { ByteSource } from './byte-source';
@@ -60,8 +61,9 @@ export async function checkedWorkbookStream(
     const { size, crc, content } = await measure(entry, MAX_METADATA_BYTES, true);
     return { name: entry.name, size, crc, content };
   };
-  const streamed = async (entry: ZipEntry, name: string): Promise<Part> => {
-    const { size, crc } = await measure(entry, Infinity, false);
+  const streamed = async (entry: ZipEntry, name: string, root: string): Promise<Part> => {
+    const { size, crc, tail } = await measure(entry, Infinity, false);
+    refuseTruncated(entry.name, tail, root);
     return { name, size, crc, entry };
   };
 
@@ -94,10 +96,10 @@ export async function checkedWorkbookStream(
     workbook,
     // Without shared strings exceljs would park the worksheet in a temporary file.
     sharedStringsEntry
-      ? await streamed(sharedStringsEntry, 'xl/sharedStrings.xml')
+      ? await streamed(sharedStringsEntry, 'xl/sharedStrings.xml', 'sst')
       : storedPart('xl/sharedStrings.xml', EMPTY_SHARED_STRINGS),
-    ...(stylesEntry ? [await streamed(stylesEntry, 'xl/styles.xml')] : []),
-    await streamed(sheetEntry, 'xl/worksheets/sheet1.xml'),
+    ...(stylesEntry ? [await streamed(stylesEntry, 'xl/styles.xml', 'styleSheet')] : []),
+    await streamed(sheetEntry, 'xl/worksheets/sheet1.xml', 'worksheet'),
   ];
   return Readable.from(storedArchive(source, parts), { objectMode: false });
 }
@@ -157,19 +159,34 @@ async function inflateEntry(
   limit: number,
   tooLarge: () => TableFileError,
   keep: boolean,
-): Promise<{ size: number; crc: number; content: Buffer }> {
+): Promise<{ size: number; crc: number; content: Buffer; tail: string }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let crc = 0;
+  let tail = Buffer.alloc(0);
   for await (const chunk of entryChunks(source, entry, 256 * 1024)) {
     size += chunk.length;
     // Leaving the loop stops the inflater: a bomb is never inflated past the limit.
     if (size > limit) throw tooLarge();
     crc = crc32(chunk, crc);
     if (keep) chunks.push(chunk);
+    tail = Buffer.concat([tail, chunk.subarray(-TAIL_BYTES)]).subarray(-TAIL_BYTES);
   }
   if (crc !== entry.crc) throw notAWorkbook(`the part ${entry.name} is damaged`);
-  return { size, crc, content: Buffer.concat(chunks) };
+  return { size, crc, content: Buffer.concat(chunks), tail: tail.toString('latin1') };
+}
+
+const TAIL_BYTES = 64;
+
+/**
+ * A part that does not end with its root element's closing tag was cut short (a truncated save,
+ * a damaged copy): exceljs's reader would take what came before and answer with fewer rows, or
+ * none. Such a workbook is refused whole.
+ */
+function refuseTruncated(name: string, tail: string, root: string): void {
+  if (!new RegExp(`</(?:[A-Za-z_][\\w.-]*:)?${root}>\\s*$`).test(tail)) {
+    throw new TableFileError('notATable', msg('file.workbookTruncated', { part: name }));
+  }
 }
 
 interface Relationship {
@@ -253,8 +270,5 @@ const END_OF_ARCHIVE = (() => {
 })();
 
 function tooLargeUncompressed(limit: number): TableFileError {
-  return new TableFileError(
-    'tooLarge',
-    `The workbook's first sheet inflates to more than ${limit} bytes; remove formatting and other content, or upload CSV.`,
-  );
+  return new TableFileError('tooLarge', msg('file.workbookTooLarge', { max: limit }));
 }

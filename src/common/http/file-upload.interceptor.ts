@@ -19,6 +19,7 @@ import { pipeline } from 'node:stream/promises';
 import { catchError, concatMap, finalize, type Observable } from 'rxjs';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { commonError, type DomainError, validationFailed } from '../errors/domain-error';
+import { msg } from '../i18n/message';
 
 /**
  * An uploaded file as the route gets it: already on disk, in a temporary file that is deleted
@@ -266,6 +267,6 @@ function checkedName(field: string, name: string | undefined): string {
 /** The file of an upload route, or 400 naming the field when the request carried none. */
 export function requiredFile<T>(file: T | undefined, field = 'file'): T {
   if (!file)
-    throw validationFailed([{ field, message: `send the file as multipart field "${field}"` }]);
+    throw validationFailed([{ field, message: msg('validation.fileMissing') }]);
   return file;
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { validationFailed } from '../errors/domain-error';
+import { msg } from '../i18n/message';
 
 /**
  * The version a client saw, from `If-Match: "7"` (the contract's ETag); undefined without the
@@ -11,10 +12,7 @@ export const IfMatch = createParamDecorator(
     const header = context.switchToHttp().getRequest<Request>().headers['if-match'];
     if (header === undefined || header === '*') return undefined;
     const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-    if (!match)
-      throw validationFailed([
-        { field: 'If-Match', message: 'must be the ETag of the contract, e.g. "7"' },
-      ]);
+    if (!match) throw validationFailed([{ field: 'If-Match', message: msg('validation.ifMatch') }]);
     return Number(match[1]);
   },
 );

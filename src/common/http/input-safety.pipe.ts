@@ -1,5 +1,6 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { validationFailed, type FieldError } from '../errors/domain-error';
+import { msg } from '../i18n/message';
 
 /** Deeper than any body of the API (a register correction is 3 levels); deeper is an attack. */
 export const MAX_INPUT_DEPTH = 32;
@@ -37,14 +38,14 @@ export function unsafeInput(value: unknown, root: string): FieldError | undefine
       return { field: root, message: `holds more than ${MAX_INPUT_VALUES} values` };
     if (typeof item.value === 'string') {
       if (item.value.includes('\u0000'))
-        return { field: item.field, message: 'must not contain a NUL character' };
+        return { field: item.field, message: msg('validation.nul') };
       if (LONE_SURROGATE.test(item.value) || item.value.includes('\uFFFD'))
-        return { field: item.field, message: 'must be valid Unicode text' };
+        return { field: item.field, message: msg('validation.notUnicode') };
       continue;
     }
     if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth >= MAX_INPUT_DEPTH)
-      return { field: item.field, message: `is nested deeper than ${MAX_INPUT_DEPTH} levels` };
+      return { field: item.field, message: msg('validation.tooDeep', { max: MAX_INPUT_DEPTH }) };
     const isArray = Array.isArray(item.value);
     // Children not visited yet count too: a flat array of a million numbers stops at once,
     // before its keys are listed.
@@ -58,9 +59,9 @@ export function unsafeInput(value: unknown, root: string): FieldError | undefine
       const child = (item.value as Record<string, unknown>)[key];
       const field = isArray ? `${item.field}[${key}]` : item.field ? `${item.field}.${key}` : key;
       if (!isArray && PROTOTYPE_KEYS.has(key))
-        return { field, message: 'is not a field of this request' };
+        return { field, message: msg('validation.notAField') };
       if (LONE_SURROGATE.test(key) || key.includes('\u0000'))
-        return { field: item.field || 'body', message: 'has a key that is not valid text' };
+        return { field: item.field || 'body', message: msg('validation.badKey') };
       stack.push({ value: child, field, depth: item.depth + 1 });
     }
   }

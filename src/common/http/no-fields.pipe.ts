@@ -1,5 +1,6 @@
 import { type PipeTransform } from '@nestjs/common';
 import { validationFailed } from '../errors/domain-error';
+import { msg } from '../i18n/message';
 
 /**
  * The body of a command that takes none (opening a tender, a claim, a withdrawal) or the text
@@ -13,7 +14,10 @@ export class NoFieldsPipe implements PipeTransform {
     const fields = typeof value === 'object' ? Object.keys(value) : ['(body)'];
     if (fields.length > 0)
       throw validationFailed(
-        fields.map((field) => ({ field, message: `property ${field} should not exist` })),
+        fields.map((field) => ({
+          field,
+          message: msg('validation.whitelistValidation', { field }),
+        })),
       );
     return undefined;
   }

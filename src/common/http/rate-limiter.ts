@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { commonError } from '../errors/domain-error';
+import { msg } from '../i18n/message';
 
 const WINDOW_SECONDS = 60;
 
@@ -63,7 +64,7 @@ function tooManyRequests(msBeforeNext: number) {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return commonError(
     'TOO_MANY_REQUESTS',
-    `Too many requests; try again in ${retryAfterSeconds} s`,
+    msg('http.tooManyRequestsRetry', { seconds: retryAfterSeconds }),
     { retryAfterSeconds },
   );
 }

@@ -25,6 +25,8 @@ export function IsTwoDecimals(
       name: 'isTwoDecimals',
       target: object.constructor,
       propertyName,
+      // For the message: positive or not, and the bound as people write it.
+      constraints: [options.positive === true, formatHundredths(options.max)],
       options: validationOptions,
       validator: {
         validate(value: unknown): boolean {

@@ -4,6 +4,7 @@ import { ACCESS_KEY, type AccessRule, type AuthenticatedRequest } from './access
 import { commonError } from '../../common/errors/domain-error';
 import { forbidden, passwordChangeRequired, unauthenticated } from './auth.errors';
 import { SessionVerifier } from './session-verifier';
+import { msg } from '../../common/i18n/message';
 
 export type { TokenPayload } from './session-verifier';
 
@@ -34,10 +35,7 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match)
-      throw unauthenticated(
-        'Send "Authorization: Bearer <accessToken>"; log in at POST /auth/login',
-      );
+    if (!match) throw unauthenticated(msg('auth.bearerMissing'));
 
     const { actor, mustChangePassword } = await this.sessions.verify(match[1]);
     request.actor = actor;
@@ -50,7 +48,9 @@ export class AccessGuard implements CanActivate {
           'A cooperative never verifies, accepts, audits or pays its own work',
         );
       }
-      throw forbidden(`Role ${actor.role} may not do this; allowed: ${rule.roles.join(', ')}`);
+      throw forbidden(
+        msg('auth.roleNotAllowed', { role: actor.role, allowed: rule.roles.join(', ') }),
+      );
     }
     return true;
   }

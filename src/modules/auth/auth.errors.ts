@@ -1,10 +1,11 @@
 import { commonError, DomainError } from '../../common/errors/domain-error';
+import type { Message } from '../../common/i18n/message';
 
-export function unauthenticated(message: string): DomainError {
+export function unauthenticated(message: Message | string): DomainError {
   return commonError('UNAUTHENTICATED', message);
 }
 
-export function forbidden(message: string): DomainError {
+export function forbidden(message: Message | string): DomainError {
   return commonError('FORBIDDEN', message);
 }
 

@@ -10,6 +10,7 @@ import type { LoginDto, LoginResponseDto } from './dto/login.dto';
 import { LOGIN_BUCKETS, LOGIN_SLOWDOWN_MS, userClientKey } from './login-throttle';
 import { dummyPasswordHash, verifyPassword } from './password-hasher';
 import { TokenIssuer } from './token-issuer';
+import { msg } from '../../common/i18n/message';
 
 @Injectable()
 export class AuthService {
@@ -52,7 +53,7 @@ export class AuthService {
       await this.limiter.penalise(LOGIN_BUCKETS.userClient, pair, limits.loginFailuresPerUsername);
       await this.limiter.penalise(LOGIN_BUCKETS.user, username, limits.loginFailuresPerUsername);
       await this.limiter.penalise(LOGIN_BUCKETS.client, client, limits.loginFailuresPerClient);
-      throw unauthenticated('Wrong username or password');
+      throw unauthenticated(msg('auth.wrongPassword'));
     }
     // Only this client's count: a success does not clear what others guessed at the username.
     await this.limiter.reset(LOGIN_BUCKETS.userClient, pair, limits.loginFailuresPerUsername);

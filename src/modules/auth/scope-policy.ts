@@ -1,3 +1,4 @@
+import type { Entity } from '../../common/i18n/messages.zh';
 import { notFound } from '../../common/errors/domain-error';
 import type { Actor } from './actor';
 
@@ -34,6 +35,6 @@ export function inScope(actor: Actor, target: ScopeTarget): boolean {
   }
 }
 
-export function assertInScope(actor: Actor, target: ScopeTarget, what: string, id: string): void {
+export function assertInScope(actor: Actor, target: ScopeTarget, what: Entity, id: string): void {
   if (!inScope(actor, target)) throw notFound(what, id);
 }

@@ -1,3 +1,4 @@
+import type { Entity } from '../../common/i18n/messages.zh';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Actor } from '../auth/actor';
@@ -60,7 +61,7 @@ export async function loadContractInScope(
   manager: EntityManager,
   actor: Actor,
   contractId: string,
-  options: { lock?: boolean; what?: string; id?: string } = {},
+  options: { lock?: boolean; what?: Entity; id?: string } = {},
 ): Promise<Contract> {
   const contract = await manager.findOne(Contract, {
     where: { id: contractId },

@@ -16,7 +16,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
-import { FileUpload } from '../../common/http/file-upload.interceptor';
+import { FileUpload, type UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AcceptanceService } from '../acceptance/acceptance.service';
@@ -38,6 +38,7 @@ import { DeskPagesService } from './desk-pages.service';
 import type { DeskRequest } from './desk-session';
 import { DeskSessionGuard } from './desk-session.guard';
 import { DeskViews } from './desk-views';
+import { renderRows } from '../../common/i18n/message';
 import type { FormState } from './form-state';
 
 const RegisterUpload = FileUpload(
@@ -46,10 +47,11 @@ const RegisterUpload = FileUpload(
     fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
       reason: 'tooLarge',
     }),
-  { toDisk: true },
 );
-const AttachmentUpload = FileUpload('file', (max) =>
-  fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+const AttachmentUpload = FileUpload(
+  'file',
+  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+  { refuseEmpty: true },
 );
 const contractId = uuidParam('Contract');
 
@@ -121,7 +123,7 @@ export class DeskActionsController {
     @Req() request: DeskRequest,
     @Res() response: Response,
     @Param('id', contractId) id: string,
-    @UploadedFile() file: { path: string; originalname: string } | undefined,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
   ): Promise<void> {
     await this.act(
       request,
@@ -134,7 +136,7 @@ export class DeskActionsController {
           request.actor!,
           id,
           { path: file.path },
-          file.originalname,
+          file.originalName,
         );
         // The result is the page: the accepted count and every rejected row (as the REST 200).
         await this.render(request, response, id, 200, {
@@ -145,7 +147,7 @@ export class DeskActionsController {
                 ? `${result.rejected.length} 行未导入，原因见下表。请改正后重新上传这些行。`
                 : '全部行都已导入。',
           },
-          rejections: result.rejected,
+          rejections: renderRows(result.rejected, 'zh'),
         });
         return undefined;
       },
@@ -161,7 +163,7 @@ export class DeskActionsController {
     @Res() response: Response,
     @Param('id', contractId) id: string,
     @Body() body: Record<string, unknown>,
-    @UploadedFile() file: { buffer: Buffer; originalname: string; mimetype: string } | undefined,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
   ): Promise<void> {
     await this.act(
       request,

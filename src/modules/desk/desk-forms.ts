@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { DomainError, FieldError } from '../../common/errors/domain-error';
 import { createValidationPipe } from '../../common/http/validation.pipe';
+import { render } from '../../common/i18n/message';
 import { CODE_MESSAGES, FIELD_MESSAGES } from './desk-strings';
 
 const pipe = createValidationPipe();
@@ -20,15 +21,14 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** A refusal's message next to its field, in Chinese (the English detail kept in brackets). */
+/** A refusal's message next to its field, in Chinese (from the catalogue where it has one). */
 export function chinese(error: DomainError, field?: FieldError): string {
   if (field) {
-    const known = FIELD_MESSAGES[field.message];
-    if (known) return known;
-    if (error.code === 'VALIDATION_FAILED') return `填写有误（${field.message}）`;
+    const known = typeof field.message === 'string' ? FIELD_MESSAGES[field.message] : undefined;
+    return known ?? render(field.message, 'zh');
   }
-  const base = CODE_MESSAGES[error.code];
-  return base ? (field ? `${base}（${field.message}）` : base) : error.message;
+  if (typeof error.text !== 'string') return render(error.text, 'zh');
+  return CODE_MESSAGES[error.code] ?? error.text;
 }
 
 /**

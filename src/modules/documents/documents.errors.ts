@@ -1,6 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error';
+import type { Message } from '../../common/i18n/message';
 
-export function documentNotAvailable(message: string): DomainError {
+export function documentNotAvailable(message: Message | string): DomainError {
   return new DomainError('DOCUMENT_NOT_AVAILABLE', message);
 }
 

@@ -1,3 +1,6 @@
+import type { Language } from '../../common/i18n/language';
+import { msg, renderRows } from '../../common/i18n/message';
+import { RequestLanguage } from '../../common/i18n/request-language';
 import {
   Body,
   Controller,
@@ -86,14 +89,16 @@ export class FieldWorkController {
     type: RegisterImportResultDto,
     description: 'Good rows stored; each bad one listed with its row and reason',
   })
-  importRegister(
+  async importRegister(
     @CurrentActor() actor: Actor,
     @Param('id', contractId) id: string,
     @UploadedFile() file: UploadedFileOnDisk | undefined,
     @Body(NoFields) _fields: unknown,
+    @RequestLanguage() language: Language,
   ): Promise<RegisterImportResultDto> {
     const { path, originalName } = requiredFile(file);
-    return this.imports.import(actor, id, { path }, originalName);
+    const result = await this.imports.import(actor, id, { path }, originalName);
+    return { ...result, rejected: renderRows(result.rejected, language) };
   }
 
   @ApiOperation({ summary: "A contract's register rows (ID numbers masked)" })

@@ -68,6 +68,8 @@ export interface RegisterFileRow {
   /** The row number a spreadsheet shows: the header is row 1, the first data row is row 2. */
   row: number;
   cells: Record<RegisterColumn, string>;
+  /** Only when some: identifier columns whose cell held a number (table-file.ts, `numbers`). */
+  numbers?: readonly RegisterColumn[];
 }
 
 export interface RegisterFile {
@@ -78,6 +80,8 @@ export interface RegisterFile {
 const REGISTER_TABLE: TableSpec<RegisterColumn> = {
   columns: REGISTER_COLUMNS,
   headers: REGISTER_HEADERS,
+  // A spreadsheet number here has been through a float: the row is refused (api.md).
+  identifiers: ['householdIdNo', 'plotCode', 'machineNo'],
 };
 
 /** Every row of a register at once: for tests and small files. */
@@ -85,7 +89,13 @@ export async function readRegisterFile(
   input: TableInput,
   options: TableFileOptions,
 ): Promise<RegisterFile> {
-  return readTableFile(input, options, REGISTER_TABLE);
+  const file = await readTableFile(input, options, REGISTER_TABLE);
+  return {
+    format: file.format,
+    rows: file.rows.map(({ row, cells, numbers }) =>
+      numbers.length > 0 ? { row, cells, numbers } : { row, cells },
+    ),
+  };
 }
 
 /**

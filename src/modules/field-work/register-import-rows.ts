@@ -1,3 +1,4 @@
+import { msg } from '../../common/i18n/message';
 import type { EntityManager } from 'typeorm';
 import { formatMu } from '../../common/values/decimal-units';
 import { identifierKey } from '../../common/values/identifier';
@@ -8,8 +9,8 @@ import {
   transactionClient,
   type RegisterCopyOwner,
 } from './register-copy';
-import type { OpenedTable } from '../../common/files/table-file';
-import type { RegisterColumn, RegisterFileRow } from './register-file';
+import type { OpenedTable, TableRow } from '../../common/files/table-file';
+import type { RegisterColumn } from './register-file';
 import type { RegisterRowInput } from './register.service';
 import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
 
@@ -161,7 +162,7 @@ class RowChecker {
   ) {}
 
   /** Checks one row; the reader's batch gets a 1 for it (what it keeps of a row). */
-  check({ row, cells }: RegisterFileRow): 1 {
+  check({ row, cells, labels, numbers }: TableRow<RegisterColumn>): 1 {
     let batch = this.filling;
     if (batch === undefined || batch.count === IMPORT_BATCH_ROWS) {
       batch = this.free.pop() ?? new CheckedBatch();
@@ -169,7 +170,7 @@ class RowChecker {
       this.pending.push(batch);
       this.filling = batch;
     }
-    const result = checkRegisterRow(row, cells, this.context);
+    const result = checkRegisterRow(row, cells, this.context, { labels, numbers });
     if (result.ok) batch.checked(this.owner, result.value);
     else batch.rejected(result.rejection);
     return 1;
@@ -254,7 +255,7 @@ async function keepNew(
       return refuse({
         row,
         code: 'DUPLICATE_PLOT_TASK',
-        message: `plot ${earlier} (or a code that reads the same) is already registered for ${taskCode} in this project`,
+        message: msg('row.duplicatePlotTask', { plotCode: earlier, taskCode }),
       });
     }
     const total = (facts.used.get(taskCode) ?? 0) + area;
@@ -263,7 +264,11 @@ async function keepNew(
       return refuse({
         row,
         code: 'OVER_ASSIGNED_AREA',
-        message: `${taskCode} would reach ${formatMu(total)} mu; the contract assigns ${formatMu(limit)} mu`,
+        message: msg('row.overAssignedArea', {
+          taskCode,
+          total: formatMu(total),
+          limit: formatMu(limit),
+        }),
       });
     }
     taken.set(key, plotKey);

@@ -1,3 +1,4 @@
+import { msg } from '../../common/i18n/message';
 import { Inject, Injectable } from '@nestjs/common';
 import { registerRefusal, rowsStartWork, taskLineTakesRows } from '../contracts/machine/queries';
 import { queryRefusalError } from '../contracts/workflow/refusal-error';
@@ -72,7 +73,7 @@ export class RegisterImportService {
       return await this.importFrom(actor, contractId, source, fileName);
     } catch (error) {
       if (error instanceof RegisterFileError) {
-        throw fieldWorkError('REGISTER_FILE_REJECTED', error.message, { reason: error.reason });
+        throw fieldWorkError('REGISTER_FILE_REJECTED', error.text, { reason: error.reason });
       }
       throw error;
     } finally {
@@ -180,9 +181,13 @@ export class RegisterImportService {
         farmerSigned: dto.farmerSigned ?? row.farmerSigned,
       };
       const reject = (rejection: Rejection): never => {
-        throw new DomainError(rejection.code, `Row ${row.rowNo}: ${rejection.message}`, {
-          row: row.rowNo,
-        });
+        throw new DomainError(
+          rejection.code,
+          msg('row.inRow', { row: row.rowNo, message: rejection.message }),
+          {
+            row: row.rowNo,
+          },
+        );
       };
       const checked = checkRegisterRow(
         row.rowNo,
@@ -210,7 +215,10 @@ export class RegisterImportService {
         reject({
           row: row.rowNo,
           code: 'DUPLICATE_PLOT_TASK',
-          message: `plot ${duplicate.plotCode} (or a code that reads the same) is already registered for ${value.taskCode}`,
+          message: msg('row.duplicatePlotTask', {
+            plotCode: duplicate.plotCode,
+            taskCode: value.taskCode,
+          }),
         });
       }
       const used = (await this.usedArea(manager, contractId)).get(value.taskCode) ?? 0;
@@ -221,7 +229,11 @@ export class RegisterImportService {
         reject({
           row: row.rowNo,
           code: 'OVER_ASSIGNED_AREA',
-          message: `${value.taskCode} would reach ${formatMu(used - row.area + value.area)} mu; the contract assigns ${formatMu(assigned)} mu`,
+          message: msg('row.overAssignedArea', {
+            taskCode: value.taskCode,
+            total: formatMu(used - row.area + value.area),
+            limit: formatMu(assigned),
+          }),
         });
       }
       const { rowNo: _rowNo, ...cellChanges } = value;

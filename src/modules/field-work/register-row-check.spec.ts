@@ -1,9 +1,11 @@
+import { msg, render } from '../../common/i18n/message';
 import type { RegisterColumn } from './register-file';
 import {
   checkRegisterRow,
   isSigned,
   parseWorkDate,
   type RowCheckContext,
+  type RowSource,
 } from './register-row-check';
 import { residentIdCheckCharacter } from './resident-id';
 
@@ -50,16 +52,17 @@ function check(cells: Partial<Record<RegisterColumn, string>>) {
   return checkRegisterRow(7, { ...GOOD, ...cells }, CONTEXT);
 }
 
-function rejected(cells: Partial<Record<RegisterColumn, string>>) {
-  const result = check(cells);
+/** The rejection as an English client reads it (the check keeps a catalogue message). */
+function rejected(cells: Partial<Record<RegisterColumn, string>>, source?: RowSource) {
+  const result = checkRegisterRow(7, { ...GOOD, ...cells }, CONTEXT, source);
   if (result.ok) throw new Error(`expected a rejection for ${JSON.stringify(cells)}`);
-  return result.rejection;
+  return { ...result.rejection, message: render(result.rejection.message, 'en') };
 }
 
 function accepted(cells: Partial<Record<RegisterColumn, string>>) {
   const result = check(cells);
   if (!result.ok)
-    throw new Error(`expected ${JSON.stringify(cells)} to pass: ${result.rejection.message}`);
+    throw new Error(`expected ${JSON.stringify(cells)} to pass: ${result.rejection.code}`);
   return result.value;
 }
 
@@ -155,7 +158,7 @@ describe('checkRegisterRow', () => {
         rejection: {
           row: 7,
           code: 'INVALID_ID_NUMBER',
-          message: 'householdIdNo has no real birth date',
+          message: msg('row.idNumber', { column: 'householdIdNo', problem: 'birthDate' }),
         },
       });
     });
@@ -367,5 +370,69 @@ describe('parseWorkDate', () => {
     '',
   ])('refuses %j', (cell) => {
     expect(parseWorkDate(cell)).toBeUndefined();
+  });
+});
+
+describe('checkRegisterRow: the file’s own headers, and identifiers a spreadsheet kept as numbers', () => {
+  const CHINESE: RowSource['labels'] = {
+    villageCode: '村代码',
+    householdName: '农户姓名',
+    householdIdNo: '身份证号',
+    plotCode: '地块编号',
+    taskCode: '作业环节',
+    areaMu: '面积（亩）',
+    workDate: '作业日期',
+    machineNo: '机械牌号',
+    operatorName: '机手',
+    townCadreSigned: '镇包村干部签字',
+    villageCadreSigned: '村干部签字',
+    operatorSigned: '机手签字',
+    farmerSigned: '农户签字',
+  };
+  const inChinese = (cells: Partial<Record<RegisterColumn, string>>, source: RowSource) => {
+    const result = checkRegisterRow(7, { ...GOOD, ...cells }, CONTEXT, source);
+    if (result.ok) throw new Error('expected a rejection');
+    return { ...result.rejection, message: render(result.rejection.message, 'zh') };
+  };
+
+  it('names the column as the file’s header does, in either language', () => {
+    const bad = {
+      householdIdNo: withCheck('34160219900101123').replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+    };
+    expect(inChinese(bad, { labels: CHINESE })).toEqual({
+      row: 7,
+      code: 'INVALID_ID_NUMBER',
+      message: '身份证号校验码不对',
+    });
+    expect(rejected(bad)).toEqual({
+      row: 7,
+      code: 'INVALID_ID_NUMBER',
+      message: 'householdIdNo has a wrong check digit',
+    });
+    expect(inChinese({ farmerSigned: '' }, { labels: CHINESE }).message).toBe('未签字：农户签字');
+  });
+
+  it('refuses a resident ID that held a number, even one with a valid check digit, and says to store the column as text', () => {
+    // 3.41602197104062E+17 as a spreadsheet shows it: the digits after the 15th are lost.
+    const altered = { householdIdNo: '341602197104062000' };
+    expect(inChinese(altered, { labels: CHINESE, numbers: ['householdIdNo'] })).toEqual({
+      row: 7,
+      code: 'INVALID_ID_NUMBER',
+      message:
+        '身份证号 是以数字保存的（341602197104062000），数字会丢失位数，无法得知原来的号码；请把 身份证号 列设置为文本格式后重新填写并上传',
+    });
+    const valid = { householdIdNo: withCheck('34160219900101123') };
+    expect(accepted(valid).householdIdNo).toBe(valid.householdIdNo);
+    expect(rejected(valid, { numbers: ['householdIdNo'] })).toMatchObject({
+      code: 'INVALID_ID_NUMBER',
+      message: expect.stringContaining('format the householdIdNo column as text') as string,
+    });
+  });
+
+  it('refuses a plot code or machine number that held a number with FIELD_INVALID', () => {
+    expect(rejected({ plotCode: '1.5' }, { numbers: ['plotCode'] }).code).toBe('FIELD_INVALID');
+    expect(rejected({ machineNo: '1.2E+20' }, { numbers: ['machineNo'] }).code).toBe(
+      'FIELD_INVALID',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { msg, type Message } from '../../common/i18n/message';
 import { MAX_AREA_HUNDREDTHS } from '../../common/values/decimal.validators';
 import { toHundredths } from '../../common/values/decimal-units';
 import { invisibleCharacter } from '../../common/values/identifier';
@@ -24,7 +25,19 @@ export type RejectCode =
 export interface Rejection {
   row: number;
   code: RejectCode;
-  message: string;
+  /** Rendered in the request's language when the answer is sent. */
+  message: Message;
+}
+
+/**
+ * What the file said beyond its cells: each column's own header (a rejection names the column as
+ * the file does, `身份证号` or `householdIdNo`), and the identifier columns whose cell held a
+ * number that has been through a float (table-file.ts). A correction sent as JSON has neither:
+ * its columns are named as the API names its fields.
+ */
+export interface RowSource {
+  labels?: Readonly<Record<RegisterColumn, string>>;
+  numbers?: readonly RegisterColumn[];
 }
 
 /** What a row is checked against: the contract's lot, tasks and dates. */
@@ -91,17 +104,32 @@ export function checkRegisterRow(
   row: number,
   cells: Record<RegisterColumn, string>,
   context: RowCheckContext,
+  source: RowSource = {},
 ): { ok: true; value: RegisterRowInput } | { ok: false; rejection: Rejection } {
-  const reject = (code: RejectCode, message: string) => ({
+  const reject = (code: RejectCode, message: Message) => ({
     ok: false as const,
     rejection: { row, code, message },
   });
+  const label = (column: RegisterColumn): string => source.labels?.[column] ?? column;
 
+  // An identifier that has been through a float is refused before anything is read from it:
+  // its digits may not be the ones typed (api.md, Conventions: identifiers).
+  for (const column of source.numbers ?? []) {
+    const numberMessage = msg('row.numberInIdentifierColumn', {
+      column: label(column),
+      text: cells[column],
+    });
+    return reject(
+      column === 'householdIdNo' ? 'INVALID_ID_NUMBER' : 'FIELD_INVALID',
+      numberMessage,
+    );
+  }
   for (const [column, max] of FIELD_LENGTHS) {
     const length = cells[column].trim().length;
     if (length === 0 && !column.endsWith('Signed'))
-      return reject('FIELD_INVALID', `${column} is empty`);
-    if (length > max) return reject('FIELD_INVALID', `${column} is longer than ${max} characters`);
+      return reject('FIELD_INVALID', msg('row.fieldEmpty', { column: label(column) }));
+    if (length > max)
+      return reject('FIELD_INVALID', msg('row.fieldTooLong', { column: label(column), max }));
   }
   // Identifiers typed by hand: one that holds a character nobody can see would print exactly
   // like another row's and pass the duplicate check as a different plot (issue 22).
@@ -110,57 +138,68 @@ export function checkRegisterRow(
     if (invisible) {
       return reject(
         'FIELD_INVALID',
-        `${column} contains an invisible or control character (${invisible}); type the code again`,
+        msg('row.invisibleCharacter', { column: label(column), character: invisible }),
       );
     }
   }
   const idNo = normaliseResidentId(cells.householdIdNo);
   const idProblem = residentIdProblem(idNo, context.today);
   if (idProblem) {
-    const why = {
-      shape: 'is not 18 characters (17 digits and a check digit or X)',
-      check: 'has a wrong check digit',
-      birthDate: 'has no real birth date',
-    };
-    return reject('INVALID_ID_NUMBER', `householdIdNo ${why[idProblem]}`);
+    return reject(
+      'INVALID_ID_NUMBER',
+      msg('row.idNumber', { column: label('householdIdNo'), problem: idProblem }),
+    );
   }
   const villageCode = byCodeOrName(context.villages, cells.villageCode);
   if (!villageCode)
-    return reject('UNKNOWN_VILLAGE', `village ${cells.villageCode} is not in this contract's lot`);
+    return reject('UNKNOWN_VILLAGE', msg('row.unknownVillage', { value: cells.villageCode }));
   const taskCode = byCodeOrName(context.tasks, cells.taskCode);
-  if (!taskCode) return reject('UNKNOWN_TASK', `task ${cells.taskCode} is not in this contract`);
+  if (!taskCode) return reject('UNKNOWN_TASK', msg('row.unknownTask', { value: cells.taskCode }));
   if (!context.tasks.get(taskCode)?.open) {
-    return reject(
-      'TASK_LINE_CLOSED',
-      `task line ${taskCode} has been claimed; its rows are frozen`,
-    );
+    return reject('TASK_LINE_CLOSED', msg('row.taskLineClosed', { taskCode }));
   }
   const area = toHundredths(cells.areaMu);
   if (area === undefined || area <= 0 || area > MAX_AREA_HUNDREDTHS) {
     return reject(
       'AREA_INVALID',
-      `areaMu ${JSON.stringify(cells.areaMu)} must be a positive number with at most 2 decimals, at most 10000000.00`,
+      msg('row.areaInvalid', { column: label('areaMu'), value: cells.areaMu }),
     );
   }
   const workDate = parseWorkDate(cells.workDate);
   if (!workDate)
-    return reject('AFTER_DEADLINE', `workDate ${JSON.stringify(cells.workDate)} is not a date`);
+    return reject(
+      'AFTER_DEADLINE',
+      msg('row.dateInvalid', { column: label('workDate'), value: cells.workDate }),
+    );
   if (workDate < context.serviceStart || workDate > context.serviceEnd) {
     return reject(
       'AFTER_DEADLINE',
-      `workDate ${workDate} is outside the service window ${context.serviceStart} to ${context.serviceEnd}`,
+      msg('row.dateOutsideWindow', {
+        column: label('workDate'),
+        date: workDate,
+        start: context.serviceStart,
+        end: context.serviceEnd,
+      }),
     );
   }
   if (workDate > context.workDeadline) {
     return reject(
       'AFTER_DEADLINE',
-      `workDate ${workDate} is after the contract's work deadline ${context.workDeadline}`,
+      msg('row.dateAfterDeadline', {
+        column: label('workDate'),
+        date: workDate,
+        deadline: context.workDeadline,
+      }),
     );
   }
   const unsigned = (
     ['townCadreSigned', 'villageCadreSigned', 'operatorSigned', 'farmerSigned'] as const
   ).filter((column) => !isSigned(cells[column]));
-  if (unsigned.length > 0) return reject('MISSING_SIGNATURE', `not signed: ${unsigned.join(', ')}`);
+  if (unsigned.length > 0)
+    return reject(
+      'MISSING_SIGNATURE',
+      msg('row.notSigned', { columns: unsigned.map(label).join(', ') }),
+    );
 
   return {
     ok: true,

@@ -1,6 +1,7 @@
 import { DomainError } from '../../common/errors/domain-error';
+import type { Message } from '../../common/i18n/message';
 
-export function creditCodeInvalid(message: string): DomainError {
+export function creditCodeInvalid(message: Message | string): DomainError {
   return new DomainError('CREDIT_CODE_INVALID', message, {
     errors: [{ field: 'creditCode', message }],
   });

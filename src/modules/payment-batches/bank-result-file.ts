@@ -26,6 +26,8 @@ export const RESULT_TABLE: TableSpec<ResultColumn> = {
     reason: ['reason', '失败原因'],
   },
   optional: ['bankReference', 'reason'],
+  // A spreadsheet number here has been through a float: the row is refused (api.md).
+  identifiers: ['payoutNo', 'bankAccountNo'],
 };
 
 const STATUS = new Map<string, 'confirmed' | 'failed'>([

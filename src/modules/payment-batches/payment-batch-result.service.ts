@@ -12,7 +12,8 @@ import { TableFileError, readTableFile } from '../../common/files/table-file';
 import { PayoutsService } from '../payouts/payouts.service';
 import { normaliseAccount, RESULT_TABLE, resultStatus } from './bank-result-file';
 import { markBatchesReconciled } from './batch-reconciliation';
-import type { BatchResultDto, RejectedRowDto, RowCode } from './dto/payment-batch.dto';
+import type { RowCode } from './dto/payment-batch.dto';
+import { msg, type Message } from '../../common/i18n/message';
 import { districtChain } from '../audit-log/audit-chain';
 import { PaymentBatchResult } from './payment-batch.entity';
 import { paymentBatchError } from './payment-batches.errors';
@@ -24,6 +25,17 @@ interface BatchPayout {
   contract_id: string;
   bank_account_no: string;
   amount_fen: string;
+}
+
+/**
+ * The answer to a result file, as kept under its digest: each rejected row's message is a
+ * catalogue message (rendered in the language of each request that reads it; an answer kept
+ * before the catalogue holds English text, shown as it is).
+ */
+export interface BatchResult {
+  confirmed: number;
+  failed: number;
+  rejected: { row: number; code: RowCode; message: Message | string }[];
 }
 
 /** Rows applied at once: each is one command on its own contract, so they do not contend. */
@@ -55,7 +67,7 @@ export class PaymentBatchResultService {
     actor: Actor,
     batchId: string,
     file: Buffer | { path: string; sha256: string },
-  ): Promise<BatchResultDto> {
+  ): Promise<BatchResult> {
     const batch = await this.batches.load(actor, batchId);
     const sha256 = Buffer.isBuffer(file)
       ? createHash('sha256').update(file).digest('hex')
@@ -63,7 +75,7 @@ export class PaymentBatchResultService {
     const stored = await this.dataSource
       .getRepository(PaymentBatchResult)
       .findOneBy({ batchId: batch.id, fileSha256: sha256 });
-    if (stored) return JSON.parse(stored.responseBody) as BatchResultDto;
+    if (stored) return JSON.parse(stored.responseBody) as BatchResult;
 
     let rows;
     try {
@@ -74,12 +86,12 @@ export class PaymentBatchResultService {
       ));
     } catch (error) {
       if (error instanceof TableFileError) {
-        throw paymentBatchError('RESULT_FILE_REJECTED', error.message, { reason: error.reason });
+        throw paymentBatchError('RESULT_FILE_REJECTED', error.text, { reason: error.reason });
       }
       throw error;
     }
     if (rows.length === 0) {
-      throw paymentBatchError('RESULT_FILE_REJECTED', 'The file has a header but no rows.', {
+      throw paymentBatchError('RESULT_FILE_REJECTED', msg('file.noDataRows'), {
         reason: 'empty',
       });
     }
@@ -95,8 +107,8 @@ export class PaymentBatchResultService {
       if (cells.payoutNo !== '') times.set(cells.payoutNo, (times.get(cells.payoutNo) ?? 0) + 1);
     }
 
-    const rejected: RejectedRowDto[] = [];
-    const reject = (row: number, code: RowCode, message: string) =>
+    const rejected: BatchResult['rejected'] = [];
+    const reject = (row: number, code: RowCode, message: Message) =>
       rejected.push({ row, code, message });
     const good: {
       row: number;
@@ -105,19 +117,39 @@ export class PaymentBatchResultService {
       bankReference?: string;
       failureReason?: string;
     }[] = [];
-    for (const { row, cells } of rows) {
+    for (const { row, cells, labels, numbers } of rows) {
       const no = cells.payoutNo;
+      // A payout number or an account that has been through a float may have lost digits.
+      if (numbers.length > 0) {
+        reject(
+          row,
+          'INVALID_ROW',
+          msg('row.numberInIdentifierColumn', {
+            column: labels[numbers[0]],
+            text: cells[numbers[0]],
+          }),
+        );
+        continue;
+      }
       if (no === '') {
-        reject(row, 'INVALID_ROW', 'The row has no payout number (拨付单号)');
+        reject(row, 'INVALID_ROW', msg('bank.noPayoutNo', { column: labels.payoutNo }));
         continue;
       }
       if ((times.get(no) ?? 0) > 1) {
-        reject(row, 'DUPLICATE_ROW', `Payout ${no} appears ${times.get(no)} times in the file`);
+        reject(
+          row,
+          'DUPLICATE_ROW',
+          msg('bank.duplicateRow', { payoutNo: no, times: times.get(no) ?? 0 }),
+        );
         continue;
       }
       const payout = byNo.get(no);
       if (!payout) {
-        reject(row, 'UNKNOWN_PAYOUT', `Payout ${no} is not in batch ${batch.batchNo}`);
+        reject(
+          row,
+          'UNKNOWN_PAYOUT',
+          msg('bank.unknownPayout', { payoutNo: no, batchNo: batch.batchNo }),
+        );
         continue;
       }
       const outcome = resultStatus(cells.status);
@@ -125,32 +157,40 @@ export class PaymentBatchResultService {
         reject(
           row,
           'INVALID_ROW',
-          `状态 must be 成功/success or 失败/failed, not "${cells.status}"`,
+          msg('bank.badStatus', { column: labels.status, value: cells.status }),
         );
         continue;
       }
       if (outcome === 'confirmed' && !/^.{1,100}$/u.test(cells.bankReference)) {
-        reject(row, 'INVALID_ROW', 'A success needs its bank reference (银行流水号, ≤ 100)');
+        reject(row, 'INVALID_ROW', msg('bank.referenceMissing', { column: labels.bankReference }));
         continue;
       }
       if (outcome === 'failed' && !/^.{1,2000}$/su.test(cells.reason)) {
-        reject(row, 'INVALID_ROW', 'A failure needs its reason (失败原因, ≤ 2000)');
+        reject(row, 'INVALID_ROW', msg('bank.reasonMissing', { column: labels.reason }));
         continue;
       }
       const amount = toHundredths(cells.amountYuan);
       if (amount === undefined) {
-        reject(row, 'INVALID_ROW', `金额(元) "${cells.amountYuan}" is not an amount in yuan`);
+        reject(
+          row,
+          'INVALID_ROW',
+          msg('bank.badAmount', { column: labels.amountYuan, value: cells.amountYuan }),
+        );
         continue;
       }
       if (normaliseAccount(cells.bankAccountNo) !== payout.bank_account_no) {
-        reject(row, 'ACCOUNT_MISMATCH', `The account is not the payee's account of payout ${no}`);
+        reject(row, 'ACCOUNT_MISMATCH', msg('bank.accountMismatch', { payoutNo: no }));
         continue;
       }
       if (amount !== Number(payout.amount_fen)) {
         reject(
           row,
           'AMOUNT_MISMATCH',
-          `Payout ${no} is ${formatYuan(Number(payout.amount_fen))} yuan, the row says ${formatYuan(amount)}`,
+          msg('bank.amountMismatch', {
+            payoutNo: no,
+            expected: formatYuan(Number(payout.amount_fen)),
+            actual: formatYuan(amount),
+          }),
         );
         continue;
       }
@@ -176,7 +216,7 @@ export class PaymentBatchResultService {
             reject(
               item.row,
               'ALREADY_RECORDED',
-              `Payout ${item.payout.payout_no} is ${answer.state} already, with another outcome`,
+              msg('bank.alreadyRecorded', { payoutNo: item.payout.payout_no, state: answer.state }),
             );
           }
         }
@@ -189,7 +229,7 @@ export class PaymentBatchResultService {
     );
 
     rejected.sort((a, b) => a.row - b.row);
-    const answer: BatchResultDto = { confirmed, failed, rejected };
+    const answer: BatchResult = { confirmed, failed, rejected };
     return this.keep(actor, batch, sha256, answer);
   }
 
@@ -225,8 +265,8 @@ export class PaymentBatchResultService {
     actor: Actor,
     batch: { id: string; districtCode: string },
     sha256: string,
-    answer: BatchResultDto,
-  ): Promise<BatchResultDto> {
+    answer: BatchResult,
+  ): Promise<BatchResult> {
     const batchId = batch.id;
     return this.dataSource.transaction(async (manager) => {
       const inserted = await manager.query<{ batch_id: string }[]>(
@@ -239,7 +279,7 @@ export class PaymentBatchResultService {
           batchId,
           fileSha256: sha256,
         });
-        return JSON.parse(first.responseBody) as BatchResultDto;
+        return JSON.parse(first.responseBody) as BatchResult;
       }
       await this.auditLog.record(manager, {
         actor,

@@ -1,3 +1,6 @@
+import type { Language } from '../../common/i18n/language';
+import { msg, renderRows } from '../../common/i18n/message';
+import { RequestLanguage } from '../../common/i18n/request-language';
 import {
   Body,
   Controller,
@@ -146,12 +149,14 @@ export class PaymentBatchesController {
   })
   @ApiForbiddenResponse({ description: FORBIDDEN })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  result(
+  async result(
     @CurrentActor() actor: Actor,
     @Param('id', batchId) id: string,
     @UploadedFile() file: UploadedFileOnDisk | undefined,
     @Body(NoFields) _fields: unknown,
+    @RequestLanguage() language: Language,
   ): Promise<BatchResultDto> {
-    return this.results.upload(actor, id, requiredFile(file));
+    const answer = await this.results.upload(actor, id, requiredFile(file));
+    return { ...answer, rejected: renderRows(answer.rejected, language) };
   }
 }

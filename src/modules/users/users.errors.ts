@@ -1,10 +1,11 @@
 import { DomainError } from '../../common/errors/domain-error';
+import type { Message } from '../../common/i18n/message';
 
 export function usernameTaken(username: string): DomainError {
   return new DomainError('USERNAME_TAKEN', `Username ${username} is already taken`);
 }
 
-export function userScopeInvalid(field: string, message: string): DomainError {
+export function userScopeInvalid(field: string, message: Message | string): DomainError {
   return new DomainError('USER_SCOPE_INVALID', message, {
     errors: [{ field, message }],
   });

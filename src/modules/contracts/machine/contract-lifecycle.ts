@@ -1,3 +1,4 @@
+import { msg } from '../../../common/i18n/message';
 import { initialTransition, transition } from 'xstate';
 import { MACHINE_VERSION, contractMachine } from './contract.machine';
 import { EXPLAINED, EXPLAINED_IN_ANY_STATE, type Refusal } from './refusals';
@@ -75,7 +76,10 @@ export function decide(current: PersistedContract, event: ContractEvent): Decisi
     applies: false,
     refusal: specific ?? {
       code: 'INVALID_TRANSITION',
-      message: `${event.type} is not allowed while the contract is ${current.value}`,
+      message: msg('transition.notAllowedWhile', {
+        event: event.type,
+        state: String(current.value),
+      }),
     },
   };
 }

@@ -1,3 +1,5 @@
+import { render } from '../../../common/i18n/message';
+import type { Refusal } from './refusals';
 import { contractMachine } from './contract.machine';
 import type { ContractState, TaskLineState } from './contract.types';
 import {
@@ -28,6 +30,18 @@ function only<S extends string>(states: readonly S[], answer: (state: S) => bool
   return states.filter((state) => answer(state));
 }
 
+/**
+ * The refusal as an English client reads it: the machine keeps a catalogue key and its
+ * parameters (the words are rendered at the edge); these tests read the words.
+ */
+function inEnglish(refusal: Refusal): Omit<Refusal, 'message'> & { message: string };
+function inEnglish(
+  refusal: Refusal | undefined,
+): (Omit<Refusal, 'message'> & { message: string }) | undefined;
+function inEnglish(refusal: Refusal | undefined) {
+  return refusal && { ...refusal, message: render(refusal.message, 'en') };
+}
+
 describe('the machine’s answers to state questions asked before an event', () => {
   it('the register takes rows in contracted and inService only, and says why not otherwise', () => {
     expect(only(CONTRACT_STATES, (state) => registerRefusal(state) === undefined)).toEqual([
@@ -35,7 +49,7 @@ describe('the machine’s answers to state questions asked before an event', () 
       'inService',
     ]);
     for (const state of CONTRACT_STATES.filter((s) => s !== 'contracted' && s !== 'inService')) {
-      expect(registerRefusal(state)).toEqual({
+      expect(inEnglish(registerRefusal(state))).toEqual({
         code: 'INVALID_TRANSITION',
         message: `The register takes rows while the contract is contracted or in service; it is ${state}`,
       });
@@ -56,7 +70,7 @@ describe('the machine’s answers to state questions asked before an event', () 
     expect(
       only(TASK_LINE_STATES, (state) => acceptanceOpenRefusal('WHEAT', state) === undefined),
     ).toEqual(['townAcceptance']);
-    expect(acceptanceOpenRefusal('WHEAT', 'villageVerification')).toEqual({
+    expect(inEnglish(acceptanceOpenRefusal('WHEAT', 'villageVerification'))).toEqual({
       code: 'INVALID_TRANSITION',
       message: 'Task line WHEAT is villageVerification; acceptance follows the village notices',
     });

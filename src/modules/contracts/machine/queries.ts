@@ -1,3 +1,4 @@
+import { msg } from '../../../common/i18n/message';
 import type {
   AuditBureau,
   ContractContext,
@@ -20,7 +21,7 @@ export function registerRefusal(state: string): Refusal | undefined {
   if (state === 'contracted' || state === 'inService') return undefined;
   return {
     code: 'INVALID_TRANSITION',
-    message: `The register takes rows while the contract is contracted or in service; it is ${state}`,
+    message: msg('refusal.registerClosed', { state }),
   };
 }
 
@@ -77,6 +78,6 @@ export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal 
   if ((WAITS_IN.acceptanceOpen as readonly string[]).includes(state)) return undefined;
   return {
     code: 'INVALID_TRANSITION',
-    message: `Task line ${taskCode} is ${state}; acceptance follows the village notices`,
+    message: msg('refusal.acceptanceNotOpen', { taskCode, state }),
   };
 }

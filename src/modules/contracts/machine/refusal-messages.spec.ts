@@ -6,6 +6,7 @@ import {
   QUORUM_SIGNERS,
   T0,
 } from '../../../../test/factories/contracts';
+import { render } from '../../../common/i18n/message';
 import { decide, type PersistedContract } from './contract-lifecycle';
 import type { ContractEvent } from './contract.types';
 import { acceptedAreasRefusal, objectionRefusal, payoutRefusal, type Refusal } from './refusals';
@@ -62,10 +63,21 @@ const BOTH_IN_FULL = [
   { villageCode: 'V2', acceptedArea: 5_000 },
 ];
 
-function refusal(current: PersistedContract, event: ContractEvent): Refusal {
+function refusal(current: PersistedContract, event: ContractEvent) {
   const decision = decide(current, event);
   if (decision.applies) throw new Error(`${event.type} applied`);
-  return decision.refusal;
+  return inEnglish(decision.refusal);
+}
+/**
+ * The refusal as an English client reads it: the machine keeps a catalogue key and its
+ * parameters (the words are rendered at the edge); these tests read the words.
+ */
+function inEnglish(refusal: Refusal): Omit<Refusal, 'message'> & { message: string };
+function inEnglish(
+  refusal: Refusal | undefined,
+): (Omit<Refusal, 'message'> & { message: string }) | undefined;
+function inEnglish(refusal: Refusal | undefined) {
+  return refusal && { ...refusal, message: render(refusal.message, 'en') };
 }
 
 describe('the refusal a client reads', () => {
@@ -158,7 +170,9 @@ describe('the refusal a client reads', () => {
     });
 
     it('a line the contract lacks, asked directly', () => {
-      expect(acceptedAreasRefusal(inTownAcceptance().context, 'CORN', BOTH_IN_FULL)).toEqual({
+      expect(
+        inEnglish(acceptedAreasRefusal(inTownAcceptance().context, 'CORN', BOTH_IN_FULL)),
+      ).toEqual({
         code: 'INVALID_TRANSITION',
         message: 'no task line CORN',
       });
@@ -280,7 +294,7 @@ describe('the refusal a client reads', () => {
         code: 'INVALID_TRANSITION',
         message: 'A payout is the final subsidy (0 fen), and more than nothing',
       });
-      expect(payoutRefusal(claimedInTwoVillages().context, payout(0))).toEqual({
+      expect(inEnglish(payoutRefusal(claimedInTwoVillages().context, payout(0)))).toEqual({
         code: 'INVALID_TRANSITION',
         message: 'A payout is the final subsidy (none fen), and more than nothing',
       });
@@ -295,7 +309,7 @@ describe('the refusal a client reads', () => {
         { type: 'objection.filed' }
       >;
     expect(objectionRefusal(running, objection('N-V1'))).toBeUndefined();
-    expect(objectionRefusal(running, objection('N-V2'))).toEqual({
+    expect(inEnglish(objectionRefusal(running, objection('N-V2')))).toEqual({
       code: 'NOTICE_CLOSED',
       message: 'This notice takes no more objections',
     });

@@ -1,3 +1,4 @@
+import { render } from '../../../common/i18n/message';
 import { decide, type PersistedContract } from './contract-lifecycle';
 import {
   apply,
@@ -8,7 +9,7 @@ import {
   withRunningNotice,
 } from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
-import { acceptanceQuorum, type AcceptanceSigner } from './refusals';
+import { acceptanceQuorum, type AcceptanceSigner, type Refusal } from './refusals';
 import { ACCEPTANCE_ROLES } from '../../auth/roles';
 
 /** The machine's refusals through decide(): the code and field a client gets, from the rule itself. */
@@ -42,7 +43,19 @@ const completed = (signers: AcceptanceSigner[], acceptedArea = 9_000): ContractE
 function refusal(current: PersistedContract, event: ContractEvent) {
   const decision = decide(current, event);
   if (decision.applies) throw new Error(`${event.type} applied`);
-  return decision.refusal;
+  return inEnglish(decision.refusal);
+}
+
+/**
+ * The refusal as an English client reads it: the machine keeps a catalogue key and its
+ * parameters (the words are rendered at the edge); these tests read the words.
+ */
+function inEnglish(refusal: Refusal): Omit<Refusal, 'message'> & { message: string };
+function inEnglish(
+  refusal: Refusal | undefined,
+): (Omit<Refusal, 'message'> & { message: string }) | undefined;
+function inEnglish(refusal: Refusal | undefined) {
+  return refusal && { ...refusal, message: render(refusal.message, 'en') };
 }
 
 describe('refusals: the machine says why', () => {

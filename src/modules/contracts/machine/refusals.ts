@@ -1,11 +1,13 @@
+import { msg, type Message } from '../../../common/i18n/message';
 import { formatMu } from '../../../common/values/decimal-units';
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../../auth/roles';
 import { contractTakesObjection, sampleComplete, sampleOutcomes } from './contract-context';
 import type { ContractContext, ContractEvent } from './contract.types';
 
 /**
- * Why the machine refuses an event: a code of the error registry, a message for people, and the
- * field of the request it concerns. The machine's guards are these rules (a guard passes when
+ * Why the machine refuses an event: a code of the error registry, a message for people (a
+ * catalogue key and its parameters: the words are rendered at the edge, in the request's
+ * language, so the machine stays pure), and the field of the request it concerns. The machine's guards are these rules (a guard passes when
  * its rule finds nothing to refuse), so a rule is written once and the refusal a client gets is
  * the machine's own.
  */
@@ -24,7 +26,7 @@ export interface Refusal {
     | 'ALREADY_VISITED'
     | 'AUDIT_SAMPLE_INCOMPLETE'
     | 'AUDIT_SAMPLE_SHORTFALL';
-  message: string;
+  message: Message;
   field?: string;
 }
 
@@ -72,13 +74,21 @@ export function verificationRefusal(
   if (!villagePart || villagePart.state !== 'verifying') {
     return {
       code: 'INVALID_TRANSITION',
-      message: `village part ${event.taskCode}/${event.villageCode} is ${villagePart?.state ?? 'not part of this contract'}`,
+      message: msg('refusal.villagePartState', {
+        taskCode: event.taskCode,
+        villageCode: event.villageCode,
+        state: villagePart?.state,
+      }),
     };
   }
   if (event.verifiedArea < 0 || event.verifiedArea > villagePart.claimedArea) {
     return {
       code: 'AREA_ABOVE_PREVIOUS_STAGE',
-      message: `${event.villageCode}: verified ${formatMu(event.verifiedArea)} mu is above the claimed ${formatMu(villagePart.claimedArea)} mu`,
+      message: msg('refusal.verifiedAboveClaimed', {
+        villageCode: event.villageCode,
+        verified: formatMu(event.verifiedArea),
+        claimed: formatMu(villagePart.claimedArea),
+      }),
       field: 'rows',
     };
   }
@@ -92,7 +102,9 @@ export function acceptedAreasRefusal(
   villages: readonly { villageCode: string; acceptedArea: number }[],
 ): Refusal | undefined {
   const taskLine = own(context.taskLines, taskCode);
-  if (!taskLine) return { code: 'INVALID_TRANSITION', message: `no task line ${taskCode}` };
+  if (!taskLine) {
+    return { code: 'INVALID_TRANSITION', message: msg('refusal.noTaskLine', { taskCode }) };
+  }
   const parts = Object.keys(taskLine.villageParts);
   const named = new Set(villages.map((village) => village.villageCode));
   if (
@@ -102,7 +114,7 @@ export function acceptedAreasRefusal(
   ) {
     return {
       code: 'VALIDATION_FAILED',
-      message: `name every village part of ${taskCode} once (${parts.join(', ')})`,
+      message: msg('refusal.nameEveryVillagePart', { taskCode, parts: parts.join(', ') }),
       field: 'villages',
     };
   }
@@ -111,7 +123,11 @@ export function acceptedAreasRefusal(
     if (village.acceptedArea < 0 || village.acceptedArea > verified) {
       return {
         code: 'AREA_ABOVE_PREVIOUS_STAGE',
-        message: `${village.villageCode}: accepted ${formatMu(village.acceptedArea)} mu is above the verified ${formatMu(verified)} mu`,
+        message: msg('refusal.acceptedAboveVerified', {
+          villageCode: village.villageCode,
+          accepted: formatMu(village.acceptedArea),
+          verified: formatMu(verified),
+        }),
         field: `villages[${index}].acceptedAreaMu`,
       };
     }
@@ -128,7 +144,7 @@ export function acceptanceRefusal(
   if (!taskLine || taskLine.state !== 'townAcceptance') {
     return {
       code: 'INVALID_TRANSITION',
-      message: `task line ${event.taskCode} is ${taskLine?.state ?? 'not part of this contract'}`,
+      message: msg('refusal.taskLineState', { taskCode: event.taskCode, state: taskLine?.state }),
     };
   }
   const areas = acceptedAreasRefusal(context, event.taskCode, event.villages);
@@ -137,7 +153,12 @@ export function acceptanceRefusal(
   if (!quorum.met) {
     return {
       code: 'QUORUM_NOT_MET',
-      message: `town acceptance needs ${QUORUM} distinct pass signers covering ${ACCEPTANCE_ROLES.join(', ')}; it has ${quorum.passCount} covering ${quorum.rolesCovered.join(', ') || 'none'}`,
+      message: msg('refusal.quorum', {
+        quorum: QUORUM,
+        roles: ACCEPTANCE_ROLES.join(', '),
+        passCount: quorum.passCount,
+        covered: quorum.rolesCovered.join(', '),
+      }),
     };
   }
   return undefined;
@@ -155,19 +176,19 @@ export function approvalRefusal(
   if (approvals.some((approval) => approval.approverId === event.approverId)) {
     return {
       code: 'SEPARATION_OF_DUTIES',
-      message: 'The two approvals of an audit are given by two different people',
+      message: msg('refusal.sameApprover'),
     };
   }
   if (approvals.some((approval) => approval.bureau === event.bureau)) {
     return {
       code: 'APPROVAL_EXISTS',
-      message: `The ${event.bureau} side has approved this audit already`,
+      message: msg('refusal.bureauApproved', { bureau: event.bureau }),
     };
   }
   if (approvals.length > 0 && event.taskLines !== undefined) {
     return {
       code: 'VALIDATION_FAILED',
-      message: 'the second approval confirms the audited areas; it does not change them',
+      message: msg('refusal.secondApprovalChanges'),
       field: 'taskLines',
     };
   }
@@ -179,9 +200,7 @@ export function approvalRefusal(
     return {
       code: 'AUDIT_SAMPLE_INCOMPLETE',
       message:
-        open === null
-          ? "The contract's policy asks for an audit sample: draw it and visit every sampled row before approving"
-          : `${open} sampled row(s) are not visited yet; visit every sampled row before approving`,
+        open === null ? msg('refusal.sampleNotDrawn') : msg('refusal.sampleNotVisited', { open }),
     };
   }
   const outcomes = approvals.length === 0 ? sampleOutcomes(context) : null;
@@ -190,7 +209,7 @@ export function approvalRefusal(
     if (!taskLine || taskLine.state !== 'accepted') {
       return {
         code: 'VALIDATION_FAILED',
-        message: `no accepted task line ${audited.taskCode}`,
+        message: msg('refusal.noAcceptedTaskLine', { taskCode: audited.taskCode }),
         field: `taskLines[${index}].taskCode`,
       };
     }
@@ -198,7 +217,11 @@ export function approvalRefusal(
     if (audited.auditedArea < 0 || audited.auditedArea > accepted) {
       return {
         code: 'AREA_ABOVE_PREVIOUS_STAGE',
-        message: `Task line ${audited.taskCode}: audited ${formatMu(audited.auditedArea)} mu is above the accepted ${formatMu(accepted)} mu`,
+        message: msg('refusal.auditedAboveAccepted', {
+          taskCode: audited.taskCode,
+          audited: formatMu(audited.auditedArea),
+          accepted: formatMu(accepted),
+        }),
         field: `taskLines[${index}].auditedAreaMu`,
       };
     }
@@ -206,7 +229,11 @@ export function approvalRefusal(
     if (outcome && audited.auditedArea > outcome.maxAuditedArea) {
       return {
         code: 'AUDIT_SAMPLE_SHORTFALL',
-        message: `Task line ${audited.taskCode}: audited ${formatMu(audited.auditedArea)} mu is above the ${formatMu(outcome.maxAuditedArea)} mu the audit sample supports`,
+        message: msg('refusal.sampleShortfall', {
+          taskCode: audited.taskCode,
+          audited: formatMu(audited.auditedArea),
+          max: formatMu(outcome.maxAuditedArea),
+        }),
         field: `taskLines[${index}].auditedAreaMu`,
       };
     }
@@ -222,7 +249,7 @@ export function sampleRefusal(
   if ((context.auditSample ?? null) !== null) {
     return {
       code: 'AUDIT_SAMPLE_EXISTS',
-      message: 'This contract has its audit sample already; a sample is drawn once',
+      message: msg('refusal.sampleExists'),
     };
   }
   return undefined;
@@ -242,28 +269,32 @@ export function visitRefusal(
   if (!row) {
     return {
       code: 'NOT_IN_SAMPLE',
-      message: `Register row ${event.rowId} is not in this audit sample`,
+      message: msg('refusal.notInSample', { rowId: event.rowId }),
       field: 'rowId',
     };
   }
   if (row.observedArea !== null) {
     return {
       code: 'ALREADY_VISITED',
-      message: `Register row ${event.rowId} has been visited already`,
+      message: msg('refusal.alreadyVisited', { rowId: event.rowId }),
       field: 'rowId',
     };
   }
   if (event.observedArea < 0 || event.observedArea > row.verifiedArea) {
     return {
       code: 'AREA_ABOVE_PREVIOUS_STAGE',
-      message: `Row ${event.rowId}: observed ${formatMu(event.observedArea)} mu is above the verified ${formatMu(row.verifiedArea)} mu`,
+      message: msg('refusal.observedAboveVerified', {
+        rowId: event.rowId,
+        observed: formatMu(event.observedArea),
+        verified: formatMu(row.verifiedArea),
+      }),
       field: 'observedAreaMu',
     };
   }
   if (context.signedOn !== null && event.visitedOn < context.signedOn) {
     return {
       code: 'VALIDATION_FAILED',
-      message: `must not be before the contract was signed (${context.signedOn})`,
+      message: msg('refusal.visitBeforeSigning', { signedOn: context.signedOn }),
       field: 'visitedOn',
     };
   }
@@ -283,13 +314,13 @@ export function payoutRefusal(
   if (financeApproval?.approverId === event.issuerId) {
     return {
       code: 'SEPARATION_OF_DUTIES',
-      message: "The approver of the audit's finance side may not issue its payout",
+      message: msg('refusal.payoutByApprover'),
     };
   }
   if (!event.providerEligible) {
     return {
       code: 'PROVIDER_NOT_ELIGIBLE',
-      message: `The organisation is not eligible today${event.providerReason ? `: ${event.providerReason}` : ''}`,
+      message: msg('refusal.providerNotEligible', { reason: event.providerReason }),
     };
   }
   if (
@@ -299,7 +330,7 @@ export function payoutRefusal(
   ) {
     return {
       code: 'INVALID_TRANSITION',
-      message: `A payout is the final subsidy (${context.subsidyFen ?? 'none'} fen), and more than nothing`,
+      message: msg('refusal.payoutAmount', { subsidyFen: context.subsidyFen ?? undefined }),
     };
   }
   return undefined;
@@ -311,7 +342,7 @@ export function objectionRefusal(
   event: Of<'objection.filed'>,
 ): Refusal | undefined {
   if (contractTakesObjection(current, event.noticeId)) return undefined;
-  return { code: 'NOTICE_CLOSED', message: 'This notice takes no more objections' };
+  return { code: 'NOTICE_CLOSED', message: msg('refusal.noticeClosed') };
 }
 
 /** The rules that explain a refused event of each type, where one says more than the state. */

@@ -1,6 +1,7 @@
 import { type PersistedContract } from '../machine/contract-lifecycle';
 import type { Refusal } from '../machine/refusals';
 import { DomainError } from '../../../common/errors/domain-error';
+import { msg, type Message } from '../../../common/i18n/message';
 import type { ContractEvent } from '../machine/contract.types';
 
 /**
@@ -18,11 +19,10 @@ export function refusalError(
   event: ContractEvent,
 ): DomainError {
   if (refusal.code === 'INVALID_TRANSITION') {
-    return new DomainError(
-      'INVALID_TRANSITION',
-      `${event.type} is not allowed now: ${describe(current, event)}`,
-      { state: current.value, event: event.type },
-    );
+    return new DomainError('INVALID_TRANSITION', describe(current, event), {
+      state: current.value,
+      event: event.type,
+    });
   }
   return new DomainError(refusal.code, refusal.message, {
     ...(refusal.field ? { errors: [{ field: refusal.field, message: refusal.message }] } : {}),
@@ -32,23 +32,29 @@ export function refusalError(
 }
 
 /** Where the contract stands, for the INVALID_TRANSITION message. */
-function describe(contract: PersistedContract, event: ContractEvent): string {
-  const parts = [`the contract is ${contract.value}`];
+function describe(contract: PersistedContract, event: ContractEvent): Message {
+  const where: {
+    taskCode?: string;
+    taskLineState?: string;
+    villageCode?: string;
+    villagePartState?: string;
+  } = {};
   if ('taskCode' in event) {
-    const line = contract.context.taskLines[event.taskCode];
-    parts.push(
-      line
-        ? `task line ${event.taskCode} is ${line.state}`
-        : `there is no task line ${event.taskCode}`,
-    );
+    const line = Object.hasOwn(contract.context.taskLines, event.taskCode)
+      ? contract.context.taskLines[event.taskCode]
+      : undefined;
+    where.taskCode = event.taskCode;
+    where.taskLineState = line?.state;
     if ('villageCode' in event && line) {
-      const part = line.villageParts[event.villageCode];
-      parts.push(
-        part
-          ? `village ${event.villageCode} is ${part.state}`
-          : `village ${event.villageCode} has no part in it`,
-      );
+      where.villageCode = event.villageCode;
+      where.villagePartState = Object.hasOwn(line.villageParts, event.villageCode)
+        ? line.villageParts[event.villageCode].state
+        : undefined;
     }
   }
-  return parts.join(', ');
+  return msg('transition.notAllowed', {
+    event: event.type,
+    contractState: String(contract.value),
+    ...where,
+  });
 }
