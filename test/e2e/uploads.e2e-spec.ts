@@ -191,6 +191,45 @@ describe('uploads at the size limit', () => {
     }
   }, 180_000);
 
+  it('six attachments of UPLOAD_MAX_BYTES at once: all 201, /health answers throughout', async () => {
+    const max = test.config.uploadMaxBytes;
+    const bodies = Array.from({ length: 6 }, (_, client) => {
+      const content = Buffer.alloc(max, client + 1);
+      return multipartBody({ kind: 'other' }, { content });
+    });
+    const { result, healthMs, longestGapMs, statuses, rssGrowthMb } = await withHealthPolled(() =>
+      Promise.all(
+        bodies.map((body, client) =>
+          send(
+            'POST',
+            `/contracts/${contractIds[0]}/attachments`,
+            {
+              ...q.coops[0].auth,
+              'Content-Type': 'multipart/form-data; boundary=----hostile7MA4YWxkTrZu0gW',
+              'Content-Length': String(body.length),
+              'X-Request-Id': `six-at-once-${client}`,
+            },
+            body,
+          ),
+        ),
+      ),
+    );
+    console.log(
+      `six uploads of ${max} bytes at once → ${result.map((r) => r.status).join(',')}: ${healthMs.length} × /health, ` +
+        `worst ${Math.max(...healthMs).toFixed(0)} ms, longest between two answers ${longestGapMs.toFixed(0)} ms; ` +
+        `RSS growth ${rssGrowthMb.toFixed(1)} MB`,
+    );
+    expect(result.map((r) => r.status)).toEqual(Array(6).fill(201));
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(Math.max(...healthMs)).toBeLessThan(HEALTH_BOUND_MS);
+    expect(longestGapMs).toBeLessThan(HEALTH_BOUND_MS);
+    expect(rssGrowthMb).toBeLessThan(64);
+    for (let client = 0; client < 6; client++)
+      expect(Buffer.byteLength(accessLine(`six-at-once-${client}`))).toBeLessThan(
+        LOG_LINE_MAX_BYTES,
+      );
+  }, 180_000);
+
   it('a Chinese file name is stored and returned as typed', async () => {
     const uploaded = await test
       .http()
