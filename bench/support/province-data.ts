@@ -8,6 +8,7 @@
  * had written them. Areas are integer hundredths of a mu, money integer fen.
  */
 import { createHash } from 'node:crypto';
+import { identifierKey } from '../../src/common/values/identifier';
 import { canonicalJson } from '../../src/common/values/canonical-json';
 import { eventBodySha256 } from '../../src/modules/audit-log/audit-chain';
 import {
@@ -701,7 +702,7 @@ function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec
   const register = table(
     tables,
     'register_row',
-    'id, contract_id, project_id, row_no, village_code, household_name, household_id_no, plot_code, task_code, area, verified_area, work_date, machine_no, operator_name, town_cadre_signed, village_cadre_signed, operator_signed, farmer_signed, state, created_at',
+    'id, contract_id, project_id, row_no, village_code, household_name, household_id_no, plot_code, task_code, area, verified_area, work_date, machine_no, operator_name, town_cadre_signed, village_cadre_signed, operator_signed, farmer_signed, state, created_at, plot_key',
   );
   TASKS.forEach((task, k) => {
     const line = context.taskLines[task.code];
@@ -717,7 +718,7 @@ function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec
           villageCode,
           `${SURNAMES[seq % 10]}${GIVEN[(seq * 7) % 10]}`,
           residentId(seq),
-          `${lotCode}-${villageCode.slice(-6)}-${n}`,
+          plotCode(lotCode, villageCode, n),
           task.code,
           area,
           part?.verifiedArea === null || part?.verifiedArea === undefined ? null : area,
@@ -730,11 +731,15 @@ function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec
           '是',
           part ? 'claimed' : 'working',
           instant(t0, DAY.started + 1),
+          identifierKey(plotCode(lotCode, villageCode, n)),
         ]);
       }
     });
   });
 }
+
+const plotCode = (lotCode: string, villageCode: string, n: number): string =>
+  `${lotCode}-${villageCode.slice(-6)}-${n}`;
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
 const GIVEN = ['秀英', '桂英', '建国', '志强', '丽', '军', '敏', '静', '伟', '芳'];

@@ -56,7 +56,7 @@ describe('one disclosure policy for JSON, PDFs, exports and public routes', () =
       acceptor: s.acceptors[0],
       public: null,
     };
-  });
+  }, 180_000);
   afterAll(async () => {
     await test.close();
   });
