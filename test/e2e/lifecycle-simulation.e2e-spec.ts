@@ -61,6 +61,8 @@ const STATE_AFTER: string[] = [
 
 interface ModelContract {
   done: number;
+  /** The district audit's sample is drawn (and every row of it visited as verified). */
+  sampled?: boolean;
   claimed: number;
   verified?: number;
   accepted?: number;
@@ -406,6 +408,53 @@ class PayoutAttemptCommand implements fc.AsyncCommand<Model, Real> {
   }
 }
 
+/**
+ * The district audit's sample of contract `i` whatever its state (issue 24): in the district audit
+ * the first draw is 201 and every sampled row is visited at its verified area (so the audit's
+ * maximum is the accepted area and the model's subsidy stands); a second draw is 409
+ * AUDIT_SAMPLE_EXISTS; outside the district audit 409 INVALID_TRANSITION.
+ */
+class AuditSampleCommand implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly i: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const c = m.contracts[this.i];
+    const id = r.contractIds[this.i];
+    const response = await r.test.http().post(`/contracts/${id}/audit/sample`).set(r.as.agri.auth);
+    if (STATE_AFTER[c.done] !== 'districtAudit' || c.sampled) {
+      expect({ status: response.status, code: response.body.code }).toEqual({
+        status: 409,
+        code:
+          STATE_AFTER[c.done] === 'districtAudit' ? 'AUDIT_SAMPLE_EXISTS' : 'INVALID_TRANSITION',
+      });
+    } else {
+      expect(response.status).toBe(201);
+      for (const row of response.body.rows as { rowId: string; verifiedAreaMu: string }[]) {
+        await r.test
+          .http()
+          .post(`/audit-samples/${response.body.id}/visits`)
+          .set(r.as.agri.auth)
+          .send({
+            rowId: row.rowId,
+            visitedOn: '2015-07-15',
+            method: 'household',
+            householdConfirms: true,
+            observedAreaMu: row.verifiedAreaMu,
+          })
+          .expect(201);
+      }
+      c.sampled = true;
+    }
+    r.commands++;
+    await checkInvariants(m, r);
+  }
+  toString(): string {
+    return `auditSample(${this.i})`;
+  }
+}
+
 describe('lifecycle simulation: random command sequences against the HTTP app and a reference model', () => {
   const figures = { runs: 0, commands: 0, restarts: 0, paid: 0, violations: 0 };
 
@@ -439,6 +488,7 @@ describe('lifecycle simulation: random command sequences against the HTTP app an
       fc.constant(new ClockCommand()),
       fc.constant(new RestartCommand()),
       index.map((i) => new PayoutAttemptCommand(i)),
+      index.map((i) => new AuditSampleCommand(i)),
     ];
     try {
       await fc.assert(
