@@ -4,6 +4,8 @@ import { MASKS } from '../../modules/auth/disclosure-policy';
 const SECRET_KEYS = new Set([
   'password',
   'passwordhash',
+  'currentpassword',
+  'newpassword',
   'accesstoken',
   'token',
   'authorization',
