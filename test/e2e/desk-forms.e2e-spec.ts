@@ -201,6 +201,18 @@ describe('the desk’s forms: error paths and single application', () => {
     await sign('pass').expect(303);
     const again = await expectNoWrites(test.dataSource, () => sign('pass').expect(409));
     expect(again.text).toContain('您已经在这份验收记录上签过字');
+    const revise = (area: string) =>
+      http()
+        .post(`${page}/acceptance-records/${recordId}/revise`)
+        .set('Cookie', townCookie)
+        .type('form')
+        .send({ _csrf: tCsrf, villageCode: village, acceptedAreaMu: area, note: '复核后修改' });
+    const reviseAbove = await expectNoWrites(test.dataSource, () => revise('10.50').expect(400));
+    expect(reviseAbove.text).toContain(`id="revise-${recordId}-village-0-error"`);
+    expect((await revise('9.50').expect(303)).headers.location).toBe(`${page}?done=revise`);
+    await expectNoWrites(test.dataSource, () => revise('9.50').expect(409)); // superseded now
+    const revised = await http().get(page).set('Cookie', townCookie).expect(200);
+    expect(revised.text).toContain('第 2 版');
     const rework = (note: string) =>
       http()
         .post(`${page}/task-lines/wheat_harvest/rework`)

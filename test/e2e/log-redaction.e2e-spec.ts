@@ -73,7 +73,32 @@ describe('logs', () => {
   it('no password or token is ever written', async () => {
     await test.http().post('/auth/login').send(TEST_ADMIN).expect(200);
     await test.http().post('/auth/login').send({ username: 'x', password: 'wrong-secret-1' });
+    // The account routes (issue 25): a reset, a change, the desk's login form.
+    const api = new Api(test);
+    const admin = await api.admin();
+    const user = await api.user('observer', { regionCode: (await api.regionTree(1)).district });
+    await test
+      .http()
+      .post(`/users/${user.userId}/password`)
+      .set(admin.auth)
+      .send({ password: 'Reset-secret-2015' })
+      .expect(200);
+    const reset = await api.login(user.username, 'Reset-secret-2015');
+    await test
+      .http()
+      .post('/auth/password')
+      .set(reset.auth)
+      .send({ currentPassword: 'Reset-secret-2015', newPassword: 'Changed-secret-2015' })
+      .expect(200);
+    await test
+      .http()
+      .post('/desk/login')
+      .type('form')
+      .send({ username: user.username, password: 'Desk-secret-2015' })
+      .expect(403);
     const logged = lines.join('\n');
+    for (const secret of ['Reset-secret-2015', 'Changed-secret-2015', 'Desk-secret-2015'])
+      expect(logged).not.toContain(secret);
     expect(logged).not.toContain(TEST_ADMIN.password);
     expect(logged).not.toContain('wrong-secret-1');
     expect(logged).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // a JWT

@@ -15,6 +15,8 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   '*.password',
   '*.passwordHash',
+  '*.currentPassword',
+  '*.newPassword',
   '*.accessToken',
   '*.householdIdNo',
   '*.idNumber',

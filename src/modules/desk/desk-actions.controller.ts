@@ -20,7 +20,12 @@ import { FileUpload, type UploadedFileOnDisk } from '../../common/http/file-uplo
 import { uuidParam } from '../../common/http/uuid-param';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AcceptanceService } from '../acceptance/acceptance.service';
-import { OpenAcceptanceDto, ReworkDto, SignAcceptanceDto } from '../acceptance/dto/acceptance.dto';
+import {
+  OpenAcceptanceDto,
+  ReviseAcceptanceDto,
+  ReworkDto,
+  SignAcceptanceDto,
+} from '../acceptance/dto/acceptance.dto';
 import { Public } from '../auth/access.decorators';
 import { DocumentsService } from '../documents/documents.service';
 import { AttachmentsService } from '../field-work/attachments.service';
@@ -329,6 +334,45 @@ export class DeskActionsController {
       },
       (field) => (field === 'note' || field === 'decision' ? 'note' : undefined),
       { note: body.note },
+    );
+  }
+
+  @Post('acceptance-records/:recordId/revise')
+  @DeskRoles('town_acceptor')
+  async revise(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+    @Param('recordId', uuidParam('Acceptance record')) recordId: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const villages = list(body.villageCode);
+    const areas = list(body.acceptedAreaMu);
+    await this.act(
+      request,
+      response,
+      id,
+      `revise-${recordId}`,
+      async () => {
+        const dto = await asDto(ReviseAcceptanceDto, {
+          villages: villages.map((villageCode, index) => ({
+            villageCode,
+            acceptedAreaMu: (areas[index] ?? '').trim(),
+          })),
+          ...(text(body.note) ? { note: text(body.note) } : {}),
+        });
+        await this.acceptance.revise(request.actor!, recordId, dto);
+        return 'revise';
+      },
+      (field) => {
+        const index = indexOf(field, 'villages');
+        if (index !== undefined && villages[index]) return `village-${villages[index]}`;
+        return field === 'note' ? 'note' : undefined;
+      },
+      {
+        areas: Object.fromEntries(villages.map((code, index) => [code, areas[index] ?? ''])),
+        note: body.note,
+      },
     );
   }
 

@@ -64,6 +64,7 @@ const SUCCESS: Record<string, string> = {
   open: '验收记录已发起，请验收小组成员签字。',
   sign: '已签字。',
   rework: '已退回整改，服务组织可以修改清册后重新申报。',
+  revise: '验收记录已修改为新的一版，请验收小组成员重新签字。',
   attachment: '附件已上传。',
 };
 
@@ -254,6 +255,39 @@ export class DeskPagesService {
       }
     }
     if (actor.role === 'town_acceptor') {
+      // A record that is open or failed is revised (a new revision, signatures reset).
+      const current = await this.dataSource.getRepository(AcceptanceRecord).findBy({
+        contractId: id,
+        state: In(['open', 'failed']),
+      });
+      for (const record of current) {
+        const line = contract.taskLines.find((candidate) => candidate.taskCode === record.taskCode);
+        if (!line) continue;
+        const key = `revise-${record.id}`;
+        const values = valuesOf(key) as { areas?: Record<string, string>; note?: string };
+        const errors = errorsOf(key);
+        forms.push({
+          key,
+          kind: 'accept',
+          title: `修改验收记录：${line.taskName}（第 ${record.revision} 版${record.state === 'failed' ? '，未通过' : ''}）`,
+          text: '修改后生成新的一版，已有的签字作废，需要重新签字。',
+          action: `/desk/contracts/${id}/acceptance-records/${record.id}/revise`,
+          villages: record.villages.map((entry) => {
+            const part = line.villageParts.find((p) => p.villageCode === entry.villageCode);
+            return {
+              villageCode: entry.villageCode,
+              label: village(entry.villageCode),
+              verified: part?.verifiedAreaMu ?? '0.00',
+              value: values.areas?.[entry.villageCode] ?? formatMu(entry.acceptedArea),
+              error: errors[`village-${entry.villageCode}`],
+            };
+          }),
+          noteLabel: '修改说明',
+          button: '修改验收记录',
+          errors,
+          values,
+        });
+      }
       for (const line of contract.taskLines) {
         if (acceptanceOpenRefusal(line.taskCode, line.state) !== undefined) continue;
         const key = `rework-${line.taskCode}`;
