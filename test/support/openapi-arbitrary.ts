@@ -117,7 +117,11 @@ function typedValue(
       });
     case 'number':
       return fc.oneof(
-        fc.integer({ min: schema.minimum ?? -10, max: Math.min(schema.maximum ?? 1000, 1000) }),
+        // Whole numbers within the bounds (a minimum may be fractional: 0.01 for a positive area).
+        fc.integer({
+          min: Math.ceil(schema.minimum ?? -10),
+          max: Math.floor(Math.min(schema.maximum ?? 1000, 1000)),
+        }),
         fc.double({ min: schema.minimum ?? -10, max: schema.maximum ?? 1e7, noNaN: true }),
       );
     case 'integer':
