@@ -1,3 +1,4 @@
+import { render } from '../i18n/message';
 import { performance } from 'node:perf_hooks';
 import { MAX_INPUT_VALUES, unsafeInput } from './input-safety.pipe';
 
@@ -32,6 +33,6 @@ describe('unsafeInput', () => {
     expect(unsafeInput(JSON.parse('{"__proto__": {}}'), '')?.field).toBe('__proto__');
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = { a: deep };
-    expect(unsafeInput(deep, '')?.message).toMatch(/deeper than 32/);
+    expect(render(unsafeInput(deep, '')!.message, 'en')).toMatch(/deeper than 32/);
   });
 });

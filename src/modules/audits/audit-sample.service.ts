@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { auditedTaskCodes } from '../contracts/machine/queries';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -119,9 +120,7 @@ export class AuditSampleService {
         const head = await this.auditLog.contractChainHead(contract.id, manager);
         const chainHash = head?.hash ?? GENESIS_HASH;
         const seed = sampleSeed(contract.id, chainHash);
-        const accepted = Object.values(current.context.taskLines)
-          .filter((line) => line.state === 'accepted')
-          .map((line) => line.taskCode);
+        const accepted = auditedTaskCodes(current.context);
         const candidates = await manager.query<
           {
             id: string;

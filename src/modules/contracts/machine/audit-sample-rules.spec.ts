@@ -1,3 +1,4 @@
+import { render } from '../../../common/i18n/message';
 import { decide, type PersistedContract } from './contract-lifecycle';
 import {
   apply,
@@ -115,7 +116,9 @@ describe('district audit by sample (machine)', () => {
       'AUDIT_SAMPLE_INCOMPLETE',
     );
     const half = apply(sampled, visit('R1', 6_000));
-    expect(refusal(half, approve({ sampleRequired: true })).message).toContain('1 sampled row');
+    expect(render(refusal(half, approve({ sampleRequired: true })).message, 'en')).toContain(
+      '1 sampled row',
+    );
     // Without a policy's sample, a partly visited sample does not stop the approval.
     expect(decide(half, approve()).applies).toBe(true);
     expect(decide(inDistrictAudit(), approve({ sampleRequired: false })).applies).toBe(true);
@@ -141,7 +144,10 @@ describe('district audit by sample (machine)', () => {
     ).toMatchObject({
       code: 'AUDIT_SAMPLE_SHORTFALL',
       field: 'taskLines[0].auditedAreaMu',
-      message: expect.stringContaining('98.00'),
+      message: expect.objectContaining({
+        key: 'refusal.sampleShortfall',
+        params: expect.objectContaining({ max: '98.00' }),
+      }),
     });
     expect(
       apply(visited, approve({ taskLines: [{ taskCode: 'WHEAT', auditedArea: 9_800 }] })).context

@@ -81,3 +81,10 @@ export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal 
     message: msg('refusal.acceptanceNotOpen', { taskCode, state }),
   };
 }
+
+/** The task lines a district audit covers: the ones the town accepted (not withdrawn ones). */
+export function auditedTaskCodes(context: ContractContext): string[] {
+  return Object.values(context.taskLines)
+    .filter((line) => line.state === 'accepted')
+    .map((line) => line.taskCode);
+}
