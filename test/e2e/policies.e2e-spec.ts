@@ -194,6 +194,8 @@ describe('a contract under a policy', () => {
         subsidySharePct: '30.00',
         capPerMuYuan: '15.00',
         capPerOrganisationYuan: null,
+        // The policy asks for no audit sample: the audit is as before unless one is drawn.
+        auditSample: null,
       });
       const area = 1001 + lot;
       const { perMu, amount } = expectedSubsidy(area, 6367, 30, 1500);

@@ -8,9 +8,12 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { validationFailed } from '../../common/errors/domain-error';
 import { ApiRefusals } from '../../common/http/api-refusals';
-import { FileUpload } from '../../common/http/file-upload.interceptor';
+import {
+  FileUpload,
+  requiredFile,
+  type UploadedFileOnDisk,
+} from '../../common/http/file-upload.interceptor';
 import { NoFields } from '../../common/http/no-fields.pipe';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, Roles, SignOff } from '../auth/access.decorators';
@@ -30,6 +33,7 @@ import { VisitPhotosService } from './visit-photos.service';
 const PhotoUpload = FileUpload(
   'file',
   (max) => new DomainError('PAYLOAD_TOO_LARGE', `The photo is larger than ${max} bytes`),
+  { refuseEmpty: true },
 );
 
 @ApiTags('district audit by sample')
@@ -102,13 +106,8 @@ export class AuditSampleController {
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('Audit visit')) id: string,
     @Body(NoFields) _body: unknown,
-    @UploadedFile() file: { buffer: Buffer; originalname: string } | undefined,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
   ): Promise<VisitPhotoDto> {
-    if (!file) {
-      throw validationFailed([
-        { field: 'file', message: 'send the photo as multipart field "file"' },
-      ]);
-    }
-    return this.photos.upload(actor, id, file);
+    return this.photos.upload(actor, id, requiredFile(file));
   }
 }

@@ -7,6 +7,7 @@ import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { loadContractInScope } from '../contracts/contract-scope';
 import { FileStore } from '../field-work/file-store';
+import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import type { VisitPhotoDto } from './dto/audit-sample.dto';
 
 /** What a photo is, from its first bytes (never from the name or the client's content type). */
@@ -21,9 +22,12 @@ export function photoType(content: Buffer): 'image/jpeg' | 'image/png' | null {
   return null;
 }
 
-/** When and where a photo was taken, from its EXIF; nothing when it has none or it is unreadable. */
+/**
+ * When and where a photo was taken, from its EXIF (the bytes, or the file at a path); nothing when
+ * it has none or it is unreadable.
+ */
 export async function photoPlace(
-  content: Buffer,
+  content: Buffer | string,
 ): Promise<{ takenAt?: Date; latitude?: number; longitude?: number }> {
   try {
     const tags = (await exifr.parse(content, {
@@ -77,7 +81,7 @@ export class VisitPhotosService {
   async upload(
     actor: Actor,
     visitId: string,
-    file: { buffer: Buffer; originalname: string },
+    file: UploadedFileOnDisk,
   ): Promise<VisitPhotoDto> {
     const [visit] = await this.dataSource.query<{ contract_id: string }[]>(
       `SELECT s.contract_id FROM audit_visit v JOIN audit_sample s ON s.id = v.sample_id
@@ -89,12 +93,13 @@ export class VisitPhotosService {
       what: 'Audit visit',
       id: visitId,
     });
-    const contentType = photoType(file.buffer);
+    const contentType = photoType(file.head);
     if (!contentType) {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'A visit photo is a JPEG or a PNG');
     }
-    const place = await photoPlace(file.buffer);
-    const sha256 = await this.files.put(file.buffer);
+    // EXIF read from the file on disk (exifr reads only the segments it needs).
+    const place = await photoPlace(file.path);
+    const sha256 = await this.files.putFile(file.path, file.sha256);
     return this.dataSource.transaction(async (manager) => {
       const [row] = await manager.query<{ id: string }[]>(
         `INSERT INTO audit_visit_photo (visit_id, sha256, size, content_type, file_name, taken_at,
@@ -103,9 +108,9 @@ export class VisitPhotosService {
         [
           visitId,
           sha256,
-          file.buffer.length,
+          file.size,
           contentType,
-          file.originalname.slice(0, 255) || 'photo',
+          file.originalName.slice(0, 255) || 'photo',
           place.takenAt ?? null,
           place.latitude ?? null,
           place.longitude ?? null,
