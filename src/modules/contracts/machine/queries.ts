@@ -68,11 +68,6 @@ export function taskLineClaimable(state: string | undefined): boolean {
   return state !== undefined && (WAITS_IN.claim as readonly string[]).includes(state);
 }
 
-/** A village part takes its village's verification while it is verifying. */
-export function villagePartVerifiable(state: string): boolean {
-  return (WAITS_IN.verify as readonly string[]).includes(state);
-}
-
 /** A town acceptance record is opened once every village notice of the line has cleared. */
 export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal | undefined {
   if ((WAITS_IN.acceptanceOpen as readonly string[]).includes(state)) return undefined;
