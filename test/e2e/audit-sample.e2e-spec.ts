@@ -145,6 +145,14 @@ describe('district audit by sample', () => {
   const count = async (sql: string, params: unknown[]) =>
     (await test.dataSource.query<{ n: number }[]>(sql, params))[0].n;
 
+  /** The contracts whose audit sample waits on the caller (`GET /work-items?kind=audit.sample`). */
+  const sampleItems = async (session: Session) =>
+    (
+      (await http().get('/work-items?kind=audit.sample').set(session.auth).expect(200)).body as {
+        items: { contractId: string }[];
+      }
+    ).items.map((item) => item.contractId);
+
   /** Every sampled row visited at its verified area, but `short` visited at `observed`. */
   async function visitAll(sample: Sample, short?: { rowId: string; observedAreaMu: string }) {
     for (const row of sample.rows) {
@@ -211,6 +219,10 @@ describe('district audit by sample', () => {
       status: 409,
       code: 'AUDIT_SAMPLE_INCOMPLETE',
     });
+    // The to-do list: the agriculture committee has the sample to draw and visit, for this
+    // contract under the policy's sample and not for one without it.
+    expect(await sampleItems(world.agri)).toContain(world.contractIds[0]);
+    expect(await sampleItems(plain.agri)).toEqual([]);
   });
 
   it('the draw: who may, once per contract, 30 % per village part, a history event and an audit row; a script outside the app re-draws it', async () => {
@@ -379,6 +391,8 @@ describe('district audit by sample', () => {
     const short = open[0];
     const observed = Math.floor((toHundredths(short.verifiedAreaMu) * 95) / 100);
     await visitAll({ ...before, rows: open }, { rowId: short.rowId, observedAreaMu: mu(observed) });
+    // Every sampled row visited: the item is gone from the to-do list.
+    expect(await sampleItems(world.agri)).not.toContain(id);
     const sample = await getSample(id);
     const line = sample.taskLines?.[0];
     const s = sample.rows.reduce((total, row) => total + toHundredths(row.verifiedAreaMu), 0);

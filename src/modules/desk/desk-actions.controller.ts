@@ -46,12 +46,10 @@ import { DeskViews } from './desk-views';
 import { renderRows } from '../../common/i18n/message';
 import type { FormState } from './form-state';
 
-const RegisterUpload = FileUpload(
-  'file',
-  (max) =>
-    fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
-      reason: 'tooLarge',
-    }),
+const RegisterUpload = FileUpload('file', (max) =>
+  fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+    reason: 'tooLarge',
+  }),
 );
 const AttachmentUpload = FileUpload(
   'file',

@@ -49,6 +49,7 @@ export function formKeyOf(item: WorkItemDto): string {
     case 'acceptance.sign':
       return `sign-${item.recordId}`;
     case 'contract.sign':
+    case 'audit.sample':
     case 'audit.approve':
     case 'mediaNotice.open':
     case 'payout.issue':

@@ -12,6 +12,7 @@ export const KIND_LABELS: Record<WorkItemKind, string> = {
   'acceptance.open': '发起验收',
   'acceptance.sign': '验收签字',
   'contract.sign': '签订合同',
+  'audit.sample': '抽样走访',
   'audit.approve': '区级审核',
   'mediaNotice.open': '发布媒体公示',
   'payout.issue': '发放补助',

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor';
 import type { Role } from '../auth/roles';
 import type { AuditBureau, ContractContext } from '../contracts/machine/contract.types';
+import { sampleComplete } from '../contracts/machine/contract-context';
 import { WAITS_IN, auditAwaitsBureau } from '../contracts/machine/queries';
 
 /** Every kind of to-do item (api.md, "To-do list"). */
@@ -12,6 +13,7 @@ export const WORK_ITEM_KINDS = [
   'acceptance.open',
   'acceptance.sign',
   'contract.sign',
+  'audit.sample',
   'audit.approve',
   'mediaNotice.open',
   'payout.issue',
@@ -66,6 +68,20 @@ function auditApproval(bureau: AuditBureau): WorkItemQuery {
   return {
     ...contractWaits('audit.approve', WAITS_IN.auditApprove),
     keep: (row) => row.snapshot !== null && auditAwaitsBureau(row.snapshot.context, bureau),
+  };
+}
+
+/**
+ * In the district audit under a policy that asks for an audit sample (issue 24), while the sample
+ * is not drawn or not every sampled row visited: the first approval waits on it.
+ */
+function auditSample(): WorkItemQuery {
+  const waits = contractWaits('audit.sample', WAITS_IN.auditApprove);
+  return {
+    ...waits,
+    sql: `${waits.sql} AND EXISTS (SELECT 1 FROM subsidy_policy p WHERE p.id = c.policy_id
+            AND p.audit_sample_rate_basis_points IS NOT NULL)`,
+    keep: (row) => row.snapshot !== null && !sampleComplete(row.snapshot.context),
   };
 }
 
@@ -141,6 +157,7 @@ export const WORK_ITEM_QUERIES: Record<Role, readonly WorkItemQuery[]> = {
   ],
   district_agri: [
     contractWaits('contract.sign', WAITS_IN.contractSign),
+    auditSample(),
     auditApproval('agriculture'),
     contractWaits('mediaNotice.open', WAITS_IN.mediaNoticeOpen),
     {
