@@ -63,7 +63,13 @@ describe('hostile requests', () => {
     const body = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
     for (const route of ['/auth/login', '/regions']) {
       const response = await expectNoWrites(test.dataSource, () =>
-        test.http().post(route).set(admin.auth).set('Content-Type', 'application/json').send(body),
+        test
+          .http()
+          .post(route)
+          .set(admin.auth)
+          .set('Accept-Language', 'en')
+          .set('Content-Type', 'application/json')
+          .send(body),
       );
       expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
       expect(response.body.errors[0].message).toMatch(/nested deeper than 32 levels/);

@@ -70,7 +70,7 @@ export const en: Catalogue = {
   'validation.isNumber': (p) => `${p.field} must be a number`,
   'validation.isBoolean': (p) => `${p.field} must be true or false`,
   'validation.nestedValidation': (p) => `${p.field} must be an object or an array of objects`,
-  'validation.whitelistValidation': (p) => `${p.field} is not a field of this request`,
+  'validation.whitelistValidation': (p) => `property ${p.field} should not exist`,
   'validation.unknownValue': () => 'the body must be a JSON object',
   'validation.isTwoDecimals': (p) =>
     `${p.field} must be a ${p.positive ? 'positive ' : ''}number with at most 2 decimals, at most ${p.max}`,
@@ -90,6 +90,8 @@ export const en: Catalogue = {
   'auth.tokenExpired': () => 'The access token has expired; log in again',
   'auth.tokenInvalid': () => 'The access token is not valid',
   'auth.userGone': () => 'The user of this token no longer exists or is deactivated',
+  'auth.cooperativeOwnWork': () =>
+    'A cooperative never verifies, accepts, audits or pays its own work',
   'auth.roleNotAllowed': (p) => `Role ${p.role} may not do this; allowed: ${p.allowed}`,
   'auth.wrongPassword': () => 'Wrong username or password',
 
@@ -124,6 +126,8 @@ export const en: Catalogue = {
     `The register takes rows while the contract is contracted or in service; it is ${p.state}`,
   'refusal.acceptanceNotOpen': (p) =>
     `Task line ${p.taskCode} is ${p.state}; acceptance follows the village notices`,
+  'contract.versionConflict': (p) =>
+    `Contract ${p.id} is at version ${p.version}, not ${p.expected}; reload it and try again`,
   'transition.notAllowedWhile': (p) => `${p.event} is not allowed while the contract is ${p.state}`,
   'transition.notAllowed': (p) => {
     const parts = [`the contract is ${p.contractState}`];
@@ -142,6 +146,7 @@ export const en: Catalogue = {
     return `${p.event} is not allowed now: ${parts.join(', ')}`;
   },
 
+  'file.uploadTooLarge': (p) => `The file is larger than ${p.max} bytes`,
   'file.tooLarge': (p) => `The file has ${p.size} bytes; at most ${p.max} are accepted.`,
   'file.empty': () => 'The file is empty.',
   'file.noFilledRow': () => 'The file has no filled-in row.',
@@ -184,6 +189,10 @@ export const en: Catalogue = {
   'file.workbookTooLarge': (p) => `The workbook inflates to more than ${p.max} bytes.`,
 
   'row.inRow': (p) => `Row ${p.row}: ${p.message}`,
+  'row.frozenCorrection': (p) =>
+    `Row ${p.row} is ${p.state}; only rows not yet claimed can be corrected`,
+  'row.frozenWithdrawal': (p) =>
+    `Row ${p.row} is ${p.state}; only rows not yet claimed can be withdrawn`,
   'row.fieldEmpty': (p) => `${p.column} is empty`,
   'row.fieldTooLong': (p) => `${p.column} is longer than ${p.max} characters`,
   'row.idNumber': (p) => `${p.column} ${ID_PROBLEM[p.problem]}`,

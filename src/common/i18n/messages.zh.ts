@@ -141,6 +141,7 @@ export const zh = {
   'auth.tokenExpired': () => '访问令牌已过期，请重新登录',
   'auth.tokenInvalid': () => '访问令牌无效',
   'auth.userGone': () => '该令牌的用户已不存在或已停用',
+  'auth.cooperativeOwnWork': () => '服务组织不能核实、验收、审核或拨付自己的作业',
   'auth.roleNotAllowed': (p: { role: string; allowed: string }) =>
     `角色 ${p.role} 无权进行此操作；允许的角色：${p.allowed}`,
   'auth.wrongPassword': () => '用户名或密码错误',
@@ -182,6 +183,8 @@ export const zh = {
     `合同处于 contracted 或 inService 状态时清册才接受行；现在是 ${p.state}`,
   'refusal.acceptanceNotOpen': (p: { taskCode: string; state: string }) =>
     `作业环节 ${p.taskCode} 的状态是 ${p.state}；村级公示结束后才进行验收`,
+  'contract.versionConflict': (p: { id: string; version: number; expected: number }) =>
+    `合同 ${p.id} 的版本是 ${p.version}，不是 ${p.expected}；请重新读取后再试`,
   'transition.notAllowedWhile': (p: { event: string; state: string }) =>
     `合同状态为 ${p.state} 时不能进行 ${p.event}`,
   'transition.notAllowed': (p: {
@@ -209,6 +212,7 @@ export const zh = {
   },
 
   // --- Uploaded tables (the register, the bank's result file): whole-file refusals ----------
+  'file.uploadTooLarge': (p: { max: number }) => `文件超过 ${p.max} 字节`,
   'file.tooLarge': (p: { size: number; max: number }) =>
     `文件有 ${p.size} 字节，最多接受 ${p.max} 字节。`,
   'file.empty': () => '文件是空的。',
@@ -249,6 +253,10 @@ export const zh = {
 
   // --- Rows of an uploaded table (rejected[].message): `column` is the file's own header ----
   'row.inRow': (p: { row: number; message: string }) => `第 ${p.row} 行：${p.message}`,
+  'row.frozenCorrection': (p: { row: number; state: string }) =>
+    `第 ${p.row} 行的状态是 ${p.state}；只有尚未申报的行可以更正`,
+  'row.frozenWithdrawal': (p: { row: number; state: string }) =>
+    `第 ${p.row} 行的状态是 ${p.state}；只有尚未申报的行可以撤回`,
   'row.fieldEmpty': (p: { column: string }) => `${p.column} 为空`,
   'row.fieldTooLong': (p: { column: string; max: number }) => `${p.column} 超过 ${p.max} 个字符`,
   'row.idNumber': (p: { column: string; problem: keyof typeof ID_PROBLEM }) =>

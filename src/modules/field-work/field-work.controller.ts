@@ -69,13 +69,13 @@ function required<T>(file: T | undefined): T {
 const RegisterUpload = FileUpload(
   'file',
   (max) =>
-    fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+    fieldWorkError('REGISTER_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
       reason: 'tooLarge',
     }),
   { toDisk: true },
 );
 const AttachmentUpload = FileUpload('file', (max) =>
-  fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+  fieldWorkError('ATTACHMENT_TOO_LARGE', msg('file.uploadTooLarge', { max })),
 );
 
 const contractId = uuidParam('Contract');
