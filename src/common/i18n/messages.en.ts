@@ -173,12 +173,8 @@ export const en: Catalogue = {
     'The file is an OpenDocument spreadsheet (.ods), which cannot be read; save it in LibreOffice, WPS or Excel as .xlsx or as CSV (UTF-8).',
   'file.notATable': () =>
     'The file is neither CSV text nor an XLSX workbook; save it as .xlsx or as CSV (UTF-8).',
-  'file.zeroBytes': () =>
-    'The file contains zero bytes, so it is not CSV text; save it as .xlsx or as CSV (UTF-8).',
   'file.controlCharacter': (p) =>
     `The file contains the control character U+${p.code}: it is binary data, not CSV text.`,
-  'file.controlCharacters': () =>
-    'The file contains control characters, so it is not CSV text; save it as .xlsx or as CSV (UTF-8).',
   'file.notUtf8OrGb18030': () =>
     'The file is neither UTF-8 nor GB18030 text; save it as "CSV UTF-8" or as an Excel workbook (.xlsx).',
   'file.badCsv': (p) => `The file is not a well-formed CSV table: ${p.why}.`,

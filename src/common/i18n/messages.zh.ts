@@ -237,11 +237,8 @@ export const zh = {
     '文件是 OpenDocument 电子表格（.ods），无法读取；请在 LibreOffice、WPS 或 Excel 中另存为 .xlsx 或 CSV (UTF-8)。',
   'file.notATable': () =>
     '文件既不是 CSV 文本，也不是 XLSX 工作簿；请另存为 .xlsx 或 CSV (UTF-8)。',
-  'file.zeroBytes': () => '文件含有零字节，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。',
   'file.controlCharacter': (p: { code: string }) =>
     `文件含有控制字符 U+${p.code}，是二进制数据，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。`,
-  'file.controlCharacters': () =>
-    '文件含有控制字符，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。',
   'file.notUtf8OrGb18030': () =>
     '文件既不是 UTF-8 也不是 GB18030 编码的文本；请另存为 "CSV UTF-8" 或 Excel 工作簿（.xlsx）。',
   'file.badCsv': (p: { why: string }) => `文件不是格式正确的 CSV 表格：${p.why}。`,
