@@ -92,7 +92,7 @@ describe('hostile requests', () => {
       const response = await expectNoWrites(test.dataSource, async () => await pending);
       expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
       expect(response.body.errors).toEqual([
-        { field: fields[index], message: 'must not contain a NUL character' },
+        { field: fields[index], message: '不能包含 NUL 字符' },
       ]);
     }
   });
@@ -104,7 +104,7 @@ describe('hostile requests', () => {
       );
       expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
       expect(response.body.errors).toEqual([
-        { field: 'name', message: 'must be valid Unicode text' },
+        { field: 'name', message: '必须是合法的 Unicode 文本' },
       ]);
     }
   });
@@ -297,7 +297,7 @@ describe('hostile requests', () => {
     );
     expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
     expect(response.body.errors).toEqual([
-      { field: 'workDate', message: 'workDate must be a date written YYYY-MM-DD' },
+      { field: 'workDate', message: 'workDate 必须是 YYYY-MM-DD 格式的日期' },
     ]);
   });
 
