@@ -35,11 +35,13 @@ describe('authentication', () => {
     const wrong = await test
       .http()
       .post('/auth/login')
+      .set('Accept-Language', 'en')
       .send({ ...TEST_ADMIN, password: 'nope-nope' })
       .expect(401);
     const unknown = await test
       .http()
       .post('/auth/login')
+      .set('Accept-Language', 'en')
       .send({ username: 'ghost', password: 'nope-nope' })
       .expect(401);
     expect(wrong.body).toMatchObject({
@@ -53,6 +55,7 @@ describe('authentication', () => {
     const response = await test
       .http()
       .post('/auth/login')
+      .set('Accept-Language', 'en')
       .send({ ...TEST_ADMIN, role: 'admin' })
       .expect(400);
     expect(response.body).toMatchObject({
@@ -62,7 +65,7 @@ describe('authentication', () => {
   });
 
   it('answers 401 without a token, with a malformed one, and with a forged one', async () => {
-    const missing = await test.http().get('/users/me').expect(401);
+    const missing = await test.http().get('/users/me').set('Accept-Language', 'en').expect(401);
     expect(missing.body).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(missing.body.detail).toMatch(/Authorization: Bearer/);
 
@@ -74,6 +77,7 @@ describe('authentication', () => {
     const response = await test
       .http()
       .get('/users/me')
+      .set('Accept-Language', 'en')
       .set('Authorization', `Bearer ${forged}`)
       .expect(401);
     expect(response.body.detail).toBe('The access token is not valid');
@@ -88,6 +92,7 @@ describe('authentication', () => {
     const response = await test
       .http()
       .get('/users/me')
+      .set('Accept-Language', 'en')
       .set('Authorization', `Bearer ${expired}`)
       .expect(401);
     expect(response.body).toMatchObject({

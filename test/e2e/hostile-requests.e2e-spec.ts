@@ -73,6 +73,7 @@ describe('hostile requests', () => {
           .http()
           .post(route)
           .set(admin.auth)
+          .set('Accept-Language', 'en')
           .set('Content-Type', 'application/json')
           .send(nested(levels)),
       );
@@ -101,7 +102,7 @@ describe('hostile requests', () => {
       const response = await expectNoWrites(test.dataSource, async () => await pending);
       expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
       expect(response.body.errors).toEqual([
-        { field: fields[index], message: 'must not contain a NUL character' },
+        { field: fields[index], message: '不能包含 NUL 字符' },
       ]);
     }
   });
@@ -113,7 +114,7 @@ describe('hostile requests', () => {
       );
       expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
       expect(response.body.errors).toEqual([
-        { field: 'name', message: 'must be valid Unicode text' },
+        { field: 'name', message: '必须是合法的 Unicode 文本' },
       ]);
     }
   });
@@ -306,7 +307,7 @@ describe('hostile requests', () => {
     );
     expect(response.body).toMatchObject(problem(400, 'VALIDATION_FAILED'));
     expect(response.body.errors).toEqual([
-      { field: 'workDate', message: 'workDate must be a date written YYYY-MM-DD' },
+      { field: 'workDate', message: 'workDate 必须是 YYYY-MM-DD 格式的日期' },
     ]);
   });
 

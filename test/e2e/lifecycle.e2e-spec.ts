@@ -140,7 +140,10 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
       ],
     });
     const again = await expectNoWrites(test.dataSource, () =>
-      http().post(`/contracts/${contractId}/task-lines/wheat_harvest/claim`).set(coop.auth),
+      http()
+        .post(`/contracts/${contractId}/task-lines/wheat_harvest/claim`)
+        .set(coop.auth)
+        .set('Accept-Language', 'en'),
     );
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('INVALID_TRANSITION');
@@ -463,7 +466,7 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
 
   it('answers an event in a state that does not take it with 409 INVALID_TRANSITION, writing nothing', async () => {
     const response = await expectNoWrites(test.dataSource, () =>
-      verification(verifier, 'wheat_harvest', village),
+      verification(verifier, 'wheat_harvest', village).set('Accept-Language', 'en'),
     );
     expect(response.status).toBe(409);
     expect(response.body).toMatchObject({

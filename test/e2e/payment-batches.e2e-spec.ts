@@ -354,6 +354,21 @@ describe('payment batches and the bank result file', () => {
     const replay = await expectNoWrites(test.dataSource, () => upload(created.body.id, file));
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);
+    // In English: the same codes, the kept answer's messages in English (the columns still named
+    // as the file names them); by default they were Chinese.
+    const english = await expectNoWrites(test.dataSource, () =>
+      upload(created.body.id, file).set('Accept-Language', 'en'),
+    );
+    expect(english.headers['content-language']).toBe('en');
+    const codes = (body: { rejected: { row: number; code: string }[] }) =>
+      body.rejected.map(({ row, code }) => `${row}:${code}`);
+    expect(codes(english.body)).toEqual(codes(first.body));
+    expect(first.body.rejected[1].message).toBe(`账号不是拨付单 ${p[2].payoutNo} 收款人的账号`);
+    expect(english.body.rejected[1].message).toBe(
+      `The account is not the payee's account of payout ${p[2].payoutNo}`,
+    );
+    expect(first.body.rejected[7].message).toBe('该行没有拨付单号');
+    expect(english.body.rejected[7].message).toBe('The row has no 拨付单号');
     // An overlapping file (other bytes): the rows already applied count as before, applied once.
     const overlap = await upload(
       created.body.id,

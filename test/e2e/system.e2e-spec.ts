@@ -35,7 +35,7 @@ describe('system routes', () => {
   it('answers an unknown route with a problem document, not a stack trace', async () => {
     const response = await test.http().get('/no/such/route').expect(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status: 404, code: 'NOT_FOUND', title: 'Not Found' });
+    expect(response.body).toMatchObject({ status: 404, code: 'NOT_FOUND', title: '不存在' });
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+/);
   });
 

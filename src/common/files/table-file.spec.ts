@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import {
   TableFileError,
@@ -109,5 +110,60 @@ describe('table reader over a file of many chunks', () => {
     // Rows 2..6001: the even ones are kept.
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(3000);
     expect(sizes[0]).toBe(2500);
+  });
+});
+
+describe('identifier columns of a workbook (api.md: identifiers never pass through a float)', () => {
+  const IDS: TableSpec<'id' | 'plot' | 'note'> = {
+    columns: ['id', 'plot', 'note'],
+    headers: { id: ['id', '身份证号'], plot: ['plot', '地块编号'], note: ['note', '备注'] },
+    identifiers: ['id', 'plot'],
+  };
+
+  it('names the identifier cells that hold a number other than an integer below 2^53', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('表');
+    sheet.addRow(['身份证号', '地块编号', '备注']);
+    sheet.addRow([341602197104062000, 1024, 3.5]); // an 18-digit ID as a number; a plot 1024
+    sheet.addRow(['341602197104062011', 'P-1', 7]); // text: as typed
+    sheet.addRow(['34160219710406201X', 12.5, 'x']); // a plot that is no integer
+    sheet.addRow([2 ** 53, 2 ** 53 - 1, 'x']); // 2^53 has been through a float; 2^53 - 1 not
+    const file = await readTableFile(Buffer.from(await workbook.xlsx.writeBuffer()), OPTIONS, IDS);
+    expect(file.rows.map(({ row, numbers }) => ({ row, numbers }))).toEqual([
+      { row: 2, numbers: ['id'] },
+      { row: 3, numbers: [] },
+      { row: 4, numbers: ['plot'] },
+      { row: 5, numbers: ['id'] },
+    ]);
+    expect(file.rows[0].labels).toEqual({ id: '身份证号', plot: '地块编号', note: '备注' });
+  });
+
+  it('flags every numeric ID of a register LibreOffice Calc wrote, and none of the same file kept as text', async () => {
+    const spec: TableSpec<'id' | 'plot'> = {
+      columns: ['id', 'plot'],
+      headers: { id: ['身份证号'], plot: ['地块编号'] },
+      identifiers: ['id', 'plot'],
+    };
+    const fixtures = path.join(__dirname, '../../../test/fixtures/office');
+    const asNumbers = await readTableFile(
+      { path: path.join(fixtures, 'register-50-id-as-number.xlsx') },
+      OPTIONS,
+      spec,
+    );
+    const asText = await readTableFile(
+      { path: path.join(fixtures, 'register-50-id-as-text.xlsx') },
+      OPTIONS,
+      spec,
+    );
+    expect(asNumbers.rows).toHaveLength(50);
+    for (const row of asNumbers.rows) {
+      // Calc keeps an ID ending in X as text; every other one became a number. Plot codes
+      // 1024… are integers below 2^53: their digits are the text.
+      expect(row.numbers).toEqual(row.cells.id.endsWith('X') ? [] : ['id']);
+    }
+    expect(asText.rows.every((row) => row.numbers.length === 0)).toBe(true);
+    expect(asText.rows.map((row) => row.cells.plot)).toEqual(
+      Array.from({ length: 50 }, (_, i) => String(1024 + i)),
+    );
   });
 });

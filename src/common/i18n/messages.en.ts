@@ -70,7 +70,7 @@ export const en: Catalogue = {
   'validation.isNumber': (p) => `${p.field} must be a number`,
   'validation.isBoolean': (p) => `${p.field} must be true or false`,
   'validation.nestedValidation': (p) => `${p.field} must be an object or an array of objects`,
-  'validation.whitelistValidation': (p) => `${p.field} is not a field of this request`,
+  'validation.whitelistValidation': (p) => `property ${p.field} should not exist`,
   'validation.unknownValue': () => 'the body must be a JSON object',
   'validation.isTwoDecimals': (p) =>
     `${p.field} must be a ${p.positive ? 'positive ' : ''}number with at most 2 decimals, at most ${p.max}`,
@@ -90,6 +90,8 @@ export const en: Catalogue = {
   'auth.tokenExpired': () => 'The access token has expired; log in again',
   'auth.tokenInvalid': () => 'The access token is not valid',
   'auth.userGone': () => 'The user of this token no longer exists or is deactivated',
+  'auth.cooperativeOwnWork': () =>
+    'A cooperative never verifies, accepts, audits or pays its own work',
   'auth.roleNotAllowed': (p) => `Role ${p.role} may not do this; allowed: ${p.allowed}`,
   'auth.wrongPassword': () => 'Wrong username or password',
 
@@ -137,6 +139,8 @@ export const en: Catalogue = {
     `Row ${p.rowId}: observed ${p.observed} mu is above the verified ${p.verified} mu`,
   'refusal.visitBeforeSigning': (p) =>
     `must not be before the contract was signed (${p.signedOn})`,
+  'contract.versionConflict': (p) =>
+    `Contract ${p.id} is at version ${p.version}, not ${p.expected}; reload it and try again`,
   'transition.notAllowedWhile': (p) => `${p.event} is not allowed while the contract is ${p.state}`,
   'transition.notAllowed': (p) => {
     const parts = [`the contract is ${p.contractState}`];
@@ -155,6 +159,7 @@ export const en: Catalogue = {
     return `${p.event} is not allowed now: ${parts.join(', ')}`;
   },
 
+  'file.uploadTooLarge': (p) => `The file is larger than ${p.max} bytes`,
   'file.tooLarge': (p) => `The file has ${p.size} bytes; at most ${p.max} are accepted.`,
   'file.empty': () => 'The file is empty.',
   'file.noFilledRow': () => 'The file has no filled-in row.',
@@ -181,12 +186,8 @@ export const en: Catalogue = {
     'The file is an OpenDocument spreadsheet (.ods), which cannot be read; save it in LibreOffice, WPS or Excel as .xlsx or as CSV (UTF-8).',
   'file.notATable': () =>
     'The file is neither CSV text nor an XLSX workbook; save it as .xlsx or as CSV (UTF-8).',
-  'file.zeroBytes': () =>
-    'The file contains zero bytes, so it is not CSV text; save it as .xlsx or as CSV (UTF-8).',
   'file.controlCharacter': (p) =>
     `The file contains the control character U+${p.code}: it is binary data, not CSV text.`,
-  'file.controlCharacters': () =>
-    'The file contains control characters, so it is not CSV text; save it as .xlsx or as CSV (UTF-8).',
   'file.notUtf8OrGb18030': () =>
     'The file is neither UTF-8 nor GB18030 text; save it as "CSV UTF-8" or as an Excel workbook (.xlsx).',
   'file.badCsv': (p) => `The file is not a well-formed CSV table: ${p.why}.`,
@@ -197,6 +198,10 @@ export const en: Catalogue = {
   'file.workbookTooLarge': (p) => `The workbook inflates to more than ${p.max} bytes.`,
 
   'row.inRow': (p) => `Row ${p.row}: ${p.message}`,
+  'row.frozenCorrection': (p) =>
+    `Row ${p.row} is ${p.state}; only rows not yet claimed can be corrected`,
+  'row.frozenWithdrawal': (p) =>
+    `Row ${p.row} is ${p.state}; only rows not yet claimed can be withdrawn`,
   'row.fieldEmpty': (p) => `${p.column} is empty`,
   'row.invisibleCharacter': (p) =>
     `${p.column} contains an invisible or control character (${p.character}); type the code again`,

@@ -147,6 +147,7 @@ export const zh = {
   'auth.tokenExpired': () => '访问令牌已过期，请重新登录',
   'auth.tokenInvalid': () => '访问令牌无效',
   'auth.userGone': () => '该令牌的用户已不存在或已停用',
+  'auth.cooperativeOwnWork': () => '服务组织不能核实、验收、审核或拨付自己的作业',
   'auth.roleNotAllowed': (p: { role: string; allowed: string }) =>
     `角色 ${p.role} 无权进行此操作；允许的角色：${p.allowed}`,
   'auth.wrongPassword': () => '用户名或密码错误',
@@ -200,6 +201,8 @@ export const zh = {
     `清册行 ${p.rowId}：实地面积 ${p.observed} 亩超过核实面积 ${p.verified} 亩`,
   'refusal.visitBeforeSigning': (p: { signedOn: string }) =>
     `走访日期不能早于合同签订日期（${p.signedOn}）`,
+  'contract.versionConflict': (p: { id: string; version: number; expected: number }) =>
+    `合同 ${p.id} 的版本是 ${p.version}，不是 ${p.expected}；请重新读取后再试`,
   'transition.notAllowedWhile': (p: { event: string; state: string }) =>
     `合同状态为 ${p.state} 时不能进行 ${p.event}`,
   'transition.notAllowed': (p: {
@@ -227,6 +230,7 @@ export const zh = {
   },
 
   // --- Uploaded tables (the register, the bank's result file): whole-file refusals ----------
+  'file.uploadTooLarge': (p: { max: number }) => `文件超过 ${p.max} 字节`,
   'file.tooLarge': (p: { size: number; max: number }) =>
     `文件有 ${p.size} 字节，最多接受 ${p.max} 字节。`,
   'file.empty': () => '文件是空的。',
@@ -251,11 +255,8 @@ export const zh = {
     '文件是 OpenDocument 电子表格（.ods），无法读取；请在 LibreOffice、WPS 或 Excel 中另存为 .xlsx 或 CSV (UTF-8)。',
   'file.notATable': () =>
     '文件既不是 CSV 文本，也不是 XLSX 工作簿；请另存为 .xlsx 或 CSV (UTF-8)。',
-  'file.zeroBytes': () => '文件含有零字节，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。',
   'file.controlCharacter': (p: { code: string }) =>
     `文件含有控制字符 U+${p.code}，是二进制数据，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。`,
-  'file.controlCharacters': () =>
-    '文件含有控制字符，不是 CSV 文本；请另存为 .xlsx 或 CSV (UTF-8)。',
   'file.notUtf8OrGb18030': () =>
     '文件既不是 UTF-8 也不是 GB18030 编码的文本；请另存为 "CSV UTF-8" 或 Excel 工作簿（.xlsx）。',
   'file.badCsv': (p: { why: string }) => `文件不是格式正确的 CSV 表格：${p.why}。`,
@@ -267,6 +268,10 @@ export const zh = {
 
   // --- Rows of an uploaded table (rejected[].message): `column` is the file's own header ----
   'row.inRow': (p: { row: number; message: string }) => `第 ${p.row} 行：${p.message}`,
+  'row.frozenCorrection': (p: { row: number; state: string }) =>
+    `第 ${p.row} 行的状态是 ${p.state}；只有尚未申报的行可以更正`,
+  'row.frozenWithdrawal': (p: { row: number; state: string }) =>
+    `第 ${p.row} 行的状态是 ${p.state}；只有尚未申报的行可以撤回`,
   'row.fieldEmpty': (p: { column: string }) => `${p.column} 为空`,
   'row.invisibleCharacter': (p: { column: string; character: string }) =>
     `${p.column} 含有看不见的字符或控制字符（${p.character}），请重新输入该编号`,

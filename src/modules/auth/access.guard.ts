@@ -43,10 +43,7 @@ export class AccessGuard implements CanActivate {
 
     if (!rule.roles.includes(actor.role)) {
       if (rule.signOff && actor.role === 'cooperative') {
-        throw commonError(
-          'SEPARATION_OF_DUTIES',
-          'A cooperative never verifies, accepts, audits or pays its own work',
-        );
+        throw commonError('SEPARATION_OF_DUTIES', msg('auth.cooperativeOwnWork'));
       }
       throw forbidden(
         msg('auth.roleNotAllowed', { role: actor.role, allowed: rule.roles.join(', ') }),

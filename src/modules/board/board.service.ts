@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDateTime } from '../../common/clock/shanghai-date';
 import { notFound, type FieldError } from '../../common/errors/domain-error';
+import { render } from '../../common/i18n/message';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { disclose } from '../auth/disclosure-policy';
 import { NoticesService } from '../notices/notices.service';
@@ -176,8 +177,11 @@ export class BoardService {
     state?: FormState,
   ) {
     const input = state?.input ?? { name: '', phone: '', text: '', registerRowId: '' };
-    const errorOf = (field: string) =>
-      state?.errors.find((error) => error.field === field)?.message;
+    // The board's pages are Chinese whatever the browser asks.
+    const errorOf = (field: string) => {
+      const message = state?.errors.find((error) => error.field === field)?.message;
+      return message === undefined ? undefined : render(message, 'zh');
+    };
     const field = (
       name: keyof ObjectionFormInput,
       label: string,

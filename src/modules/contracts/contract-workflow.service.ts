@@ -19,6 +19,7 @@ import { historyInsert, historyOf, writtenReasons } from './workflow/contract-hi
 import { isWriteConflict, readContract } from './workflow/contract-read';
 import { queryTableWrites } from './workflow/query-table-writes';
 import { refusalError } from './workflow/refusal-error';
+import { msg } from '../../common/i18n/message';
 
 type EventBody = ContractEvent extends infer E
   ? E extends ContractEvent
@@ -136,7 +137,11 @@ export class ContractWorkflowService {
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
         'VERSION_CONFLICT',
-        `Contract ${contract.id} is at version ${contract.version}, not ${command.expectedVersion}; reload it and try again`,
+        msg('contract.versionConflict', {
+          id: contract.id,
+          version: contract.version,
+          expected: command.expectedVersion,
+        }),
         { version: contract.version },
       );
     }

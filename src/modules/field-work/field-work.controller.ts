@@ -54,13 +54,13 @@ import { ApiRefusals } from '../../common/http/api-refusals';
 import { NoFields } from '../../common/http/no-fields.pipe';
 
 const RegisterUpload = FileUpload('file', (max) =>
-  fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+  fieldWorkError('REGISTER_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
     reason: 'tooLarge',
   }),
 );
 const AttachmentUpload = FileUpload(
   'file',
-  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', msg('file.uploadTooLarge', { max })),
   { refuseEmpty: true },
 );
 

@@ -162,7 +162,7 @@ export class RegisterImportService {
       if (row.state !== 'working') {
         throw fieldWorkError(
           'ROW_FROZEN',
-          `Row ${row.rowNo} is ${row.state}; only rows not yet claimed can be corrected`,
+          msg('row.frozenCorrection', { row: row.rowNo, state: row.state }),
         );
       }
       const cells: Record<RegisterColumn, string> = {

@@ -3,7 +3,7 @@ import { registerRefusal, rowsStartWork } from '../contracts/machine/queries';
 import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import { commonError, notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatMu } from '../../common/values/decimal-units';
 import { identifierKey } from '../../common/values/identifier';
@@ -17,6 +17,7 @@ import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
 import { fieldWorkError } from './field-work.errors';
 import { RegisterRow } from './register-row.entity';
 import { disclose } from '../auth/disclosure-policy';
+import { msg } from '../../common/i18n/message';
 
 export function toRegisterRowDto(viewer: Actor, row: RegisterRow): RegisterRowDto {
   return {
@@ -99,7 +100,7 @@ export class RegisterService {
       if (row.state !== 'working') {
         throw fieldWorkError(
           'ROW_FROZEN',
-          `Row ${row.rowNo} is ${row.state}; only rows not yet claimed can be withdrawn`,
+          msg('row.frozenWithdrawal', { row: row.rowNo, state: row.state }),
         );
       }
       await manager.update(RegisterRow, { id: rowId }, { state: 'withdrawn' });
@@ -122,7 +123,7 @@ export class RegisterService {
         where: { id: contractId },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!contract) throw commonError('NOT_FOUND', `Contract ${contractId} was not found`);
+      if (!contract) throw notFound('Contract', contractId);
       const closed = registerRefusal(contract.state);
       if (closed) throw queryRefusalError(closed, contract.state, 'register.rows');
       const stored = await this.insert(manager, contract, rows);

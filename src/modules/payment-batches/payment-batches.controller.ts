@@ -53,7 +53,7 @@ import { PaymentBatchesService } from './payment-batches.service';
 import { NoFields } from '../../common/http/no-fields.pipe';
 
 const ResultUpload = FileUpload('file', (max) =>
-  paymentBatchError('RESULT_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+  paymentBatchError('RESULT_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
     reason: 'tooLarge',
   }),
 );
