@@ -18,6 +18,7 @@ import {
   sampleSeed,
   shortfallBasisPoints,
 } from '../contracts/machine/audit-sample';
+import { sampledTaskLines } from '../contracts/machine/queries';
 import { SubsidyPolicy } from '../policies/policy.entity';
 import type {
   AuditSampleDto,
@@ -119,9 +120,7 @@ export class AuditSampleService {
         const head = await this.auditLog.contractChainHead(contract.id, manager);
         const chainHash = head?.hash ?? GENESIS_HASH;
         const seed = sampleSeed(contract.id, chainHash);
-        const accepted = Object.values(current.context.taskLines)
-          .filter((line) => line.state === 'accepted')
-          .map((line) => line.taskCode);
+        const accepted = sampledTaskLines(current.context);
         const candidates = await manager.query<
           {
             id: string;

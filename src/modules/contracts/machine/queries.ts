@@ -40,3 +40,12 @@ export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal 
     message: `Task line ${taskCode} is ${state}; acceptance follows the village notices`,
   };
 }
+
+/** The task lines whose register rows the district audit's sample draws from: the accepted ones. */
+export function sampledTaskLines(context: {
+  taskLines: Record<string, { taskCode: string; state: string }>;
+}): string[] {
+  return Object.values(context.taskLines)
+    .filter((line) => line.state === 'accepted')
+    .map((line) => line.taskCode);
+}
