@@ -194,6 +194,8 @@ describe('a contract under a policy', () => {
         subsidySharePct: '30.00',
         capPerMuYuan: '15.00',
         capPerOrganisationYuan: null,
+        // Without auditSample the audit runs as before: no sample is required (issue 24).
+        auditSample: null,
       });
       const area = 1001 + lot;
       const { perMu, amount } = expectedSubsidy(area, 6367, 30, 1500);
