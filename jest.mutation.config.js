@@ -7,6 +7,9 @@
  * See stryker.config.json and docs/reliability.md ("Mutation testing").
  */
 process.env.POLICY_MONEY_CASES ??= '1000';
+// The audit sample's properties (issue 24): fewer cases and seeds for the frequency table.
+process.env.AUDIT_SAMPLE_CASES ??= '100';
+process.env.AUDIT_SAMPLE_SEEDS ??= '1000';
 
 /** @type {import('jest').Config} */
 module.exports = {

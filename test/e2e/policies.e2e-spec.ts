@@ -194,7 +194,7 @@ describe('a contract under a policy', () => {
         subsidySharePct: '30.00',
         capPerMuYuan: '15.00',
         capPerOrganisationYuan: null,
-        // The policy asks for no audit sample: the audit is as before unless one is drawn.
+        // Without auditSample the audit runs as before: no sample is required (issue 24).
         auditSample: null,
       });
       const area = 1001 + lot;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { auditedTaskCodes } from '../contracts/machine/queries';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -19,6 +18,7 @@ import {
   sampleSeed,
   shortfallBasisPoints,
 } from '../contracts/machine/audit-sample';
+import { sampledTaskLines } from '../contracts/machine/queries';
 import { SubsidyPolicy } from '../policies/policy.entity';
 import type {
   AuditSampleDto,
@@ -120,7 +120,7 @@ export class AuditSampleService {
         const head = await this.auditLog.contractChainHead(contract.id, manager);
         const chainHash = head?.hash ?? GENESIS_HASH;
         const seed = sampleSeed(contract.id, chainHash);
-        const accepted = auditedTaskCodes(current.context);
+        const accepted = sampledTaskLines(current.context);
         const candidates = await manager.query<
           {
             id: string;

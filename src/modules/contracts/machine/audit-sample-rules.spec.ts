@@ -9,6 +9,7 @@ import {
 } from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
 import { sampleOutcomes } from './contract-context';
+import { sampledTaskLines } from './queries';
 
 /**
  * The district audit by sample through decide(): the draw and the visits are events of the
@@ -69,6 +70,11 @@ function refusal(contract: PersistedContract, event: ContractEvent) {
 }
 
 describe('district audit by sample (machine)', () => {
+  it('the sample draws from the accepted task lines only', () => {
+    expect(sampledTaskLines(claimed().context)).toEqual([]);
+    expect(sampledTaskLines(inDistrictAudit().context)).toEqual(['WHEAT']);
+  });
+
   it('a sample is drawn once, only in district audit, and kept through a rejection', () => {
     expect(refusal(claimed(), drawn()).code).toBe('INVALID_TRANSITION');
     const sampled = apply(inDistrictAudit(), drawn());

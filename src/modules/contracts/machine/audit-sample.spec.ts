@@ -142,7 +142,7 @@ describe('audit sample: the draw (priority sampling)', () => {
       villageCode: 'V1',
       verifiedArea: index < 10 ? 200 : 100,
     }));
-    const seeds = 4000;
+    const seeds = Number(process.env.AUDIT_SAMPLE_SEEDS ?? 4000);
     const drawnCount = new Map<string, number>();
     for (let draw = 0; draw < seeds; draw += 1) {
       const drawn = drawSample(hex(`seed-${draw}`), rows, {
@@ -162,7 +162,7 @@ describe('audit sample: the draw (priority sampling)', () => {
     const large = rate(200);
     const small = rate(100);
     const table = [
-      'audit sample frequencies over 4,000 seeds (40 candidates, 4 drawn each time):',
+      `audit sample frequencies over ${seeds.toLocaleString('en')} seeds (40 candidates, 4 drawn each time):`,
       `  area 2.00 mu (10 rows): drawn in ${(large * 100).toFixed(2)} % of draws per row`,
       `  area 1.00 mu (30 rows): drawn in ${(small * 100).toFixed(2)} % of draws per row`,
       `  ratio: ${(large / small).toFixed(3)}`,

@@ -77,8 +77,10 @@ export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal 
   };
 }
 
-/** The task lines a district audit covers: the ones the town accepted (not withdrawn ones). */
-export function auditedTaskCodes(context: ContractContext): string[] {
+/** The task lines whose register rows the district audit's sample draws from: the accepted ones. */
+export function sampledTaskLines(context: {
+  taskLines: Record<string, { taskCode: string; state: string }>;
+}): string[] {
   return Object.values(context.taskLines)
     .filter((line) => line.state === 'accepted')
     .map((line) => line.taskCode);
