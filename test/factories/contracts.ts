@@ -1,3 +1,4 @@
+import { render } from '../../src/common/i18n/message';
 import {
   decide,
   initialContract,
@@ -11,7 +12,8 @@ export const ENDS = '2015-06-08T00:00:00.000Z';
 
 export function apply(current: PersistedContract, event: ContractEvent): PersistedContract {
   const decision = decide(current, event);
-  if (!decision.applies) throw new Error(`${event.type}: ${decision.refusal.message}`);
+  if (!decision.applies)
+    throw new Error(`${event.type}: ${render(decision.refusal.message, 'en')}`);
   return decision.next;
 }
 

@@ -193,10 +193,7 @@ export function FileUpload(
       const coding = encoding?.trim().toLowerCase();
       if (coding && coding !== 'identity') {
         await drain(request);
-        throw commonError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          'An upload is sent without Content-Encoding (multipart/form-data as it is)',
-        );
+        throw commonError('UNSUPPORTED_MEDIA_TYPE', msg('upload.contentEncoding'));
       }
       const failure = await new Promise<unknown>((resolve) => {
         this.upload(request, http.getResponse<Response>(), resolve);
@@ -214,7 +211,7 @@ export function FileUpload(
         file.originalName = checkedName(field, (file as { originalname?: string }).originalname);
         file.mimeType = ((file as { mimetype?: string }).mimetype ?? '').slice(0, 100);
         if (options.refuseEmpty && file.size === 0)
-          throw validationFailed([{ field, message: 'the file is empty' }]);
+          throw validationFailed([{ field, message: msg('upload.empty') }]);
         const refused = options.accept?.(file);
         if (refused) throw refused;
       } catch (error) {
@@ -257,7 +254,7 @@ function checkedName(field: string, name: string | undefined): string {
     throw validationFailed([
       {
         field,
-        message: 'the file name must be UTF-8 text without NUL or other control characters',
+        message: msg('upload.badName'),
       },
     ]);
   // Cut by code points, never inside a surrogate pair (the column holds 255 characters).
@@ -266,7 +263,6 @@ function checkedName(field: string, name: string | undefined): string {
 
 /** The file of an upload route, or 400 naming the field when the request carried none. */
 export function requiredFile<T>(file: T | undefined, field = 'file'): T {
-  if (!file)
-    throw validationFailed([{ field, message: msg('validation.fileMissing') }]);
+  if (!file) throw validationFailed([{ field, message: msg('validation.fileMissing') }]);
   return file;
 }

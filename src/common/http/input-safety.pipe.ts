@@ -35,7 +35,7 @@ export function unsafeInput(value: unknown, root: string): FieldError | undefine
   while (stack.length > 0) {
     const item = stack.pop()!;
     if (++visited > MAX_INPUT_VALUES)
-      return { field: root, message: `holds more than ${MAX_INPUT_VALUES} values` };
+      return { field: root, message: msg('validation.tooManyValues', { max: MAX_INPUT_VALUES }) };
     if (typeof item.value === 'string') {
       if (item.value.includes('\u0000'))
         return { field: item.field, message: msg('validation.nul') };
@@ -51,10 +51,16 @@ export function unsafeInput(value: unknown, root: string): FieldError | undefine
     // before its keys are listed.
     const children = isArray ? (item.value as unknown[]).length : undefined;
     if (children !== undefined && visited + stack.length + children > MAX_INPUT_VALUES)
-      return { field: item.field || root, message: `holds more than ${MAX_INPUT_VALUES} values` };
+      return {
+        field: item.field || root,
+        message: msg('validation.tooManyValues', { max: MAX_INPUT_VALUES }),
+      };
     const keys = Object.keys(item.value);
     if (visited + stack.length + keys.length > MAX_INPUT_VALUES)
-      return { field: item.field || root, message: `holds more than ${MAX_INPUT_VALUES} values` };
+      return {
+        field: item.field || root,
+        message: msg('validation.tooManyValues', { max: MAX_INPUT_VALUES }),
+      };
     for (const key of keys) {
       const child = (item.value as Record<string, unknown>)[key];
       const field = isArray ? `${item.field}[${key}]` : item.field ? `${item.field}.${key}` : key;

@@ -83,6 +83,22 @@ export const en: Catalogue = {
   'validation.badKey': () => 'has a key that is not valid text',
   'validation.ifMatch': () => 'must be the ETag of the contract, e.g. "7"',
   'validation.fileMissing': () => 'send the file as multipart field "file"',
+  'validation.tooManyValues': (p) => `holds more than ${p.max} values`,
+  'upload.contentEncoding': () =>
+    'An upload is sent without Content-Encoding (multipart/form-data as it is)',
+  'upload.empty': () => 'the file is empty',
+  'upload.badName': () =>
+    'the file name must be UTF-8 text without NUL or other control characters',
+  'upload.photoType': () => 'A visit photo is a JPEG or a PNG',
+  'auth.passwordChangeRequired': () =>
+    'Your password is a temporary one: change it first at POST /auth/password',
+  'auth.currentPasswordWrong': () => 'currentPassword is not your current password',
+  'auth.sessionEnded': () =>
+    'This session has ended (the password was changed or reset); log in again',
+  'auth.roleMayNot': (p) => `Role ${p.role} may not do this`,
+  'desk.csrfRejected': () => 'The form token is missing or does not match',
+  'desk.chooseRegisterFile': () => 'choose the register file',
+  'desk.chooseFile': () => 'choose a file',
   'validation.upload': (p) => p.text,
 
   'auth.bearerMissing': () =>

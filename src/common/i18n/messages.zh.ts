@@ -139,6 +139,18 @@ export const zh = {
   'validation.badKey': () => '含有不是合法文本的键',
   'validation.ifMatch': () => '必须是合同的 ETag,例如 "7"',
   'validation.fileMissing': () => '请以 multipart 字段 "file" 发送文件',
+  'validation.tooManyValues': (p: { max: number }) => `包含的值超过 ${p.max} 个`,
+  'upload.contentEncoding': () => '上传文件请勿使用 Content-Encoding（直接发送 multipart/form-data）',
+  'upload.empty': () => '文件为空',
+  'upload.badName': () => '文件名须为 UTF-8 文本，不得含 NUL 或其他控制字符',
+  'upload.photoType': () => '走访照片须为 JPEG 或 PNG',
+  'auth.passwordChangeRequired': () => '您的密码是临时密码，请先修改密码（POST /auth/password）',
+  'auth.currentPasswordWrong': () => '当前密码不正确',
+  'auth.sessionEnded': () => '会话已结束（密码已修改或重置），请重新登录',
+  'auth.roleMayNot': (p: { role: string }) => `角色 ${p.role} 不能进行此操作`,
+  'desk.csrfRejected': () => '表单令牌缺失或不匹配，请刷新页面后重新提交',
+  'desk.chooseRegisterFile': () => '请选择清册文件',
+  'desk.chooseFile': () => '请选择文件',
   'validation.upload': (p: { text: string }) => `上传有误：${p.text}`,
 
   // --- Login and access -------------------------------------------------------------------

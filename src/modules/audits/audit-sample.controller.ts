@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { msg } from '../../common/i18n/message';
 import {
   ApiBody,
   ApiConsumes,
@@ -32,7 +33,7 @@ import { VisitPhotosService } from './visit-photos.service';
 /** The photo's upload: one multipart field `file` in memory, at most UPLOAD_MAX_BYTES. */
 const PhotoUpload = FileUpload(
   'file',
-  (max) => new DomainError('PAYLOAD_TOO_LARGE', `The photo is larger than ${max} bytes`),
+  (max) => new DomainError('PAYLOAD_TOO_LARGE', msg('file.uploadTooLarge', { max })),
   { refuseEmpty: true },
 );
 

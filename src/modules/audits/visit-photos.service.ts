@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { msg } from '../../common/i18n/message';
 import { InjectDataSource } from '@nestjs/typeorm';
 import exifr from 'exifr';
 import { DataSource } from 'typeorm';
@@ -78,11 +79,7 @@ export class VisitPhotosService {
     private readonly auditLog: AuditLogService,
   ) {}
 
-  async upload(
-    actor: Actor,
-    visitId: string,
-    file: UploadedFileOnDisk,
-  ): Promise<VisitPhotoDto> {
+  async upload(actor: Actor, visitId: string, file: UploadedFileOnDisk): Promise<VisitPhotoDto> {
     const [visit] = await this.dataSource.query<{ contract_id: string }[]>(
       `SELECT s.contract_id FROM audit_visit v JOIN audit_sample s ON s.id = v.sample_id
         WHERE v.id = $1`,
@@ -95,7 +92,7 @@ export class VisitPhotosService {
     });
     const contentType = photoType(file.head);
     if (!contentType) {
-      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'A visit photo is a JPEG or a PNG');
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', msg('upload.photoType'));
     }
     // EXIF read from the file on disk (exifr reads only the segments it needs).
     const place = await photoPlace(file.path);

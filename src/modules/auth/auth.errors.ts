@@ -1,5 +1,5 @@
 import { commonError, DomainError } from '../../common/errors/domain-error';
-import type { Message } from '../../common/i18n/message';
+import { msg, type Message } from '../../common/i18n/message';
 
 export function unauthenticated(message: Message | string): DomainError {
   return commonError('UNAUTHENTICATED', message);
@@ -10,8 +10,5 @@ export function forbidden(message: Message | string): DomainError {
 }
 
 export function passwordChangeRequired(): DomainError {
-  return new DomainError(
-    'PASSWORD_CHANGE_REQUIRED',
-    'Your password is a temporary one: change it first at POST /auth/password',
-  );
+  return new DomainError('PASSWORD_CHANGE_REQUIRED', msg('auth.passwordChangeRequired'));
 }

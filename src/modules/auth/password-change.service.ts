@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { msg } from '../../common/i18n/message';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { validationFailed } from '../../common/errors/domain-error';
@@ -30,7 +31,7 @@ export class PasswordChangeService {
     const current = await this.dataSource.getRepository(User).findOneByOrFail({ id: actor.id });
     if (!(await verifyPassword(dto.currentPassword, current.passwordHash)))
       throw validationFailed([
-        { field: 'currentPassword', message: 'currentPassword is not your current password' },
+        { field: 'currentPassword', message: msg('auth.currentPasswordWrong') },
       ]);
     const passwordHash = await hashPassword(dto.newPassword);
     const user = await this.dataSource.transaction(async (manager) => {
@@ -41,7 +42,7 @@ export class PasswordChangeService {
       // Another change committed since the check above: the current password may be stale.
       if (locked.passwordHash !== current.passwordHash)
         throw validationFailed([
-          { field: 'currentPassword', message: 'currentPassword is not your current password' },
+          { field: 'currentPassword', message: msg('auth.currentPasswordWrong') },
         ]);
       locked.passwordHash = passwordHash;
       locked.mustChangePassword = false;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { msg } from '../../common/i18n/message';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
 import { ActorLoader, type ActorSession } from './actor.loader';
 import { unauthenticated } from './auth.errors';
@@ -34,12 +35,8 @@ export class SessionVerifier {
       );
     }
     const session = await this.actors.loadSession(payload.sub);
-    if (!session)
-      throw unauthenticated('The user of this token no longer exists or is deactivated');
-    if ((payload.tv ?? 0) !== session.tokenVersion)
-      throw unauthenticated(
-        'This session has ended (the password was changed or reset); log in again',
-      );
+    if (!session) throw unauthenticated(msg('auth.userGone'));
+    if ((payload.tv ?? 0) !== session.tokenVersion) throw unauthenticated(msg('auth.sessionEnded'));
     return session;
   }
 }

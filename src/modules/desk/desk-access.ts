@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { msg } from '../../common/i18n/message';
 import { DomainError } from '../../common/errors/domain-error';
 import type { Role } from '../auth/roles';
 
@@ -27,5 +28,5 @@ export class DeskRedirect extends Error {
 }
 
 export function csrfRejected(): DomainError {
-  return new DomainError('CSRF_REJECTED', 'The form token is missing or does not match');
+  return new DomainError('CSRF_REJECTED', msg('desk.csrfRejected'));
 }

@@ -13,6 +13,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { msg, renderRows } from '../../common/i18n/message';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
@@ -43,17 +44,16 @@ import { DeskPagesService } from './desk-pages.service';
 import type { DeskRequest } from './desk-session';
 import { DeskSessionGuard } from './desk-session.guard';
 import { DeskViews } from './desk-views';
-import { renderRows } from '../../common/i18n/message';
 import type { FormState } from './form-state';
 
 const RegisterUpload = FileUpload('file', (max) =>
-  fieldWorkError('REGISTER_FILE_REJECTED', `The file is larger than ${max} bytes`, {
+  fieldWorkError('REGISTER_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
     reason: 'tooLarge',
   }),
 );
 const AttachmentUpload = FileUpload(
   'file',
-  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', `The file is larger than ${max} bytes`),
+  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', msg('file.uploadTooLarge', { max })),
   { refuseEmpty: true },
 );
 const contractId = uuidParam('Contract');
@@ -134,7 +134,8 @@ export class DeskActionsController {
       id,
       'register',
       async () => {
-        if (!file) throw validationFailed([{ field: 'file', message: '请选择清册文件' }]);
+        if (!file)
+          throw validationFailed([{ field: 'file', message: msg('desk.chooseRegisterFile') }]);
         const result = await this.imports.import(
           request.actor!,
           id,
@@ -175,7 +176,7 @@ export class DeskActionsController {
       'attachment',
       async () => {
         const dto = await asDto(AttachmentUploadDto, { kind: body.kind });
-        if (!file) throw validationFailed([{ field: 'file', message: '请选择文件' }]);
+        if (!file) throw validationFailed([{ field: 'file', message: msg('desk.chooseFile') }]);
         await this.attachments.upload(request.actor!, id, dto.kind, file);
         return 'attachment';
       },

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { msg } from '../../common/i18n/message';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
@@ -86,7 +87,7 @@ export class DeskSessionGuard implements CanActivate {
     if (session.mustChangePassword && !access.duringPasswordChange)
       throw new DeskRedirect('/desk/account');
     if (access.roles && !access.roles.includes(session.actor.role))
-      throw forbidden(`Role ${session.actor.role} may not do this`);
+      throw forbidden(msg('auth.roleMayNot', { role: session.actor.role }));
     return true;
   }
 }
