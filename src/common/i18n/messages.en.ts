@@ -148,13 +148,13 @@ export const en: Catalogue = {
     `${p.open} sampled row(s) are not visited yet; visit every sampled row before approving`,
   'refusal.sampleShortfall': (p) =>
     `Task line ${p.taskCode}: audited ${p.audited} mu is above the ${p.max} mu the audit sample supports`,
-  'refusal.sampleExists': () => 'This contract has its audit sample already; a sample is drawn once',
+  'refusal.sampleExists': () =>
+    'This contract has its audit sample already; a sample is drawn once',
   'refusal.notInSample': (p) => `Register row ${p.rowId} is not in this audit sample`,
   'refusal.alreadyVisited': (p) => `Register row ${p.rowId} has been visited already`,
   'refusal.observedAboveVerified': (p) =>
     `Row ${p.rowId}: observed ${p.observed} mu is above the verified ${p.verified} mu`,
-  'refusal.visitBeforeSigning': (p) =>
-    `must not be before the contract was signed (${p.signedOn})`,
+  'refusal.visitBeforeSigning': (p) => `must not be before the contract was signed (${p.signedOn})`,
   'contract.versionConflict': (p) =>
     `Contract ${p.id} is at version ${p.version}, not ${p.expected}; reload it and try again`,
   'transition.notAllowedWhile': (p) => `${p.event} is not allowed while the contract is ${p.state}`,

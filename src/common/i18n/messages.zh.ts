@@ -140,7 +140,8 @@ export const zh = {
   'validation.ifMatch': () => '必须是合同的 ETag,例如 "7"',
   'validation.fileMissing': () => '请以 multipart 字段 "file" 发送文件',
   'validation.tooManyValues': (p: { max: number }) => `包含的值超过 ${p.max} 个`,
-  'upload.contentEncoding': () => '上传文件请勿使用 Content-Encoding（直接发送 multipart/form-data）',
+  'upload.contentEncoding': () =>
+    '上传文件请勿使用 Content-Encoding（直接发送 multipart/form-data）',
   'upload.empty': () => '文件为空',
   'upload.badName': () => '文件名须为 UTF-8 文本，不得含 NUL 或其他控制字符',
   'upload.photoType': () => '走访照片须为 JPEG 或 PNG',
@@ -201,7 +202,8 @@ export const zh = {
     `合同处于 contracted 或 inService 状态时清册才接受行；现在是 ${p.state}`,
   'refusal.acceptanceNotOpen': (p: { taskCode: string; state: string }) =>
     `作业环节 ${p.taskCode} 的状态是 ${p.state}；村级公示结束后才进行验收`,
-  'refusal.sampleNotDrawn': () => '本合同的补助政策要求抽样核查：请先抽取样本并走访全部样本行，再批准审核',
+  'refusal.sampleNotDrawn': () =>
+    '本合同的补助政策要求抽样核查：请先抽取样本并走访全部样本行，再批准审核',
   'refusal.sampleNotVisited': (p: { open: number }) =>
     `还有 ${p.open} 个样本行未走访；请走访全部样本行后再批准审核`,
   'refusal.sampleShortfall': (p: { taskCode: string; audited: string; max: string }) =>
