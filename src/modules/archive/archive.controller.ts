@@ -3,6 +3,7 @@ import {
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -23,6 +24,7 @@ const BAG = {
 export class ArchiveController {
   constructor(private readonly archive: ArchiveService) {}
 
+  @ApiOperation({ summary: "A contract's season file (归档) as a BagIt bag in a ZIP" })
   @Get('contracts/:id/archive')
   @Roles('district_agri', 'district_finance', 'observer', 'admin', 'cooperative')
   @ApiProduces('application/zip')
@@ -37,6 +39,7 @@ export class ArchiveController {
     await send(await this.archive.contractBag(actor, id), response);
   }
 
+  @ApiOperation({ summary: "A project's season file (归档) as a BagIt bag in a ZIP" })
   @Get('projects/:id/archive')
   @Roles('district_agri', 'district_finance', 'observer', 'admin')
   @ApiProduces('application/zip')

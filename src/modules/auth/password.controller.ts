@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, PasswordChange } from './access.decorators';
 import type { Actor } from './actor';
 import { ChangePasswordDto, ChangePasswordResponseDto } from './dto/change-password.dto';
@@ -10,6 +10,7 @@ import { PasswordChangeService } from './password-change.service';
 export class PasswordController {
   constructor(private readonly passwords: PasswordChangeService) {}
 
+  @ApiOperation({ summary: 'Change your own password; every other token of yours stops working' })
   @Post('password')
   @PasswordChange()
   @HttpCode(HttpStatus.OK)

@@ -73,6 +73,7 @@ export class UsersController {
     return this.users.get(actor, id);
   }
 
+  @ApiOperation({ summary: "Change a user's display name, or deactivate or reactivate it" })
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: UserDto })
@@ -85,6 +86,7 @@ export class UsersController {
     return this.accounts.update(actor, id, dto);
   }
 
+  @ApiOperation({ summary: 'Set a temporary password (changed at the next login)' })
   @Post(':id/password')
   @Roles('admin')
   @HttpCode(HttpStatus.OK)

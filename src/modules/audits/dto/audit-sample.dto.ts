@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiTwoDecimals } from '../../../common/http/api-decimal';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import {
   IsCalendarDate,
@@ -29,7 +30,11 @@ export class RecordVisitDto {
   @IsBoolean()
   householdConfirms!: boolean;
 
-  @ApiProperty({ example: '3.20', description: "mu; at most the row's verified area" })
+  @ApiTwoDecimals({
+    example: '3.20',
+    description: "mu; at most the row's verified area",
+    max: MAX_AREA_HUNDREDTHS,
+  })
   @IsTwoDecimals({ max: MAX_AREA_HUNDREDTHS })
   observedAreaMu!: number | string;
 

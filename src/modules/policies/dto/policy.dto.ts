@@ -25,9 +25,11 @@ const trim = ({ value }: { value: unknown }): unknown =>
 
 /** The district audit's sample under a policy (api.md, "District audit by sample"). */
 export class AuditSampleSettingsDto {
-  @ApiProperty({
-    example: 20,
-    description: 'Share of each village part drawn: 0 < x ≤ 100, 2 decimals',
+  @ApiTwoDecimals({
+    example: '20',
+    description: 'Share of each village part drawn, in percent',
+    positive: true,
+    max: 10_000,
   })
   @IsTwoDecimals({ positive: true, max: 10_000 })
   ratePct!: number | string;
@@ -38,10 +40,10 @@ export class AuditSampleSettingsDto {
   @Max(1000)
   minPerVillage!: number;
 
-  @ApiProperty({
-    example: 2,
-    description:
-      'A shortfall up to this share of the sampled area pays what was seen: 0–100, 2 decimals',
+  @ApiTwoDecimals({
+    example: '2',
+    description: 'A shortfall up to this share of the sampled area (percent) pays what was seen',
+    max: 10_000,
   })
   @IsTwoDecimals({ max: 10_000 })
   tolerancePct!: number | string;
