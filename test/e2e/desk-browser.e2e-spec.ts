@@ -206,6 +206,8 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
     await page.waitForLoadState();
     await check(page, 'verify-form');
     await page.getByLabel('第 2 行核实面积').fill('8.50');
+    await page.getByLabel('村级评价：作业质量和成效').selectOption('good');
+    await page.getByLabel('评价说明（可不填）').fill('收割及时，群众满意');
     await page.getByRole('button', { name: '提交核实' }).click();
     await page.waitForLoadState();
     await expect(
@@ -227,6 +229,7 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
     expect(part.body.taskLines[0].villageParts[0]).toMatchObject({
       state: 'noticeRunning',
       verifiedAreaMu: '28.50',
+      assessment: { quality: 'good', note: '收割及时，群众满意' },
     });
     await page.context().close();
   });

@@ -223,7 +223,12 @@ export class DeskActionsController {
     const values = {
       areas: Object.fromEntries(rowIds.map((rowId, index) => [rowId, areas[index] ?? ''])),
       note: body.note,
+      assessmentQuality: body.assessmentQuality,
+      assessmentNote: body.assessmentNote,
     };
+    // The village's judgement of quality and effect (source report 6.2), when one is chosen.
+    const quality = text(body.assessmentQuality);
+    const assessmentNote = text(body.assessmentNote);
     await this.act(
       request,
       response,
@@ -233,6 +238,9 @@ export class DeskActionsController {
         const dto = await asDto(VerifyVillageDto, {
           rows: sent.map(({ rowId, verifiedAreaMu }) => ({ rowId, verifiedAreaMu })),
           ...(text(body.note) ? { note: text(body.note) } : {}),
+          ...(quality
+            ? { assessment: { quality, ...(assessmentNote ? { note: assessmentNote } : {}) } }
+            : {}),
         });
         await this.verification.verify(request.actor!, id, taskCode, villageCode, dto);
         return 'verify';
@@ -240,6 +248,8 @@ export class DeskActionsController {
       (field) => {
         const index = indexOf(field, 'rows');
         if (index !== undefined && sent[index]) return `row-${sent[index].rowId}`;
+        if (field === 'assessment.quality') return 'assessmentQuality';
+        if (field === 'assessment.note') return 'assessmentNote';
         return field === 'note' ? 'note' : undefined;
       },
       values,
