@@ -113,7 +113,7 @@ describe('accounts', () => {
       .expect(401);
     expect(login.body).toMatchObject({
       code: 'UNAUTHENTICATED',
-      detail: 'Wrong username or password',
+      detail: '用户名或密码错误',
     });
 
     // Reactivated: a new login works, the old token stays ended.
@@ -192,22 +192,18 @@ describe('accounts', () => {
       [
         { currentPassword: 'not-it-at-all', newPassword: 'Wheat-harvest-2015' },
         'currentPassword',
-        'currentPassword is not your current password',
+        '当前密码不正确',
       ],
-      [
-        { currentPassword: temporary, newPassword: 'short-1' },
-        'newPassword',
-        'password must have at least 10 characters',
-      ],
+      [{ currentPassword: temporary, newPassword: 'short-1' }, 'newPassword', '密码至少 10 个字符'],
       [
         { currentPassword: temporary, newPassword: verifier.username.toUpperCase() },
         'newPassword',
-        'password must differ from the username',
+        '密码不能与用户名相同',
       ],
       [
         { currentPassword: temporary, newPassword: 'qwertyuiop' },
         'newPassword',
-        'password is one of the most common passwords; choose another',
+        '这个密码太常见，请换一个',
       ],
     ] as const) {
       const refused = await expectNoWrites(test.dataSource, () => change(body).expect(400));
@@ -256,9 +252,9 @@ describe('accounts', () => {
         regionCode: tree.district,
       });
     for (const [username, password, message] of [
-      ['policy_a', '12345678', 'password must have at least 10 characters'],
-      ['policy_b', '1234567890', 'password is one of the most common passwords; choose another'],
-      ['policy_username_c', 'POLICY_username_c', 'password must differ from the username'],
+      ['policy_a', '12345678', '密码至少 10 个字符'],
+      ['policy_b', '1234567890', '这个密码太常见，请换一个'],
+      ['policy_username_c', 'POLICY_username_c', '密码不能与用户名相同'],
     ] as const) {
       const refused = await expectNoWrites(test.dataSource, () =>
         create(username, password).expect(400),
@@ -269,9 +265,9 @@ describe('accounts', () => {
       });
     }
     for (const [password, message] of [
-      ['password123', 'password is one of the most common passwords; choose another'],
-      [observer.username, 'password must differ from the username'],
-      ['9-chars!!', 'password must have at least 10 characters'],
+      ['password123', '这个密码太常见，请换一个'],
+      [observer.username, '密码不能与用户名相同'],
+      ['9-chars!!', '密码至少 10 个字符'],
     ] as const) {
       const refused = await expectNoWrites(test.dataSource, () =>
         http()

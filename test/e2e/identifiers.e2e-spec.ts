@@ -104,7 +104,7 @@ describe('identifiers compared as people read them', () => {
         },
       ]);
       expect(response.body.rejected[0].message).toContain(
-        index === 0 ? 'U+200B' : 'plot RACE-PLOT-1 ',
+        index === 0 ? 'U+200B' : '地块 RACE-PLOT-1（',
       );
     }
     const all = await upload(q, 1, ids[1], registerFile('邹李村', LOOK_ALIKES, 200)).expect(200);

@@ -266,7 +266,7 @@ describe('uploads at the size limit', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'file', message: 'the file is empty' }],
+      errors: [{ field: 'file', message: '文件为空' }],
     });
   });
 

@@ -126,7 +126,13 @@ describe('GET /work-items', () => {
         },
       ],
       total: 1,
-      countsByKind: { 'contract.sign': 1, 'audit.approve': 0, 'mediaNotice.open': 0, objection: 0 },
+      countsByKind: {
+        'contract.sign': 1,
+        'audit.sample': 0,
+        'audit.approve': 0,
+        'mediaNotice.open': 0,
+        objection: 0,
+      },
     });
     await http()
       .post(`/contracts/${contractId}/sign`)
@@ -325,7 +331,13 @@ describe('GET /work-items', () => {
     expect(second).toEqual({
       items: [all.items[1]],
       total: 3,
-      countsByKind: { 'contract.sign': 3, 'audit.approve': 0, 'mediaNotice.open': 0, objection: 0 },
+      countsByKind: {
+        'contract.sign': 3,
+        'audit.sample': 0,
+        'audit.approve': 0,
+        'mediaNotice.open': 0,
+        objection: 0,
+      },
     });
     expect((await page(agri, '?kind=audit.approve')).total).toBe(0);
     expect((await page(agri, '?kind=contract.sign')).total).toBe(3);

@@ -1,7 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage, type ValidationError } from 'class-validator';
 import { validationFailed, type FieldError } from '../errors/domain-error';
-import { isMessage, msg, type Message, type MessageKey } from '../i18n/message';
+import { isMessage, messageInText, msg, type Message, type MessageKey } from '../i18n/message';
 import { zh } from '../i18n/messages.zh';
 
 /**
@@ -18,6 +18,8 @@ function constraintMessage(
 ): Message | string {
   const own: unknown = error.contexts?.[constraint];
   if (isMessage(own)) return own;
+  const carried = messageInText(text);
+  if (carried) return carried;
   const key = `validation.${constraint === 'isUUID' ? 'isUuid' : constraint}`;
   if (!Object.hasOwn(zh, key)) return msg('validation.other', { text });
   const args = constraintArguments(error, constraint);

@@ -62,3 +62,24 @@ export function renderRows<R extends { message: Message | string }>(
 ): (Omit<R, 'message'> & { message: string })[] {
   return rows.map((row) => ({ ...row, message: render(row.message, language) }));
 }
+
+const IN_TEXT = 'i18n-message:';
+
+/**
+ * A message carried through a string-only channel (a custom class-validator constraint's
+ * `defaultMessage`) and read back by the validation pipe with {@link messageInText}.
+ */
+export function messageAsText(message: Message): string {
+  return IN_TEXT + JSON.stringify(message);
+}
+
+/** The message {@link messageAsText} wrote, or undefined for any other text. */
+export function messageInText(text: string): Message | undefined {
+  if (!text.startsWith(IN_TEXT)) return undefined;
+  try {
+    const message: unknown = JSON.parse(text.slice(IN_TEXT.length));
+    return isMessage(message) ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -92,6 +92,11 @@ export const en: Catalogue = {
   'upload.photoType': () => 'A visit photo is a JPEG or a PNG',
   'auth.passwordChangeRequired': () =>
     'Your password is a temporary one: change it first at POST /auth/password',
+  'password.tooShort': (p) => `password must have at least ${p.min} characters`,
+  'password.tooLong': (p) => `password must have at most ${p.max} characters`,
+  'password.sameAsUsername': () => 'password must differ from the username',
+  'password.common': () => 'password is one of the most common passwords; choose another',
+  'password.notString': () => 'password must be a string',
   'auth.currentPasswordWrong': () => 'currentPassword is not your current password',
   'auth.sessionEnded': () =>
     'This session has ended (the password was changed or reset); log in again',

@@ -21,14 +21,20 @@ export function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** A refusal's message next to its field, in Chinese (from the catalogue where it has one). */
+/**
+ * A refusal's message next to its field, in Chinese: what the code means to an official, with the
+ * catalogue's own words for this case in brackets.
+ */
 export function chinese(error: DomainError, field?: FieldError): string {
+  const base = CODE_MESSAGES[error.code];
   if (field) {
     const known = typeof field.message === 'string' ? FIELD_MESSAGES[field.message] : undefined;
-    return known ?? render(field.message, 'zh');
+    if (known) return known;
+    const detail = render(field.message, 'zh');
+    if (error.code === 'VALIDATION_FAILED') return `填写有误（${detail}）`;
+    return base ? `${base}（${detail}）` : detail;
   }
-  if (typeof error.text !== 'string') return render(error.text, 'zh');
-  return CODE_MESSAGES[error.code] ?? error.text;
+  return base ?? render(error.text, 'zh');
 }
 
 /**

@@ -121,6 +121,8 @@ export class DocumentsService {
     const options: Record<string, string> = {};
     if (query.taskCode !== undefined) options.taskCode = query.taskCode;
     if (query.villageCode !== undefined) options.villageCode = query.villageCode;
+    // The forms' owner: finance of the contract's own district sees its bank account in full.
+    const contractDistrict = (facts.project as { districtCode: string }).districtCode;
     const issueKey = createHash('sha256')
       .update(
         canonicalJson({
@@ -131,7 +133,10 @@ export class DocumentsService {
           baseUrl,
           // What the reader may see in full decides the drawing too (a masked bank account).
           disclosure: SENSITIVE_KINDS.map((sensitive) =>
-            seesInFull(actor, sensitive, { organisationId: contract.organisationId }),
+            seesInFull(actor, sensitive, {
+              organisationId: contract.organisationId,
+              districtCodes: [contractDistrict],
+            }),
           ),
           // What every form's head is drawn from: a change of the organisation's bank account
           // or name is a new issue even though the contract did not move.

@@ -1,3 +1,5 @@
+import { msg, type Message } from '../../common/i18n/message';
+
 /**
  * The password policy of every route that sets a password (POST /users, an admin's reset,
  * POST /auth/password): at least 10 characters, not the username, and not one of the passwords
@@ -70,15 +72,14 @@ const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** What is wrong with this password for this user, or `undefined` when it may be set. */
-export function passwordProblem(password: string, username?: string): string | undefined {
+export function passwordProblem(password: string, username?: string): Message | undefined {
   if ([...password].length < MIN_PASSWORD_LENGTH)
-    return `password must have at least ${MIN_PASSWORD_LENGTH} characters`;
+    return msg('password.tooShort', { min: MIN_PASSWORD_LENGTH });
   if ([...password].length > MAX_PASSWORD_LENGTH)
-    return `password must have at most ${MAX_PASSWORD_LENGTH} characters`;
+    return msg('password.tooLong', { max: MAX_PASSWORD_LENGTH });
   const lower = password.toLowerCase();
   if (username !== undefined && lower === username.trim().toLowerCase())
-    return 'password must differ from the username';
-  if (COMMON_PASSWORDS.has(lower))
-    return 'password is one of the most common passwords; choose another';
+    return msg('password.sameAsUsername');
+  if (COMMON_PASSWORDS.has(lower)) return msg('password.common');
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { passwordProblem } from '../password-policy';
+import { messageAsText, msg } from '../../../common/i18n/message';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../password-policy';
 
 /**
  * The password policy on a DTO field; `usernameField` names the field it must differ from (a
@@ -18,9 +19,12 @@ export function AcceptablePassword(usernameField?: string): PropertyDecorator {
           );
         },
         defaultMessage(args: ValidationArguments): string {
-          return typeof args.value === 'string'
-            ? (passwordProblem(args.value, usernameOf(args)) ?? 'password is not acceptable')
-            : 'password must be a string';
+          // The policy's message, carried to the validation pipe (class-validator takes text).
+          const problem =
+            typeof args.value === 'string'
+              ? passwordProblem(args.value, usernameOf(args))
+              : msg('password.notString');
+          return messageAsText(problem ?? msg('password.tooShort', { min: MIN_PASSWORD_LENGTH }));
         },
       },
     });
