@@ -80,7 +80,7 @@ describe('district audit rejection and the media notice', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       code: 'VALIDATION_FAILED',
-      errors: [{ field: 'taskLines', message: expect.stringMatching(/more than once/) }],
+      errors: [{ field: 'taskLines', message: 'taskLines 各项不能重复' }],
     });
     expect(await history(id, 'audit.approved')).toBe(0);
   });
