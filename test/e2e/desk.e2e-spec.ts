@@ -147,7 +147,7 @@ describe('the staff desk (工作台)', () => {
         .send({ _csrf: csrf, currentPassword: 'Temporary-2015', newPassword: '1234567890' })
         .expect(400),
     );
-    expect(weak.text).toContain('这个密码太常见，请换一个。');
+    expect(weak.text).toContain('这个密码太常见，请换一个');
     const changed = await http()
       .post('/desk/account')
       .set('Cookie', cookie)

@@ -241,8 +241,15 @@ describe('identifiers compared as people read them', () => {
     await test.dataSource.query(
       `CREATE FUNCTION public.pg_advisory_xact_lock(integer) RETURNS void LANGUAGE sql AS 'SELECT'`,
     );
-    const result = await uploadRace(4);
-    console.log(`plot race, weakened: stored per round ${JSON.stringify(result.stored)}`);
-    expect(() => expectOnePerRound(result)).toThrow();
-  });
+    // A race is a race: up to five rounds of four, until one stores a plot twice.
+    let storedTwice = false;
+    for (let attempt = 1; attempt <= 5 && !storedTwice; attempt++) {
+      const result = await uploadRace(4);
+      console.log(
+        `plot race, weakened, attempt ${attempt}: stored per round ${JSON.stringify(result.stored)}`,
+      );
+      storedTwice = result.stored.some((plots) => plots.length > 1);
+    }
+    expect(storedTwice).toBe(true);
+  }, 180_000);
 });

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { DomainError, FieldError } from '../../common/errors/domain-error';
 import { createValidationPipe } from '../../common/http/validation.pipe';
 import { render } from '../../common/i18n/message';
-import { CODE_MESSAGES, FIELD_MESSAGES } from './desk-strings';
+import { CODE_MESSAGES } from './desk-strings';
 
 const pipe = createValidationPipe();
 
@@ -28,10 +28,9 @@ export function text(value: unknown): string | undefined {
 export function chinese(error: DomainError, field?: FieldError): string {
   const base = CODE_MESSAGES[error.code];
   if (field) {
-    const known = typeof field.message === 'string' ? FIELD_MESSAGES[field.message] : undefined;
-    if (known) return known;
+    // A field's own message is already the catalogue's Chinese for this case (`密码至少 10 个字符`).
     const detail = render(field.message, 'zh');
-    if (error.code === 'VALIDATION_FAILED') return `填写有误（${detail}）`;
+    if (error.code === 'VALIDATION_FAILED') return detail;
     return base ? `${base}（${detail}）` : detail;
   }
   return base ?? render(error.text, 'zh');

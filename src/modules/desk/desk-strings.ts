@@ -79,15 +79,6 @@ export const CODE_MESSAGES: Record<string, string> = {
   CSRF_REJECTED: '页面已过期，请重新打开后再提交。',
 };
 
-/** Field messages of the password policy and the login, in Chinese. */
-export const FIELD_MESSAGES: Record<string, string> = {
-  'password must have at least 10 characters': '密码至少 10 个字符。',
-  'password must have at most 128 characters': '密码最多 128 个字符。',
-  'password must differ from the username': '密码不能与用户名相同。',
-  'password is one of the most common passwords; choose another': '这个密码太常见，请换一个。',
-  'currentPassword is not your current password': '当前密码不正确。',
-};
-
 /** Row codes of a register upload. */
 export const ROW_CODE_MESSAGES: Record<string, string> = {
   INVALID_ID_NUMBER: '身份证号不正确',
