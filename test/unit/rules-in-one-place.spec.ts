@@ -105,8 +105,6 @@ const STATE_LITERAL_EXCEPTIONS: Record<string, [number, string]> = {
 const PREPARE_WRITE_EXCEPTIONS: Record<string, [number, string]> = {
   // A rework supersedes the line's open or failed records and sends its register rows back to working.
   'modules/acceptance/acceptance.service.ts': [2, 'issue 28: effects refactor'],
-  // A claim marks the line's register rows claimed.
-  'modules/field-work/claim.service.ts': [1, 'issue 28: effects refactor'],
   // Resolving an objection records the outcome; upheld, its rows are verified again (as contract-context.ts).
   'modules/notices/objections.service.ts': [2, 'issue 28: effects refactor'],
 };
