@@ -25,7 +25,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { AUDITED_ONWARD, SUMMARY_SQL } from '../src/modules/projects/project-summary.service';
+import { SUMMARY_PARAMETERS, SUMMARY_SQL } from '../src/modules/projects/project-summary.service';
 import { startApp, type BenchApp } from './support/app';
 import { closedLoop, runInWorker, servePhases, type LoadResult } from './support/load';
 import { fmt, log, median, printTable } from './support/stats';
@@ -38,9 +38,9 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 
 /** The route's statements (src/modules/projects/project-summary.service.ts), run bare. */
-const STATEMENTS: [string, (projectId: string) => unknown[]][] = Object.values(SUMMARY_SQL).map(
-  (sql) => [sql, (id: string) => (sql.includes('$2') ? [id, AUDITED_ONWARD] : [id])],
-);
+const STATEMENTS: [string, (projectId: string) => unknown[]][] = (
+  Object.keys(SUMMARY_SQL) as (keyof typeof SUMMARY_SQL)[]
+).map((name) => [SUMMARY_SQL[name], SUMMARY_PARAMETERS[name]]);
 // --- load generator (worker thread) ------------------------------------------------------------
 
 interface ListSpec {

@@ -184,3 +184,17 @@ export async function expectStatus(
     throw new Error(`${what}: ${response.status} ${JSON.stringify(response.body)}`);
   return response;
 }
+
+export type Call = (
+  step: string,
+  expected: number,
+  method: string,
+  path: string,
+  options: SendOptions,
+) => Promise<any>;
+
+/** A `Call` on one endpoint: every answer's status checked. */
+export function callOn(endpoint: Endpoint): Call {
+  return (step, expected, method, path, options) =>
+    endpoint.call(step, expected, method, path, options);
+}

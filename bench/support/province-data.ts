@@ -8,6 +8,7 @@
  * had written them. Areas are integer hundredths of a mu, money integer fen.
  */
 import { createHash } from 'node:crypto';
+import { render } from '../../src/common/i18n/message';
 import { identifierKey } from '../../src/common/values/identifier';
 import { canonicalJson } from '../../src/common/values/canonical-json';
 import { eventBodySha256 } from '../../src/modules/audit-log/audit-chain';
@@ -555,7 +556,9 @@ function contractOfLot(tables: Tables, settings: ProvinceSettings, spec: LotSpec
   const apply = (stage: Stage): void => {
     const decision = decide(contract, stage.event);
     if (!decision.applies)
-      throw new Error(`${district} ${lotCode} ${stage.event.type}: ${decision.refusal.message}`);
+      throw new Error(
+        `${district} ${lotCode} ${stage.event.type}: ${render(decision.refusal.message, 'en')}`,
+      );
     record(tables, contract, decision.next, stage, district, contractId, version);
     version += 1;
     contract = decision.next;

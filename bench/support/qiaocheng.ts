@@ -6,7 +6,7 @@
  */
 import type { Api, Session } from '../../test/support/api';
 import type { TestApp } from '../../test/support/test-app';
-import { expectStatus } from './http';
+import { expectStatus, type Call } from './http';
 import { VILLAGES } from './register-csv';
 import {
   openTender,
@@ -16,7 +16,6 @@ import {
   postTender,
   type PricedTask,
 } from './tenders';
-import type { Call } from './world';
 
 export interface QiaochengPlaces {
   district: string;

@@ -5,7 +5,7 @@
  * The header and the check character come from the app (register-file.ts, resident-id.ts).
  */
 import { REGISTER_COLUMNS, REGISTER_HEADERS } from '../../src/modules/field-work/register-file';
-import { residentIdCheckCharacter } from '../../src/modules/field-work/resident-id';
+import { residentIdCheckCharacter } from '../../src/common/values/resident-id';
 
 /** The register's Chinese header, in the app's column order: the last text each column accepts. */
 export const REGISTER_HEADER: string[] = REGISTER_COLUMNS.map(

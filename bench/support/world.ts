@@ -11,7 +11,9 @@ import { residentId } from '../../test/factories/register-rows';
 import type { Api, Session } from '../../test/support/api';
 import { TASKS } from '../../test/support/qiaocheng';
 import type { TestApp } from '../../test/support/test-app';
-import type { Endpoint, SendOptions } from './http';
+import { callOn, type Call, type Endpoint } from './http';
+
+export { callOn, type Call };
 import { uploadClaimPapers } from './qiaocheng';
 import { openTender, postAward, postBid, postProject, postTender } from './tenders';
 
@@ -248,20 +250,6 @@ export async function awardBatch(
     });
   }
   return { label, contracts };
-}
-
-export type Call = (
-  step: string,
-  expected: number,
-  method: string,
-  path: string,
-  options: SendOptions,
-) => Promise<any>;
-
-/** A `Call` on one endpoint: every answer's status checked. */
-export function callOn(endpoint: Endpoint): Call {
-  return (step, expected, method, path, options) =>
-    endpoint.call(step, expected, method, path, options);
 }
 
 /** `awarded` → `contracted`: the agriculture committee signs. */

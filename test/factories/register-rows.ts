@@ -1,5 +1,5 @@
 import type { RegisterRowInput } from '../../src/modules/field-work/register.service';
-import { residentIdCheckCharacter } from '../../src/modules/field-work/resident-id';
+import { residentIdCheckCharacter } from '../../src/common/values/resident-id';
 import { nextSeq } from './codes';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];

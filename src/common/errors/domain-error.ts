@@ -14,8 +14,9 @@ export interface FieldError {
 /**
  * Every error a client may see. Services throw these (never `HttpException`); the problem filter
  * turns them into `application/problem+json`, its `detail` (and each `errors[].message`) rendered
- * from the catalogues in the request's language. Each module declares its codes with their
- * status in its `<noun>.errors.ts`; the codes are part of the API contract.
+ * from the catalogues in the request's language. The codes and their statuses are one registry
+ * (error-codes.ts); a module's `<noun>.errors.ts`, where it has one, builds its errors. The codes
+ * are part of the API contract.
  *
  * The message is a catalogue message (`msg(key, params)`, common/i18n). A plain string is still
  * taken, shown as it is in every language, so that code written before the catalogue compiles;

@@ -1,5 +1,6 @@
 import { en } from './messages.en';
 import { zh } from './messages.zh';
+import type { Catalogue } from './catalogue';
 import type { Language } from './language';
 
 /**
@@ -14,9 +15,6 @@ export interface Message {
 }
 
 export type MessageKey = keyof typeof zh;
-
-/** A catalogue: one function per key, from its parameters to the words (zh is the model). */
-export type Catalogue = { readonly [K in MessageKey]: (typeof zh)[K] };
 
 /** A message's parameters as a caller passes them: a free-text slot may hold a message too. */
 type Arguments<K extends MessageKey> =

@@ -1,4 +1,4 @@
-import type { Catalogue } from './message';
+import type { Catalogue } from './catalogue';
 
 /**
  * The English catalogue, for requests whose `Accept-Language` prefers `en`. Its type makes it

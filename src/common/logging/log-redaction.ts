@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { MASKS } from '../../modules/auth/disclosure-policy';
+import { MASKS } from '../values/masks';
 
 /** Keys whose values never reach a log line, at any depth (compared without case, `-` or `_`). */
 const SECRET_KEYS = new Set([

@@ -18,7 +18,7 @@ import {
   sampleSeed,
   shortfallBasisPoints,
 } from '../contracts/machine/audit-sample';
-import { sampledTaskLines } from '../contracts/machine/queries';
+import { SAMPLED_TASK_LINE_STATES, sampledTaskLines } from '../contracts/machine/queries';
 import { SubsidyPolicy } from '../policies/policy.entity';
 import type {
   AuditSampleDto,
@@ -387,8 +387,8 @@ export async function readAuditSample(manager: EntityManager, contractId: string
   );
   const lines = await manager.query<{ task_code: string; accepted_area: number | null }[]>(
     `SELECT task_code, accepted_area FROM contract_task_line
-      WHERE contract_id = $1 AND state = 'accepted'`,
-    [contractId],
+      WHERE contract_id = $1 AND state = ANY($2)`,
+    [contractId, SAMPLED_TASK_LINE_STATES],
   );
   const acceptedAreas = new Map(lines.map((line) => [line.task_code, line.accepted_area ?? 0]));
   return { sample, rows, photos, acceptedAreas };

@@ -10,6 +10,7 @@ import { contractScope } from '../contracts/contract-scope';
 import type { Contract } from '../contracts/contract.entity';
 import { SubsidyPolicy } from '../policies/policy.entity';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
+import { LIVE_CONTRACT_STATES } from '../contracts/machine/queries';
 import type { AuditBureau } from '../contracts/machine/contract.types';
 import type { NoticeOpenedDto } from '../notices/dto/notice.dto';
 import { NoticesService } from '../notices/notices.service';
@@ -83,8 +84,8 @@ export class AuditsService {
     const [{ used }] = await manager.query<{ used: string }[]>(
       `SELECT coalesce(sum(subsidy_fen), 0) AS used FROM contract
         WHERE policy_id = $1 AND organisation_id = $2 AND id <> $3
-          AND subsidy_fen IS NOT NULL AND state <> 'terminated'`,
-      [policy.id, contract.organisationId, contract.id],
+          AND subsidy_fen IS NOT NULL AND state = ANY($4)`,
+      [policy.id, contract.organisationId, contract.id, LIVE_CONTRACT_STATES],
     );
     return policy.capPerOrganisationFen - Number(used);
   }

@@ -1,8 +1,7 @@
-import { maskResidentId } from '../field-work/resident-id';
+import { MASKS, type SensitiveKind } from '../../common/values/masks';
 import type { Actor } from './actor';
 
-/** The values that identify a person or an account: never shown in full to whoever asks. */
-export type SensitiveKind = 'bankAccount' | 'residentId' | 'phone';
+export { MASKS, maskAccount, maskPhone, type SensitiveKind } from '../../common/values/masks';
 
 /**
  * What a value belongs to. A bank account: its organisation and the districts it is paid in
@@ -62,21 +61,3 @@ export function disclose(
 ): string {
   return seesInFull(viewer, kind, owner) ? value : MASKS[kind](value);
 }
-
-/** `6222000000001234` → `************1234`: enough to tell accounts apart, not to use one. */
-export function maskAccount(accountNo: string): string {
-  return `${'*'.repeat(Math.max(accountNo.length - 4, 0))}${accountNo.slice(-4)}`;
-}
-
-/** 13812345678 → 138****5678: enough to tell two objectors apart, not to call them. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 8) return '*'.repeat(digits.length);
-  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
-}
-
-export const MASKS: Record<SensitiveKind, (value: string) => string> = {
-  bankAccount: maskAccount,
-  residentId: maskResidentId,
-  phone: maskPhone,
-};

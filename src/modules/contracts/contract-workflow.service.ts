@@ -8,76 +8,18 @@ import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { combine, runPrepared, type Statement } from '../../database/statement';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
-import type { Actor } from '../auth/actor';
-import { Contract, ContractTaskLine } from './contract.entity';
+import { ContractTaskLine } from './contract.entity';
 import { contractError } from './contracts.errors';
-import { decide, type PersistedContract } from './machine/contract-lifecycle';
-
-import type { ContractEvent } from './machine/contract.types';
+import { decide } from './machine/contract-lifecycle';
 import { migrateSnapshot } from './machine/snapshot-migrations';
 import { historyInsert, historyOf, writtenReasons } from './workflow/contract-history';
 import { isWriteConflict, readContract } from './workflow/contract-read';
 import { queryTableWrites } from './workflow/query-table-writes';
+import type { Command, CommandResult } from './workflow/command';
 import { refusalError } from './workflow/refusal-error';
 import { msg } from '../../common/i18n/message';
 
-type EventBody = ContractEvent extends infer E
-  ? E extends ContractEvent
-    ? Omit<E, 'at'>
-    : never
-  : never;
-
-export interface CommandContext {
-  manager: EntityManager;
-  contract: Contract;
-  current: PersistedContract;
-  now: Date;
-  /**
-   * Adds a write to the statement that saves the transition (one round trip for all of them);
-   * it runs only if the machine accepts the event. Rows it inserts are not visible to the
-   * command's own later reads.
-   */
-  write: (statement: Statement) => void;
-}
-
-/** The contract a command advances: named, or found through one of its notices (no extra read). */
-export type CommandTarget = { contractId: string } | { noticeId: string };
-
-export type Command = CommandTarget & {
-  /** null: the system (the scheduler) or the public (an objection); then `actorLabel` names it. */
-  actor: Actor | null;
-  actorLabel?: 'scheduler' | 'public';
-  /** From If-Match: the version the client saw. */
-  expectedVersion?: number;
-  /**
-   * Runs after the contract's row lock: checks scope and input, may write its own rows (a notice,
-   * an objection), and returns the event. Anything it throws rolls the whole command back.
-   */
-  prepare: (context: CommandContext) => Promise<EventBody>;
-  /** When the event happened, if not now (a timer fires with its due time). */
-  at?: Date;
-  /**
-   * Try without the row lock first: read, step, and save in one autocommitted statement that
-   * applies only if the contract is still at the version read (compare-and-set on `version`).
-   * On a conflict the command runs again the usual way, under the lock, on the current state.
-   * Only for a command whose `prepare` reads and writes nothing but through `write` (filing an
-   * objection): there is no transaction around it until the save.
-   */
-  optimistic?: boolean;
-  /**
-   * Test only (TEST_WEAKEN, refused outside NODE_ENV=test; common/testing/weakened.ts): no row
-   * lock and no version check, so that a race test can show what they prevent. Every command
-   * runs so with the `transition-lock` weakening.
-   */
-  weakened?: boolean;
-};
-
-export interface CommandResult {
-  contract: Contract;
-  previous: PersistedContract;
-  next: PersistedContract;
-  event: ContractEvent;
-}
+export type { Command, CommandContext, CommandResult, CommandTarget } from './workflow/command';
 
 /**
  * The one loop that advances a contract (house style, habit 6). In one transaction: lock the

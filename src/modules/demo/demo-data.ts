@@ -1,5 +1,5 @@
 import { formatMu } from '../../common/values/decimal-units';
-import { residentIdCheckCharacter } from '../field-work/resident-id';
+import { residentIdCheckCharacter } from '../../common/values/resident-id';
 import { creditCodeCheckCharacter } from '../organisations/credit-code';
 import type { CreateOrganisationDto } from '../organisations/dto/organisation.dto';
 import type { CreateRegionDto } from '../regions/dto/create-region.dto';

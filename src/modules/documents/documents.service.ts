@@ -25,19 +25,10 @@ import { IssuedDocument } from './issued-document.entity';
 import { PdfForm } from './pdf-form';
 import { qrPng as qrPngOf } from './qr-png';
 import type { FormDescription } from './forms/form-context';
+import { DOCUMENT_KINDS, type DocumentKind } from './document-kind';
 import { FORMS } from './forms/forms';
 
-export const DOCUMENT_KINDS = [
-  'award-notice',
-  'application',
-  'register',
-  'village-notice',
-  'acceptance',
-  'audit',
-  'media-notice',
-  'payout-order',
-] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export { DOCUMENT_KINDS, type DocumentKind };
 
 const SENSITIVE_KINDS: SensitiveKind[] = ['bankAccount', 'residentId', 'phone'];
 

@@ -26,7 +26,7 @@ export class ClaimService {
       contractId,
       actor,
       expectedVersion,
-      prepare: async ({ manager, contract, current }) => {
+      prepare: async ({ manager, contract, current, write }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
         const totals = await manager
           .createQueryBuilder(RegisterRow, 'r')
@@ -57,11 +57,13 @@ export class ClaimService {
             );
           }
         }
-        await manager.update(
-          RegisterRow,
-          { contractId, taskCode, state: 'working' },
-          { state: 'claimed' },
-        );
+        // Nothing is written before the machine decides: the rows are marked claimed in the
+        // transition's save, only if the claim is accepted.
+        write({
+          sql: `UPDATE register_row SET state = 'claimed'
+                 WHERE contract_id = $1 AND task_code = $2 AND state = 'working'`,
+          params: [contractId, taskCode],
+        });
         return {
           type: 'taskLine.claimed' as const,
           taskCode,

@@ -7,7 +7,7 @@ import {
   type RowCheckContext,
   type RowSource,
 } from './register-row-check';
-import { residentIdCheckCharacter } from './resident-id';
+import { residentIdCheckCharacter } from '../../common/values/resident-id';
 
 /** A resident ID number whose check character is right, so only its other parts can be wrong. */
 const withCheck = (first17: string) => first17 + residentIdCheckCharacter(first17);

@@ -4,7 +4,7 @@ import { toHundredths } from '../../common/values/decimal-units';
 import { invisibleCharacter } from '../../common/values/identifier';
 import type { RegisterColumn } from './register-file';
 import type { RegisterRowInput } from './register.service';
-import { normaliseResidentId, residentIdProblem } from './resident-id';
+import { normaliseResidentId, residentIdProblem } from '../../common/values/resident-id';
 
 /**
  * Reject codes of api.md, plus FIELD_INVALID (an empty or over-long name, plot, machine or

@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor';
 import { TableFileError, readTableFile } from '../../common/files/table-file';
 import { PayoutsService } from '../payouts/payouts.service';
 import { normaliseAccount, RESULT_TABLE, resultStatus } from './bank-result-file';
-import { markBatchesReconciled } from './batch-reconciliation';
+import { markBatchesReconciled } from '../payouts/batch-reconciliation';
 import type { RowCode } from './dto/payment-batch.dto';
 import { msg, type Message } from '../../common/i18n/message';
 import { districtChain } from '../audit-log/audit-chain';

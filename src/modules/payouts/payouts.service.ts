@@ -18,7 +18,7 @@ import { Organisation } from '../organisations/organisation.entity';
 import { SubsidyPolicy } from '../policies/policy.entity';
 import type { Page } from '../../common/http/page.dto';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
-import { markBatchesReconciled } from '../payment-batches/batch-reconciliation';
+import { markBatchesReconciled } from './batch-reconciliation';
 import type {
   ConfirmPayoutDto,
   FailPayoutDto,

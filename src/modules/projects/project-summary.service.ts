@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { formatMu, formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
+import { LIVE_CONTRACT_STATES, STATES_FROM_AUDITED } from '../contracts/machine/queries';
 import { ProjectsService } from './projects.service';
 
 export class SummaryTaskDto {
@@ -55,40 +56,51 @@ export class ProjectSummaryDto {
   @ApiProperty({ type: SummarySatisfactionDto }) satisfaction!: SummarySatisfactionDto;
 }
 
-export const AUDITED_ONWARD = ['audited', 'mediaNotice', 'payable', 'payoutIssued', 'paid'];
-
 /**
- * The summary's statements ($1 the project; $2 AUDITED_ONWARD where named), exported for the
- * province benchmark, which runs the same ones bare as its baseline (bench/province.ts).
+ * The summary's statements, with their parameters (SUMMARY_PARAMETERS: $1 the project, then the
+ * machine's state lists, machine/queries.ts), exported for the province benchmark, which runs the
+ * same ones bare as its baseline (bench/province.ts).
  */
 export const SUMMARY_SQL = {
   taskLines: `SELECT tl.task_code, sum(tl.assigned_area) AS assigned, coalesce(sum(tl.claimed_area), 0) AS claimed,
                 -- verified and accepted from the village parts: a line's own total waits for its last village
                 coalesce((SELECT sum(p.verified_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
-                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS verified,
+                           WHERE c2.project_id = $1 AND c2.state = ANY($2) AND p.task_code = tl.task_code), 0) AS verified,
                 coalesce((SELECT sum(p.accepted_area) FROM contract_village_part p JOIN contract c2 ON c2.id = p.contract_id
-                           WHERE c2.project_id = $1 AND c2.state <> 'terminated' AND p.task_code = tl.task_code), 0) AS accepted,
+                           WHERE c2.project_id = $1 AND c2.state = ANY($2) AND p.task_code = tl.task_code), 0) AS accepted,
                 coalesce(sum(tl.audited_area), 0) AS audited,
-                coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($2)), 0) AS amount
+                coalesce(sum(tl.amount_fen) FILTER (WHERE c.state = ANY($3)), 0) AS amount
            FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id
-          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY tl.task_code`,
+          WHERE c.project_id = $1 AND c.state = ANY($2) GROUP BY tl.task_code`,
   /** The register's GROUP BY: what grows with the project (the quality spec's baseline). */
   register: `SELECT task_code, village_code, count(*) AS n, sum(area) AS area FROM register_row
           WHERE project_id = $1 AND state <> 'withdrawn' GROUP BY task_code, village_code`,
   villageParts: `SELECT p.village_code, sum(p.claimed_area) AS claimed, coalesce(sum(p.verified_area), 0) AS verified,
                 coalesce(sum(p.accepted_area), 0) AS accepted
            FROM contract_village_part p JOIN contract c ON c.id = p.contract_id
-          WHERE c.project_id = $1 AND c.state <> 'terminated' GROUP BY p.village_code`,
+          WHERE c.project_id = $1 AND c.state = ANY($2) GROUP BY p.village_code`,
   villages: `SELECT r.code, r.name FROM project_village pv JOIN region r ON r.code = pv.village_code WHERE pv.project_id = $1 ORDER BY r.code`,
   states: `SELECT state, count(*) AS n, coalesce(sum(subsidy_fen) FILTER (WHERE state = ANY($2)), 0) AS committed
            FROM contract WHERE project_id = $1 GROUP BY state`,
-  paid: `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
+  paidOut: `SELECT coalesce(sum(p.amount_fen), 0) AS paid FROM payout p JOIN contract c ON c.id = p.contract_id
           WHERE c.project_id = $1 AND p.state = 'confirmed'`,
   satisfaction: `SELECT v.satisfaction, count(*) AS n FROM audit_visit v
            JOIN audit_sample s ON s.id = v.sample_id JOIN contract c ON c.id = s.contract_id
-          WHERE c.project_id = $1 AND c.state <> 'terminated' AND v.satisfaction IS NOT NULL
+          WHERE c.project_id = $1 AND c.state = ANY($2) AND v.satisfaction IS NOT NULL
           GROUP BY v.satisfaction`,
 } as const;
+
+export const SUMMARY_PARAMETERS: {
+  readonly [K in keyof typeof SUMMARY_SQL]: (projectId: string) => unknown[];
+} = {
+  taskLines: (id) => [id, LIVE_CONTRACT_STATES, STATES_FROM_AUDITED],
+  register: (id) => [id],
+  villageParts: (id) => [id, LIVE_CONTRACT_STATES],
+  villages: (id) => [id],
+  states: (id) => [id, STATES_FROM_AUDITED],
+  paidOut: (id) => [id],
+  satisfaction: (id) => [id, LIVE_CONTRACT_STATES],
+};
 
 /** The project at a glance, computed in SQL over indexed columns (fast on large registers). */
 @Injectable()
@@ -101,8 +113,8 @@ export class ProjectSummaryService {
   async summary(actor: Actor, projectId: string): Promise<ProjectSummaryDto> {
     const project = await this.projects.load(this.dataSource.manager, projectId);
     await this.projects.assertVisible(actor, project);
-    const query = <T>(sql: string, parameters: unknown[] = [projectId]): Promise<T[]> =>
-      this.dataSource.query<T[]>(sql, parameters);
+    const query = <T>(name: keyof typeof SUMMARY_SQL): Promise<T[]> =>
+      this.dataSource.query<T[]>(SUMMARY_SQL[name], SUMMARY_PARAMETERS[name](projectId));
     const [lines, registered, parts, villageRows, states, paid, answers] = await Promise.all([
       query<{
         task_code: string;
@@ -112,20 +124,15 @@ export class ProjectSummaryService {
         accepted: string;
         audited: string;
         amount: string;
-      }>(SUMMARY_SQL.taskLines, [projectId, AUDITED_ONWARD]),
-      query<{ task_code: string; village_code: string; n: string; area: string }>(
-        SUMMARY_SQL.register,
-      ),
+      }>('taskLines'),
+      query<{ task_code: string; village_code: string; n: string; area: string }>('register'),
       query<{ village_code: string; claimed: string; verified: string; accepted: string }>(
-        SUMMARY_SQL.villageParts,
+        'villageParts',
       ),
-      query<{ code: string; name: string }>(SUMMARY_SQL.villages),
-      query<{ state: string; n: string; committed: string }>(SUMMARY_SQL.states, [
-        projectId,
-        AUDITED_ONWARD,
-      ]),
-      query<{ paid: string }>(SUMMARY_SQL.paid),
-      query<{ satisfaction: string; n: string }>(SUMMARY_SQL.satisfaction),
+      query<{ code: string; name: string }>('villages'),
+      query<{ state: string; n: string; committed: string }>('states'),
+      query<{ paid: string }>('paidOut'),
+      query<{ satisfaction: string; n: string }>('satisfaction'),
     ]);
     const answered = (satisfaction: string): number =>
       Number(answers.find((answer) => answer.satisfaction === satisfaction)?.n ?? 0);

@@ -1,4 +1,11 @@
-import type { AcceptanceSigner } from './refusals';
+import type { AcceptanceRole } from '../../auth/roles';
+
+/** A signature on a town acceptance record, as the quorum rule (refusals.ts) reads it. */
+export interface AcceptanceSigner {
+  signerId: string;
+  acceptanceRole: AcceptanceRole;
+  decision: 'pass' | 'fail';
+}
 /** Types of the contract machine: its context, events and input. Plain data, JSON-serialisable. */
 
 export type TaskLineState =

@@ -3,6 +3,9 @@ import type { Refusal } from './refusals';
 import { contractMachine } from './contract.machine';
 import type { ContractState, TaskLineState } from './contract.types';
 import {
+  LIVE_CONTRACT_STATES,
+  SAMPLED_TASK_LINE_STATES,
+  STATES_FROM_AUDITED,
   WAITS_IN,
   acceptanceOpenRefusal,
   auditAwaitsBureau,
@@ -105,5 +108,27 @@ describe('the machine’s answers to state questions asked before an event', () 
     expect(auditAwaitsBureau(context(['agriculture']), 'agriculture')).toBe(false);
     expect(auditAwaitsBureau(context(['agriculture']), 'finance')).toBe(true);
     expect(auditAwaitsBureau(context(['agriculture', 'finance']), 'finance')).toBe(false);
+  });
+});
+
+describe('state lists for SQL', () => {
+  it('live contracts: every state of the machine but terminated', () => {
+    expect([...LIVE_CONTRACT_STATES].sort()).toEqual(
+      CONTRACT_STATES.filter((state) => state !== 'terminated').sort(),
+    );
+  });
+
+  it('from the confirming audit on: audited up to paid, in the machine’s order', () => {
+    expect(STATES_FROM_AUDITED).toEqual([
+      'audited',
+      'mediaNotice',
+      'payable',
+      'payoutIssued',
+      'paid',
+    ]);
+  });
+
+  it('the audit sample draws from accepted task lines only', () => {
+    expect(SAMPLED_TASK_LINE_STATES).toEqual(['accepted']);
   });
 });

@@ -1,10 +1,11 @@
 import { msg } from '../../../common/i18n/message';
-import type {
-  AuditBureau,
-  ContractContext,
-  ContractState,
-  TaskLineState,
-  VillagePartState,
+import {
+  CONTRACT_STATES,
+  type AuditBureau,
+  type ContractContext,
+  type ContractState,
+  type TaskLineState,
+  type VillagePartState,
 } from './contract.types';
 import type { Refusal } from './refusals';
 
@@ -15,6 +16,20 @@ import type { Refusal } from './refusals';
  * for the register, a record to open, a payout to prepare): the answers are the machine's, in
  * one place with its guards, so no service compares states itself.
  */
+
+/**
+ * Lists of states for SQL over the `contract` table (passed as parameters, `state = ANY($n)`),
+ * built from the machine's own list so that a new state cannot be forgotten in a query.
+ */
+/** Every contract but a terminated one: what a project's figures and an organisation's cap count. */
+export const LIVE_CONTRACT_STATES: readonly ContractState[] = CONTRACT_STATES.filter(
+  (state) => state !== 'terminated',
+);
+/** From the confirming audit on (audited … paid): the subsidy is final. */
+export const STATES_FROM_AUDITED: readonly ContractState[] = CONTRACT_STATES.slice(
+  CONTRACT_STATES.indexOf('audited'),
+  CONTRACT_STATES.indexOf('paid') + 1,
+);
 
 /** The household register takes rows while the contract is contracted or in service. */
 export function registerRefusal(state: string): Refusal | undefined {
@@ -78,10 +93,12 @@ export function acceptanceOpenRefusal(taskCode: string, state: string): Refusal 
 }
 
 /** The task lines whose register rows the district audit's sample draws from: the accepted ones. */
+export const SAMPLED_TASK_LINE_STATES: readonly TaskLineState[] = ['accepted'];
+
 export function sampledTaskLines(context: {
   taskLines: Record<string, { taskCode: string; state: string }>;
 }): string[] {
   return Object.values(context.taskLines)
-    .filter((line) => line.state === 'accepted')
+    .filter((line) => (SAMPLED_TASK_LINE_STATES as readonly string[]).includes(line.state))
     .map((line) => line.taskCode);
 }

@@ -2,7 +2,9 @@ import { msg, type Message } from '../../../common/i18n/message';
 import { formatMu } from '../../../common/values/decimal-units';
 import { ACCEPTANCE_ROLES, type AcceptanceRole } from '../../auth/roles';
 import { contractTakesObjection, sampleComplete, sampleOutcomes } from './contract-context';
-import type { ContractContext, ContractEvent } from './contract.types';
+import type { AcceptanceSigner, ContractContext, ContractEvent } from './contract.types';
+
+export type { AcceptanceSigner } from './contract.types';
 
 /**
  * Why the machine refuses an event: a code of the error registry, a message for people (a
@@ -39,12 +41,6 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
 
 /** Town acceptance (domain.md): at least five distinct signers who passed, covering four roles. */
 export const QUORUM = 5;
-
-export interface AcceptanceSigner {
-  signerId: string;
-  acceptanceRole: AcceptanceRole;
-  decision: 'pass' | 'fail';
-}
 
 export function acceptanceQuorum(signers: readonly AcceptanceSigner[]): {
   passCount: number;

@@ -3,7 +3,7 @@ import { type Statement } from '../../../database/statement';
 import { type PersistedContract } from '../machine/contract-lifecycle';
 
 import type { ContractEvent } from '../machine/contract.types';
-import type { Command } from '../contract-workflow.service';
+import type { Command } from './command';
 
 /** All history rows of one event in one statement; their numbers follow the contract's last one. */
 export function historyInsert(

@@ -6,7 +6,7 @@ import { runPrepared } from '../../../database/statement';
 
 import { Contract, ContractVillage } from '../contract.entity';
 
-import type { CommandTarget } from '../contract-workflow.service';
+import type { CommandTarget } from './command';
 
 const READ_CONTRACT = (where: string) =>
   `SELECT c.id, c.project_id AS "projectId", c.tender_id AS "tenderId", c.lot_id AS "lotId",

@@ -1,4 +1,4 @@
-import type { DocumentKind } from '../documents.service';
+import type { DocumentKind } from '../document-kind';
 import type { FormContext, FormDescription } from './form-context';
 import { awardNoticeForm } from './award-notice.form';
 import { applicationForm } from './application.form';
