@@ -13,11 +13,12 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { AttachmentUpload, RegisterUpload } from '../field-work/field-work-uploads';
 import { msg, renderRows } from '../../common/i18n/message';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError, validationFailed } from '../../common/errors/domain-error';
-import { FileUpload, type UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
+import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { AcceptanceService } from '../acceptance/acceptance.service';
@@ -32,7 +33,6 @@ import { DocumentsService } from '../documents/documents.service';
 import { AttachmentsService } from '../field-work/attachments.service';
 import { ClaimService } from '../field-work/claim.service';
 import { AttachmentUploadDto } from '../field-work/dto/register.dto';
-import { fieldWorkError } from '../field-work/field-work.errors';
 import { RegisterImportService } from '../field-work/register-import.service';
 import { ResolveObjectionDto, VerifyVillageDto } from '../notices/dto/notice.dto';
 import { ObjectionsService } from '../notices/objections.service';
@@ -46,16 +46,6 @@ import { DeskSessionGuard } from './desk-session.guard';
 import { DeskViews } from './desk-views';
 import type { FormState } from './form-state';
 
-const RegisterUpload = FileUpload('file', (max) =>
-  fieldWorkError('REGISTER_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
-    reason: 'tooLarge',
-  }),
-);
-const AttachmentUpload = FileUpload(
-  'file',
-  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', msg('file.uploadTooLarge', { max })),
-  { refuseEmpty: true },
-);
 const contractId = uuidParam('Contract');
 
 /** `rows[3].verifiedAreaMu` → 3. */

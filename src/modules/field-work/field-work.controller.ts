@@ -1,5 +1,6 @@
 import type { Language } from '../../common/i18n/language';
-import { msg, renderRows } from '../../common/i18n/message';
+import { AttachmentUpload, RegisterUpload } from './field-work-uploads';
+import { renderRows } from '../../common/i18n/message';
 import { RequestLanguage } from '../../common/i18n/request-language';
 import {
   Body,
@@ -25,11 +26,7 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import { ApiPage, type Page } from '../../common/http/api-page';
-import {
-  FileUpload,
-  requiredFile,
-  type UploadedFileOnDisk,
-} from '../../common/http/file-upload.interceptor';
+import { requiredFile, type UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { IfMatch } from '../../common/http/if-match';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Roles } from '../auth/access.decorators';
@@ -47,22 +44,10 @@ import {
   RegisterRowDto,
   RegisterUploadDto,
 } from './dto/register.dto';
-import { fieldWorkError } from './field-work.errors';
 import { RegisterImportService } from './register-import.service';
 import { RegisterService } from './register.service';
 import { ApiRefusals } from '../../common/http/api-refusals';
 import { NoFields } from '../../common/http/no-fields.pipe';
-
-const RegisterUpload = FileUpload('file', (max) =>
-  fieldWorkError('REGISTER_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
-    reason: 'tooLarge',
-  }),
-);
-const AttachmentUpload = FileUpload(
-  'file',
-  (max) => fieldWorkError('ATTACHMENT_TOO_LARGE', msg('file.uploadTooLarge', { max })),
-  { refuseEmpty: true },
-);
 
 const contractId = uuidParam('Contract');
 
