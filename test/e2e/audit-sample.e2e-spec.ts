@@ -525,18 +525,18 @@ describe('district audit by sample', () => {
       householdConfirms: true,
       observedAreaMu: '1.00',
     });
-    const racing = (rowId: string, width = 2) =>
+    const racing = (rowId: string, width = 2, sampleId = sample.id) =>
       Array.from({ length: width }, () => ({
-        path: `/audit-samples/${sample.id}/visits`,
+        path: `/audit-samples/${sampleId}/visits`,
         body: body(rowId),
         headers: world.agri.auth,
       }));
     const answers = await race(test, racing(sample.rows[0].rowId));
     expect(tally(answers)).toEqual({ '201': 1, '409 ALREADY_VISITED': 1 });
-    const stored = (rowId: string) =>
+    const stored = (rowId: string, sampleId = sample.id) =>
       count(
         'SELECT count(*)::int AS n FROM audit_visit WHERE sample_id = $1 AND register_row_id = $2',
-        [sample.id, rowId],
+        [sampleId, rowId],
       );
     expect(await stored(sample.rows[0].rowId)).toBe(1);
 
@@ -547,10 +547,18 @@ describe('district audit by sample', () => {
     const twin = await startWeakenedTwin(test, ['transition-lock']);
     try {
       let doubled = false;
-      for (const row of sample.rows.slice(1)) {
-        // Several at once, so that two of them read the row unvisited before either commits.
-        await race(twin, racing(row.rowId, 6));
-        if ((await stored(row.rowId)) > 1) doubled = true;
+      // Many at once, so that two of them read the row unvisited before either commits; every
+      // sampled row left is a round (and the third contract's sample gives three more), until one
+      // stores a visit twice.
+      const other = (await draw(world.contractIds[2]).expect(201)).body as Sample;
+      const rounds = [
+        ...sample.rows.slice(1).map((row) => ({ rowId: row.rowId, sampleId: sample.id })),
+        ...other.rows.map((row) => ({ rowId: row.rowId, sampleId: other.id })),
+      ];
+      for (const { rowId, sampleId } of rounds) {
+        await race(twin, racing(rowId, 12, sampleId));
+        if ((await stored(rowId, sampleId)) > 1) doubled = true;
+        if (doubled) break;
       }
       expect(doubled).toBe(true);
     } finally {
