@@ -115,6 +115,33 @@ describe('the season’s file (归档): BagIt bags of a contract and of a projec
     expectEveryFlipCaught(bag);
   });
 
+  it('a contract with an audit sample carries sample.json: the sample as its route shows it, disclosed by role', async () => {
+    const [{ contract_id: sampled }] = await test.dataSource.query<{ contract_id: string }[]>(
+      `SELECT contract_id FROM audit_sample ORDER BY drawn_at LIMIT 1`,
+    );
+    const shown = (
+      await test.http().get(`/contracts/${sampled}/audit/sample`).set(agri.auth).expect(200)
+    ).body as { seed: string; rows: { householdIdNo: string; visit: unknown }[] };
+    const bag = await fetchBag(`/contracts/${sampled}/archive`, agri);
+    expect(validateBag(bag)).toEqual([]);
+    const json = JSON.parse((bag.files.get('data/sample.json') as Buffer).toString('utf8'));
+    expect(json).toEqual(shown);
+    expect(json.rows.length).toBeGreaterThan(0);
+    expect(json.rows.every((row: { visit: unknown }) => row.visit !== null)).toBe(true);
+    // The cooperative's own bag has it too, with no resident ID in full.
+    const [{ username }] = await test.dataSource.query<{ username: string }[]>(
+      `SELECT u.username FROM app_user u JOIN contract c ON c.organisation_id = u.organisation_id
+        WHERE c.id = $1 AND u.role = 'cooperative' ORDER BY u.username LIMIT 1`,
+      [sampled],
+    );
+    const own = await new Api(test).login(username, 'Demo-2014');
+    const coopBag = await fetchBag(`/contracts/${sampled}/archive`, own);
+    const coopJson = (coopBag.files.get('data/sample.json') as Buffer).toString('utf8');
+    const coopSample = JSON.parse(coopJson) as typeof shown;
+    expect(coopSample.seed).toBe(shown.seed);
+    for (const row of coopSample.rows) expect(row.householdIdNo).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+  });
+
   it('discloses by role: the cooperative gets its own contract, others 404, a village verifier 403', async () => {
     const [{ username }] = await test.dataSource.query<{ username: string }[]>(
       `SELECT username FROM app_user WHERE organisation_id = $1 AND role = 'cooperative' ORDER BY username LIMIT 1`,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable, type Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -28,7 +28,7 @@ export interface PreparedBag {
 
 /**
  * What `sample.json` holds for a contract (the district audit by sample), or null when there is
- * none. Optional: until the audit sample's module provides it, no bag has a sample.json.
+ * none. The archive module binds it to the audit sample's service (archive.module.ts).
  */
 export const ARCHIVE_SAMPLE_SOURCE = Symbol('ARCHIVE_SAMPLE_SOURCE');
 export interface ArchiveSampleSource {
@@ -87,9 +87,8 @@ export class ArchiveService {
     private readonly files: FileStore,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-    @Optional()
     @Inject(ARCHIVE_SAMPLE_SOURCE)
-    private readonly samples: ArchiveSampleSource | null = null,
+    private readonly samples: ArchiveSampleSource,
   ) {}
 
   async contractBag(actor: Actor, contractId: string): Promise<PreparedBag> {
@@ -251,8 +250,8 @@ export class ArchiveService {
       `${prefix}audit-events.json`,
       await this.auditEvents(districtCode, [['contract', [contract.id]]]),
     );
-    const sample = this.samples ? await this.samples.sampleOf(actor, contract.id) : null;
-    if (sample !== null && sample !== undefined) await bag.addJson(`${prefix}sample.json`, sample);
+    const sample = await this.samples.sampleOf(actor, contract.id);
+    if (sample !== null) await bag.addJson(`${prefix}sample.json`, sample);
   }
 
   /** The register as CSV (UTF-8 with BOM, Chinese headers), a page of rows at a time. */

@@ -259,6 +259,18 @@ export class AuditSampleService {
     return this.show(actor, contractId, { withOutcome: true });
   }
 
+  /**
+   * The sample for the contract's archive bag (`sample.json`), disclosed as to `viewer`, or null
+   * when none was drawn. The caller has already checked the contract is in the viewer's scope.
+   */
+  async sampleOf(viewer: Actor, contractId: string): Promise<AuditSampleDto | null> {
+    const [drawn] = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM audit_sample WHERE contract_id = $1`,
+      [contractId],
+    );
+    return drawn === undefined ? null : this.show(viewer, contractId, { withOutcome: true });
+  }
+
   /** The sample as api.md shows it, with each row's visit and photos, and per task line S, O, max. */
   async show(
     viewer: Actor | null,
