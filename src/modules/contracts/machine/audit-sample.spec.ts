@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import {
   DEFAULT_AUDIT_SAMPLE,
+  comparePriority,
+  compareStrings,
   drawSample,
   maxAuditedArea,
   rowHash,
   sampleSeed,
   sampleSize,
   shortfallBasisPoints,
+  type RankedCandidate,
   type SampleCandidate,
 } from './audit-sample';
 
@@ -131,6 +134,71 @@ describe('audit sample: the draw (priority sampling)', () => {
     ).toEqual([4]);
     const byId = [{ ...same('y', 4), verifiedArea: 0 }, same('x', 4)];
     expect(drawSample(s, byId, { rateBasisPoints: 10_000, minPerVillage: 0 })).toHaveLength(1);
+  });
+
+  it('the order itself, on chosen h: w × (h + 1) exactly, then row number, then row id', () => {
+    const ranked = (rowId: string, rowNo: number, w: number, h: bigint): RankedCandidate => ({
+      rowId,
+      rowNo,
+      taskCode: 'T1',
+      villageCode: 'V1',
+      verifiedArea: w,
+      h,
+    });
+    // 3 × (2 + 1) = 9 < 5 × (1 + 1) = 10: the second row first, though its h is larger.
+    const a = ranked('a', 2, 3, 1n);
+    const b = ranked('b', 3, 5, 2n);
+    expect(comparePriority(a, b)).toBe(1);
+    expect(comparePriority(b, a)).toBe(-1);
+    // h = 0 is the highest priority there is: (h + 1) never lets a product be 0.
+    expect(comparePriority(ranked('c', 2, 1, 0n), ranked('d', 3, 2, 2n))).toBe(-1);
+    // An exact tie of the products with different h (2 × (3 + 1) = 4 × (1 + 1)): the lower row
+    // number, whatever the ids say…
+    const tieLow = ranked('z', 7, 2, 1n);
+    const tieHigh = ranked('a', 9, 4, 3n);
+    expect(comparePriority(tieLow, tieHigh)).toBeLessThan(0);
+    expect(comparePriority(tieHigh, tieLow)).toBeGreaterThan(0);
+    // …then the lower row id, and 0 only for the same row.
+    const sameNo = ranked('m', 7, 4, 3n);
+    expect(comparePriority(tieLow, sameNo)).toBe(1);
+    expect(comparePriority(sameNo, tieLow)).toBe(-1);
+    expect(comparePriority(sameNo, { ...sameNo })).toBe(0);
+    // Huge h (256 bits) stay exact: 1 × (2^255 + 3) against 2 × (2^254 + 1) differ by one unit,
+    // which a floating-point quotient would call a tie.
+    const x = ranked('x', 3, 1, 2n ** 254n);
+    const y = ranked('y', 2, 2, 2n ** 255n + 2n);
+    expect(comparePriority(x, y)).toBe(-1);
+    expect(comparePriority(y, x)).toBe(1);
+    // Strings in code-unit order, not the locale's.
+    expect(compareStrings('B', 'a')).toBe(-1);
+    expect(compareStrings('a', 'B')).toBe(1);
+    expect(compareStrings('a', 'a')).toBe(0);
+  });
+
+  it('the sample is ordered by task code, then village code, whatever the input order', () => {
+    const s = hex('parts');
+    const row = (rowId: string, taskCode: string, villageCode: string): SampleCandidate => ({
+      rowId,
+      rowNo: 2,
+      taskCode,
+      villageCode,
+      verifiedArea: 100,
+    });
+    const rows = [
+      row('r4', 'T2', 'V2'),
+      row('r3', 'T2', 'V1'),
+      row('r2', 'T1', 'V2'),
+      row('r1', 'T1', 'V1'),
+    ];
+    const all = { rateBasisPoints: 10_000, minPerVillage: 1 };
+    const parts = (drawn: SampleCandidate[]) => drawn.map((r) => `${r.taskCode}/${r.villageCode}`);
+    expect(parts(drawSample(s, rows, all))).toEqual(['T1/V1', 'T1/V2', 'T2/V1', 'T2/V2']);
+    expect(parts(drawSample(s, [...rows].reverse(), all))).toEqual([
+      'T1/V1',
+      'T1/V2',
+      'T2/V1',
+      'T2/V2',
+    ]);
   });
 
   it('a row with twice the area is drawn about twice as often, the sample under half the candidates', () => {

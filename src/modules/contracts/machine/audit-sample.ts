@@ -51,17 +51,27 @@ export function sampleSize(candidates: number, parameters: SampleParameters): nu
   return Math.min(candidates, Math.max(parameters.minPerVillage, byRate));
 }
 
-interface Ranked extends SampleCandidate {
+/** A candidate with its h (rowHash): what the priority order compares. */
+export interface RankedCandidate extends SampleCandidate {
   h: bigint;
 }
 
-/** Row i before row j when w_i × (h_j + 1) > w_j × (h_i + 1); ties by row number, then row id. */
-function byPriority(a: Ranked, b: Ranked): number {
+/**
+ * The priority order of api.md: row i before row j when w_i × (h_j + 1) > w_j × (h_i + 1),
+ * compared exactly; ties by the lower row number, then the lower row id. A comparator for
+ * `Array.prototype.sort` (negative: `a` first).
+ */
+export function comparePriority(a: RankedCandidate, b: RankedCandidate): number {
   const left = BigInt(a.verifiedArea) * (b.h + 1n);
   const right = BigInt(b.verifiedArea) * (a.h + 1n);
-  if (left !== right) return left > right ? -1 : 1;
-  if (a.rowNo !== b.rowNo) return a.rowNo - b.rowNo;
-  return a.rowId < b.rowId ? -1 : a.rowId > b.rowId ? 1 : 0;
+  if (left > right) return -1;
+  if (left < right) return 1;
+  return a.rowNo - b.rowNo || compareStrings(a.rowId, b.rowId);
+}
+
+/** Code-unit order of two strings (not the locale's): row ids and part keys. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const partKey = (candidate: SampleCandidate): string =>
@@ -77,7 +87,7 @@ export function drawSample(
   candidates: readonly SampleCandidate[],
   parameters: SampleParameters,
 ): SampleCandidate[] {
-  const parts = new Map<string, Ranked[]>();
+  const parts = new Map<string, RankedCandidate[]>();
   for (const candidate of candidates) {
     if (candidate.verifiedArea <= 0) continue;
     const key = partKey(candidate);
@@ -88,17 +98,13 @@ export function drawSample(
   }
   const drawn: SampleCandidate[] = [];
   for (const key of [...parts.keys()].sort(compareStrings)) {
-    const part = parts.get(key) as Ranked[];
-    part.sort(byPriority);
+    const part = parts.get(key) as RankedCandidate[];
+    part.sort(comparePriority);
     for (const { h: _h, ...row } of part.slice(0, sampleSize(part.length, parameters))) {
       drawn.push(row);
     }
   }
   return drawn;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What the visits of one task line found, in hundredths of a mu. */
@@ -117,11 +123,12 @@ export interface SampleOutcome {
  * The most the audit may name for a task line once its sampled rows are visited. A shortfall
  * S − O within the tolerance (S − O ≤ tolerance % of S) pays what was seen: A − (S − O);
  * beyond it the shortfall is assumed for the rows not visited: floor(A × O / S). Never below 0;
- * a task line without sampled area keeps its accepted area.
+ * a task line without sampled area keeps its accepted area. Takes 0 ≤ O ≤ S (a visit observes at
+ * most its row's verified area): with S = 0, O = 0 is within any tolerance and gives A, so the
+ * division is reached only with S > O ≥ 0.
  */
 export function maxAuditedArea(outcome: SampleOutcome): number {
   const { sampledArea: s, observedArea: o, acceptedArea: a } = outcome;
-  if (s <= 0) return a;
   const shortfall = s - o;
   if (BigInt(shortfall) * 10_000n <= BigInt(outcome.toleranceBasisPoints) * BigInt(s)) {
     return Math.max(0, a - shortfall);
