@@ -3,6 +3,10 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+const TEST_CODE = ['**/test/**', '**/test'];
+const TEST_CODE_MESSAGE =
+  'production code must not import test code (test/): a twin replaces a provider from the test side.';
+
 export default tseslint.config(
   {
     ignores: [
@@ -57,6 +61,18 @@ export default tseslint.config(
     },
   },
   {
+    // Test-only behaviour (weakened twins, injected faults, builders) lives under test/; the
+    // production code never imports it (issue 28). Specs next to the code may.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: TEST_CODE, message: TEST_CODE_MESSAGE }] },
+      ],
+    },
+  },
+  {
     // The house's layers (issue 28): common/ and config/ are below the feature modules and never
     // import one. Import cycles are caught by test/unit/import-graph.spec.ts over the whole graph.
     files: ['src/common/**/*.ts', 'src/config/**/*.ts'],
@@ -65,6 +81,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            { group: TEST_CODE, message: TEST_CODE_MESSAGE },
             {
               group: ['**/modules/**', '**/modules'],
               message:

@@ -17,6 +17,9 @@ import type { RuntimeConfig } from './config/config.module';
 
 export const JSON_BODY_LIMIT = '1mb';
 
+/** The options the app is created with (the body parsers are set up by {@link configureApp}). */
+export const APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
+
 /**
  * Builds the whole HTTP app exactly as production runs it; the e2e tests use this too, so they
  * exercise the same pipes, filter, body limits and OpenAPI document.
@@ -25,10 +28,20 @@ export async function createApp(
   config: RuntimeConfig,
   logger: Logger,
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  return configureApp(
+    await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(config, logger),
+      APP_OPTIONS,
+    ),
+    config,
+  );
+}
+
+/** Middleware, pipes, body limits and the OpenAPI document of an app created from AppModule. */
+export function configureApp(
+  app: NestExpressApplication,
+  config: RuntimeConfig,
+): NestExpressApplication {
   app.useLogger(app.get(AppLogger));
   // X-Forwarded-For counts only from the proxies named in TRUST_PROXY: anyone can send the header.
   app.set('trust proxy', config.trustProxy.length > 0 ? config.trustProxy : false);

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
+import { APP_ENTITIES } from './app.entities';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { AppLogger } from './common/logging/app-logger';
 import { ROOT_LOGGER } from './common/logging/logger';
@@ -42,7 +43,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(logger) }),
         ClockModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(APP_ENTITIES),
         AuditLogModule,
         AuthModule,
         HealthModule,

@@ -60,21 +60,6 @@ describe('loadConfig', () => {
     });
   });
 
-  it('takes the weakened payout settle only in tests', () => {
-    expect(problemsOf({ TEST_WEAKEN_PAYOUT_SETTLE: '1' })).toEqual([
-      'TEST_WEAKEN is refused unless NODE_ENV=test',
-    ]);
-    expect(
-      loadConfig({ NODE_ENV: 'test', TEST_WEAKEN_PAYOUT_SETTLE: '1' }, '/srv/app').testWeaken,
-    ).toEqual(['payout-settle']);
-    expect(problemsOf({ TEST_WEAKEN_POLICY_CAP: '1' })).toEqual([
-      'TEST_WEAKEN is refused unless NODE_ENV=test',
-    ]);
-    expect(
-      loadConfig({ NODE_ENV: 'test', TEST_WEAKEN_POLICY_CAP: '1' }, '/srv/app').testWeaken,
-    ).toEqual(['policy-cap']);
-  });
-
   it('names the variable of every bad value, all at once', () => {
     expect(problemsOf({ PORT: 'eighty', SEED_DEMO: 'yes', DATABASE_URL: 'mysql://x' })).toEqual([
       'PORT must be a whole number from 0 to 65535 (got "eighty")',

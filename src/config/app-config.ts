@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { readTestSwitches, type TestSwitches } from '../common/testing/weakened';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -9,7 +8,7 @@ const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
 /** The whole configuration, validated once at start. Nothing else reads `process.env`. */
-export interface AppConfig extends TestSwitches {
+export interface AppConfig {
   nodeEnv: NodeEnv;
   port: number;
   /** Set: use this PostgreSQL. Unset: start an embedded one under `dataDir/pg`. */
@@ -37,7 +36,6 @@ export interface AppConfig extends TestSwitches {
   rateLimits: RateLimitConfig;
   /** Where villagers reach the app (no trailing slash): the links and QR codes on printed notices. */
   publicBaseUrl: string;
-  // testWeaken / testFaults (TEST_WEAKEN, TEST_FAULT): test-only, see common/testing/weakened.ts.
 }
 
 /** Per minute; a flood is refused with 429 and Retry-After, the rest of the users are not. */
@@ -124,7 +122,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const registerMaxRows = integer('REGISTER_MAX_ROWS', 200_000, 1, 2_000_000);
   const seedDemo = flag('SEED_DEMO');
   const testClock = flag('TEST_CLOCK');
-  const testSwitches = readTestSwitches(env, nodeEnv, problems);
 
   const trustProxy = (value('TRUST_PROXY') ?? '')
     .split(',')
@@ -224,7 +221,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     trustProxy,
     rateLimits,
     publicBaseUrl,
-    ...testSwitches,
   };
 }
 

@@ -1,17 +1,24 @@
 import path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 /** Compiled: dist/migrations/*.js. Under Jest: migrations/*.ts. */
 export const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-/** The one TypeORM configuration, shared by the app, the tests and the migration CLI. */
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+/**
+ * The one TypeORM configuration, shared by the app, the tests and the migration CLI. `entities`:
+ * the app's (APP_ENTITIES, listed with its composition); none for a data source that only runs
+ * migrations and SQL.
+ */
+export function dataSourceOptions(
+  url: string,
+  poolSize = 20,
+  entities: NonNullable<DataSourceOptions['entities']> = [],
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'schema_migration',
     namingStrategy: new SnakeNamingStrategy(),

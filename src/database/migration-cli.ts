@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/app-config';
+import { APP_ENTITIES } from '../app.entities';
 import { dataSourceOptions } from './data-source-options';
 import { provideDatabase } from './database-provider';
 import { runMigrations } from './migrate';
@@ -44,7 +45,7 @@ async function generate(url: string, name: string, log: (message: string) => voi
   scratchUrl.pathname = `/${scratch}`;
   try {
     await runMigrations(scratchUrl.toString());
-    const dataSource = new DataSource(dataSourceOptions(scratchUrl.toString(), 2));
+    const dataSource = new DataSource(dataSourceOptions(scratchUrl.toString(), 2, APP_ENTITIES));
     await dataSource.initialize();
     const sql = await dataSource.driver.createSchemaBuilder().log();
     await dataSource.destroy();

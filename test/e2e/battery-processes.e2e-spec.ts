@@ -11,9 +11,10 @@ import { createTestDatabase, startTestApp } from '../support/test-app';
 /**
  * The built app as a child process (quality.md: crash after commit, durable timer restart).
  *
- * Crash after commit: the built app, in a child process, is killed (SIGKILL, by the
- * fault injector TEST_FAULT=crash-after-payout-commit, NODE_ENV=test only) after the payout's
- * transaction commits and before it answers. The client sees the connection drop and retries
+ * Crash after commit: the built app, in a child process started from a test entry that replaces
+ * one provider (test/support/entries/crash-after-payout-commit.ts: the hook called after a payout
+ * commits kills the process), dies by SIGKILL after the payout's transaction commits and before
+ * it answers. The client sees the connection drop and retries
  * with the same key on the restarted app: it gets the stored answer, and there is one payout.
  *
  * Durable timer restart: the app stopped (SIGTERM) while a village notice runs; 8 days pass; the
@@ -28,7 +29,7 @@ describe('the built app, stopped, killed and restarted', () => {
   let notice: { id: string; noticeId: string };
 
   beforeAll(async () => {
-    build = buildApp('crash-test');
+    build = buildApp('crash-test', { testEntries: true });
     database = await createTestDatabase();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-crash-'));
     // The world is made in this process, then the database is handed to the child.
@@ -68,10 +69,12 @@ describe('the built app, stopped, killed and restarted', () => {
   });
 
   it('the app killed after the payout commits: the retry with the same key gets the stored answer; 1 payout', async () => {
-    const crashing = await AppProcess.start(build.dir, {
-      ...env(),
-      TEST_FAULT: 'crash-after-payout-commit',
-    });
+    const crashing = await AppProcess.start(
+      build.dir,
+      env(),
+      60_000,
+      'test/support/entries/crash-after-payout-commit.js',
+    );
     const first = await payout(crashing.port, 'crash-key').then(
       (response) => `answered ${response.status}`,
       (error: Error) =>
@@ -98,7 +101,7 @@ describe('the built app, stopped, killed and restarted', () => {
       expect(exit.signal).toBe('SIGKILL');
       expect(afterCrash).toMatchObject({ payouts: 1, status: 201 });
 
-      const restarted = await crashing.restart({ TEST_FAULT: undefined });
+      const restarted = await crashing.restart(); // the production entry
       try {
         const retry = await payout(restarted.port, 'crash-key');
         const body = (await retry.json()) as { id: string; contractId: string; amountFen: number };

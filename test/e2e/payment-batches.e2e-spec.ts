@@ -3,14 +3,13 @@
  * file for the bank, and the bank's answer confirming or failing each payout through the
  * contract workflow, with every row code, re-uploads, encodings, and two uploads racing.
  *
- * The race test was run once against the weakened build (TEST_WEAKEN=payout-settle: settling a
- * payout without the contract's row lock, its version check and the payout's state check):
- *   NODE_ENV=test TEST_WEAKEN=payout-settle npx jest test/e2e/payment-batches.e2e-spec.ts -t race
+ * The race test is run by hand against the weakened twin (payout-settle, test/support/weakened.ts:
+ * settling a payout without the contract's row lock and its version check):
+ *   TEST_WEAKEN=payout-settle npx jest test/e2e/payment-batches.e2e-spec.ts -t race
  * and failed as it should; the figures are in docs/benchmarks.md ("Payment batches").
  */
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { loadConfig } from '../../src/config/app-config';
 import { readTableFile } from '../../src/common/files/table-file';
 import { Api, type Session } from '../support/api';
 import { advanceClock } from '../support/lifecycle';
@@ -19,6 +18,7 @@ import { expectNoWrites } from '../support/fingerprint';
 import { issuePayout, payableContracts, type PayableWorld } from '../support/payable';
 import { race, uploadRequest } from '../support/race-client';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { readWeakenings, twinProviders } from '../support/weakened';
 
 type Payout = Awaited<ReturnType<typeof issuePayout>>;
 type Row = Partial<Record<'no' | 'account' | 'amount' | 'status' | 'ref' | 'reason', string>>;
@@ -102,9 +102,9 @@ describe('payment batches and the bank result file', () => {
     );
 
   beforeAll(async () => {
-    // The race test's negative control: the weakened build, only when asked for (see the header).
-    const { testWeaken } = loadConfig(process.env);
-    test = await createTestApp({ testClock: true, ...(testWeaken ? { testWeaken } : {}) });
+    // The race test's negative control: the weakened twin, only when asked for (see the header).
+    const providers = twinProviders(readWeakenings(process.env.TEST_WEAKEN));
+    test = await createTestApp({ testClock: true }, { providers });
     api = new Api(test);
     world = await payableContracts(test, api, 40);
     finance = world.finance;

@@ -4,6 +4,7 @@ import { expectNoWrites } from '../support/fingerprint';
 import { payableContracts, type PayableWorld } from '../support/payable';
 import { fetchPdfText } from '../support/pdf-text';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { weakenPolicyCap } from '../support/weakened';
 import { nextSeq } from '../factories/codes';
 
 /**
@@ -350,8 +351,10 @@ describe('the cap under concurrent confirmations', () => {
   }, 180_000);
 
   it('negative control: without the cap’s lock the same race goes over the cap', async () => {
-    const weakened = await createTestApp({ testClock: true, testWeaken: ['policy-cap'] });
+    // The twin: an app on a database of its own whose cap lock does nothing (weakened.ts).
+    const weakened = await createTestApp({ testClock: true });
     try {
+      await weakenPolicyCap(weakened.dataSource);
       // A round of 6 organisations showed 1 or 2 over the cap; up to three rounds, so that a
       // round whose requests happened to run one after the other does not hide the defect.
       let over = 0;

@@ -1,5 +1,14 @@
-import type { RegisterRowInput } from '../../src/modules/field-work/register.service';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { identifierKey } from '../../src/common/values/identifier';
 import { residentIdCheckCharacter } from '../../src/common/values/resident-id';
+import type { Actor } from '../../src/modules/auth/actor';
+import { ContractWorkflowService } from '../../src/modules/contracts/contract-workflow.service';
+import { Contract } from '../../src/modules/contracts/contract.entity';
+import { registerRefusal, rowsStartWork } from '../../src/modules/contracts/machine/queries';
+import { queryRefusalError } from '../../src/modules/contracts/workflow/refusal-error';
+import { RegisterRow } from '../../src/modules/field-work/register-row.entity';
+import type { RegisterRowInput } from '../../src/modules/field-work/register.service';
 import { nextSeq } from './codes';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
@@ -36,5 +45,49 @@ export function registerRows(
       operatorSigned: '刘机手',
       farmerSigned: '1',
     };
+  });
+}
+
+/**
+ * Stores register rows as an accepted import would, without the import's checks, file and audit
+ * row (a test builder: the import itself is `POST /contracts/:id/register`, tested on its own).
+ * Under the contract's row lock; the first rows of a contract not yet at work start it
+ * (`work.started` through the workflow, in the same transaction), as the import does.
+ */
+export async function storeRegisterRows(
+  app: INestApplication,
+  actor: Actor,
+  contractId: string,
+  rows: RegisterRowInput[],
+): Promise<RegisterRow[]> {
+  const workflow = app.get(ContractWorkflowService);
+  return app.get(DataSource).transaction(async (manager) => {
+    const contract = await manager.findOne(Contract, {
+      where: { id: contractId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!contract) throw new Error(`storeRegisterRows: no contract ${contractId}`);
+    const closed = registerRefusal(contract.state);
+    if (closed) throw queryRefusalError(closed, contract.state, 'register.rows');
+    const stored = await manager.save(
+      rows.map((row) =>
+        manager.create(RegisterRow, {
+          ...row,
+          plotKey: identifierKey(row.plotCode),
+          contractId: contract.id,
+          projectId: contract.projectId,
+          state: 'working',
+          verifiedArea: null,
+        }),
+      ),
+      { chunk: 1000 },
+    );
+    if (rowsStartWork(contract.state) && stored.length > 0) {
+      await workflow.execute(
+        { contractId, actor, prepare: () => Promise.resolve({ type: 'work.started' as const }) },
+        manager,
+      );
+    }
+    return stored;
   });
 }

@@ -4,15 +4,24 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
 
+/** The production entry of a build (`npm run build`'s `dist/src/main.js`). */
+export const MAIN = 'src/main.js';
+
 /**
  * Compiles the app as `npm run build` does (tsconfig.build.json) into a folder of its own under
- * .tmp/ and returns it; `remove()` deletes it. Once per test file (it takes a while).
+ * .tmp/ and returns it; `remove()` deletes it. Once per test file (it takes a while). With
+ * `testEntries`, the test entries of test/support/entries/ too (the app with a fault injected,
+ * e.g. `test/support/entries/crash-after-payout-commit.js`), from the same sources.
  */
-export function buildApp(name: string): { dir: string; remove: () => void } {
+export function buildApp(
+  name: string,
+  { testEntries = false }: { testEntries?: boolean } = {},
+): { dir: string; remove: () => void } {
   const dir = path.join(root, '.tmp', `${name}-${process.pid}`);
+  const project = testEntries ? 'test/support/entries/tsconfig.json' : 'tsconfig.build.json';
   execFileSync(
     process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dir],
+    [require.resolve('typescript/bin/tsc'), '-p', project, '--outDir', dir],
     { cwd: root, stdio: 'inherit' },
   );
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
@@ -35,9 +44,10 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
 }
 
 /**
- * The built app (`node <build>/src/main.js`) as a child process: started and waited for until it
- * logs "Ready"; `stop()` sends a signal and waits for the exit; `restart()` starts it again with
- * the same environment (changed by `env`). Its log lines are kept in `lines`.
+ * The built app (`node <build>/src/main.js`, or another `entry` of the build) as a child process:
+ * started and waited for until it logs "Ready"; `stop()` sends a signal and waits for the exit;
+ * `restart()` starts it again with the same environment (changed by `env`), from the production
+ * entry unless told otherwise. Its log lines are kept in `lines`.
  */
 export class AppProcess {
   readonly lines: string[] = [];
@@ -46,6 +56,7 @@ export class AppProcess {
   private constructor(
     private readonly build: string,
     private readonly env: Record<string, string | undefined>,
+    private readonly entry: string,
     private child?: ChildProcess,
     public port = 0,
   ) {}
@@ -54,8 +65,9 @@ export class AppProcess {
     build: string,
     env: Record<string, string | undefined>,
     readyWithinMs = 60_000,
+    entry = MAIN,
   ): Promise<AppProcess> {
-    const app = new AppProcess(build, env);
+    const app = new AppProcess(build, env, entry);
     await app.launch(readyWithinMs);
     return app;
   }
@@ -79,15 +91,15 @@ export class AppProcess {
   }
 
   /** Stops it if it runs (SIGTERM), then starts it again on the same data. */
-  async restart(env: Record<string, string | undefined> = {}): Promise<AppProcess> {
+  async restart(env: Record<string, string | undefined> = {}, entry = MAIN): Promise<AppProcess> {
     if (this.child?.exitCode === null && this.child.signalCode === null) await this.stop();
-    const next = new AppProcess(this.build, { ...this.env, ...env });
+    const next = new AppProcess(this.build, { ...this.env, ...env }, entry);
     await next.launch(60_000);
     return next;
   }
 
   private launch(readyWithinMs: number): Promise<void> {
-    const child = spawn(process.execPath, [path.join(this.build, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [path.join(this.build, this.entry)], {
       cwd: root,
       env: childEnv(this.env),
       stdio: ['ignore', 'pipe', 'pipe'],

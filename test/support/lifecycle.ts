@@ -1,7 +1,6 @@
 import type { Actor } from '../../src/modules/auth/actor';
 import { ActorLoader } from '../../src/modules/auth/actor.loader';
-import { RegisterService } from '../../src/modules/field-work/register.service';
-import { registerRows } from '../factories/register-rows';
+import { registerRows, storeRegisterRows } from '../factories/register-rows';
 import type { Api, Session } from './api';
 import { VerificationService } from '../../src/modules/notices/verification.service';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from './qiaocheng';
@@ -14,7 +13,7 @@ export async function actorOf(test: TestApp, session: Session): Promise<Actor> {
   return actor;
 }
 
-/** The minimal internal command of the register: stores rows (the first start the work). */
+/** Stores valid register rows (a test builder; the first rows start the work). */
 export async function addRows(
   test: TestApp,
   session: Session,
@@ -23,9 +22,12 @@ export async function addRows(
   taskCode: string,
   areas: number[],
 ): Promise<{ id: string; area: number; rowNo: number }[]> {
-  const rows = await test.app
-    .get(RegisterService)
-    .addRows(await actorOf(test, session), contractId, registerRows(villageCode, taskCode, areas));
+  const rows = await storeRegisterRows(
+    test.app,
+    await actorOf(test, session),
+    contractId,
+    registerRows(villageCode, taskCode, areas),
+  );
   return rows.map((row) => ({ id: row.id, area: row.area, rowNo: row.rowNo }));
 }
 

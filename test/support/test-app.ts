@@ -13,6 +13,8 @@ import { DEFAULT_RATE_LIMITS } from '../../src/config/app-config';
 import type { RuntimeConfig } from '../../src/config/config.module';
 import { runMigrations } from '../../src/database/migrate';
 import { prepareData } from '../../src/startup';
+import { createTwinApp } from './twin-app';
+import { twinProviders, type ProviderOverride, type Weakening } from './weakened';
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
@@ -61,7 +63,7 @@ export async function createTestDatabase({ migrate = true }: { migrate?: boolean
 /** The real AppModule, built as main.ts builds it, on its own database. */
 export async function createTestApp(
   overrides: Partial<RuntimeConfig> = {},
-  options: { logTo?: DestinationStream } = {},
+  options: { logTo?: DestinationStream; providers?: ProviderOverride[] } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const app = await startTestApp({ databaseUrl: database.url, ...overrides }, options);
@@ -74,10 +76,13 @@ export async function createTestApp(
   };
 }
 
-/** An app on an existing database (a restart, a second instance); `close` leaves the database. */
+/**
+ * An app on an existing database (a restart, a second instance); `close` leaves the database.
+ * `providers`: the app's providers these replace (a weakened twin: test/support/weakened.ts).
+ */
 export async function startTestApp(
   overrides: Partial<RuntimeConfig> & { databaseUrl: string },
-  { logTo }: { logTo?: DestinationStream } = {},
+  { logTo, providers = [] }: { logTo?: DestinationStream; providers?: ProviderOverride[] } = {},
 ): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-app-'));
   const config: RuntimeConfig = {
@@ -99,7 +104,10 @@ export async function startTestApp(
     ...overrides,
   };
   const logger = createLogger(config.logLevel, logTo);
-  const app = await createApp(config, logger);
+  const app =
+    providers.length > 0
+      ? await createTwinApp(config, logger, providers)
+      : await createApp(config, logger);
   await app.init();
   await prepareData(app, config, logger);
   return {
@@ -116,19 +124,18 @@ export async function startTestApp(
 }
 
 /**
- * A second instance of `test`'s app on the same database with test-only weakenings (a negative
- * control, common/testing/weakened.ts): the same JWT secret, so the sessions of `test` work on
- * it, and the same clock. Close it before `test`.
+ * A second instance of `test`'s app on the same database, built with the providers of these
+ * weakenings replaced (a negative control: test/support/weakened.ts): the same JWT secret, so the
+ * sessions of `test` work on it, and the same clock. Close it before `test`.
  */
-export function startWeakenedTwin(
-  test: TestApp,
-  testWeaken: NonNullable<RuntimeConfig['testWeaken']>,
-): Promise<TestApp> {
-  return startTestApp({
-    databaseUrl: test.databaseUrl,
-    jwtSecret: test.config.jwtSecret,
-    testClock: test.config.testClock,
-    rateLimits: test.config.rateLimits,
-    testWeaken,
-  });
+export function startWeakenedTwin(test: TestApp, weakenings: Weakening[]): Promise<TestApp> {
+  return startTestApp(
+    {
+      databaseUrl: test.databaseUrl,
+      jwtSecret: test.config.jwtSecret,
+      testClock: test.config.testClock,
+      rateLimits: test.config.rateLimits,
+    },
+    { providers: twinProviders(weakenings) },
+  );
 }

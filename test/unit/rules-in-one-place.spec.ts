@@ -88,7 +88,7 @@ const STATE_LITERAL_EXCEPTIONS: Record<string, [number, string]> = {
   "modules/field-work/register-row.entity.ts: 'withdrawn'": [2, REGISTER_ROW],
   "modules/field-work/register-row.entity.ts: 'working'": [2, REGISTER_ROW],
   "modules/field-work/register.service.ts: 'withdrawn'": [2, REGISTER_ROW],
-  "modules/field-work/register.service.ts: 'working'": [2, REGISTER_ROW],
+  "modules/field-work/register.service.ts: 'working'": [1, REGISTER_ROW],
   "modules/notices/notice.entity.ts: 'terminated'": [2, NOTICE],
   "modules/notices/notices.service.ts: 'claimed'": [1, REGISTER_ROW],
   "modules/notices/notices.service.ts: 'working'": [1, REGISTER_ROW],

@@ -4,8 +4,6 @@ import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { isWeakened } from '../../common/testing/weakened';
-import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { notFound } from '../../common/errors/domain-error';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
@@ -17,6 +15,7 @@ import { Contract, ContractTaskLine, ContractVillagePart } from '../contracts/co
 import { contractScope, loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
+import { ContractLocks } from '../contracts/workflow/contract-locks';
 import { RegisterRow } from '../field-work/register-row.entity';
 import { AcceptanceRecord, AcceptanceSignature } from './acceptance-record.entity';
 import { acceptanceError } from './acceptance.errors';
@@ -43,7 +42,7 @@ export class AcceptanceService {
     private readonly workflow: ContractWorkflowService,
     private readonly auditLog: AuditLogService,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly locks: ContractLocks,
   ) {}
 
   open(
@@ -88,13 +87,11 @@ export class AcceptanceService {
   }
 
   sign(actor: Actor, recordId: string, dto: SignAcceptanceDto): Promise<SignatureResultDto> {
-    // A negative control only (common/testing/weakened.ts): count without the row lock.
-    const weakened = isWeakened(this.config, 'acceptance-lock');
     return this.dataSource.transaction(async (manager) => {
       const record = await this.recordOf(manager, recordId);
-      const contract = await loadContractInScope(manager, actor, record.contractId, {
-        lock: !weakened,
-      });
+      // Signatures are counted under the contract's row lock, one after the other.
+      await this.locks.lockRow(manager, record.contractId);
+      const contract = await loadContractInScope(manager, actor, record.contractId);
       const current = await manager.findOneByOrFail(AcceptanceRecord, { id: recordId });
       if (await manager.existsBy(AcceptanceSignature, { recordId, userId: actor.id })) {
         throw acceptanceError(
@@ -151,7 +148,6 @@ export class AcceptanceService {
           {
             contractId: current.contractId,
             actor,
-            weakened,
             prepare: () =>
               Promise.resolve({
                 type: 'acceptance.completed' as const,

@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { validationFailed } from '../../common/errors/domain-error';
-import { isWeakened } from '../../common/testing/weakened';
 import { toHundredths } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
-import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { contractScope } from '../contracts/contract-scope';
 import type { Contract } from '../contracts/contract.entity';
 import { SubsidyPolicy } from '../policies/policy.entity';
@@ -27,7 +25,6 @@ export class AuditsService {
   constructor(
     private readonly workflow: ContractWorkflowService,
     private readonly notices: NoticesService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async approve(
@@ -74,12 +71,9 @@ export class AuditsService {
     if (!contract.policyId) return null;
     const policy = await manager.findOneByOrFail(SubsidyPolicy, { id: contract.policyId });
     if (policy.capPerOrganisationFen === null) return null;
-    // A negative control only (common/testing/weakened.ts): without the cap's lock.
-    if (!isWeakened(this.config, 'policy-cap')) {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-        `policy-cap:${policy.id}:${contract.organisationId}`,
-      ]);
-    }
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `policy-cap:${policy.id}:${contract.organisationId}`,
+    ]);
     // Subsidies are final from the confirming audit on; a terminated contract is never paid.
     const [{ used }] = await manager.query<{ used: string }[]>(
       `SELECT coalesce(sum(subsidy_fen), 0) AS used FROM contract

@@ -3,8 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
-import { isWeakened } from '../../common/testing/weakened';
-import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { combine, runPrepared, type Statement } from '../../database/statement';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
@@ -13,7 +11,8 @@ import { contractError } from './contracts.errors';
 import { decide } from './machine/contract-lifecycle';
 import { migrateSnapshot } from './machine/snapshot-migrations';
 import { historyInsert, historyOf, writtenReasons } from './workflow/contract-history';
-import { isWriteConflict, readContract } from './workflow/contract-read';
+import { ContractLocks } from './workflow/contract-locks';
+import { isWriteConflict } from './workflow/contract-read';
 import { queryTableWrites } from './workflow/query-table-writes';
 import type { Command, CommandResult } from './workflow/command';
 import { refusalError } from './workflow/refusal-error';
@@ -37,14 +36,10 @@ export class ContractWorkflowService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly auditLog: AuditLogService,
     @Inject(Clock) private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly locks: ContractLocks,
   ) {}
 
   async execute(command: Command, manager?: EntityManager): Promise<CommandResult> {
-    if (command.weakened || isWeakened(this.config, 'transition-lock')) {
-      if (manager) return this.run(manager, command, 'weakened');
-      return this.dataSource.transaction((tx) => this.run(tx, command, 'weakened'));
-    }
     if (manager) return this.run(manager, command, 'locked');
     if (command.optimistic) {
       const result = await this.tryOptimistic(command);
@@ -69,13 +64,9 @@ export class ContractWorkflowService {
   private async run(
     manager: EntityManager,
     command: Command,
-    mode: 'locked' | 'optimistic' | 'weakened',
+    mode: 'locked' | 'optimistic',
   ): Promise<CommandResult> {
-    const contract = await readContract(
-      manager,
-      command,
-      mode === 'weakened' ? 'optimistic' : mode,
-    );
+    const contract = await this.locks.read(manager, command, mode);
     if (command.expectedVersion !== undefined && command.expectedVersion !== contract.version) {
       throw contractError(
         'VERSION_CONFLICT',
@@ -125,9 +116,9 @@ export class ContractWorkflowService {
     const writes: Statement[] = [];
     writes.push({
       sql: `UPDATE contract SET state = $2, version = $3, snapshot = $4::json, machine_version = $5,
-              contract_no = $6, signed_on = $7, subsidy_fen = $8, cap_cut_fen = $11,
-              updated_at = $12
-            WHERE id = $1 AND (version = $9 OR $10::boolean)
+              contract_no = $6, signed_on = $7, subsidy_fen = $8, cap_cut_fen = $10,
+              updated_at = $11
+            WHERE id = $1 AND ${this.locks.versionCondition('$9')}
             RETURNING id`,
       params: [
         contract.id,
@@ -139,7 +130,6 @@ export class ContractWorkflowService {
         next.context.signedOn,
         next.context.subsidyFen,
         contract.version,
-        mode === 'weakened',
         next.context.capCutFen ?? null,
         now,
       ],
@@ -170,12 +160,7 @@ export class ContractWorkflowService {
     );
     // Nothing of the statement stays unless the contract was still at the version read: what
     // makes an optimistic save safe, and under the row lock a second guard against a lost update.
-    if (mode !== 'weakened') {
-      writes.push({
-        sql: `SELECT expect_one_row((SELECT count(*) FROM w0), 'contract')`,
-        params: [],
-      });
-    }
+    writes.push(...this.locks.saveCheck());
     // Snapshot, query tables, the command's own writes, history and audit row: one statement.
     await runPrepared(manager, combine(writes));
     this.logger.log(

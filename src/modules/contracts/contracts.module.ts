@@ -4,6 +4,7 @@ import { CalculationService } from './calculation.service';
 import { ContractCommandsService } from './contract-commands.service';
 import { ContractWorkflowService } from './contract-workflow.service';
 import { ContractsService } from './contracts.service';
+import { ContractLocks } from './workflow/contract-locks';
 
 @Module({
   controllers: [ContractsController],
@@ -12,7 +13,14 @@ import { ContractsService } from './contracts.service';
     ContractWorkflowService,
     ContractCommandsService,
     CalculationService,
+    ContractLocks,
   ],
-  exports: [ContractsService, ContractWorkflowService, ContractCommandsService, CalculationService],
+  exports: [
+    ContractsService,
+    ContractWorkflowService,
+    ContractCommandsService,
+    CalculationService,
+    ContractLocks,
+  ],
 })
 export class ContractsModule {}

@@ -1,17 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { registerRefusal, rowsStartWork } from '../contracts/machine/queries';
-import { queryRefusalError } from '../contracts/workflow/refusal-error';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, type FindOptionsWhere } from 'typeorm';
 import { notFound } from '../../common/errors/domain-error';
 import type { Page } from '../../common/http/page.dto';
 import { formatMu } from '../../common/values/decimal-units';
-import { identifierKey } from '../../common/values/identifier';
 import { AuditLogService, districtChain } from '../audit-log/audit-log.service';
 import type { Actor } from '../auth/actor';
 import { Contract } from '../contracts/contract.entity';
 import { loadContractInScope } from '../contracts/contract-scope';
-import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import type { ListRegisterQuery, RegisterRowDto } from './dto/register.dto';
 
 import { fieldWorkError } from './field-work.errors';
@@ -57,14 +53,13 @@ export type RegisterRowInput = Pick<
 >;
 
 /**
- * Stores register rows of a contract. The first rows of a contracted contract start the work
- * (work.started: contracted → inService) in the same transaction.
+ * The register rows of a contract: listed for who may see them, withdrawn by the cooperative.
+ * Rows are stored by the import (RegisterImportService), whose first accepted rows start the work.
  */
 @Injectable()
 export class RegisterService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly workflow: ContractWorkflowService,
     private readonly auditLog: AuditLogService,
   ) {}
 
@@ -115,43 +110,5 @@ export class RegisterService {
       });
       return toRegisterRowDto(actor, row);
     });
-  }
-
-  addRows(actor: Actor, contractId: string, rows: RegisterRowInput[]): Promise<RegisterRow[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const contract = await manager.findOne(Contract, {
-        where: { id: contractId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!contract) throw notFound('Contract', contractId);
-      const closed = registerRefusal(contract.state);
-      if (closed) throw queryRefusalError(closed, contract.state, 'register.rows');
-      const stored = await this.insert(manager, contract, rows);
-      if (rowsStartWork(contract.state) && stored.length > 0) {
-        await this.workflow.execute(
-          { contractId, actor, prepare: () => Promise.resolve({ type: 'work.started' as const }) },
-          manager,
-        );
-      }
-      return stored;
-    });
-  }
-
-  private async insert(
-    manager: EntityManager,
-    contract: Contract,
-    rows: RegisterRowInput[],
-  ): Promise<RegisterRow[]> {
-    const entities = rows.map((row) =>
-      manager.create(RegisterRow, {
-        ...row,
-        plotKey: identifierKey(row.plotCode),
-        contractId: contract.id,
-        projectId: contract.projectId,
-        state: 'working',
-        verifiedArea: null,
-      }),
-    );
-    return manager.save(entities, { chunk: 1000 });
   }
 }

@@ -4,7 +4,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { notFound, validationFailed } from '../../common/errors/domain-error';
-import { hasFault, isWeakened } from '../../common/testing/weakened';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
@@ -17,7 +16,6 @@ import { DirectoryService } from '../organisations/directory.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { SubsidyPolicy } from '../policies/policy.entity';
 import type { Page } from '../../common/http/page.dto';
-import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { markBatchesReconciled } from './batch-reconciliation';
 import type {
   ConfirmPayoutDto,
@@ -26,6 +24,7 @@ import type {
   ListPayoutsQuery,
   PayoutDto,
 } from './dto/payout.dto';
+import { AfterPayoutCommit, PayoutKeyClaims } from './payout-key-claims';
 import { IdempotencyKey, Payout } from './payout.entity';
 import { payoutError } from './payouts.errors';
 
@@ -99,8 +98,9 @@ export class PayoutsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly workflow: ContractWorkflowService,
     private readonly directory: DirectoryService,
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly keyClaims: PayoutKeyClaims,
+    private readonly afterCommit: AfterPayoutCommit,
   ) {}
 
   async issue(
@@ -124,8 +124,7 @@ export class PayoutsService {
       .update(canonicalJson({ contractId, ...dto }))
       .digest('hex');
 
-    // A negative control only (common/testing/weakened.ts): check the key, then insert it.
-    const weakClaim = isWeakened(this.config, 'payout-key-claim');
+    const claim = { scope, key, requestSha256: digest, at: this.clock.now() };
     const { answer, fresh } = await this.dataSource.transaction(async (manager) => {
       const replay = async () => {
         const stored = await manager.findOneByOrFail(IdempotencyKey, { scope, key });
@@ -138,17 +137,8 @@ export class PayoutsService {
         const body = JSON.parse(stored.responseBody) as PayoutDto;
         return { answer: { status: stored.responseStatus, body }, fresh: false };
       };
-      if (weakClaim) {
-        if (await manager.existsBy(IdempotencyKey, { scope, key })) return replay();
-      } else {
-        const claimed = await manager.query<{ key: string }[]>(
-          `INSERT INTO idempotency_key (scope, key, request_sha256, response_status, response_body, created_at)
-           VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
-          [scope, key, digest, this.clock.now()],
-        );
-        // The first request with this key has committed (ON CONFLICT waited for it): replay it.
-        if (claimed.length === 0) return replay();
-      }
+      // The first request with this key has committed (ON CONFLICT waited for it): replay it.
+      if (!(await this.keyClaims.claim(manager, claim))) return replay();
 
       const payoutId = randomUUID();
       await this.workflow.execute(
@@ -207,29 +197,16 @@ export class PayoutsService {
               ...(eligibility.eligible ? {} : { providerReason: eligibility.reason }),
             };
           },
-          weakened: weakClaim,
         },
         manager,
       );
       const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
       const body = toPayoutDto(payout);
       const stored = { responseStatus: 201, responseBody: body as never };
-      if (weakClaim) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(IdempotencyKey)
-          .values({ scope, key, requestSha256: digest, ...stored })
-          .orIgnore()
-          .execute();
-      } else {
-        await manager.update(IdempotencyKey, { scope, key }, stored);
-      }
+      await this.keyClaims.store(manager, claim, stored);
       return { answer: { status: 201, body }, fresh: true };
     });
-    // The crash-after-commit test (NODE_ENV=test only): committed, never answered.
-    if (fresh && hasFault(this.config, 'crash-after-payout-commit'))
-      process.kill(process.pid, 'SIGKILL');
+    if (fresh) this.afterCommit.payoutCommitted(answer.body.id);
     return answer;
   }
 
@@ -328,15 +305,13 @@ export class PayoutsService {
     details: { bankReference?: string; failureReason?: string },
     fromBank: boolean,
   ): Promise<Payout> {
-    const weakened = isWeakened(this.config, 'payout-settle');
     let settled: Payout | undefined;
     await this.workflow.execute({
       contractId,
       actor,
-      weakened,
       prepare: async ({ manager, now, write }) => {
         const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
-        if (payout.state !== 'issued' && !weakened) {
+        if (payout.state !== 'issued') {
           if (fromBank) {
             const same =
               payout.state === outcome &&

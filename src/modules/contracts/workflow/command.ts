@@ -53,12 +53,6 @@ export type Command = CommandTarget & {
    * objection): there is no transaction around it until the save.
    */
   optimistic?: boolean;
-  /**
-   * Test only (TEST_WEAKEN, refused outside NODE_ENV=test; common/testing/weakened.ts): no row
-   * lock and no version check, so that a race test can show what they prevent. Every command
-   * runs so with the `transition-lock` weakening.
-   */
-  weakened?: boolean;
 };
 
 export interface CommandResult {
