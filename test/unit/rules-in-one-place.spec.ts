@@ -99,15 +99,10 @@ const STATE_LITERAL_EXCEPTIONS: Record<string, [number, string]> = {
 };
 
 /**
- * Writes still inside a `prepare` (file → [how many lines, why]). issue 28: effects refactor —
- * they become effects the machine returns and the loop applies (or go to `write()`).
+ * Writes still inside a `prepare` (file → [how many lines, why]): none since issue 28 moved the
+ * claim's, the rework's and the objection resolution's into `write()`. Keep it empty.
  */
-const PREPARE_WRITE_EXCEPTIONS: Record<string, [number, string]> = {
-  // A rework supersedes the line's open or failed records and sends its register rows back to working.
-  'modules/acceptance/acceptance.service.ts': [2, 'issue 28: effects refactor'],
-  // Resolving an objection records the outcome; upheld, its rows are verified again (as contract-context.ts).
-  'modules/notices/objections.service.ts': [2, 'issue 28: effects refactor'],
-};
+const PREPARE_WRITE_EXCEPTIONS: Record<string, [number, string]> = {};
 
 const rel = (file: string): string => path.relative(SRC, file);
 

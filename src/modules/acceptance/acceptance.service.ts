@@ -17,7 +17,6 @@ import { Contract, ContractTaskLine, ContractVillagePart } from '../contracts/co
 import { contractScope, loadContractInScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
-import { RegisterRow } from '../field-work/register-row.entity';
 import { AcceptanceRecord, AcceptanceSignature } from './acceptance-record.entity';
 import { acceptanceError } from './acceptance.errors';
 import type {
@@ -177,18 +176,20 @@ export class AcceptanceService {
     await this.workflow.execute({
       contractId,
       actor,
-      prepare: async ({ manager, contract }) => {
+      prepare: async ({ manager, contract, write }) => {
         this.assertTownMember(actor, contract);
-        await manager.update(
-          AcceptanceRecord,
-          { contractId, taskCode, state: In(['open', 'failed']) },
-          { state: 'superseded' },
-        );
-        await manager.update(
-          RegisterRow,
-          { contractId, taskCode, state: 'claimed' },
-          { state: 'working', verifiedArea: null },
-        );
+        // Written in the transition's save, only if the machine accepts the rework: the line's
+        // open or failed records are superseded, its claimed rows work again.
+        write({
+          sql: `UPDATE acceptance_record SET state = 'superseded'
+                 WHERE contract_id = $1 AND task_code = $2 AND state IN ('open', 'failed')`,
+          params: [contractId, taskCode],
+        });
+        write({
+          sql: `UPDATE register_row SET state = 'working', verified_area = NULL
+                 WHERE contract_id = $1 AND task_code = $2 AND state = 'claimed'`,
+          params: [contractId, taskCode],
+        });
         await this.auditLog.record(manager, {
           chain: districtChain(contract.districtCode),
           actor,

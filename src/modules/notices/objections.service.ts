@@ -225,7 +225,7 @@ export class ObjectionsService {
     await this.workflow.execute({
       contractId: notice.contractId,
       actor,
-      prepare: async ({ manager, contract, now }) => {
+      prepare: async ({ manager, contract, now, write }) => {
         this.assertMayResolve(actor, contract, notice, objectionId);
         const current = await manager.findOneOrFail(Objection, {
           where: { id: objectionId },
@@ -237,23 +237,20 @@ export class ObjectionsService {
             `Objection ${objectionId} was ${current.state} at ${current.resolvedAt?.toISOString()}`,
           );
         }
-        await manager.update(
-          Objection,
-          { id: objectionId },
-          { state: dto.outcome, resolutionNote: dto.note, resolvedBy: actor.id, resolvedAt: now },
-        );
+        // Written in the transition's save, only if the machine accepts the resolution.
+        write({
+          sql: `UPDATE objection SET state = $2, resolution_note = coalesce($3, resolution_note),
+                       resolved_by = $4, resolved_at = $5
+                 WHERE id = $1`,
+          params: [objectionId, dto.outcome, dto.note ?? null, actor.id, now],
+        });
         if (dto.outcome === 'upheld' && notice.kind === 'village') {
           // The village verifies these rows again.
-          await manager.update(
-            RegisterRow,
-            {
-              contractId: notice.contractId,
-              taskCode: notice.taskCode as string,
-              villageCode: notice.villageCode as string,
-              state: 'claimed',
-            },
-            { verifiedArea: null },
-          );
+          write({
+            sql: `UPDATE register_row SET verified_area = NULL
+                   WHERE contract_id = $1 AND task_code = $2 AND village_code = $3 AND state = 'claimed'`,
+            params: [notice.contractId, notice.taskCode, notice.villageCode],
+          });
         }
         return {
           type: 'objection.resolved',
