@@ -176,29 +176,22 @@ export class AcceptanceService {
     await this.workflow.execute({
       contractId,
       actor,
-      prepare: async ({ manager, contract, write }) => {
+      prepare: ({ contract, write }) => {
         this.assertTownMember(actor, contract);
-        // Written in the transition's save, only if the machine accepts the rework: the line's
-        // open or failed records are superseded, its claimed rows work again.
-        write({
-          sql: `UPDATE acceptance_record SET state = 'superseded'
-                 WHERE contract_id = $1 AND task_code = $2 AND state IN ('open', 'failed')`,
-          params: [contractId, taskCode],
-        });
-        write({
-          sql: `UPDATE register_row SET state = 'working', verified_area = NULL
-                 WHERE contract_id = $1 AND task_code = $2 AND state = 'claimed'`,
-          params: [contractId, taskCode],
-        });
-        await this.auditLog.record(manager, {
-          chain: districtChain(contract.districtCode),
-          actor,
-          action: 'acceptance.rework',
-          entityType: 'contract',
-          entityId: contractId,
-          data: { taskCode, note: dto.note },
-        });
-        return { type: 'taskLine.reworked' as const, taskCode };
+        // The rework's effects (acceptanceRecords.supersede, registerRows.rework) supersede the
+        // line's open or failed records and send its claimed rows back to work; they and this
+        // audit row are written in the transition's save, only if the machine accepts it.
+        write(
+          this.auditLog.insert({
+            chain: districtChain(contract.districtCode),
+            actor,
+            action: 'acceptance.rework',
+            entityType: 'contract',
+            entityId: contractId,
+            data: { taskCode, note: dto.note },
+          }),
+        );
+        return Promise.resolve({ type: 'taskLine.reworked' as const, taskCode });
       },
     });
   }

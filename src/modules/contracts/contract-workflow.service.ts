@@ -15,6 +15,7 @@ import { migrateSnapshot } from './machine/snapshot-migrations';
 import { historyInsert, historyOf, writtenReasons } from './workflow/contract-history';
 import { isWriteConflict, readContract } from './workflow/contract-read';
 import { queryTableWrites } from './workflow/query-table-writes';
+import { effectWrites } from './workflow/effect-writes';
 import type { Command, CommandResult } from './workflow/command';
 import { refusalError } from './workflow/refusal-error';
 import { msg } from '../../common/i18n/message';
@@ -119,7 +120,7 @@ export class ContractWorkflowService {
 
     const decision = decide(current, event);
     if (!decision.applies) throw refusalError(decision.refusal, current, event);
-    const { next } = decision;
+    const { next, effects } = decision;
     const version = contract.version + 1;
     // The contract's own row first (w0 of the statement): the optimistic check counts it.
     const writes: Statement[] = [];
@@ -145,7 +146,9 @@ export class ContractWorkflowService {
       ],
     });
     writes.push(...commandWrites);
-    writes.push(...queryTableWrites(contract.id, current.context, next.context, event));
+    writes.push(...queryTableWrites(contract.id, current.context, next.context));
+    // What the machine's actions say the transition does outside the snapshot.
+    writes.push(...effectWrites(effects, contract.id, now));
     const from = current.value;
     const { type, at: _at, ...payload } = event;
     writes.push(historyInsert(contract.id, historyOf(current, next, event), command, event));

@@ -237,21 +237,15 @@ export class ObjectionsService {
             `Objection ${objectionId} was ${current.state} at ${current.resolvedAt?.toISOString()}`,
           );
         }
-        // Written in the transition's save, only if the machine accepts the resolution.
+        // Written in the transition's save, only if the machine accepts the resolution; an upheld
+        // one's effects (notice.supersede, registerRows.unverify) withdraw the notice and clear
+        // its rows' verified areas there too.
         write({
           sql: `UPDATE objection SET state = $2, resolution_note = coalesce($3, resolution_note),
                        resolved_by = $4, resolved_at = $5
                  WHERE id = $1`,
           params: [objectionId, dto.outcome, dto.note ?? null, actor.id, now],
         });
-        if (dto.outcome === 'upheld' && notice.kind === 'village') {
-          // The village verifies these rows again.
-          write({
-            sql: `UPDATE register_row SET verified_area = NULL
-                   WHERE contract_id = $1 AND task_code = $2 AND village_code = $3 AND state = 'claimed'`,
-            params: [notice.contractId, notice.taskCode, notice.villageCode],
-          });
-        }
         return {
           type: 'objection.resolved',
           noticeId: notice.id,

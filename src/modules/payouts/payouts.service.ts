@@ -334,7 +334,7 @@ export class PayoutsService {
       contractId,
       actor,
       weakened,
-      prepare: async ({ manager, now, write }) => {
+      prepare: async ({ manager, now }) => {
         const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
         if (payout.state !== 'issued' && !weakened) {
           if (fromBank) {
@@ -360,24 +360,20 @@ export class PayoutsService {
           outcome === 'confirmed'
             ? { state: outcome, bankReference: details.bankReference ?? null, confirmedAt: now }
             : { state: outcome, failureReason: details.failureReason ?? null, failedAt: now };
-        // Written only if the machine accepts the event (this payout is the contract's current one).
-        write(
-          outcome === 'confirmed'
-            ? {
-                sql: `UPDATE payout SET state = 'confirmed', bank_reference = $2, confirmed_at = $3 WHERE id = $1`,
-                params: [payoutId, changes.bankReference ?? null, now],
-              }
-            : {
-                sql: `UPDATE payout SET state = 'failed', failure_reason = $2, failed_at = $3 WHERE id = $1`,
-                params: [payoutId, changes.failureReason ?? null, now],
-              },
-        );
         settled = { ...payout, ...changes };
-        return {
-          type:
-            outcome === 'confirmed' ? ('payout.confirmed' as const) : ('payout.failed' as const),
-          payoutId,
-        };
+        // The machine's effect (payout.confirm / payout.fail) writes the payout in the
+        // transition's save, only if it accepts the event (this payout is the contract's current one).
+        return outcome === 'confirmed'
+          ? {
+              type: 'payout.confirmed' as const,
+              payoutId,
+              ...(details.bankReference ? { bankReference: details.bankReference } : {}),
+            }
+          : {
+              type: 'payout.failed' as const,
+              payoutId,
+              ...(details.failureReason ? { failureReason: details.failureReason } : {}),
+            };
       },
     });
     // After the commit, so that the last of two racing settles sees the other's (see there). A
