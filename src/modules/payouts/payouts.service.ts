@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { notFound, validationFailed } from '../../common/errors/domain-error';
 import { hasFault, isWeakened } from '../../common/testing/weakened';
 import { canonicalJson } from '../../common/values/canonical-json';
@@ -157,13 +157,8 @@ export class PayoutsService {
           actor,
           prepare: async ({ manager: tx, contract, current, now, write }) => {
             assertInScope(actor, contractScope(contract), 'Contract', contractId);
-            if (await tx.existsBy(Payout, { contractId, state: In(['issued', 'confirmed']) })) {
-              throw payoutError(
-                'PAYOUT_EXISTS',
-                `Contract ${contractId} already has a payout issued or confirmed`,
-              );
-            }
-            // Facts for the machine, which decides (payoutRefusal): who issues it, whether the
+            // Facts for the machine, which decides (payoutRefusal; PAYOUT_EXISTS while its
+            // payout is issued or confirmed, payoutExistsRefusal): who issues it, whether the
             // provider is eligible today under the contract's pinned policy, and the amount.
             const organisation = await tx.findOneByOrFail(Organisation, {
               id: contract.organisationId,
