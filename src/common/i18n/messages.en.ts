@@ -136,6 +136,8 @@ export const en: Catalogue = {
   'refusal.noAcceptedTaskLine': (p) => `no accepted task line ${p.taskCode}`,
   'refusal.auditedAboveAccepted': (p) =>
     `Task line ${p.taskCode}: audited ${p.audited} mu is above the accepted ${p.accepted} mu`,
+  'refusal.payoutExists': (p) =>
+    `The contract already has payout ${p.payoutId} (issued or confirmed)`,
   'refusal.payoutByApprover': () =>
     "The approver of the audit's finance side may not issue its payout",
   'refusal.providerNotEligible': (p) =>

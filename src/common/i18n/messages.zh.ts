@@ -198,6 +198,8 @@ export const zh = {
   'refusal.auditedAboveAccepted': (p: { taskCode: string; audited: string; accepted: string }) =>
     `作业环节 ${p.taskCode}：审核面积 ${p.audited} 亩超过验收面积 ${p.accepted} 亩`,
   'refusal.payoutByApprover': () => '审核财政一方的批准人不能签发该笔拨付',
+  'refusal.payoutExists': (p: { payoutId: string }) =>
+    `该合同已有拨付 ${p.payoutId}（已签发或已确认），不能再拨付`,
   'refusal.providerNotEligible': (p: { reason?: string }) =>
     `该服务组织今天不符合条件${p.reason ? `:${p.reason}` : ''}`,
   'refusal.payoutAmount': (p: { subsidyFen?: number }) =>

@@ -16,7 +16,6 @@ import { contractScope, loadContractInScope } from '../contracts/contract-scope'
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { contractError } from '../contracts/contracts.errors';
 import { ContractLocks } from '../contracts/workflow/contract-locks';
-import { RegisterRow } from '../field-work/register-row.entity';
 import { AcceptanceRecord, AcceptanceSignature } from './acceptance-record.entity';
 import { acceptanceError } from './acceptance.errors';
 import type {
@@ -173,27 +172,22 @@ export class AcceptanceService {
     await this.workflow.execute({
       contractId,
       actor,
-      prepare: async ({ manager, contract }) => {
+      prepare: ({ contract, write }) => {
         this.assertTownMember(actor, contract);
-        await manager.update(
-          AcceptanceRecord,
-          { contractId, taskCode, state: In(['open', 'failed']) },
-          { state: 'superseded' },
+        // The rework's effects (acceptanceRecords.supersede, registerRows.rework) supersede the
+        // line's open or failed records and send its claimed rows back to work; they and this
+        // audit row are written in the transition's save, only if the machine accepts it.
+        write(
+          this.auditLog.insert({
+            chain: districtChain(contract.districtCode),
+            actor,
+            action: 'acceptance.rework',
+            entityType: 'contract',
+            entityId: contractId,
+            data: { taskCode, note: dto.note },
+          }),
         );
-        await manager.update(
-          RegisterRow,
-          { contractId, taskCode, state: 'claimed' },
-          { state: 'working', verifiedArea: null },
-        );
-        await this.auditLog.record(manager, {
-          chain: districtChain(contract.districtCode),
-          actor,
-          action: 'acceptance.rework',
-          entityType: 'contract',
-          entityId: contractId,
-          data: { taskCode, note: dto.note },
-        });
-        return { type: 'taskLine.reworked' as const, taskCode };
+        return Promise.resolve({ type: 'taskLine.reworked' as const, taskCode });
       },
     });
   }

@@ -130,6 +130,7 @@ export class AuditsService {
       },
     });
     const event = result.event as { noticeId: string; noticeEndsAt: string };
-    return { state: 'mediaNotice', noticeId: event.noticeId, endsAt: event.noticeEndsAt };
+    // The state the contract has just entered, as the machine says.
+    return { state: result.next.value, noticeId: event.noticeId, endsAt: event.noticeEndsAt };
   }
 }

@@ -14,6 +14,7 @@ import { historyInsert, historyOf, writtenReasons } from './workflow/contract-hi
 import { ContractLocks } from './workflow/contract-locks';
 import { isWriteConflict } from './workflow/contract-read';
 import { queryTableWrites } from './workflow/query-table-writes';
+import { effectWrites } from './workflow/effect-writes';
 import type { Command, CommandResult } from './workflow/command';
 import { refusalError } from './workflow/refusal-error';
 import { msg } from '../../common/i18n/message';
@@ -110,7 +111,7 @@ export class ContractWorkflowService {
 
     const decision = decide(current, event);
     if (!decision.applies) throw refusalError(decision.refusal, current, event);
-    const { next } = decision;
+    const { next, effects } = decision;
     const version = contract.version + 1;
     // The contract's own row first (w0 of the statement): the optimistic check counts it.
     const writes: Statement[] = [];
@@ -135,7 +136,9 @@ export class ContractWorkflowService {
       ],
     });
     writes.push(...commandWrites);
-    writes.push(...queryTableWrites(contract.id, current.context, next.context, event));
+    writes.push(...queryTableWrites(contract.id, current.context, next.context));
+    // What the machine's actions say the transition does outside the snapshot.
+    writes.push(...effectWrites(effects, contract.id, now));
     const from = current.value;
     const { type, at: _at, ...payload } = event;
     writes.push(historyInsert(contract.id, historyOf(current, next, event), command, event));

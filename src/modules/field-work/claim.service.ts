@@ -5,7 +5,7 @@ import { assertInScope } from '../auth/scope-policy';
 import { contractScope } from '../contracts/contract-scope';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
 import { Attachment, CLAIM_ATTACHMENTS } from './attachment.entity';
-import { RegisterRow } from './register-row.entity';
+import { REGISTER_ROW_STATE, RegisterRow } from './register-row.entity';
 import { fieldWorkError } from './field-work.errors';
 
 /**
@@ -26,7 +26,7 @@ export class ClaimService {
       contractId,
       actor,
       expectedVersion,
-      prepare: async ({ manager, contract, current, write }) => {
+      prepare: async ({ manager, contract, current }) => {
         assertInScope(actor, contractScope(contract), 'Contract', contractId);
         const totals = await manager
           .createQueryBuilder(RegisterRow, 'r')
@@ -35,7 +35,7 @@ export class ClaimService {
           .where('r.contract_id = :contractId AND r.task_code = :taskCode AND r.state = :state', {
             contractId,
             taskCode,
-            state: 'working',
+            state: REGISTER_ROW_STATE.working,
           })
           .groupBy('r.village_code')
           .orderBy('r.village_code')
@@ -57,13 +57,8 @@ export class ClaimService {
             );
           }
         }
-        // Nothing is written before the machine decides: the rows are marked claimed in the
-        // transition's save, only if the claim is accepted.
-        write({
-          sql: `UPDATE register_row SET state = 'claimed'
-                 WHERE contract_id = $1 AND task_code = $2 AND state = 'working'`,
-          params: [contractId, taskCode],
-        });
+        // Nothing is written here: the claim's effect (registerRows.claim) freezes the rows in
+        // the transition's save, only if the machine accepts the claim.
         return {
           type: 'taskLine.claimed' as const,
           taskCode,

@@ -1,6 +1,4 @@
-import { msg } from '../../common/i18n/message';
 import type { EntityManager } from 'typeorm';
-import { formatMu } from '../../common/values/decimal-units';
 import { identifierKey } from '../../common/values/identifier';
 import {
   CopyLineStore,
@@ -12,7 +10,12 @@ import {
 import type { OpenedTable, TableRow } from '../../common/files/table-file';
 import type { RegisterColumn } from './register-file';
 import type { RegisterRowInput } from './register.service';
-import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
+import {
+  checkRegisterRow,
+  registeredRejection,
+  type Rejection,
+  type RowCheckContext,
+} from './register-row-check';
 
 /**
  * Rows checked and stored per batch: memory stays flat in the file's size (issue 17), and each
@@ -250,29 +253,15 @@ async function keepNew(
   tally.rows += batch.count;
   const kept = batch.decide(refuse, (row, plotKey, taskCode, area) => {
     const key = `${plotKey}\u0000${taskCode}`;
-    const earlier = taken.get(key);
-    if (earlier !== undefined) {
-      return refuse({
-        row,
-        code: 'DUPLICATE_PLOT_TASK',
-        message: msg('row.duplicatePlotTask', { plotCode: earlier, taskCode }),
-      });
-    }
-    const total = (facts.used.get(taskCode) ?? 0) + area;
-    const limit = facts.assigned.get(taskCode) ?? 0;
-    if (total > limit) {
-      return refuse({
-        row,
-        code: 'OVER_ASSIGNED_AREA',
-        message: msg('row.overAssignedArea', {
-          taskCode,
-          total: formatMu(total),
-          limit: formatMu(limit),
-        }),
-      });
-    }
+    const usedArea = facts.used.get(taskCode) ?? 0;
+    const rejection = registeredRejection(row, taskCode, area, {
+      earlierPlotCode: taken.get(key),
+      usedArea,
+      assignedArea: facts.assigned.get(taskCode) ?? 0,
+    });
+    if (rejection) return refuse(rejection);
     taken.set(key, plotKey);
-    facts.used.set(taskCode, total);
+    facts.used.set(taskCode, usedArea + area);
     return true;
   });
   tally.accepted += kept;

@@ -30,7 +30,12 @@ import {
 } from './register-file';
 import { importRegisterRows } from './register-import-rows';
 import { RegisterRow } from './register-row.entity';
-import { checkRegisterRow, type Rejection, type RowCheckContext } from './register-row-check';
+import {
+  checkRegisterRow,
+  registeredRejection,
+  type Rejection,
+  type RowCheckContext,
+} from './register-row-check';
 import { toRegisterRowDto } from './register.service';
 
 export interface ImportResult {
@@ -211,31 +216,16 @@ export class RegisterImportService {
           },
         )
         .getOne();
-      if (duplicate) {
-        reject({
-          row: row.rowNo,
-          code: 'DUPLICATE_PLOT_TASK',
-          message: msg('row.duplicatePlotTask', {
-            plotCode: duplicate.plotCode,
-            taskCode: value.taskCode,
-          }),
-        });
-      }
       const used = (await this.usedArea(manager, contractId)).get(value.taskCode) ?? 0;
       const assigned = (
         await manager.findOneByOrFail(ContractTaskLine, { contractId, taskCode: value.taskCode })
       ).assignedArea;
-      if (used - row.area + value.area > assigned) {
-        reject({
-          row: row.rowNo,
-          code: 'OVER_ASSIGNED_AREA',
-          message: msg('row.overAssignedArea', {
-            taskCode: value.taskCode,
-            total: formatMu(used - row.area + value.area),
-            limit: formatMu(assigned),
-          }),
-        });
-      }
+      const registered = registeredRejection(row.rowNo, value.taskCode, value.area, {
+        earlierPlotCode: duplicate?.plotCode,
+        usedArea: used - row.area,
+        assignedArea: assigned,
+      });
+      if (registered) reject(registered);
       const { rowNo: _rowNo, ...cellChanges } = value;
       const changes = { ...cellChanges, plotKey };
       await manager.update(RegisterRow, { id: row.id }, changes);

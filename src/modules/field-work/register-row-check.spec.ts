@@ -4,6 +4,7 @@ import {
   checkRegisterRow,
   isSigned,
   parseWorkDate,
+  registeredRejection,
   type RowCheckContext,
   type RowSource,
 } from './register-row-check';
@@ -434,5 +435,35 @@ describe('checkRegisterRow: the file’s own headers, and identifiers a spreadsh
     expect(rejected({ machineNo: '1.2E+20' }, { numbers: ['machineNo'] }).code).toBe(
       'FIELD_INVALID',
     );
+  });
+});
+
+describe('a row against the register (one rule for an import and a correction)', () => {
+  const facts = { earlierPlotCode: undefined, usedArea: 40_000, assignedArea: 50_000 };
+  const against = (area: number, earlierPlotCode?: string) => {
+    const rejection = registeredRejection(7, 'wheat_harvest', area, { ...facts, earlierPlotCode });
+    return rejection && { ...rejection, message: render(rejection.message, 'zh') };
+  };
+
+  it('keeps a row up to the assigned area exactly', () => {
+    expect(against(10_000)).toBeUndefined();
+    expect(against(0)).toBeUndefined();
+  });
+
+  it('refuses one hundredth of a mu over it, naming the total and the limit', () => {
+    expect(against(10_001)).toEqual({
+      row: 7,
+      code: 'OVER_ASSIGNED_AREA',
+      message: 'wheat_harvest 的登记面积将达到 500.01 亩；合同分配 500.00 亩',
+    });
+  });
+
+  it('refuses a plot registered already for the task, as the earlier row typed it, first', () => {
+    expect(against(10_001, 'DK-01')).toEqual({
+      row: 7,
+      code: 'DUPLICATE_PLOT_TASK',
+      message: '地块 DK-01（或看起来相同的编号）的 wheat_harvest 已在本项目登记过',
+    });
+    expect(against(1, '')?.code).toBe('DUPLICATE_PLOT_TASK');
   });
 });

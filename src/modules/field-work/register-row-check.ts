@@ -1,6 +1,6 @@
 import { msg, type Message } from '../../common/i18n/message';
 import { MAX_AREA_HUNDREDTHS } from '../../common/values/decimal.validators';
-import { toHundredths } from '../../common/values/decimal-units';
+import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { invisibleCharacter } from '../../common/values/identifier';
 import type { RegisterColumn } from './register-file';
 import type { RegisterRowInput } from './register.service';
@@ -220,4 +220,46 @@ export function checkRegisterRow(
       farmerSigned: cells.farmerSigned.trim(),
     },
   };
+}
+
+/** What is registered already, for one row's plot and task line (api.md, register import). */
+export interface RegisteredFacts {
+  /** The plot code as an earlier row (not withdrawn) of the project typed it, for the same task. */
+  earlierPlotCode: string | undefined;
+  /** The line's area registered already (rows not withdrawn), without this row. */
+  usedArea: number;
+  assignedArea: number;
+}
+
+/**
+ * A checked row against the register: a plot is registered once per task in a project, and a
+ * task line's rows never add up to more than its assigned area. The one rule for an import's
+ * batch and a correction.
+ */
+export function registeredRejection(
+  row: number,
+  taskCode: string,
+  area: number,
+  facts: RegisteredFacts,
+): Rejection | undefined {
+  if (facts.earlierPlotCode !== undefined) {
+    return {
+      row,
+      code: 'DUPLICATE_PLOT_TASK',
+      message: msg('row.duplicatePlotTask', { plotCode: facts.earlierPlotCode, taskCode }),
+    };
+  }
+  const total = facts.usedArea + area;
+  if (total > facts.assignedArea) {
+    return {
+      row,
+      code: 'OVER_ASSIGNED_AREA',
+      message: msg('row.overAssignedArea', {
+        taskCode,
+        total: formatMu(total),
+        limit: formatMu(facts.assignedArea),
+      }),
+    };
+  }
+  return undefined;
 }

@@ -9,7 +9,13 @@ import {
 } from 'typeorm';
 import { Contract } from '../contracts/contract.entity';
 
-export type RegisterRowState = 'working' | 'claimed' | 'withdrawn';
+/** A register row's own states: words it shares with a task line's, not the machine's states. */
+export const REGISTER_ROW_STATE = {
+  working: 'working',
+  claimed: 'claimed',
+  withdrawn: 'withdrawn',
+} as const;
+export type RegisterRowState = (typeof REGISTER_ROW_STATE)[keyof typeof REGISTER_ROW_STATE];
 
 /**
  * One row of the household register (落实到户清册): a household's plot served for one task,

@@ -11,8 +11,14 @@ import {
 import { Contract } from '../contracts/contract.entity';
 
 export type NoticeKind = 'village' | 'media';
-/** `terminated`: closed because its contract was terminated. */
-export type NoticeStatus = 'running' | 'cleared' | 'superseded' | 'terminated';
+/** A notice's own states; `terminated`: closed because its contract was terminated. */
+export const NOTICE_STATUS = {
+  running: 'running',
+  cleared: 'cleared',
+  superseded: 'superseded',
+  terminated: 'terminated',
+} as const;
+export type NoticeStatus = (typeof NOTICE_STATUS)[keyof typeof NOTICE_STATUS];
 
 /**
  * A 7-day public notice (公示): a village notice per village part, posted in the work area, or

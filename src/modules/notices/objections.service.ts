@@ -225,7 +225,7 @@ export class ObjectionsService {
     await this.workflow.execute({
       contractId: notice.contractId,
       actor,
-      prepare: async ({ manager, contract, now }) => {
+      prepare: async ({ manager, contract, now, write }) => {
         this.assertMayResolve(actor, contract, notice, objectionId);
         const current = await manager.findOneOrFail(Objection, {
           where: { id: objectionId },
@@ -237,24 +237,15 @@ export class ObjectionsService {
             `Objection ${objectionId} was ${current.state} at ${current.resolvedAt?.toISOString()}`,
           );
         }
-        await manager.update(
-          Objection,
-          { id: objectionId },
-          { state: dto.outcome, resolutionNote: dto.note, resolvedBy: actor.id, resolvedAt: now },
-        );
-        if (dto.outcome === 'upheld' && notice.kind === 'village') {
-          // The village verifies these rows again.
-          await manager.update(
-            RegisterRow,
-            {
-              contractId: notice.contractId,
-              taskCode: notice.taskCode as string,
-              villageCode: notice.villageCode as string,
-              state: 'claimed',
-            },
-            { verifiedArea: null },
-          );
-        }
+        // Written in the transition's save, only if the machine accepts the resolution; an upheld
+        // one's effects (notice.supersede, registerRows.unverify) withdraw the notice and clear
+        // its rows' verified areas there too.
+        write({
+          sql: `UPDATE objection SET state = $2, resolution_note = coalesce($3, resolution_note),
+                       resolved_by = $4, resolved_at = $5
+                 WHERE id = $1`,
+          params: [objectionId, dto.outcome, dto.note ?? null, actor.id, now],
+        });
         return {
           type: 'objection.resolved',
           noticeId: notice.id,

@@ -123,6 +123,8 @@ export class VerificationService {
       },
     });
     const event = result.event as { noticeId: string; noticeEndsAt: string };
-    return { state: 'noticeRunning', noticeId: event.noticeId, endsAt: event.noticeEndsAt };
+    // The state the village part has just entered, as the machine says.
+    const { state } = result.next.context.taskLines[taskCode].villageParts[villageCode];
+    return { state, noticeId: event.noticeId, endsAt: event.noticeEndsAt };
   }
 }

@@ -236,10 +236,11 @@ export class PaymentBatchesService {
           { payoutId: row.id, batchNo: row.batch_no },
         );
       }
+      // The payout's own state (issued → confirmed | failed), not a transition of its contract:
+      // a batch sends no event to the contract's machine, so the refusal names no event.
       if (row.state !== 'issued') {
         throw contractError('INVALID_TRANSITION', `Payout ${row.id} is ${row.state}, not issued`, {
           state: row.state,
-          event: 'payment_batch.created',
           payoutId: row.id,
         });
       }

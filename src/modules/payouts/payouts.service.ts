@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { notFound, validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatYuan } from '../../common/values/decimal-units';
@@ -147,13 +147,8 @@ export class PayoutsService {
           actor,
           prepare: async ({ manager: tx, contract, current, now, write }) => {
             assertInScope(actor, contractScope(contract), 'Contract', contractId);
-            if (await tx.existsBy(Payout, { contractId, state: In(['issued', 'confirmed']) })) {
-              throw payoutError(
-                'PAYOUT_EXISTS',
-                `Contract ${contractId} already has a payout issued or confirmed`,
-              );
-            }
-            // Facts for the machine, which decides (payoutRefusal): who issues it, whether the
+            // Facts for the machine, which decides (payoutRefusal; PAYOUT_EXISTS while its
+            // payout is issued or confirmed, payoutExistsRefusal): who issues it, whether the
             // provider is eligible today under the contract's pinned policy, and the amount.
             const organisation = await tx.findOneByOrFail(Organisation, {
               id: contract.organisationId,
@@ -309,7 +304,7 @@ export class PayoutsService {
     await this.workflow.execute({
       contractId,
       actor,
-      prepare: async ({ manager, now, write }) => {
+      prepare: async ({ manager, now }) => {
         const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
         if (payout.state !== 'issued') {
           if (fromBank) {
@@ -335,24 +330,20 @@ export class PayoutsService {
           outcome === 'confirmed'
             ? { state: outcome, bankReference: details.bankReference ?? null, confirmedAt: now }
             : { state: outcome, failureReason: details.failureReason ?? null, failedAt: now };
-        // Written only if the machine accepts the event (this payout is the contract's current one).
-        write(
-          outcome === 'confirmed'
-            ? {
-                sql: `UPDATE payout SET state = 'confirmed', bank_reference = $2, confirmed_at = $3 WHERE id = $1`,
-                params: [payoutId, changes.bankReference ?? null, now],
-              }
-            : {
-                sql: `UPDATE payout SET state = 'failed', failure_reason = $2, failed_at = $3 WHERE id = $1`,
-                params: [payoutId, changes.failureReason ?? null, now],
-              },
-        );
         settled = { ...payout, ...changes };
-        return {
-          type:
-            outcome === 'confirmed' ? ('payout.confirmed' as const) : ('payout.failed' as const),
-          payoutId,
-        };
+        // The machine's effect (payout.confirm / payout.fail) writes the payout in the
+        // transition's save, only if it accepts the event (this payout is the contract's current one).
+        return outcome === 'confirmed'
+          ? {
+              type: 'payout.confirmed' as const,
+              payoutId,
+              ...(details.bankReference ? { bankReference: details.bankReference } : {}),
+            }
+          : {
+              type: 'payout.failed' as const,
+              payoutId,
+              ...(details.failureReason ? { failureReason: details.failureReason } : {}),
+            };
       },
     });
     // After the commit, so that the last of two racing settles sees the other's (see there). A

@@ -39,6 +39,20 @@ export function partWithNotice(
   return undefined;
 }
 
+/** The task line and village of the part whose running notice has this id. */
+export function partOf(
+  context: ContractContext,
+  noticeId: string,
+): { taskCode: string; villageCode: string } | undefined {
+  for (const taskLine of Object.values(context.taskLines)) {
+    for (const villagePart of Object.values(taskLine.villageParts)) {
+      if (villagePart.notice?.noticeId === noticeId)
+        return { taskCode: taskLine.taskCode, villageCode: villagePart.villageCode };
+    }
+  }
+  return undefined;
+}
+
 /** A notice of the contract by id: a village part's current notice, or the media notice. */
 export function noticeOf(context: ContractContext, noticeId: string): NoticeState | undefined {
   if (context.mediaNotice?.noticeId === noticeId) return context.mediaNotice;

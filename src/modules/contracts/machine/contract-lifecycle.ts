@@ -1,6 +1,7 @@
 import { msg } from '../../../common/i18n/message';
 import { initialTransition, transition } from 'xstate';
 import { MACHINE_VERSION, contractMachine } from './contract.machine';
+import { effectsOf, type Effect } from './effects';
 import { EXPLAINED, EXPLAINED_IN_ANY_STATE, type Refusal } from './refusals';
 import type {
   ContractContext,
@@ -25,12 +26,14 @@ export function initialContract(input: ContractInput): PersistedContract {
   };
 }
 
-export type StepResult = { accepted: true; next: PersistedContract } | { accepted: false };
+export type StepResult =
+  { accepted: true; next: PersistedContract; effects: Effect[] } | { accepted: false };
 
 /**
  * Applies one event to a persisted contract, without side effects: restores the snapshot
  * (resolveState throws on one that does not fit the machine), refuses an event that the state
- * or a guard does not allow, and returns the next persisted contract.
+ * or a guard does not allow, and returns the next persisted contract with the effects the
+ * machine's actions name (what the loop writes besides the snapshot).
  */
 export function step(current: PersistedContract, event: ContractEvent): StepResult {
   if (current.machineVersion !== MACHINE_VERSION) {
@@ -40,7 +43,7 @@ export function step(current: PersistedContract, event: ContractEvent): StepResu
   }
   const snapshot = contractMachine.resolveState({ value: current.value, context: current.context });
   if (snapshot.status !== 'active' || !snapshot.can(event)) return { accepted: false };
-  const [next] = transition(contractMachine, snapshot, event);
+  const [next, actions] = transition(contractMachine, snapshot, event);
   return {
     accepted: true,
     next: {
@@ -48,11 +51,13 @@ export function step(current: PersistedContract, event: ContractEvent): StepResu
       value: next.value,
       context: next.context,
     },
+    effects: effectsOf(actions),
   };
 }
 
 export type Decision =
-  { applies: true; next: PersistedContract } | { applies: false; refusal: Refusal };
+  | { applies: true; next: PersistedContract; effects: Effect[] }
+  | { applies: false; refusal: Refusal };
 
 /**
  * The machine's answer to an event, as data: it applies (with the next contract), or it is
@@ -62,7 +67,7 @@ export type Decision =
  */
 export function decide(current: PersistedContract, event: ContractEvent): Decision {
   const result = step(current, event);
-  if (result.accepted) return { applies: true, next: result.next };
+  if (result.accepted) return { applies: true, next: result.next, effects: result.effects };
   const takesType = acceptedEventTypes(current).includes(event.type);
   const explain = EXPLAINED[event.type] as
     | ((context: PersistedContract['context'], event: ContractEvent) => Refusal | undefined)

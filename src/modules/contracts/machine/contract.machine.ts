@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { amountFen, cappedSubsidy } from '../../../common/values/money';
 import { guards } from './contract-guards';
 import type {
@@ -14,6 +14,8 @@ import {
   applyObjectionOutcome,
   edit,
   noticeOf,
+  noticeTakesObjections,
+  partOf,
   sampleOutcomes,
   settleTaskLine,
   settleVillagePart,
@@ -40,11 +42,20 @@ const NO_INPUT: ContractInput = { contractId: '', taskLines: [] };
 
 type Of<T extends ContractEvent['type']> = Extract<ContractEvent, { type: T }>;
 
+/**
+ * An effect: what a transition does outside the snapshot (effects.ts). Nothing runs inside the
+ * machine; `transition()` returns it with its params among its actions, and the loop applies it.
+ */
+const effect =
+  <P extends object | undefined>() =>
+  (_args: unknown, _params: P): void =>
+    undefined;
+
 const terminate = {
   'contract.terminated': {
     target: '#contract.terminated',
     guard: 'hasReason',
-    actions: 'recordTermination',
+    actions: ['recordTermination', 'notices.terminate'],
   },
 } as const;
 
@@ -56,6 +67,40 @@ export const contractMachine = setup({
   },
   guards,
   actions: {
+    // The effects (effects.ts), each with the params the loop needs to write it.
+    'notice.clear': effect<{ noticeId: string }>(),
+    'notice.supersede': effect<{ noticeId: string }>(),
+    'notices.terminate': effect<undefined>(),
+    'registerRows.claim': effect<{ taskCode: string }>(),
+    'registerRows.rework': effect<{ taskCode: string }>(),
+    'registerRows.unverify': effect<{ taskCode: string; villageCode: string }>(),
+    'acceptanceRecords.supersede': effect<{ taskCode: string }>(),
+    'payout.confirm': effect<{ payoutId: string; bankReference: string | null }>(),
+    'payout.fail': effect<{ payoutId: string; failureReason: string | null }>(),
+
+    /** After the event: the notice it names has cleared (its 7 days over, no objection open). */
+    clearSettledNotice: enqueueActions(({ context, event, enqueue }) => {
+      const { noticeId } = event as Of<'notice.elapsed'> | Of<'objection.resolved'>;
+      const notice = noticeOf(context, noticeId);
+      if (notice && !noticeTakesObjections(notice))
+        enqueue({ type: 'notice.clear', params: { noticeId } });
+    }),
+
+    /**
+     * Before the event: an upheld objection to a village notice withdraws that notice, and the
+     * village verifies its rows again (applyObjectionOutcome).
+     */
+    supersedeUpheldNotice: enqueueActions(({ context, event, enqueue }) => {
+      const { noticeId, outcome } = event as Of<'objection.resolved'>;
+      const part = partOf(context, noticeId);
+      if (outcome !== 'upheld' || !part) return;
+      enqueue({ type: 'notice.supersede', params: { noticeId } });
+      enqueue({
+        type: 'registerRows.unverify',
+        params: { taskCode: part.taskCode, villageCode: part.villageCode },
+      });
+    }),
+
     recordSigning: assign(({ context, event }) => {
       const { contractNo, signedOn } = event as Of<'contract.signed'>;
       return edit(context, (draft) => {
@@ -342,13 +387,41 @@ export const contractMachine = setup({
       always: { target: 'districtAudit', guard: 'allTaskLinesDone' },
       on: {
         ...terminate,
-        'taskLine.claimed': { guard: 'claimFits', actions: 'recordClaim' },
+        'taskLine.claimed': {
+          guard: 'claimFits',
+          actions: [
+            'recordClaim',
+            {
+              type: 'registerRows.claim',
+              params: ({ event }) => ({ taskCode: event.taskCode }),
+            },
+          ],
+        },
         'village.verified': { guard: 'verificationFits', actions: 'recordVerification' },
         'objection.filed': { guard: 'noticeTakesObjection', actions: 'recordObjection' },
-        'objection.resolved': { guard: 'objectionIsOpen', actions: 'resolveObjection' },
-        'notice.elapsed': { guard: 'noticeRunning', actions: 'recordNoticeElapsed' },
+        'objection.resolved': {
+          guard: 'objectionIsOpen',
+          actions: ['supersedeUpheldNotice', 'resolveObjection', 'clearSettledNotice'],
+        },
+        'notice.elapsed': {
+          guard: 'noticeRunning',
+          actions: ['recordNoticeElapsed', 'clearSettledNotice'],
+        },
         'acceptance.completed': { guard: 'acceptanceFits', actions: 'recordAcceptance' },
-        'taskLine.reworked': { guard: 'inTownAcceptance', actions: 'reworkTaskLine' },
+        'taskLine.reworked': {
+          guard: 'inTownAcceptance',
+          actions: [
+            'reworkTaskLine',
+            {
+              type: 'acceptanceRecords.supersede',
+              params: ({ event }) => ({ taskCode: event.taskCode }),
+            },
+            {
+              type: 'registerRows.rework',
+              params: ({ event }) => ({ taskCode: event.taskCode }),
+            },
+          ],
+        },
         'taskLine.withdrawn': { guard: 'notYetClaimed', actions: 'withdrawTaskLine' },
       },
     },
@@ -377,11 +450,22 @@ export const contractMachine = setup({
           {
             target: 'districtAudit',
             guard: 'mediaObjectionUpheld',
-            actions: ['resolveObjection', 'reopenAudit', 'resetApprovals'],
+            actions: [
+              'resolveObjection',
+              'reopenAudit',
+              'resetApprovals',
+              {
+                type: 'notice.supersede',
+                params: ({ event }) => ({ noticeId: event.noticeId }),
+              },
+            ],
           },
-          { guard: 'objectionIsOpen', actions: 'resolveObjection' },
+          { guard: 'objectionIsOpen', actions: ['resolveObjection', 'clearSettledNotice'] },
         ],
-        'notice.elapsed': { guard: 'noticeRunning', actions: 'recordNoticeElapsed' },
+        'notice.elapsed': {
+          guard: 'noticeRunning',
+          actions: ['recordNoticeElapsed', 'clearSettledNotice'],
+        },
       },
     },
     payable: {
@@ -395,8 +479,31 @@ export const contractMachine = setup({
     },
     payoutIssued: {
       on: {
-        'payout.confirmed': { target: 'paid', guard: 'isCurrentPayout' },
-        'payout.failed': { target: 'payable', guard: 'isCurrentPayout', actions: 'clearPayout' },
+        'payout.confirmed': {
+          target: 'paid',
+          guard: 'isCurrentPayout',
+          actions: {
+            type: 'payout.confirm',
+            params: ({ event }) => {
+              const { payoutId, bankReference } = event;
+              return { payoutId, bankReference: bankReference ?? null };
+            },
+          },
+        },
+        'payout.failed': {
+          target: 'payable',
+          guard: 'isCurrentPayout',
+          actions: [
+            'clearPayout',
+            {
+              type: 'payout.fail',
+              params: ({ event }) => {
+                const { payoutId, failureReason } = event;
+                return { payoutId, failureReason: failureReason ?? null };
+              },
+            },
+          ],
+        },
       },
     },
     paid: { type: 'final' },

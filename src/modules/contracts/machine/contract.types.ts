@@ -213,8 +213,9 @@ export type ContractEvent =
       /** Why not, for the refusal's message. */
       providerReason?: string;
     }
-  | { type: 'payout.confirmed'; at: string; payoutId: string }
-  | { type: 'payout.failed'; at: string; payoutId: string }
+  /** The bank's answer: its reference (流水号) for a payment made, its reason for one refused. */
+  | { type: 'payout.confirmed'; at: string; payoutId: string; bankReference?: string }
+  | { type: 'payout.failed'; at: string; payoutId: string; failureReason?: string }
   | { type: 'contract.terminated'; at: string; reason: string };
 
 export type ContractEventType = ContractEvent['type'];

@@ -184,6 +184,43 @@ describe('refusals: the machine says why', () => {
     expect(decide(contract, payout({})).applies).toBe(true);
   });
 
+  it('a second payout while one is issued or confirmed → PAYOUT_EXISTS; after a failure it applies', () => {
+    let contract = auditedContract({
+      unitPriceFen: 6367,
+      claimedArea: 10_000,
+      verifiedArea: 10_000,
+      acceptedArea: 10_000,
+      auditedArea: 10_000,
+    });
+    // Not yet payable: no payout exists, so the state explains it.
+    const payout = (payoutId: string): ContractEvent => ({
+      type: 'payout.issued',
+      at: ENDS,
+      payoutId,
+      amountFen: contract.context.subsidyFen as number,
+      issuerId: 'F2',
+      providerEligible: true,
+    });
+    expect(refusal(contract, payout('P-0')).code).toBe('INVALID_TRANSITION');
+    contract = apply(contract, {
+      type: 'mediaNotice.opened',
+      at: ENDS,
+      noticeId: 'M-1',
+      noticeEndsAt: ENDS,
+    });
+    contract = apply(contract, { type: 'notice.elapsed', at: ENDS, noticeId: 'M-1' });
+    const issued = apply(contract, payout('P-1'));
+    const exists = {
+      code: 'PAYOUT_EXISTS',
+      message: 'The contract already has payout P-1 (issued or confirmed)',
+    };
+    expect(refusal(issued, payout('P-2'))).toEqual(exists);
+    const paid = apply(issued, { type: 'payout.confirmed', at: ENDS, payoutId: 'P-1' });
+    expect(refusal(paid, payout('P-2'))).toEqual(exists);
+    const failed = apply(issued, { type: 'payout.failed', at: ENDS, payoutId: 'P-1' });
+    expect(decide(failed, payout('P-2')).applies).toBe(true);
+  });
+
   it('an objection to a closed notice → NOTICE_CLOSED, in any state, terminated included', () => {
     const running = withRunningNotice(9_000);
     const objection: ContractEvent = {

@@ -22,6 +22,7 @@ export interface Refusal {
     | 'VALIDATION_FAILED'
     | 'QUORUM_NOT_MET'
     | 'NOTICE_CLOSED'
+    | 'PAYOUT_EXISTS'
     | 'PROVIDER_NOT_ELIGIBLE'
     | 'AUDIT_SAMPLE_EXISTS'
     | 'NOT_IN_SAMPLE'
@@ -353,6 +354,19 @@ export const EXPLAINED: {
   'payout.issued': payoutRefusal,
 };
 
+/** A contract is paid once: not while its payout is issued or after it is confirmed (api.md). */
+export function payoutExistsRefusal(current: {
+  value: string;
+  context: ContractContext;
+}): Refusal | undefined {
+  const payout = current.context.payout;
+  if (payout === null) return undefined;
+  return {
+    code: 'PAYOUT_EXISTS',
+    message: msg('refusal.payoutExists', { payoutId: payout.payoutId }),
+  };
+}
+
 /** Rules that explain a refusal whatever the state (a closed notice is closed in every state). */
 export const EXPLAINED_IN_ANY_STATE: {
   [T in ContractEvent['type']]?: (
@@ -361,4 +375,5 @@ export const EXPLAINED_IN_ANY_STATE: {
   ) => Refusal | undefined;
 } = {
   'objection.filed': objectionRefusal,
+  'payout.issued': payoutExistsRefusal,
 };

@@ -1,17 +1,16 @@
 import { type Statement } from '../../../database/statement';
 
-import { effectsOf, type Effect } from '../machine/effects';
-import type { ContractContext, ContractEvent } from '../machine/contract.types';
+import type { ContractContext } from '../machine/contract.types';
 
 /**
- * Task lines, village parts and notices as the new context says: what queries and lists read.
- * Only what changed is written.
+ * Task lines and village parts as the new context says: what queries and lists read. They mirror
+ * the snapshot (they are not effects: workflow/effect-writes.ts has those); only what changed is
+ * written.
  */
 export function queryTableWrites(
   contractId: string,
   before: ContractContext,
   after: ContractContext,
-  event: ContractEvent,
 ): Statement[] {
   const writes: Statement[] = [];
   for (const line of Object.values(after.taskLines)) {
@@ -72,38 +71,5 @@ export function queryTableWrites(
       });
     }
   }
-  const closedAt = new Date(event.at);
-  // The transition's effects (the machine's, as data), each as its statement.
-  for (const effect of effectsOf(before, after, event))
-    writes.push(...effectStatements(effect, contractId, closedAt));
   return writes;
-}
-
-function effectStatements(effect: Effect, contractId: string, closedAt: Date): Statement[] {
-  switch (effect.type) {
-    case 'notice.clear':
-    case 'notice.supersede':
-      return [
-        {
-          sql: `UPDATE notice SET state = $2, closed_at = $3 WHERE id = $1 AND state = 'running'`,
-          params: [
-            effect.noticeId,
-            effect.type === 'notice.clear' ? 'cleared' : 'superseded',
-            closedAt,
-          ],
-        },
-      ];
-    case 'notices.terminate':
-      // Off the board, no more objections, and their timers will not fire.
-      return [
-        {
-          sql: `UPDATE notice SET state = 'terminated', closed_at = $2 WHERE contract_id = $1 AND state = 'running'`,
-          params: [contractId, closedAt],
-        },
-        {
-          sql: `UPDATE timer SET fired_at = $2, outcome = 'cancelled: contract terminated' WHERE contract_id = $1 AND fired_at IS NULL`,
-          params: [contractId, closedAt],
-        },
-      ];
-  }
 }
