@@ -28,6 +28,7 @@ import type {
 } from './dto/payout.dto';
 import { IdempotencyKey, Payout } from './payout.entity';
 import { payoutError } from './payouts.errors';
+import { msg } from '../../common/i18n/message';
 
 export function toPayoutDto(payout: Payout): PayoutDto {
   return {
@@ -110,14 +111,11 @@ export class PayoutsService {
     dto: IssuePayoutDto,
   ): Promise<StoredAnswer> {
     if (key === undefined || key === '') {
-      throw payoutError(
-        'IDEMPOTENCY_KEY_MISSING',
-        'Send an Idempotency-Key header: a retry with the same key gets the same answer',
-      );
+      throw payoutError('IDEMPOTENCY_KEY_MISSING', msg('payout.idempotencyKeyMissing'));
     }
     if (!KEY.test(key))
       throw validationFailed([
-        { field: 'Idempotency-Key', message: 'at most 200 visible ASCII characters' },
+        { field: 'Idempotency-Key', message: msg('payout.idempotencyKeyShape') },
       ]);
     const scope = `${actor.id}:${contractId}`;
     const digest = createHash('sha256')
@@ -130,10 +128,7 @@ export class PayoutsService {
       const replay = async () => {
         const stored = await manager.findOneByOrFail(IdempotencyKey, { scope, key });
         if (stored.requestSha256 !== digest) {
-          throw payoutError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'This Idempotency-Key was used with another request',
-          );
+          throw payoutError('IDEMPOTENCY_KEY_REUSED', msg('payout.idempotencyKeyReused'));
         }
         const body = JSON.parse(stored.responseBody) as PayoutDto;
         return { answer: { status: stored.responseStatus, body }, fresh: false };
@@ -158,10 +153,7 @@ export class PayoutsService {
           prepare: async ({ manager: tx, contract, current, now, write }) => {
             assertInScope(actor, contractScope(contract), 'Contract', contractId);
             if (await tx.existsBy(Payout, { contractId, state: In(['issued', 'confirmed']) })) {
-              throw payoutError(
-                'PAYOUT_EXISTS',
-                `Contract ${contractId} already has a payout issued or confirmed`,
-              );
+              throw payoutError('PAYOUT_EXISTS', msg('payout.exists', { contractId }));
             }
             // Facts for the machine, which decides (payoutRefusal): who issues it, whether the
             // provider is eligible today under the contract's pinned policy, and the amount.
@@ -349,7 +341,7 @@ export class PayoutsService {
           }
           throw contractError(
             'INVALID_TRANSITION',
-            `Payout ${payoutId} is ${payout.state} already`,
+            msg('payout.alreadyState', { payoutId, state: payout.state }),
             {
               state: payout.state,
               event: `payout.${outcome}`,
