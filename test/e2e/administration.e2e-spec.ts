@@ -156,7 +156,7 @@ describe('administration: regions, organisations, users', () => {
         code: 'CREDIT_CODE_INVALID',
         errors: [{ field: 'creditCode' }],
       });
-      expect(response.body.detail).toMatch(/check character/);
+      expect(response.body.detail).toMatch(/的校验位\(第 18 位\)不对/);
     });
 
     it('refuses a duplicate credit code with 409 CREDIT_CODE_TAKEN', async () => {

@@ -137,7 +137,7 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
       .set(agri.auth)
       .expect(409);
     expect(early.body).toMatchObject({ code: 'DOCUMENT_NOT_AVAILABLE' });
-    expect(early.body.detail).toMatch(/payout/);
+    expect(early.body.detail).toMatch(/^发放补助后才有拨付单；合同现在的状态是“/);
     const stranger = await new Api(test).login('guiqin', 'Demo-2014');
     await test
       .http()

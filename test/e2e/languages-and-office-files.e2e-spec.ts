@@ -10,7 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Api } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
-import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
+import {
+  awardQiaocheng,
+  buildQiaocheng,
+  invitedTenderBody,
+  type Qiaocheng,
+} from '../support/qiaocheng';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'office');
@@ -123,10 +128,141 @@ describe('languages, and registers written by LibreOffice Calc', () => {
     const enRefusal = await upload(q, contractIds[0], file, 'r.xlsx', true).expect(409);
     expect(zhRefusal.body.code).toBe('INVALID_TRANSITION');
     expect(enRefusal.body.code).toBe('INVALID_TRANSITION');
-    expect(zhRefusal.body.detail).toMatch(/^合同处于 contracted 或 inService 状态时清册才接受行/);
+    // A state is named in words, never by its code (the code stays in `code`).
+    expect(zhRefusal.body.detail).toBe(
+      '合同处于“已签合同”或“作业中”状态时清册才接受行；现在是“已中标，待签合同”',
+    );
     expect(enRefusal.body.detail).toMatch(
       /^The register takes rows while the contract is contracted or in service; it is /,
     );
+  });
+
+  it('the services’ own refusals: same codes, Chinese by default, English with the header, states and events in words', async () => {
+    const q = await buildQiaocheng(api);
+    const admin = await api.admin();
+    const both = async (
+      request: (language?: string) => ReturnType<ReturnType<TestApp['http']>['get']>,
+    ) => {
+      const zh = await expectNoWrites(test.dataSource, () => request());
+      const en = await expectNoWrites(test.dataSource, () => request('en'));
+      expect(zh.body.code).toBe(en.body.code);
+      expect(zh.status).toBe(en.status);
+      return { zh: zh.body, en: en.body };
+    };
+    const withLanguage = <R extends { set(name: string, value: string): R }>(
+      request: R,
+      language?: string,
+    ): R => (language ? request.set('Accept-Language', language) : request);
+
+    // A region's parent (regions.service): the levels in words.
+    const region = await both((language) =>
+      withLanguage(
+        test
+          .http()
+          .post('/regions')
+          .set(admin.auth)
+          .send({
+            code: `${q.town}9`,
+            name: '某村',
+            level: 'village',
+            parentCode: q.district,
+          }),
+        language,
+      ),
+    );
+    expect(region.zh).toMatchObject({ status: 400, code: 'REGION_PARENT_INVALID' });
+    expect(region.zh.detail).toBe(`村的上级须是乡镇；${q.district} 是县(区)`);
+    expect(region.en.detail).toBe(
+      `The parent of a village must be a town; ${q.district} is a district`,
+    );
+    expect(region.zh.errors).toEqual([{ field: 'parentCode', message: region.zh.detail }]);
+
+    // A user's binding (users.service): the role in words, not `village_verifier`.
+    const user = await both((language) =>
+      withLanguage(
+        test.http().post('/users').set(admin.auth).send({
+          username: 'village_verifier_lang',
+          password: 'pw-village_verifier_lang-secret',
+          displayName: '李四',
+          role: 'village_verifier',
+          regionCode: q.town,
+        }),
+        language,
+      ),
+    );
+    expect(user.zh).toMatchObject({ status: 400, code: 'USER_SCOPE_INVALID' });
+    expect(user.zh.detail).toBe(`角色“村核实小组”须绑定到村；${q.town} 是乡镇`);
+    expect(user.en.detail).toBe(
+      `Role village_verifier must be bound to a village; ${q.town} is a town`,
+    );
+
+    // A document that does not exist yet (documents/forms): the contract's state in words.
+    const { contractIds } = await awardQiaocheng(api, q);
+    const document = await both((language) =>
+      withLanguage(
+        test.http().get(`/contracts/${contractIds[0]}/documents/payout-order`).set(q.agri.auth),
+        language,
+      ),
+    );
+    expect(document.zh).toMatchObject({ status: 409, code: 'DOCUMENT_NOT_AVAILABLE' });
+    expect(document.zh.detail).toBe('发放补助后才有拨付单；合同现在的状态是“已中标，待签合同”');
+    expect(document.en.detail).toBe(
+      'A payout order exists once a payout is issued; the contract is awarded',
+    );
+
+    // The machine's refusal names the event and the state in words; `state` and `event` stay codes.
+    const transition = await both((language) =>
+      withLanguage(
+        test
+          .http()
+          .post(`/contracts/${contractIds[0]}/media-notice`)
+          .set(q.agri.auth)
+          .send({ mediaName: '《亳州晚报》', publishedOn: '2015-07-01' }),
+        language,
+      ),
+    );
+    expect(transition.zh).toMatchObject({
+      status: 409,
+      code: 'INVALID_TRANSITION',
+      state: 'awarded',
+      event: 'mediaNotice.opened',
+      detail: '现在不能进行“发布媒体公示”：合同状态为“已中标，待签合同”',
+    });
+    expect(transition.en).toMatchObject({
+      state: 'awarded',
+      event: 'mediaNotice.opened',
+      detail: 'mediaNotice.opened is not allowed now: the contract is awarded',
+    });
+
+    // A role refused (access guard): the roles in words.
+    const role = await both((language) =>
+      withLanguage(
+        test
+          .http()
+          .post(`/contracts/${contractIds[0]}/task-lines/wheat_harvest/claim`)
+          .set(q.agri.auth),
+        language,
+      ),
+    );
+    expect(role.zh).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(role.zh.detail).toBe('角色“区农业农村委”无权进行此操作；允许的角色：服务组织');
+    expect(role.en.detail).toBe('Role district_agri may not do this; allowed: cooperative');
+
+    // A tender's dates (tenders.service): the detail and its field error, in both languages.
+    const tender = await both((language) =>
+      withLanguage(
+        test
+          .http()
+          .post(`/projects/${q.projectId}/tenders`)
+          .set(q.agri.auth)
+          .send(invitedTenderBody(q, { publishedOn: '2015-05-25', openingOn: '2015-05-20' })),
+        language,
+      ),
+    );
+    expect(tender.zh).toMatchObject({ status: 400, code: 'TENDER_DATES_INVALID' });
+    expect(tender.zh.detail).toBe('openingOn(开标日)不能早于 publishedOn(发布日)');
+    expect(tender.zh.errors).toEqual([{ field: 'openingOn', message: tender.zh.detail }]);
+    expect(tender.en.detail).toBe('openingOn must not be before publishedOn');
   });
 
   it('an ID column kept as numbers stores no altered ID and says, in Chinese, to store it as text; as text every row imports', async () => {

@@ -202,9 +202,9 @@ describe('client dates are checked against each other, never against today', () 
         .set(agri.auth)
         .send({ contractNo: 'S-1', signedOn });
     for (const [signedOn, message] of [
-      ['2019-05-17', "must not be before the tender's opening (2019-05-18)"],
-      ['2019-05-24', 'must not be before the award (2019-05-25)'],
-      ['2019-07-01', 'must not be after the work deadline (2019-06-30)'],
+      ['2019-05-17', '不能早于开标日（2019-05-18）'],
+      ['2019-05-24', '不能早于定标日（2019-05-25）'],
+      ['2019-07-01', '不能晚于作业截止日期（2019-06-30）'],
     ]) {
       const response = await expectNoWrites(test.dataSource, () => sign(withDate, signedOn));
       expect(response.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
@@ -222,7 +222,7 @@ describe('client dates are checked against each other, never against today', () 
     );
     expect(early.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(early.body.errors).toEqual([
-      { field: 'publishedOn', message: 'must not be before the contract was signed (2019-05-25)' },
+      { field: 'publishedOn', message: '不能早于合同签订日期（2019-05-25）' },
     ]);
 
     // Without an award date the award notice shows today's, and the signing is only checked

@@ -436,7 +436,7 @@ describe('the provider directory and the blacklist', () => {
     const refused = await expectNoWrites(test.dataSource, () => bid(coop, tenderId));
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('PROVIDER_NOT_ELIGIBLE');
-    expect(refused.body.detail).toContain('not listed');
+    expect(refused.body.detail).toContain('未列入服务组织名录库，而补助政策要求列入');
 
     // A listing that starts after the opening does not help; one that covers it does.
     await directoryEntry(agri, organisation.id, 'listings', { listedOn: '2015-05-03' }).expect(201);
@@ -484,7 +484,7 @@ describe('the provider directory and the blacklist', () => {
     );
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('PROVIDER_NOT_ELIGIBLE');
-    expect(refused.body.detail).toContain('blacklisted');
+    expect(refused.body.detail).toContain('在黑名单中');
 
     const shown = await test
       .http()

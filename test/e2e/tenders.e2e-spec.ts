@@ -228,7 +228,9 @@ describe('projects, invited tenders with sealed bids, and awards (Qiaocheng 2014
       expect(other.body).toEqual({ items: [], total: 0 });
       const district = await http().get(`/tenders/${tenderId}/bids`).set(q.agri.auth).expect(409);
       expect(district.body).toMatchObject({ code: 'BIDS_SEALED' });
-      expect(district.body.detail).toMatch(/^1 bid\(s\) received/);
+      expect(district.body.detail).toMatch(
+        /^已收到 1 份投标；开标日 \d{4}-\d{2}-\d{2} 之前一律密封$/,
+      );
       const tender = await http().get(`/tenders/${tenderId}`).set(q.agri.auth).expect(200);
       expect(tender.body.lots[0].bidCount).toBe(1);
       const seenByCoop = await http().get(`/tenders/${tenderId}`).set(q.coops[1].auth).expect(200);

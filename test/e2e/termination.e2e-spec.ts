@@ -58,7 +58,7 @@ describe('termination closes the contract’s notices', () => {
         .send({ name: '王五', phone: '13700000000', text: '异议' }),
     );
     expect(objection.body).toMatchObject({ status: 409, code: 'NOTICE_CLOSED' });
-    expect(objection.body.detail).toMatch(/closed when its contract was terminated/);
+    expect(objection.body.detail).toMatch(/^这份公示已因合同终止而关闭（.+），不再受理异议$/);
 
     // Seven days later nothing fires for it: the timer was cancelled with the notice.
     const admin = await api.admin();

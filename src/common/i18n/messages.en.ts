@@ -26,6 +26,13 @@ const ID_PROBLEM = {
   birthDate: 'has no real birth date',
 } as const;
 
+const CLOSED_AS: Record<string, string> = {
+  running: 'closed',
+  cleared: 'cleared',
+  superseded: 'was withdrawn',
+  terminated: 'was closed when its contract was terminated',
+};
+
 const orNone = (list: string) => (list === '' ? 'none' : list);
 
 export const en: Catalogue = {
@@ -259,4 +266,161 @@ export const en: Catalogue = {
   'bank.amountMismatch': (p) =>
     `Payout ${p.payoutNo} is ${p.expected} yuan, the row says ${p.actual}`,
   'bank.alreadyRecorded': (p) => `Payout ${p.payoutNo} is ${p.state} already, with another outcome`,
+  'acceptance.reviseInstead': (p) =>
+    `Record revision ${p.revision} is ${p.state}; revise it instead`,
+  'acceptance.recordClosed': (p) => `Record revision ${p.revision} is ${p.state}`,
+  'acceptance.alreadySigned': (p) => `${p.username} has already signed revision ${p.revision}`,
+  'acceptance.noMoreSignatures': (p) =>
+    `Record revision ${p.revision} is ${p.state}; it takes no more signatures`,
+  'acceptance.villageNotInLine': (p) =>
+    `Village ${p.villageCode} has no part in task line ${p.taskCode}`,
+  'acceptance.villageNotInLineField': () => 'not a village part of this task line',
+  'acceptance.acceptedAboveVerified': (p) =>
+    `Village ${p.villageCode}: accepted ${p.accepted} mu is above the verified ${p.verified} mu`,
+  'acceptance.nameEachVillage': (p) =>
+    `Name each of the ${p.count} village parts of ${p.taskCode} once`,
+  'acceptance.expectedVillages': (p) => `expected ${p.villages}`,
+  'area.atMost': (p) => `at most ${p.max}`,
+  'validation.notBefore': (p) => `must not be before ${p.other}`,
+  'validation.taken': () => 'taken',
+
+  'contract.signedBeforeOpening': (p) => `must not be before the tender's opening (${p.openingOn})`,
+  'contract.signedBeforeAward': (p) => `must not be before the award (${p.awardedOn})`,
+  'contract.signedAfterDeadline': (p) => `must not be after the work deadline (${p.workDeadline})`,
+  'audit.publishedBeforeSigning': (p) =>
+    `must not be before the contract was signed (${p.signedOn})`,
+  'notice.closed': (p) =>
+    `This notice ${CLOSED_AS[p.status] ?? p.status} at ${p.closedAt ?? 'its end'}; it takes no more objections`,
+  'notice.rowNotOnNotice': (p) => `Register row ${p.rowId} is not on this notice`,
+  'notice.rowNotOnNoticeField': () => 'not a row of this notice',
+  'objection.listRoles': () => 'Objections are listed for village verifiers and district officials',
+  'objection.alreadyResolved': (p) =>
+    `Objection ${p.objectionId} was ${p.state} at ${p.resolvedAt ?? 'an earlier time'}`,
+  'objection.villageResolves': () =>
+    'Objections to a village notice are resolved by its village verifier',
+  'objection.districtResolves': () =>
+    'Objections to a media notice are resolved by the district agriculture committee',
+  'verification.rowNotClaimed': (p) =>
+    `Row ${p.rowId} is not a claimed row of ${p.taskCode} in ${p.villageCode}`,
+  'verification.rowNotClaimedField': () => 'not a claimed row of this village part',
+  'verification.verifiedAboveClaimed': (p) =>
+    `Row ${p.rowNo} (${p.plotCode}): verified ${p.verified} mu is above the claimed ${p.claimed} mu`,
+
+  'board.csrfRejected': () => 'The form token is missing or does not match',
+  'board.rowNotOnNotice': () => 'The chosen plot is not on this notice; please choose again.',
+  'board.fieldError': (p) => `${p.label}: ${p.error}`,
+  'board.nameMissing': () => 'Please give your name.',
+  'board.nameTooLong': (p) => `The name may be at most ${p.max} characters long.`,
+  'board.phoneMissing': () => 'Please give a phone number.',
+  'board.phoneInvalid': () =>
+    'Give an 11-digit mobile number (such as 13812345678) or a landline with its area code (such as 0558-5123456).',
+  'board.textMissing': () => 'Please write what the objection is about.',
+  'board.textTooLong': (p) =>
+    `The objection may be at most ${p.max} characters long; please shorten it.`,
+  'board.rowInvalid': () => 'Choose a plot from the list, or "not specified".',
+
+  'document.unknownKind': (p) => `No document kind ${p.kind}`,
+  'document.noAcceptanceRecord': () => 'No acceptance record for this task line yet',
+  'document.applicationNoClaim': () =>
+    'The application form lists claimed task lines; none is claimed yet',
+  'document.auditSheetNotYet': (p) =>
+    `The audit sheet is issued once both bureaus approved; the contract is ${p.state}`,
+  'document.mediaNoticeNotYet': () =>
+    'The media notice text exists once the district has opened the media notice',
+  'document.payoutOrderNotYet': (p) =>
+    `A payout order exists once a payout is issued; the contract is ${p.state}`,
+  'document.villageNoticeNotYet': () =>
+    'No village notice of this task line and village yet: the village verifies first',
+
+  'claim.incomplete': (p) => `The claim of ${p.taskCode} still needs: ${p.missing.join(', ')}`,
+  'clock.advanceMissing': () => 'give advanceDays or advanceHours',
+
+  'organisation.creditCodeTaken': (p) =>
+    `An organisation with credit code ${p.code} already exists`,
+  'organisation.notEligible': (p) => `${p.name} is not eligible on ${p.on}: ${p.reason}`,
+  'organisation.creditCodeShape': () =>
+    'creditCode must be 18 characters: digits and capital letters except I, O, S, V and Z, with digits in places 3-8',
+  'organisation.creditCodeCheck': (p) =>
+    `creditCode ${p.code} has a wrong check character (the 18th)`,
+  'eligibility.blacklisted': (p) => `blacklisted from ${p.from} to ${p.until} (${p.reason})`,
+  'eligibility.notListed': (p) =>
+    `not listed in the service-organisation directory on ${p.on}, as the policy requires`,
+
+  'payout.idempotencyKeyMissing': () =>
+    'Send an Idempotency-Key header: a retry with the same key gets the same answer',
+  'payout.idempotencyKeyShape': () => 'at most 200 visible ASCII characters',
+  'payout.idempotencyKeyReused': () => 'This Idempotency-Key was used with another request',
+  'payout.exists': (p) => `Contract ${p.contractId} already has a payout issued or confirmed`,
+  'payout.alreadyState': (p) => `Payout ${p.payoutId} is ${p.state} already`,
+  'batch.payoutMeanwhile': () => 'A payout was put in another batch meanwhile',
+  'batch.nothingWaiting': () => 'No issued payout of the district is waiting for a batch',
+  'batch.needsPayout': () => 'A batch needs at least one payout',
+  'batch.financeOnly': () => 'Payment batches belong to a district finance bureau',
+  'batch.payoutInBatch': (p) => `Payout ${p.payoutId} is in batch ${p.batchNo} already`,
+  'batch.payoutNotIssued': (p) => `Payout ${p.payoutId} is ${p.state}, not issued`,
+
+  'policy.notADistrict': () => 'not a district',
+  'policy.codeTaken': (p) => `A policy with code ${p.code} exists`,
+  'policy.overlap': (p) =>
+    `Policy ${p.code} of district ${p.districtCode} is in force from ${p.from} to ${p.to ?? 'open end'}; two policies of a district may not be in force on the same day`,
+  'project.serviceWindow': () => 'serviceEnd must not be before serviceStart',
+  'project.duplicateTask': (p) => `Task code ${p.taskCode} appears twice`,
+  'project.unknownVillages': (p) => `Not villages of district ${p.districtCode}: ${p.villages}`,
+  'project.codeTaken': (p) => `Project ${p.code} already exists in district ${p.districtCode}`,
+  'region.codeTaken': (p) => `Region code ${p.code} is already in use`,
+  'region.districtHasNoParent': () => 'A district has no parent region',
+  'region.parentMissing': (p) => `A ${p.level} needs parentCode: the code of its ${p.parentLevel}`,
+  'region.parentNotFound': (p) => `Parent region ${p.code} does not exist`,
+  'region.parentWrongLevel': (p) =>
+    `The parent of a ${p.level} must be a ${p.parentLevel}; ${p.parentCode} is a ${p.actualLevel}`,
+
+  'tender.awardBeforeOpening': () => 'Lots are awarded after the opening',
+  'tender.unknownLot': (p) => `Tender ${p.tenderId} has no lot ${p.lotCode}`,
+  'tender.lotAwarded': (p) =>
+    `Lot ${p.lotCode} was awarded on ${p.awardedOn} (contract ${p.contractId})`,
+  'tender.bidNotInLot': (p) => `Bid ${p.bidId} is not a bid on lot ${p.lotCode} of this tender`,
+  'tender.deadlineOutsideWindow': (p) =>
+    `workDeadline must be within the service window ${p.start} to ${p.end}`,
+  'tender.awardDateInvalid': (p) =>
+    `awardedOn must be between the opening (${p.openingOn}) and the work deadline (${p.workDeadline})`,
+  'tender.notInvited': () => 'Your organisation was not invited to this tender',
+  'tender.bidAfterOpening': (p) =>
+    `Tender ${p.tenderId} was opened at ${p.openedAt ?? 'an earlier time'}; no more bids`,
+  'tender.taskPricedTwice': (p) => `Task ${p.taskCode} is priced twice`,
+  'tender.taskNotInLot': (p) => `Task ${p.taskCode} is not a task of lot ${p.lotCode}`,
+  'tender.pricesIncomplete': (p) => `Lot ${p.lotCode} also needs prices for: ${p.tasks}`,
+  'tender.bidsSealed': (p) =>
+    `${p.count} bid(s) received; they stay sealed until the opening on ${p.openingOn}`,
+  'tender.scoreBeforeOpening': () => 'Experts score bids after the opening',
+  'tender.unknownBid': (p) => `Tender ${p.tenderId} has no bid ${p.bidId}`,
+  'tender.scoreExists': (p) => `${p.expert} has already scored bid ${p.bidId}`,
+  'tender.openingBeforePublished': () => 'openingOn must not be before publishedOn',
+  'tender.invitedNeedsOrganisations': () => 'An invited tender needs invitedOrganisationIds',
+  'tender.openInvitesNobody': () => 'An open tender invites nobody in particular',
+  'tender.duplicateLot': (p) => `Lot code ${p.lotCode} appears twice`,
+  'tender.lotVillagesOutside': (p) =>
+    `Lot ${p.lotCode}: villages not in the project: ${p.villages}`,
+  'tender.lotAreaExceedsPlan': (p) =>
+    `The lots give task ${p.taskCode} ${p.area} mu; the project plans ${p.planned} mu`,
+  'tender.lotTaskNotInProject': (p) =>
+    `Lot ${p.lotCode}: task ${p.taskCode} is not a task of the project`,
+  'tender.lotTaskTwice': (p) => `Lot ${p.lotCode}: task ${p.taskCode} appears twice`,
+  'tender.invitedUnknown': () => 'Some invited organisations do not exist',
+  'tender.alreadyOpened': (p) =>
+    `Tender ${p.tenderId} was opened at ${p.openedAt ?? 'an earlier time'}`,
+  'tender.notDue': (p) => `Tender ${p.tenderId} opens on ${p.openingOn}; today is ${p.today}`,
+
+  'user.usernameTaken': (p) => `Username ${p.username} is already taken`,
+  'user.cannotDeactivateSelf': () =>
+    'An admin cannot deactivate its own account; ask another admin',
+  'user.cooperativeNeedsOrganisation': () => 'A cooperative user needs organisationId',
+  'user.organisationNotFound': (p) => `Organisation ${p.id} does not exist`,
+  'user.roleNoOrganisation': (p) => `Role ${p.role} is not bound to an organisation`,
+  'user.roleNoRegion': (p) => `Role ${p.role} is not bound to a region`,
+  'user.roleNeedsRegion': (p) => `Role ${p.role} needs the code of its ${p.level}`,
+  'user.regionNotFound': (p) => `Region ${p.code} does not exist`,
+  'user.regionWrongLevel': (p) =>
+    `Role ${p.role} must be bound to a ${p.level}; ${p.regionCode} is a ${p.actualLevel}`,
+  'user.acceptorNeedsRole': () => 'A town acceptor needs acceptanceRole',
+  'user.onlyAcceptorHasRole': () => 'Only a town acceptor has an acceptanceRole',
 };

@@ -25,6 +25,7 @@ import type {
   SignAcceptanceDto,
   SignatureResultDto,
 } from './dto/acceptance.dto';
+import { msg } from '../../common/i18n/message';
 
 /** At least five people (domain.md, step 7), covering the four roles of the group. */
 
@@ -58,7 +59,7 @@ export class AcceptanceService {
       if (current) {
         throw acceptanceError(
           'ACCEPTANCE_CLOSED',
-          `Record revision ${current.revision} is ${current.state}; revise it instead`,
+          msg('acceptance.reviseInstead', { revision: current.revision, state: current.state }),
         );
       }
       return this.createRecord(manager, actor, contract, taskCode, dto);
@@ -77,7 +78,7 @@ export class AcceptanceService {
       if (current.state !== 'open' && current.state !== 'failed') {
         throw acceptanceError(
           'ACCEPTANCE_CLOSED',
-          `Record revision ${current.revision} is ${current.state}`,
+          msg('acceptance.recordClosed', { revision: current.revision, state: current.state }),
         );
       }
       await manager.update(AcceptanceRecord, { id: recordId }, { state: 'superseded' });
@@ -95,13 +96,13 @@ export class AcceptanceService {
       if (await manager.existsBy(AcceptanceSignature, { recordId, userId: actor.id })) {
         throw acceptanceError(
           'ALREADY_SIGNED',
-          `${actor.username} has already signed revision ${current.revision}`,
+          msg('acceptance.alreadySigned', { username: actor.username, revision: current.revision }),
         );
       }
       if (current.state !== 'open') {
         throw acceptanceError(
           'ACCEPTANCE_CLOSED',
-          `Record revision ${current.revision} is ${current.state}; it takes no more signatures`,
+          msg('acceptance.noMoreSignatures', { revision: current.revision, state: current.state }),
         );
       }
       const now = this.clock.now();
@@ -210,12 +211,12 @@ export class AcceptanceService {
       if (!part) {
         throw acceptanceError(
           'ACCEPTANCE_VILLAGES_INVALID',
-          `Village ${village.villageCode} has no part in task line ${taskCode}`,
+          msg('acceptance.villageNotInLine', { villageCode: village.villageCode, taskCode }),
           {
             errors: [
               {
                 field: `villages[${index}].villageCode`,
-                message: 'not a village part of this task line',
+                message: msg('acceptance.villageNotInLineField'),
               },
             ],
           },
@@ -225,12 +226,16 @@ export class AcceptanceService {
       if (acceptedArea > (part.verifiedArea ?? 0)) {
         throw contractError(
           'AREA_ABOVE_PREVIOUS_STAGE',
-          `Village ${village.villageCode}: accepted ${formatMu(acceptedArea)} mu is above the verified ${formatMu(part.verifiedArea ?? 0)} mu`,
+          msg('acceptance.acceptedAboveVerified', {
+            villageCode: village.villageCode,
+            accepted: formatMu(acceptedArea),
+            verified: formatMu(part.verifiedArea ?? 0),
+          }),
           {
             errors: [
               {
                 field: `villages[${index}].acceptedAreaMu`,
-                message: `at most ${formatMu(part.verifiedArea ?? 0)}`,
+                message: msg('area.atMost', { max: formatMu(part.verifiedArea ?? 0) }),
               },
             ],
             villageCode: village.villageCode,
@@ -243,12 +248,14 @@ export class AcceptanceService {
     if (named.size !== villages.length || named.size !== parts.length) {
       throw acceptanceError(
         'ACCEPTANCE_VILLAGES_INVALID',
-        `Name each of the ${parts.length} village parts of ${taskCode} once`,
+        msg('acceptance.nameEachVillage', { count: parts.length, taskCode }),
         {
           errors: [
             {
               field: 'villages',
-              message: `expected ${parts.map((part) => part.villageCode).join(', ')}`,
+              message: msg('acceptance.expectedVillages', {
+                villages: parts.map((part) => part.villageCode).join(', '),
+              }),
             },
           ],
         },

@@ -14,6 +14,7 @@ import type { NoticeOpenedDto } from '../notices/dto/notice.dto';
 import { NoticesService } from '../notices/notices.service';
 import { sampleSettings } from './audit-sample.service';
 import type { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from './dto/audit.dto';
+import { msg } from '../../common/i18n/message';
 
 /**
  * The district audit (项目审核验收): one approval by the agriculture committee and one by the
@@ -110,7 +111,7 @@ export class AuditsService {
           throw validationFailed([
             {
               field: 'publishedOn',
-              message: `must not be before the contract was signed (${contract.signedOn})`,
+              message: msg('audit.publishedBeforeSigning', { signedOn: contract.signedOn }),
             },
           ]);
         }

@@ -29,9 +29,7 @@ export class SessionVerifier {
       payload = await this.jwt.verifyAsync<TokenPayload>(token, { algorithms: ['HS256'] });
     } catch (error) {
       throw unauthenticated(
-        error instanceof TokenExpiredError
-          ? 'The access token has expired; log in again'
-          : 'The access token is not valid',
+        error instanceof TokenExpiredError ? msg('auth.tokenExpired') : msg('auth.tokenInvalid'),
       );
     }
     const session = await this.actors.loadSession(payload.sub);

@@ -3,6 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { boardError } from './board.errors';
+import { msg } from '../../common/i18n/message';
 
 export const CSRF_COOKIE = 'board_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -34,7 +35,7 @@ export class BoardCsrfGuard implements CanActivate {
     if (request.method === 'POST') {
       const field = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
       if (nonce === undefined || typeof field !== 'string' || !this.matches(nonce, field)) {
-        throw boardError('CSRF_REJECTED', 'The form token is missing or does not match');
+        throw boardError('CSRF_REJECTED', msg('board.csrfRejected'));
       }
       request.boardFormToken = field;
       return true;

@@ -12,6 +12,7 @@ import type { BoardRequest } from './board-csrf.guard';
 import { BoardService } from './board.service';
 import { BoardViews, PAGE_HEADERS, type MessagePage } from './board-views';
 import { formInput } from './objection-form';
+import { msg } from '../../common/i18n/message';
 
 /** When the throttler gave no time (it names its header after the throttler), wait a minute. */
 const DEFAULT_RETRY_SECONDS = 60;
@@ -65,7 +66,7 @@ export class BoardExceptionFilter implements ExceptionFilter {
         if (noticeId && request.method === 'POST') {
           const errors = (exception.extra.errors ?? []).map((error) =>
             exception.code === 'UNKNOWN_REGISTER_ROW'
-              ? { field: 'registerRowId', message: '所选地块不在这份公示里，请重新选择。' }
+              ? { field: 'registerRowId', message: msg('board.rowNotOnNotice') }
               : error,
           );
           const page = await this.board.noticePage(noticeId, request.boardFormToken ?? '', {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDateTime } from '../../common/clock/shanghai-date';
 import { notFound, type FieldError } from '../../common/errors/domain-error';
-import { render } from '../../common/i18n/message';
+import { msg, render } from '../../common/i18n/message';
 import { formatMu, toHundredths } from '../../common/values/decimal-units';
 import { disclose } from '../auth/disclosure-policy';
 import { NoticesService } from '../notices/notices.service';
@@ -241,7 +241,10 @@ export class BoardService {
         .filter((candidate) => candidate.error)
         .map((candidate) => ({
           field: candidate.name,
-          message: `${candidate.label}：${candidate.error}`,
+          message: render(
+            msg('board.fieldError', { label: candidate.label, error: candidate.error ?? '' }),
+            'zh',
+          ),
         })),
     };
   }

@@ -1,5 +1,6 @@
 import { validationFailed, type FieldError } from '../../common/errors/domain-error';
 import type { CreateObjectionDto } from '../notices/dto/notice.dto';
+import { msg } from '../../common/i18n/message';
 
 /** What the villager typed, kept to show the form again with the problems marked. */
 export interface ObjectionFormInput {
@@ -37,21 +38,21 @@ export function formInput(body: unknown): ObjectionFormInput {
  */
 export function parseObjectionForm(input: ObjectionFormInput): CreateObjectionDto {
   const errors: FieldError[] = [];
-  if (input.name === '') errors.push({ field: 'name', message: '请填写您的姓名。' });
+  if (input.name === '') errors.push({ field: 'name', message: msg('board.nameMissing') });
   else if (input.name.length > NAME_MAX)
-    errors.push({ field: 'name', message: `姓名最多 ${NAME_MAX} 个字。` });
+    errors.push({ field: 'name', message: msg('board.nameTooLong', { max: NAME_MAX }) });
   const phone = input.phone.replace(/[\s()（）]/g, '');
-  if (input.phone === '') errors.push({ field: 'phone', message: '请填写联系电话。' });
+  if (input.phone === '') errors.push({ field: 'phone', message: msg('board.phoneMissing') });
   else if (!MOBILE.test(phone) && !LANDLINE.test(phone))
     errors.push({
       field: 'phone',
-      message: '请填写 11 位手机号（如 13812345678）或带区号的固定电话（如 0558-5123456）。',
+      message: msg('board.phoneInvalid'),
     });
-  if (input.text === '') errors.push({ field: 'text', message: '请写明异议内容。' });
+  if (input.text === '') errors.push({ field: 'text', message: msg('board.textMissing') });
   else if (input.text.length > TEXT_MAX)
-    errors.push({ field: 'text', message: `异议内容最多 ${TEXT_MAX} 字，请精简后再提交。` });
+    errors.push({ field: 'text', message: msg('board.textTooLong', { max: TEXT_MAX }) });
   if (input.registerRowId !== '' && !UUID.test(input.registerRowId))
-    errors.push({ field: 'registerRowId', message: '请从列表中选择地块，或选“不指定”。' });
+    errors.push({ field: 'registerRowId', message: msg('board.rowInvalid') });
   if (errors.length > 0) throw validationFailed(errors);
   return {
     name: input.name,

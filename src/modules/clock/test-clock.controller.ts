@@ -12,6 +12,7 @@ import { validationFailed } from '../../common/errors/domain-error';
 import { Roles } from '../auth/access.decorators';
 import { NoticeSchedulerService } from '../notices/notice-scheduler.service';
 import type { OffsetClock } from './offset-clock';
+import { msg } from '../../common/i18n/message';
 
 class AdvanceClockDto {
   @ApiPropertyOptional({ example: 7, description: 'Fractions allowed' })
@@ -50,9 +51,7 @@ export class TestClockController {
   @ApiOkResponse({ type: ClockDto })
   async advance(@Body() dto: AdvanceClockDto): Promise<ClockDto> {
     if (dto.advanceDays === undefined && dto.advanceHours === undefined) {
-      throw validationFailed([
-        { field: 'advanceDays', message: 'give advanceDays or advanceHours' },
-      ]);
+      throw validationFailed([{ field: 'advanceDays', message: msg('clock.advanceMissing') }]);
     }
     const ms = ((dto.advanceDays ?? 0) * 24 + (dto.advanceHours ?? 0)) * 3_600_000;
     const now = await this.clock.advance(ms);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { validationFailed } from '../../common/errors/domain-error';
+import { msg, type Message } from '../../common/i18n/message';
 import type { Actor } from '../auth/actor';
 import { assertInScope } from '../auth/scope-policy';
 import { contractScope } from './contract-scope';
@@ -34,13 +35,13 @@ export function signingDateProblem(
   signedOn: string,
   award: AwardDates,
   contract: Pick<Contract, 'workDeadline'>,
-): string | undefined {
+): Message | undefined {
   if (signedOn < award.openingOn)
-    return `must not be before the tender's opening (${award.openingOn})`;
+    return msg('contract.signedBeforeOpening', { openingOn: award.openingOn });
   if (award.awardedOnGiven && signedOn < award.awardedOn)
-    return `must not be before the award (${award.awardedOn})`;
+    return msg('contract.signedBeforeAward', { awardedOn: award.awardedOn });
   if (signedOn > contract.workDeadline)
-    return `must not be after the work deadline (${contract.workDeadline})`;
+    return msg('contract.signedAfterDeadline', { workDeadline: contract.workDeadline });
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import { ContractWorkflowService } from '../contracts/contract-workflow.service'
 import { Attachment, CLAIM_ATTACHMENTS } from './attachment.entity';
 import { REGISTER_ROW_STATE, RegisterRow } from './register-row.entity';
 import { fieldWorkError } from './field-work.errors';
+import { msg } from '../../common/i18n/message';
 
 /**
  * The cooperative's claim (服务组织申报) for one task line: the claimed area is the sum of its
@@ -52,7 +53,7 @@ export class ClaimService {
           if (missing.length > 0) {
             throw fieldWorkError(
               'CLAIM_INCOMPLETE',
-              `The claim of ${taskCode} still needs: ${missing.join(', ')}`,
+              msg('claim.incomplete', { taskCode, missing }),
               { missing },
             );
           }

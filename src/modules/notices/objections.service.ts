@@ -20,15 +20,9 @@ import type {
   ObjectionResolvedDto,
   ResolveObjectionDto,
 } from './dto/notice.dto';
-import { Notice, Objection, type NoticeStatus } from './notice.entity';
+import { Notice, Objection } from './notice.entity';
 import { noticeError } from './notices.errors';
-
-const CLOSED_AS: Record<NoticeStatus, string> = {
-  running: 'closed',
-  cleared: 'cleared',
-  superseded: 'was withdrawn',
-  terminated: 'was closed when its contract was terminated',
-};
+import { msg } from '../../common/i18n/message';
 
 /**
  * Objections to a notice (异议): filed by anyone while the notice has not cleared, listed for
@@ -53,7 +47,7 @@ export class ObjectionsService {
         const row = await this.dataSource.manager.findOneByOrFail(Notice, { id: noticeId });
         throw noticeError(
           'NOTICE_CLOSED',
-          `This notice ${CLOSED_AS[row.state]} at ${row.closedAt?.toISOString() ?? 'its end'}; it takes no more objections`,
+          msg('notice.closed', { status: row.state, closedAt: row.closedAt?.toISOString() }),
         );
       }
       throw error;
@@ -78,9 +72,9 @@ export class ObjectionsService {
         if (dto.registerRowId && !(await this.rowBelongs(manager, noticeId, dto.registerRowId))) {
           throw noticeError(
             'UNKNOWN_REGISTER_ROW',
-            `Register row ${dto.registerRowId} is not on this notice`,
+            msg('notice.rowNotOnNotice', { rowId: dto.registerRowId }),
             {
-              errors: [{ field: 'registerRowId', message: 'not a row of this notice' }],
+              errors: [{ field: 'registerRowId', message: msg('notice.rowNotOnNoticeField') }],
             },
           );
         }
@@ -147,7 +141,7 @@ export class ObjectionsService {
       case 'district_finance':
       case 'town_acceptor':
         // The route's @Roles already refuses them: objectors' names are not for the cooperative.
-        throw forbidden('Objections are listed for village verifiers and district officials');
+        throw forbidden(msg('objection.listRoles'));
     }
     if (query.noticeId) add('o.notice_id = ?', query.noticeId);
     if (query.contractId) add('n.contract_id = ?', query.contractId);
@@ -234,7 +228,11 @@ export class ObjectionsService {
         if (current.state !== 'open') {
           throw noticeError(
             'OBJECTION_ALREADY_RESOLVED',
-            `Objection ${objectionId} was ${current.state} at ${current.resolvedAt?.toISOString()}`,
+            msg('objection.alreadyResolved', {
+              objectionId,
+              state: current.state,
+              resolvedAt: current.resolvedAt?.toISOString(),
+            }),
           );
         }
         // Written in the transition's save, only if the machine accepts the resolution; an upheld
@@ -267,13 +265,10 @@ export class ObjectionsService {
     if (actor.role === 'admin') return;
     assertInScope(actor, contractScope(contract), 'Objection', objectionId);
     if (notice.kind === 'village') {
-      if (actor.role !== 'village_verifier')
-        throw forbidden('Objections to a village notice are resolved by its village verifier');
+      if (actor.role !== 'village_verifier') throw forbidden(msg('objection.villageResolves'));
       if (actor.villageCode !== notice.villageCode) throw notFound('Objection', objectionId);
     } else if (actor.role !== 'district_agri') {
-      throw forbidden(
-        'Objections to a media notice are resolved by the district agriculture committee',
-      );
+      throw forbidden(msg('objection.districtResolves'));
     }
   }
 }

@@ -9,6 +9,7 @@ import { RegisterRow } from '../field-work/register-row.entity';
 import type { NoticeOpenedDto, VerifyVillageDto } from './dto/notice.dto';
 import { NoticesService } from './notices.service';
 import { noticeError } from './notices.errors';
+import { msg } from '../../common/i18n/message';
 
 /**
  * Village verification (村核实认证): the village's verifier certifies each row's area (only ever
@@ -50,12 +51,12 @@ export class VerificationService {
           if (!row) {
             throw noticeError(
               'UNKNOWN_REGISTER_ROW',
-              `Row ${input.rowId} is not a claimed row of ${taskCode} in ${villageCode}`,
+              msg('verification.rowNotClaimed', { rowId: input.rowId, taskCode, villageCode }),
               {
                 errors: [
                   {
                     field: `rows[${index}].rowId`,
-                    message: 'not a claimed row of this village part',
+                    message: msg('verification.rowNotClaimedField'),
                   },
                 ],
               },
@@ -65,12 +66,17 @@ export class VerificationService {
           if (area > row.area) {
             throw contractError(
               'AREA_ABOVE_PREVIOUS_STAGE',
-              `Row ${row.rowNo} (${row.plotCode}): verified ${formatMu(area)} mu is above the claimed ${formatMu(row.area)} mu`,
+              msg('verification.verifiedAboveClaimed', {
+                rowNo: row.rowNo,
+                plotCode: row.plotCode,
+                verified: formatMu(area),
+                claimed: formatMu(row.area),
+              }),
               {
                 errors: [
                   {
                     field: `rows[${index}].verifiedAreaMu`,
-                    message: `at most ${formatMu(row.area)}`,
+                    message: msg('area.atMost', { max: formatMu(row.area) }),
                   },
                 ],
                 row: row.rowNo,

@@ -25,6 +25,7 @@ import {
 import { Organisation } from './organisation.entity';
 import { providerNotEligible } from './organisations.errors';
 import { OrganisationsService } from './organisations.service';
+import { msg } from '../../common/i18n/message';
 
 const toListingDto = (row: OrganisationListing): ListingDto => ({
   id: row.id,
@@ -70,7 +71,9 @@ export class DirectoryService {
     dto: CreateListingDto,
   ): Promise<ListingDto> {
     if (dto.listedUntil !== undefined && dto.listedUntil < dto.listedOn) {
-      throw validationFailed([{ field: 'listedUntil', message: 'must not be before listedOn' }]);
+      throw validationFailed([
+        { field: 'listedUntil', message: msg('validation.notBefore', { other: 'listedOn' }) },
+      ]);
     }
     return this.dataSource.transaction(async (manager) => {
       await this.organisations.find(manager, organisationId);
@@ -94,7 +97,9 @@ export class DirectoryService {
     dto: CreateBlacklistEntryDto,
   ): Promise<BlacklistEntryDto> {
     if (dto.until !== undefined && dto.until < dto.from) {
-      throw validationFailed([{ field: 'until', message: 'must not be before from' }]);
+      throw validationFailed([
+        { field: 'until', message: msg('validation.notBefore', { other: 'from' }) },
+      ]);
     }
     return this.dataSource.transaction(async (manager) => {
       await this.organisations.find(manager, organisationId);

@@ -1,3 +1,5 @@
+import { msg, type Message } from '../../common/i18n/message';
+
 /**
  * Whether a service organisation may bid, be awarded or be paid on a date (api.md, "the provider
  * directory"): not blacklisted then and, where the policy requires it, listed in the directory
@@ -9,7 +11,7 @@ export interface DirectoryEntries {
   blacklist: readonly { fromOn: string; untilOn: string; reason: string }[];
 }
 
-export type Eligibility = { eligible: true } | { eligible: false; reason: string };
+export type Eligibility = { eligible: true } | { eligible: false; reason: Message };
 
 export function listedOn(entries: DirectoryEntries, on: string): boolean {
   return entries.listings.some(
@@ -34,13 +36,17 @@ export function eligibilityOn(
   if (barred) {
     return {
       eligible: false,
-      reason: `blacklisted from ${barred.fromOn} to ${barred.untilOn} (${barred.reason})`,
+      reason: msg('eligibility.blacklisted', {
+        from: barred.fromOn,
+        until: barred.untilOn,
+        reason: barred.reason,
+      }),
     };
   }
   if (requireListing && !listedOn(entries, on)) {
     return {
       eligible: false,
-      reason: `not listed in the service-organisation directory on ${on}, as the policy requires`,
+      reason: msg('eligibility.notListed', { on }),
     };
   }
   return { eligible: true };

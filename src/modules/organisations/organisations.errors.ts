@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error';
-import type { Message } from '../../common/i18n/message';
+import { msg, type Message } from '../../common/i18n/message';
 
 export function creditCodeInvalid(message: Message | string): DomainError {
   return new DomainError('CREDIT_CODE_INVALID', message, {
@@ -8,12 +8,16 @@ export function creditCodeInvalid(message: Message | string): DomainError {
 }
 
 export function creditCodeTaken(code: string): DomainError {
-  return new DomainError(
-    'CREDIT_CODE_TAKEN',
-    `An organisation with credit code ${code} already exists`,
-  );
+  return new DomainError('CREDIT_CODE_TAKEN', msg('organisation.creditCodeTaken', { code }));
 }
 
-export function providerNotEligible(name: string, on: string, reason: string): DomainError {
-  return new DomainError('PROVIDER_NOT_ELIGIBLE', `${name} is not eligible on ${on}: ${reason}`);
+export function providerNotEligible(
+  name: string,
+  on: string,
+  reason: Message | string,
+): DomainError {
+  return new DomainError(
+    'PROVIDER_NOT_ELIGIBLE',
+    msg('organisation.notEligible', { name, on, reason }),
+  );
 }

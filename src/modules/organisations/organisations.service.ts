@@ -11,6 +11,7 @@ import { creditCodeProblem } from './credit-code';
 import type { CreateOrganisationDto, OrganisationDto } from './dto/organisation.dto';
 import { Organisation } from './organisation.entity';
 import { creditCodeInvalid, creditCodeTaken } from './organisations.errors';
+import { msg } from '../../common/i18n/message';
 
 /** Who may see an organisation's full bank account number. */
 /**
@@ -70,14 +71,10 @@ export class OrganisationsService {
   async create(actor: Actor | null, dto: CreateOrganisationDto): Promise<OrganisationDto> {
     const problem = creditCodeProblem(dto.creditCode);
     if (problem === 'shape') {
-      throw creditCodeInvalid(
-        'creditCode must be 18 characters: digits and capital letters except I, O, S, V and Z, with digits in places 3-8',
-      );
+      throw creditCodeInvalid(msg('organisation.creditCodeShape'));
     }
     if (problem === 'check') {
-      throw creditCodeInvalid(
-        `creditCode ${dto.creditCode} has a wrong check character (the 18th)`,
-      );
+      throw creditCodeInvalid(msg('organisation.creditCodeCheck', { code: dto.creditCode }));
     }
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [

@@ -21,6 +21,7 @@ import { PaymentBatch } from './payment-batch.entity';
 import { contractError } from '../contracts/contracts.errors';
 import { districtChain } from '../audit-log/audit-chain';
 import { paymentBatchError } from './payment-batches.errors';
+import { msg } from '../../common/i18n/message';
 
 const FILE_HEADER = [
   '批次号',
@@ -68,9 +69,7 @@ export class PaymentBatchesService {
         if (payouts.length === 0) {
           throw paymentBatchError(
             'BATCH_EMPTY',
-            dto.payoutIds === undefined
-              ? 'No issued payout of the district is waiting for a batch'
-              : 'A batch needs at least one payout',
+            dto.payoutIds === undefined ? msg('batch.nothingWaiting') : msg('batch.needsPayout'),
           );
         }
         // Gap-free per district and year: the counter row is taken in this transaction (a
@@ -117,7 +116,7 @@ export class PaymentBatchesService {
     } catch (error) {
       // Another batch took one of these payouts between our read and our insert.
       if ((error as { constraint?: string }).constraint === 'payment_batch_payout_payout_id_key') {
-        throw paymentBatchError('PAYOUT_IN_BATCH', 'A payout was put in another batch meanwhile');
+        throw paymentBatchError('PAYOUT_IN_BATCH', msg('batch.payoutMeanwhile'));
       }
       throw error;
     }
@@ -203,7 +202,7 @@ export class PaymentBatchesService {
 
   private districtOf(actor: Actor): string {
     if (actor.districtCode === null) {
-      throw commonError('FORBIDDEN', 'Payment batches belong to a district finance bureau');
+      throw commonError('FORBIDDEN', msg('batch.financeOnly'));
     }
     return actor.districtCode;
   }
@@ -232,17 +231,18 @@ export class PaymentBatchesService {
       if (row.batch_no !== null) {
         throw paymentBatchError(
           'PAYOUT_IN_BATCH',
-          `Payout ${row.id} is in batch ${row.batch_no} already`,
+          msg('batch.payoutInBatch', { payoutId: row.id, batchNo: row.batch_no }),
           { payoutId: row.id, batchNo: row.batch_no },
         );
       }
       // The payout's own state (issued → confirmed | failed), not a transition of its contract:
       // a batch sends no event to the contract's machine, so the refusal names no event.
       if (row.state !== 'issued') {
-        throw contractError('INVALID_TRANSITION', `Payout ${row.id} is ${row.state}, not issued`, {
-          state: row.state,
-          payoutId: row.id,
-        });
+        throw contractError(
+          'INVALID_TRANSITION',
+          msg('batch.payoutNotIssued', { payoutId: row.id, state: row.state }),
+          { state: row.state, payoutId: row.id },
+        );
       }
     }
     return rows;

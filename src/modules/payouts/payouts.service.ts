@@ -27,6 +27,7 @@ import type {
 import { AfterPayoutCommit, PayoutKeyClaims } from './payout-key-claims';
 import { IdempotencyKey, Payout } from './payout.entity';
 import { payoutError } from './payouts.errors';
+import { msg } from '../../common/i18n/message';
 
 export function toPayoutDto(payout: Payout): PayoutDto {
   return {
@@ -110,14 +111,11 @@ export class PayoutsService {
     dto: IssuePayoutDto,
   ): Promise<StoredAnswer> {
     if (key === undefined || key === '') {
-      throw payoutError(
-        'IDEMPOTENCY_KEY_MISSING',
-        'Send an Idempotency-Key header: a retry with the same key gets the same answer',
-      );
+      throw payoutError('IDEMPOTENCY_KEY_MISSING', msg('payout.idempotencyKeyMissing'));
     }
     if (!KEY.test(key))
       throw validationFailed([
-        { field: 'Idempotency-Key', message: 'at most 200 visible ASCII characters' },
+        { field: 'Idempotency-Key', message: msg('payout.idempotencyKeyShape') },
       ]);
     const scope = `${actor.id}:${contractId}`;
     const digest = createHash('sha256')
@@ -129,10 +127,7 @@ export class PayoutsService {
       const replay = async () => {
         const stored = await manager.findOneByOrFail(IdempotencyKey, { scope, key });
         if (stored.requestSha256 !== digest) {
-          throw payoutError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'This Idempotency-Key was used with another request',
-          );
+          throw payoutError('IDEMPOTENCY_KEY_REUSED', msg('payout.idempotencyKeyReused'));
         }
         const body = JSON.parse(stored.responseBody) as PayoutDto;
         return { answer: { status: stored.responseStatus, body }, fresh: false };
@@ -319,7 +314,7 @@ export class PayoutsService {
           }
           throw contractError(
             'INVALID_TRANSITION',
-            `Payout ${payoutId} is ${payout.state} already`,
+            msg('payout.alreadyState', { payoutId, state: payout.state }),
             {
               state: payout.state,
               event: `payout.${outcome}`,

@@ -15,6 +15,7 @@ import type {
 } from './dto/policy.dto';
 import { policyError } from './policies.errors';
 import { SubsidyPolicy } from './policy.entity';
+import { msg } from '../../common/i18n/message';
 
 const yuanOrNull = (fen: number | null): string | null => (fen === null ? null : formatYuan(fen));
 
@@ -68,14 +69,14 @@ export class PoliciesService {
   async create(actor: Actor, dto: CreatePolicyDto): Promise<PolicyDto> {
     if (dto.effectiveTo !== undefined && dto.effectiveTo < dto.effectiveFrom) {
       throw validationFailed([
-        { field: 'effectiveTo', message: 'must not be before effectiveFrom' },
+        { field: 'effectiveTo', message: msg('validation.notBefore', { other: 'effectiveFrom' }) },
       ]);
     }
     try {
       return await this.dataSource.transaction(async (manager) => {
         const district = await manager.findOneBy(Region, { code: dto.districtCode });
         if (district?.level !== 'district') {
-          throw validationFailed([{ field: 'districtCode', message: 'not a district' }]);
+          throw validationFailed([{ field: 'districtCode', message: msg('policy.notADistrict') }]);
         }
         const overlapping = await this.overlapping(manager, dto);
         if (overlapping) throw overlap(overlapping);
@@ -114,8 +115,8 @@ export class PoliciesService {
         throw overlapping ? overlap(overlapping) : error;
       }
       if (code === UNIQUE_VIOLATION)
-        throw policyError('POLICY_CODE_TAKEN', `A policy with code ${dto.code} exists`, {
-          errors: [{ field: 'code', message: 'taken' }],
+        throw policyError('POLICY_CODE_TAKEN', msg('policy.codeTaken', { code: dto.code }), {
+          errors: [{ field: 'code', message: msg('validation.taken') }],
         });
       throw error;
     }
@@ -169,7 +170,12 @@ export class PoliciesService {
 function overlap(existing: SubsidyPolicy): Error {
   return policyError(
     'POLICY_OVERLAP',
-    `Policy ${existing.code} of district ${existing.districtCode} is in force from ${existing.effectiveFrom} to ${existing.effectiveTo ?? 'open end'}; two policies of a district may not be in force on the same day`,
+    msg('policy.overlap', {
+      code: existing.code,
+      districtCode: existing.districtCode,
+      from: existing.effectiveFrom,
+      to: existing.effectiveTo ?? undefined,
+    }),
     { policyId: existing.id },
   );
 }

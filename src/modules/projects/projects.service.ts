@@ -13,6 +13,7 @@ import type { CreateProjectDto, ProjectDto } from './dto/project.dto';
 import { Project, ProjectTask, ProjectVillage } from './project.entity';
 import { projectScope } from './project-scope';
 import { projectError } from './projects.errors';
+import { msg } from '../../common/i18n/message';
 
 export function toProjectDto(project: Project): ProjectDto {
   return {
@@ -48,16 +49,16 @@ export class ProjectsService {
     if (actor.role !== 'admin' && actor.districtCode !== dto.districtCode)
       throw notFound('District', dto.districtCode);
     if (dto.serviceEnd < dto.serviceStart) {
-      throw projectError(
-        'SERVICE_WINDOW_INVALID',
-        'serviceEnd must not be before serviceStart',
-        'serviceEnd',
-      );
+      throw projectError('SERVICE_WINDOW_INVALID', msg('project.serviceWindow'), 'serviceEnd');
     }
     const taskCodes = dto.tasks.map((task) => task.code);
     const duplicate = taskCodes.find((code, index) => taskCodes.indexOf(code) !== index);
     if (duplicate)
-      throw projectError('DUPLICATE_TASK_CODE', `Task code ${duplicate} appears twice`, 'tasks');
+      throw projectError(
+        'DUPLICATE_TASK_CODE',
+        msg('project.duplicateTask', { taskCode: duplicate }),
+        'tasks',
+      );
 
     return this.dataSource.transaction(async (manager) => {
       const district = await manager.findOneBy(Region, {
@@ -78,7 +79,10 @@ export class ProjectsService {
       if (outside.length > 0) {
         throw projectError(
           'UNKNOWN_VILLAGE',
-          `Not villages of district ${district.code}: ${outside.join(', ')}`,
+          msg('project.unknownVillages', {
+            districtCode: district.code,
+            villages: outside.join(', '),
+          }),
           'villageCodes',
         );
       }
@@ -88,7 +92,7 @@ export class ProjectsService {
       if (await manager.existsBy(Project, { districtCode: dto.districtCode, code: dto.code })) {
         throw projectError(
           'PROJECT_CODE_TAKEN',
-          `Project ${dto.code} already exists in district ${dto.districtCode}`,
+          msg('project.codeTaken', { code: dto.code, districtCode: dto.districtCode }),
         );
       }
       const project = manager.create(Project, {

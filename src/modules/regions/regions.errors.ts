@@ -1,8 +1,8 @@
 import { DomainError } from '../../common/errors/domain-error';
-import type { Message } from '../../common/i18n/message';
+import { msg, type Message } from '../../common/i18n/message';
 
 export function regionCodeTaken(code: string): DomainError {
-  return new DomainError('REGION_CODE_TAKEN', `Region code ${code} is already in use`);
+  return new DomainError('REGION_CODE_TAKEN', msg('region.codeTaken', { code }));
 }
 
 export function regionParentInvalid(message: Message | string): DomainError {

@@ -10,6 +10,7 @@ import type { CreateRegionDto, RegionDto } from './dto/create-region.dto';
 import type { ListRegionsQuery } from './dto/list-regions.query';
 import { PARENT_LEVEL, Region } from './region.entity';
 import { regionCodeTaken, regionParentInvalid } from './regions.errors';
+import { msg } from '../../common/i18n/message';
 
 /** Regions are reference data: visible to everyone in the same district; admins see all. */
 export function regionScope(region: Region): ScopeTarget {
@@ -37,19 +38,25 @@ export class RegionsService {
       const expectedParent = PARENT_LEVEL[dto.level];
       let parent: Region | null = null;
       if (expectedParent === null && dto.parentCode !== undefined) {
-        throw regionParentInvalid('A district has no parent region');
+        throw regionParentInvalid(msg('region.districtHasNoParent'));
       }
       if (expectedParent !== null) {
         if (dto.parentCode === undefined) {
           throw regionParentInvalid(
-            `A ${dto.level} needs parentCode: the code of its ${expectedParent}`,
+            msg('region.parentMissing', { level: dto.level, parentLevel: expectedParent }),
           );
         }
         parent = await manager.findOneBy(Region, { code: dto.parentCode });
-        if (!parent) throw regionParentInvalid(`Parent region ${dto.parentCode} does not exist`);
+        if (!parent)
+          throw regionParentInvalid(msg('region.parentNotFound', { code: dto.parentCode }));
         if (parent.level !== expectedParent) {
           throw regionParentInvalid(
-            `The parent of a ${dto.level} must be a ${expectedParent}; ${dto.parentCode} is a ${parent.level}`,
+            msg('region.parentWrongLevel', {
+              level: dto.level,
+              parentLevel: expectedParent,
+              parentCode: dto.parentCode,
+              actualLevel: parent.level,
+            }),
           );
         }
       }

@@ -13,6 +13,7 @@ import type { AwardLotDto, AwardResultDto } from './dto/bid.dto';
 import { Award, Bid } from './tender.entity';
 import { TendersService } from './tenders.service';
 import { tenderError } from './tenders.errors';
+import { msg } from '../../common/i18n/message';
 
 /** The award of a lot (中标): one per lot, to a bid of that lot; it creates the contract. */
 @Injectable()
@@ -33,22 +34,30 @@ export class AwardsService {
       const tender = await this.tenders.lock(manager, tenderId);
       assertInScope(actor, { districtCodes: [tender.districtCode] }, 'Tender', tenderId);
       if (tender.state !== 'opened')
-        throw tenderError('TENDER_NOT_OPENED', 'Lots are awarded after the opening');
+        throw tenderError('TENDER_NOT_OPENED', msg('tender.awardBeforeOpening'));
       const lot = (tender.lots ?? []).find((candidate) => candidate.code === dto.lotCode);
       if (!lot)
-        throw tenderError('UNKNOWN_LOT', `Tender ${tenderId} has no lot ${dto.lotCode}`, 'lotCode');
+        throw tenderError(
+          'UNKNOWN_LOT',
+          msg('tender.unknownLot', { tenderId, lotCode: dto.lotCode }),
+          'lotCode',
+        );
       const existing = await manager.findOneBy(Award, { lotId: lot.id });
       if (existing) {
         throw tenderError(
           'LOT_ALREADY_AWARDED',
-          `Lot ${lot.code} was awarded on ${existing.awardedOn} (contract ${existing.contractId})`,
+          msg('tender.lotAwarded', {
+            lotCode: lot.code,
+            awardedOn: existing.awardedOn,
+            contractId: existing.contractId,
+          }),
         );
       }
       const bid = await manager.findOneBy(Bid, { id: dto.bidId });
       if (!bid || bid.lotId !== lot.id) {
         throw tenderError(
           'BID_NOT_IN_LOT',
-          `Bid ${dto.bidId} is not a bid on lot ${lot.code} of this tender`,
+          msg('tender.bidNotInLot', { bidId: dto.bidId, lotCode: lot.code }),
           'bidId',
         );
       }
@@ -56,7 +65,10 @@ export class AwardsService {
       if (dto.workDeadline < project.serviceStart || dto.workDeadline > project.serviceEnd) {
         throw tenderError(
           'DEADLINE_OUTSIDE_SERVICE_WINDOW',
-          `workDeadline must be within the service window ${project.serviceStart} to ${project.serviceEnd}`,
+          msg('tender.deadlineOutsideWindow', {
+            start: project.serviceStart,
+            end: project.serviceEnd,
+          }),
           'workDeadline',
         );
       }
@@ -69,7 +81,10 @@ export class AwardsService {
       ) {
         throw tenderError(
           'AWARD_DATE_INVALID',
-          `awardedOn must be between the opening (${tender.openingOn}) and the work deadline (${dto.workDeadline})`,
+          msg('tender.awardDateInvalid', {
+            openingOn: tender.openingOn,
+            workDeadline: dto.workDeadline,
+          }),
           'awardedOn',
         );
       }

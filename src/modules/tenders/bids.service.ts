@@ -18,6 +18,7 @@ import type { BidDto, CreateBidDto, CreatedBidDto, ScoreBidDto } from './dto/bid
 import { Bid, BidScore, type Lot, type Tender } from './tender.entity';
 import { TendersService, assertTenderVisible } from './tenders.service';
 import { tenderError } from './tenders.errors';
+import { msg } from '../../common/i18n/message';
 
 const page = <T>(items: T[]): Page<T> => ({ items, total: items.length });
 
@@ -51,17 +52,21 @@ export class BidsService {
         tender.method === 'invited' &&
         !(tender.invitations ?? []).some((i) => i.organisationId === organisationId)
       ) {
-        throw tenderError('NOT_INVITED', 'Your organisation was not invited to this tender');
+        throw tenderError('NOT_INVITED', msg('tender.notInvited'));
       }
       if (tender.state !== 'published') {
         throw tenderError(
           'BID_AFTER_OPENING',
-          `Tender ${tenderId} was opened at ${tender.openedAt?.toISOString()}; no more bids`,
+          msg('tender.bidAfterOpening', { tenderId, openedAt: tender.openedAt?.toISOString() }),
         );
       }
       const lot = (tender.lots ?? []).find((candidate) => candidate.code === dto.lotCode);
       if (!lot)
-        throw tenderError('UNKNOWN_LOT', `Tender ${tenderId} has no lot ${dto.lotCode}`, 'lotCode');
+        throw tenderError(
+          'UNKNOWN_LOT',
+          msg('tender.unknownLot', { tenderId, lotCode: dto.lotCode }),
+          'lotCode',
+        );
 
       const lotTasks = new Set((lot.tasks ?? []).map((task) => task.taskCode));
       const prices: Record<string, number> = {};
@@ -69,7 +74,9 @@ export class BidsService {
         if (!lotTasks.has(price.taskCode) || price.taskCode in prices) {
           throw tenderError(
             'TASK_NOT_IN_LOT',
-            `Task ${price.taskCode} is ${lotTasks.has(price.taskCode) ? 'priced twice' : `not a task of lot ${lot.code}`}`,
+            lotTasks.has(price.taskCode)
+              ? msg('tender.taskPricedTwice', { taskCode: price.taskCode })
+              : msg('tender.taskNotInLot', { taskCode: price.taskCode, lotCode: lot.code }),
             'prices',
           );
         }
@@ -79,7 +86,7 @@ export class BidsService {
       if (missing.length > 0) {
         throw tenderError(
           'BID_PRICES_INCOMPLETE',
-          `Lot ${lot.code} also needs prices for: ${missing.join(', ')}`,
+          msg('tender.pricesIncomplete', { lotCode: lot.code, tasks: missing.join(', ') }),
           'prices',
         );
       }
@@ -134,7 +141,7 @@ export class BidsService {
       const count = await this.dataSource.getRepository(Bid).countBy({ tenderId });
       throw tenderError(
         'BIDS_SEALED',
-        `${count} bid(s) received; they stay sealed until the opening on ${tender.openingOn}`,
+        msg('tender.bidsSealed', { count, openingOn: tender.openingOn }),
       );
     }
     return page(await this.ranked(this.dataSource.manager, tender));
@@ -146,12 +153,19 @@ export class BidsService {
       const tender = await this.tenders.lock(manager, tenderId, 'pessimistic_read');
       assertInScope(actor, { districtCodes: [tender.districtCode] }, 'Tender', tenderId);
       if (tender.state !== 'opened')
-        throw tenderError('TENDER_NOT_OPENED', 'Experts score bids after the opening');
+        throw tenderError('TENDER_NOT_OPENED', msg('tender.scoreBeforeOpening'));
       const bid = await manager.findOneBy(Bid, { id: dto.bidId, tenderId });
       if (!bid)
-        throw tenderError('UNKNOWN_BID', `Tender ${tenderId} has no bid ${dto.bidId}`, 'bidId');
+        throw tenderError(
+          'UNKNOWN_BID',
+          msg('tender.unknownBid', { tenderId, bidId: dto.bidId }),
+          'bidId',
+        );
       if (await manager.existsBy(BidScore, { bidId: bid.id, expert: dto.expert })) {
-        throw tenderError('SCORE_EXISTS', `${dto.expert} has already scored bid ${bid.id}`);
+        throw tenderError(
+          'SCORE_EXISTS',
+          msg('tender.scoreExists', { expert: dto.expert, bidId: bid.id }),
+        );
       }
       const row = manager.create(BidScore, {
         bidId: bid.id,

@@ -16,6 +16,7 @@ import { ProjectsService } from '../projects/projects.service';
 import type { CreateTenderDto, TenderDto } from './dto/tender.dto';
 import { Award, Bid, Lot, LotTask, Tender, TenderEvent, TenderInvitation } from './tender.entity';
 import { tenderError } from './tenders.errors';
+import { msg, type Message } from '../../common/i18n/message';
 
 /** Tenders are published in a newspaper: every cooperative may read them; officials of the district too. */
 export function assertTenderVisible(actor: Actor, tender: Tender): void {
@@ -34,31 +35,31 @@ export class TendersService {
 
   async create(actor: Actor, projectId: string, dto: CreateTenderDto): Promise<TenderDto> {
     if (dto.openingOn < dto.publishedOn) {
-      throw tenderError(
-        'TENDER_DATES_INVALID',
-        'openingOn must not be before publishedOn',
-        'openingOn',
-      );
+      throw tenderError('TENDER_DATES_INVALID', msg('tender.openingBeforePublished'), 'openingOn');
     }
     const invited = dto.invitedOrganisationIds ?? [];
     if (dto.method === 'invited' && invited.length === 0) {
       throw tenderError(
         'INVITATION_INVALID',
-        'An invited tender needs invitedOrganisationIds',
+        msg('tender.invitedNeedsOrganisations'),
         'invitedOrganisationIds',
       );
     }
     if (dto.method === 'open' && invited.length > 0) {
       throw tenderError(
         'INVITATION_INVALID',
-        'An open tender invites nobody in particular',
+        msg('tender.openInvitesNobody'),
         'invitedOrganisationIds',
       );
     }
     const lotCodes = dto.lots.map((lot) => lot.code);
     const duplicateLot = lotCodes.find((code, index) => lotCodes.indexOf(code) !== index);
     if (duplicateLot)
-      throw tenderError('DUPLICATE_LOT_CODE', `Lot code ${duplicateLot} appears twice`, 'lots');
+      throw tenderError(
+        'DUPLICATE_LOT_CODE',
+        msg('tender.duplicateLot', { lotCode: duplicateLot }),
+        'lots',
+      );
 
     return this.dataSource.transaction(async (manager) => {
       const project = await this.projects.load(manager, projectId);
@@ -76,7 +77,7 @@ export class TendersService {
         if (outside.length > 0) {
           throw projectError(
             'UNKNOWN_VILLAGE',
-            `Lot ${lot.code}: villages not in the project: ${outside.join(', ')}`,
+            msg('tender.lotVillagesOutside', { lotCode: lot.code, villages: outside.join(', ') }),
             `lots[${index}].villageCodes`,
           );
         }
@@ -86,14 +87,14 @@ export class TendersService {
             this.fail(
               'TASK_NOT_IN_LOT',
               `lots[${index}].tasks`,
-              `Lot ${lot.code}: task ${task.taskCode} is not a task of the project`,
+              msg('tender.lotTaskNotInProject', { lotCode: lot.code, taskCode: task.taskCode }),
             );
           }
           if (seen.has(task.taskCode)) {
             this.fail(
               'TASK_NOT_IN_LOT',
               `lots[${index}].tasks`,
-              `Lot ${lot.code}: task ${task.taskCode} appears twice`,
+              msg('tender.lotTaskTwice', { lotCode: lot.code, taskCode: task.taskCode }),
             );
           }
           seen.add(task.taskCode);
@@ -108,7 +109,11 @@ export class TendersService {
         if (area > planned) {
           throw tenderError(
             'LOT_AREA_EXCEEDS_PLAN',
-            `The lots give task ${taskCode} ${formatMu(area)} mu; the project plans ${formatMu(planned)} mu`,
+            msg('tender.lotAreaExceedsPlan', {
+              taskCode,
+              area: formatMu(area),
+              planned: formatMu(planned),
+            }),
             'lots',
           );
         }
@@ -118,7 +123,7 @@ export class TendersService {
         if (found !== invited.length) {
           throw tenderError(
             'INVITATION_INVALID',
-            'Some invited organisations do not exist',
+            msg('tender.invitedUnknown'),
             'invitedOrganisationIds',
           );
         }
@@ -214,13 +219,13 @@ export class TendersService {
       if (tender.state === 'opened')
         throw tenderError(
           'TENDER_ALREADY_OPENED',
-          `Tender ${id} was opened at ${tender.openedAt?.toISOString()}`,
+          msg('tender.alreadyOpened', { tenderId: id, openedAt: tender.openedAt?.toISOString() }),
         );
       const today = shanghaiDate(this.clock.now());
       if (today < tender.openingOn) {
         throw tenderError(
           'TENDER_NOT_DUE',
-          `Tender ${id} opens on ${tender.openingOn}; today is ${today}`,
+          msg('tender.notDue', { tenderId: id, openingOn: tender.openingOn, today }),
         );
       }
       tender.state = 'opened';
@@ -289,7 +294,7 @@ export class TendersService {
       .find({ where: { tenderId: id }, order: { id: 'ASC' } });
   }
 
-  private fail(code: 'TASK_NOT_IN_LOT', field: string, message: string): never {
+  private fail(code: 'TASK_NOT_IN_LOT', field: string, message: Message): never {
     throw tenderError(code, message, field);
   }
 

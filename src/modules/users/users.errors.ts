@@ -1,8 +1,8 @@
 import { DomainError } from '../../common/errors/domain-error';
-import type { Message } from '../../common/i18n/message';
+import { msg, type Message } from '../../common/i18n/message';
 
 export function usernameTaken(username: string): DomainError {
-  return new DomainError('USERNAME_TAKEN', `Username ${username} is already taken`);
+  return new DomainError('USERNAME_TAKEN', msg('user.usernameTaken', { username }));
 }
 
 export function userScopeInvalid(field: string, message: Message | string): DomainError {
@@ -12,8 +12,5 @@ export function userScopeInvalid(field: string, message: Message | string): Doma
 }
 
 export function cannotDeactivateSelf(): DomainError {
-  return new DomainError(
-    'CANNOT_DEACTIVATE_SELF',
-    'An admin cannot deactivate its own account; ask another admin',
-  );
+  return new DomainError('CANNOT_DEACTIVATE_SELF', msg('user.cannotDeactivateSelf'));
 }

@@ -12,6 +12,7 @@ import { Region, type RegionLevel } from '../regions/region.entity';
 import type { CreateUserDto, UserDto, UserQueryDto } from './dto/user.dto';
 import { User } from './user.entity';
 import { userScopeInvalid, usernameTaken } from './users.errors';
+import { msg } from '../../common/i18n/message';
 
 /** The region level each role is bound to; `null`: bound to no region. */
 export const ROLE_REGION_LEVEL: Record<Role, RegionLevel | null> = {
@@ -161,39 +162,48 @@ export class UsersService {
     const level = ROLE_REGION_LEVEL[dto.role];
     if (dto.role === 'cooperative') {
       if (!dto.organisationId)
-        throw userScopeInvalid('organisationId', 'A cooperative user needs organisationId');
+        throw userScopeInvalid('organisationId', msg('user.cooperativeNeedsOrganisation'));
       if (!(await manager.existsBy(Organisation, { id: dto.organisationId }))) {
         throw userScopeInvalid(
           'organisationId',
-          `Organisation ${dto.organisationId} does not exist`,
+          msg('user.organisationNotFound', { id: dto.organisationId }),
         );
       }
     } else if (dto.organisationId !== undefined) {
-      throw userScopeInvalid('organisationId', `Role ${dto.role} is not bound to an organisation`);
+      throw userScopeInvalid('organisationId', msg('user.roleNoOrganisation', { role: dto.role }));
     }
 
     if (level === null) {
       if (dto.regionCode !== undefined) {
-        throw userScopeInvalid('regionCode', `Role ${dto.role} is not bound to a region`);
+        throw userScopeInvalid('regionCode', msg('user.roleNoRegion', { role: dto.role }));
       }
     } else {
       if (!dto.regionCode)
-        throw userScopeInvalid('regionCode', `Role ${dto.role} needs the code of its ${level}`);
+        throw userScopeInvalid(
+          'regionCode',
+          msg('user.roleNeedsRegion', { role: dto.role, level }),
+        );
       const region = await manager.findOneBy(Region, { code: dto.regionCode });
-      if (!region) throw userScopeInvalid('regionCode', `Region ${dto.regionCode} does not exist`);
+      if (!region)
+        throw userScopeInvalid('regionCode', msg('user.regionNotFound', { code: dto.regionCode }));
       if (region.level !== level) {
         throw userScopeInvalid(
           'regionCode',
-          `Role ${dto.role} must be bound to a ${level}; ${dto.regionCode} is a ${region.level}`,
+          msg('user.regionWrongLevel', {
+            role: dto.role,
+            level,
+            regionCode: dto.regionCode,
+            actualLevel: region.level,
+          }),
         );
       }
     }
 
     if (dto.role === 'town_acceptor' && !dto.acceptanceRole) {
-      throw userScopeInvalid('acceptanceRole', 'A town acceptor needs acceptanceRole');
+      throw userScopeInvalid('acceptanceRole', msg('user.acceptorNeedsRole'));
     }
     if (dto.role !== 'town_acceptor' && dto.acceptanceRole !== undefined) {
-      throw userScopeInvalid('acceptanceRole', 'Only a town acceptor has an acceptanceRole');
+      throw userScopeInvalid('acceptanceRole', msg('user.onlyAcceptorHasRole'));
     }
   }
 }

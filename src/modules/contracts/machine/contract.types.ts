@@ -1,3 +1,4 @@
+import type { Message } from '../../../common/i18n/message';
 import type { AcceptanceRole } from '../../auth/roles';
 
 /** A signature on a town acceptance record, as the quorum rule (refusals.ts) reads it. */
@@ -210,8 +211,8 @@ export type ContractEvent =
       /** Facts the service finds: who issues it, and whether the provider is eligible today. */
       issuerId: string;
       providerEligible: boolean;
-      /** Why not, for the refusal's message. */
-      providerReason?: string;
+      /** Why not, for the refusal's message (a catalogue message, plain data). */
+      providerReason?: Message | string;
     }
   /** The bank's answer: its reference (流水号) for a payment made, its reason for one refused. */
   | { type: 'payout.confirmed'; at: string; payoutId: string; bankReference?: string }

@@ -10,6 +10,7 @@ import { Region } from '../../regions/region.entity';
 import { documentNotAvailable } from '../documents.errors';
 
 import { ROLE_NAMES, type FormContext, type FormDescription } from './form-context';
+import { msg } from '../../../common/i18n/message';
 
 /** acceptance: what it says and how it is drawn. */
 export async function acceptanceForm(context: FormContext): Promise<FormDescription> {
@@ -21,7 +22,7 @@ export async function acceptanceForm(context: FormContext): Promise<FormDescript
     },
     order: { createdAt: 'DESC' },
   });
-  if (!record) throw documentNotAvailable('No acceptance record for this task line yet');
+  if (!record) throw documentNotAvailable(msg('document.noAcceptanceRecord'));
   const signatures = await dataSource
     .getRepository(AcceptanceSignature)
     .find({ where: { recordId: record.id }, order: { signedAt: 'ASC' } });

@@ -14,15 +14,13 @@ import {
   type FormContext,
   type FormDescription,
 } from './form-context';
+import { msg } from '../../../common/i18n/message';
 
 /** application: what it says and how it is drawn. */
 export async function applicationForm(context: FormContext): Promise<FormDescription> {
   const { dataSource, actor, contract, organisation, head } = context;
   const claimed = contract.taskLines.filter((line) => line.claimedAreaMu !== null);
-  if (claimed.length === 0)
-    throw documentNotAvailable(
-      'The application form lists claimed task lines; none is claimed yet',
-    );
+  if (claimed.length === 0) throw documentNotAvailable(msg('document.applicationNoClaim'));
   const attachments = await dataSource
     .getRepository(Attachment)
     .find({ where: { contractId: contract.id }, order: { createdAt: 'ASC' } });

@@ -8,6 +8,7 @@ import { formatHundredths, formatMu } from '../../../common/values/decimal-units
 import { documentNotAvailable } from '../documents.errors';
 
 import { approverTitle, money, type FormContext, type FormDescription } from './form-context';
+import { msg } from '../../../common/i18n/message';
 
 /** audit: what it says and how it is drawn. */
 export async function auditSheetForm(context: FormContext): Promise<FormDescription> {
@@ -24,9 +25,7 @@ export async function auditSheetForm(context: FormContext): Promise<FormDescript
   } = context;
   const subsidy = contract.subsidyFen;
   if (subsidy === null)
-    throw documentNotAvailable(
-      `The audit sheet is issued once both bureaus approved; the contract is ${contract.state}`,
-    );
+    throw documentNotAvailable(msg('document.auditSheetNotYet', { state: contract.state }));
   const sheet = await calculation.sheet(actor, contract.id);
   const table = sheet.taskLines.flatMap((line) => [
     [

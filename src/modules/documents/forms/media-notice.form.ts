@@ -5,6 +5,7 @@ import { Notice } from '../../notices/notice.entity';
 import { documentNotAvailable } from '../documents.errors';
 
 import { money, yuan, type FormContext, type FormDescription } from './form-context';
+import { msg } from '../../../common/i18n/message';
 
 /** media-notice: what it says and how it is drawn. */
 export async function mediaNoticeForm(context: FormContext): Promise<FormDescription> {
@@ -14,10 +15,7 @@ export async function mediaNoticeForm(context: FormContext): Promise<FormDescrip
     order: { openedAt: 'DESC' },
   });
   const subsidy = contract.subsidyFen;
-  if (!notice || subsidy === null)
-    throw documentNotAvailable(
-      'The media notice text exists once the district has opened the media notice',
-    );
+  if (!notice || subsidy === null) throw documentNotAvailable(msg('document.mediaNoticeNotYet'));
   const lines = contract.taskLines.map((line) => [
     line.taskName,
     `${line.auditedAreaMu ?? '0.00'} 亩`,

@@ -8,6 +8,7 @@ import { toChineseCapital } from '../chinese-amount';
 import { documentNotAvailable } from '../documents.errors';
 
 import { approverTitle, yuan, type FormContext, type FormDescription } from './form-context';
+import { msg } from '../../../common/i18n/message';
 
 /** payout-order: what it says and how it is drawn. */
 export async function payoutOrderForm(context: FormContext): Promise<FormDescription> {
@@ -16,9 +17,7 @@ export async function payoutOrderForm(context: FormContext): Promise<FormDescrip
     .getRepository(Payout)
     .findOne({ where: { contractId: contract.id, state: In(['issued', 'confirmed']) } });
   if (!payout)
-    throw documentNotAvailable(
-      `A payout order exists once a payout is issued; the contract is ${contract.state}`,
-    );
+    throw documentNotAvailable(msg('document.payoutOrderNotYet', { state: contract.state }));
   const [batch] = await dataSource.query<{ batch_no: string }[]>(
     `SELECT b.batch_no FROM payment_batch_payout i JOIN payment_batch b ON b.id = i.batch_id
         WHERE i.payout_id = $1`,

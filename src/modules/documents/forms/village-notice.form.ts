@@ -12,6 +12,7 @@ import { documentNotAvailable } from '../documents.errors';
 import { assessmentText } from '../../board/board-labels';
 
 import { type FormContext, type FormDescription } from './form-context';
+import { msg } from '../../../common/i18n/message';
 
 /** village-notice: what it says and how it is drawn. */
 export async function villageNoticeForm(context: FormContext): Promise<FormDescription> {
@@ -25,10 +26,7 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
     },
     order: { openedAt: 'DESC' },
   });
-  if (!notice)
-    throw documentNotAvailable(
-      'No village notice of this task line and village yet: the village verifies first',
-    );
+  if (!notice) throw documentNotAvailable(msg('document.villageNoticeNotYet'));
   const rows = await dataSource.getRepository(RegisterRow).find({
     where: {
       contractId: contract.id,
