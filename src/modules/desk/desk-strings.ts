@@ -106,6 +106,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'acceptance.completed': '镇验收通过',
   'audit.approved': '区级审核通过',
   'audit.rejected': '区级审核驳回',
+  'audit.sampleDrawn': '抽取样本',
+  'audit.visitRecorded': '登记走访',
   'mediaNotice.opened': '发布媒体公示',
   'payout.issued': '发放补助',
   'payout.confirmed': '银行确认到账',
