@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { msg } from '../../common/i18n/message';
 import {
   ApiBody,
   ApiConsumes,
@@ -10,16 +9,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiRefusals } from '../../common/http/api-refusals';
-import {
-  FileUpload,
-  requiredFile,
-  type UploadedFileOnDisk,
-} from '../../common/http/file-upload.interceptor';
+import { requiredFile, type UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { NoFields } from '../../common/http/no-fields.pipe';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, Roles, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
-import { DomainError } from '../../common/errors/domain-error';
+import { PhotoUpload } from './audit-uploads';
 import { AuditSampleService } from './audit-sample.service';
 import {
   AuditSampleDto,
@@ -29,13 +24,6 @@ import {
   VisitPhotoDto,
 } from './dto/audit-sample.dto';
 import { VisitPhotosService } from './visit-photos.service';
-
-/** The photo's upload: one multipart field `file` in memory, at most UPLOAD_MAX_BYTES. */
-const PhotoUpload = FileUpload(
-  'file',
-  (max) => new DomainError('PAYLOAD_TOO_LARGE', msg('file.uploadTooLarge', { max })),
-  { refuseEmpty: true },
-);
 
 @ApiTags('district audit by sample')
 @Controller()

@@ -12,6 +12,6 @@ import { AuditsService } from './audits.service';
   imports: [ContractsModule, NoticesModule, FieldWorkModule],
   controllers: [AuditsController, AuditSampleController],
   providers: [AuditsService, AuditSampleService, VisitPhotosService],
-  exports: [AuditsService, AuditSampleService],
+  exports: [AuditsService, AuditSampleService, VisitPhotosService],
 })
 export class AuditsModule {}

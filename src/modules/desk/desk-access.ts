@@ -8,11 +8,20 @@ export const DESK_ACCESS = 'desk-access';
 /** Who may open a desk route: `anonymous` (the login), any session, or these roles. */
 export type DeskAccess =
   | { anonymous: true }
-  | { anonymous: false; roles?: readonly Role[]; duringPasswordChange?: boolean };
+  | {
+      anonymous: false;
+      roles?: readonly Role[];
+      duringPasswordChange?: boolean;
+      /** A sign-off (sign, audit, pay): a cooperative is refused SEPARATION_OF_DUTIES, as REST. */
+      signOff?: boolean;
+    };
 
 export const DeskAnonymous = (): MethodDecorator => SetMetadata(DESK_ACCESS, { anonymous: true });
 export const DeskRoles = (...roles: Role[]): MethodDecorator =>
   SetMetadata(DESK_ACCESS, { anonymous: false, roles } satisfies DeskAccess);
+/** A sign-off's roles, as the REST route's `@SignOff`: a cooperative gets SEPARATION_OF_DUTIES. */
+export const DeskSignOff = (...roles: Role[]): MethodDecorator =>
+  SetMetadata(DESK_ACCESS, { anonymous: false, roles, signOff: true } satisfies DeskAccess);
 /** The account page and the logout stay open while a temporary password waits to be changed. */
 export const DeskDuringPasswordChange = (): MethodDecorator =>
   SetMetadata(DESK_ACCESS, { anonymous: false, duringPasswordChange: true } satisfies DeskAccess);

@@ -21,6 +21,16 @@ import { DomainError, validationFailed } from '../../common/errors/domain-error'
 import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
+import { PhotoUpload } from '../audits/audit-uploads';
+import { AuditSampleService } from '../audits/audit-sample.service';
+import { AuditsService } from '../audits/audits.service';
+import { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from '../audits/dto/audit.dto';
+import { RecordVisitDto } from '../audits/dto/audit-sample.dto';
+import { VisitPhotosService } from '../audits/visit-photos.service';
+import { ContractCommandsService } from '../contracts/contract-commands.service';
+import { SignContractDto } from '../contracts/dto/contract.dto';
+import { IssuePayoutDto } from '../payouts/dto/payout.dto';
+import { PayoutsService } from '../payouts/payouts.service';
 import { AcceptanceService } from '../acceptance/acceptance.service';
 import {
   OpenAcceptanceDto,
@@ -37,7 +47,7 @@ import { RegisterImportService } from '../field-work/register-import.service';
 import { ResolveObjectionDto, VerifyVillageDto } from '../notices/dto/notice.dto';
 import { ObjectionsService } from '../notices/objections.service';
 import { VerificationService } from '../notices/verification.service';
-import { DeskRoles } from './desk-access';
+import { DeskRoles, DeskSignOff } from './desk-access';
 import { DeskExceptionFilter, send } from './desk-exception.filter';
 import { asDto, formErrors, list, text } from './desk-forms';
 import { DeskPagesService } from './desk-pages.service';
@@ -53,6 +63,26 @@ const indexOf = (field: string, name: string): number | undefined => {
   const match = new RegExp(`^${name}\\[(\\d+)\\]`).exec(field);
   return match ? Number(match[1]) : undefined;
 };
+
+/** One action of the contract page, as `act` runs it. */
+interface DeskForm {
+  /** The form's key (its id on the page). */
+  key: string;
+  /** The service call; answers the `done` key of the 303, or undefined when it rendered itself. */
+  run: () => Promise<string | undefined>;
+  /** The REST fields the form has inputs for: their names, a renaming, or a function. */
+  fields?: readonly string[] | Record<string, string> | ((field: string) => string | undefined);
+  /** The input to show again on a refusal. */
+  values?: Record<string, unknown>;
+}
+
+function fieldMap(fields: DeskForm['fields']): (field: string) => string | undefined {
+  if (fields === undefined) return () => undefined;
+  if (typeof fields === 'function') return fields;
+  if (Array.isArray(fields)) return (field) => (fields.includes(field) ? field : undefined);
+  const renamed = fields as Record<string, string>;
+  return (field) => (Object.hasOwn(renamed, field) ? renamed[field] : undefined);
+}
 
 /**
  * The contract page and its actions. Each action is a thin adapter: the form's fields into the
@@ -77,6 +107,11 @@ export class DeskActionsController {
     private readonly objections: ObjectionsService,
     private readonly acceptance: AcceptanceService,
     private readonly documents: DocumentsService,
+    private readonly commands: ContractCommandsService,
+    private readonly samples: AuditSampleService,
+    private readonly photos: VisitPhotosService,
+    private readonly audits: AuditsService,
+    private readonly payouts: PayoutsService,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -118,12 +153,9 @@ export class DeskActionsController {
     @Param('id', contractId) id: string,
     @UploadedFile() file: UploadedFileOnDisk | undefined,
   ): Promise<void> {
-    await this.act(
-      request,
-      response,
-      id,
-      'register',
-      async () => {
+    await this.act(request, response, id, {
+      key: 'register',
+      run: async () => {
         if (!file)
           throw validationFailed([{ field: 'file', message: msg('desk.chooseRegisterFile') }]);
         const result = await this.imports.import(
@@ -145,8 +177,8 @@ export class DeskActionsController {
         });
         return undefined;
       },
-      (field) => (field === 'file' ? 'file' : undefined),
-    );
+      fields: ['file'],
+    });
   }
 
   @Post('attachments')
@@ -159,20 +191,17 @@ export class DeskActionsController {
     @Body() body: Record<string, unknown>,
     @UploadedFile() file: UploadedFileOnDisk | undefined,
   ): Promise<void> {
-    await this.act(
-      request,
-      response,
-      id,
-      'attachment',
-      async () => {
+    await this.act(request, response, id, {
+      key: 'attachment',
+      run: async () => {
         const dto = await asDto(AttachmentUploadDto, { kind: body.kind });
         if (!file) throw validationFailed([{ field: 'file', message: msg('desk.chooseFile') }]);
         await this.attachments.upload(request.actor!, id, dto.kind, file);
         return 'attachment';
       },
-      (field) => (field === 'file' || field === 'kind' ? field : undefined),
-      { kind: body.kind },
-    );
+      fields: ['file', 'kind'],
+      values: { kind: body.kind },
+    });
   }
 
   @Post('task-lines/:taskCode/claim')
@@ -183,9 +212,12 @@ export class DeskActionsController {
     @Param('id', contractId) id: string,
     @Param('taskCode') taskCode: string,
   ): Promise<void> {
-    await this.act(request, response, id, `claim-${taskCode}`, async () => {
-      await this.claims.claim(request.actor!, id, taskCode);
-      return 'claim';
+    await this.act(request, response, id, {
+      key: `claim-${taskCode}`,
+      run: async () => {
+        await this.claims.claim(request.actor!, id, taskCode);
+        return 'claim';
+      },
     });
   }
 
@@ -219,12 +251,9 @@ export class DeskActionsController {
     // The village's judgement of quality and effect (source report 6.2), when one is chosen.
     const quality = text(body.assessmentQuality);
     const assessmentNote = text(body.assessmentNote);
-    await this.act(
-      request,
-      response,
-      id,
-      `verify-${taskCode}-${villageCode}`,
-      async () => {
+    await this.act(request, response, id, {
+      key: `verify-${taskCode}-${villageCode}`,
+      run: async () => {
         const dto = await asDto(VerifyVillageDto, {
           rows: sent.map(({ rowId, verifiedAreaMu }) => ({ rowId, verifiedAreaMu })),
           ...(text(body.note) ? { note: text(body.note) } : {}),
@@ -235,7 +264,7 @@ export class DeskActionsController {
         await this.verification.verify(request.actor!, id, taskCode, villageCode, dto);
         return 'verify';
       },
-      (field) => {
+      fields: (field) => {
         const index = indexOf(field, 'rows');
         if (index !== undefined && sent[index]) return `row-${sent[index].rowId}`;
         if (field === 'assessment.quality') return 'assessmentQuality';
@@ -243,7 +272,7 @@ export class DeskActionsController {
         return field === 'note' ? 'note' : undefined;
       },
       values,
-    );
+    });
   }
 
   @Post('objections/:objectionId/resolve')
@@ -255,19 +284,16 @@ export class DeskActionsController {
     @Param('objectionId', uuidParam('Objection')) objectionId: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    await this.act(
-      request,
-      response,
-      id,
-      `objection-${objectionId}`,
-      async () => {
+    await this.act(request, response, id, {
+      key: `objection-${objectionId}`,
+      run: async () => {
         const dto = await asDto(ResolveObjectionDto, { outcome: body.outcome, note: body.note });
         await this.objections.resolveObjection(request.actor!, objectionId, dto);
         return 'objection';
       },
-      (field) => (field === 'note' || field === 'outcome' ? 'note' : undefined),
-      { note: body.note },
-    );
+      fields: { note: 'note', outcome: 'note' },
+      values: { note: body.note },
+    });
   }
 
   @Post('task-lines/:taskCode/acceptance')
@@ -281,12 +307,9 @@ export class DeskActionsController {
   ): Promise<void> {
     const villages = list(body.villageCode);
     const areas = list(body.acceptedAreaMu);
-    await this.act(
-      request,
-      response,
-      id,
-      `open-${taskCode}`,
-      async () => {
+    await this.act(request, response, id, {
+      key: `open-${taskCode}`,
+      run: async () => {
         const dto = await asDto(OpenAcceptanceDto, {
           villages: villages.map((villageCode, index) => ({
             villageCode,
@@ -297,16 +320,16 @@ export class DeskActionsController {
         await this.acceptance.open(request.actor!, id, taskCode, dto);
         return 'open';
       },
-      (field) => {
+      fields: (field) => {
         const index = indexOf(field, 'villages');
         if (index !== undefined && villages[index]) return `village-${villages[index]}`;
         return field === 'note' ? 'note' : undefined;
       },
-      {
+      values: {
         areas: Object.fromEntries(villages.map((code, index) => [code, areas[index] ?? ''])),
         note: body.note,
       },
-    );
+    });
   }
 
   @Post('acceptance-records/:recordId/signatures')
@@ -318,12 +341,9 @@ export class DeskActionsController {
     @Param('recordId', uuidParam('Acceptance record')) recordId: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    await this.act(
-      request,
-      response,
-      id,
-      `sign-${recordId}`,
-      async () => {
+    await this.act(request, response, id, {
+      key: `sign-${recordId}`,
+      run: async () => {
         const dto = await asDto(SignAcceptanceDto, {
           decision: body.decision,
           ...(text(body.note) ? { note: text(body.note) } : {}),
@@ -331,9 +351,9 @@ export class DeskActionsController {
         await this.acceptance.sign(request.actor!, recordId, dto);
         return 'sign';
       },
-      (field) => (field === 'note' || field === 'decision' ? 'note' : undefined),
-      { note: body.note },
-    );
+      fields: { note: 'note', decision: 'note' },
+      values: { note: body.note },
+    });
   }
 
   @Post('acceptance-records/:recordId/revise')
@@ -347,12 +367,9 @@ export class DeskActionsController {
   ): Promise<void> {
     const villages = list(body.villageCode);
     const areas = list(body.acceptedAreaMu);
-    await this.act(
-      request,
-      response,
-      id,
-      `revise-${recordId}`,
-      async () => {
+    await this.act(request, response, id, {
+      key: `revise-${recordId}`,
+      run: async () => {
         const dto = await asDto(ReviseAcceptanceDto, {
           villages: villages.map((villageCode, index) => ({
             villageCode,
@@ -363,16 +380,16 @@ export class DeskActionsController {
         await this.acceptance.revise(request.actor!, recordId, dto);
         return 'revise';
       },
-      (field) => {
+      fields: (field) => {
         const index = indexOf(field, 'villages');
         if (index !== undefined && villages[index]) return `village-${villages[index]}`;
         return field === 'note' ? 'note' : undefined;
       },
-      {
+      values: {
         areas: Object.fromEntries(villages.map((code, index) => [code, areas[index] ?? ''])),
         note: body.note,
       },
-    );
+    });
   }
 
   @Post('task-lines/:taskCode/rework')
@@ -384,19 +401,179 @@ export class DeskActionsController {
     @Param('taskCode') taskCode: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
-    await this.act(
-      request,
-      response,
-      id,
-      `rework-${taskCode}`,
-      async () => {
+    await this.act(request, response, id, {
+      key: `rework-${taskCode}`,
+      run: async () => {
         const dto = await asDto(ReworkDto, { note: body.note });
         await this.acceptance.rework(request.actor!, id, taskCode, dto);
         return 'rework';
       },
-      (field) => (field === 'note' ? 'note' : undefined),
-      { note: body.note },
-    );
+      fields: ['note'],
+      values: { note: body.note },
+    });
+  }
+
+  @Post('sign')
+  @DeskSignOff('district_agri')
+  async signContract(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const values = { contractNo: body.contractNo, signedOn: body.signedOn };
+    await this.act(request, response, id, {
+      key: 'contract-sign',
+      run: async () => {
+        const dto = await asDto(SignContractDto, values);
+        await this.commands.sign(request.actor!, id, dto, undefined);
+        return 'contractSigned';
+      },
+      fields: ['contractNo', 'signedOn'],
+      values,
+    });
+  }
+
+  @Post('audit/sample')
+  @DeskSignOff('district_agri', 'district_finance')
+  async drawSample(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+  ): Promise<void> {
+    await this.act(request, response, id, {
+      key: 'audit-sample',
+      run: async () => {
+        await this.samples.draw(request.actor!, id);
+        return 'sampleDrawn';
+      },
+    });
+  }
+
+  /**
+   * A sampled row's visit with its photo (a phone's camera): the photo is checked by the upload
+   * (JPEG or PNG, its size) before anything is written, then the visit and the photo are kept.
+   */
+  @Post('audit-samples/:sampleId/visits')
+  @DeskSignOff('district_agri', 'district_finance')
+  @UseInterceptors(PhotoUpload)
+  async visit(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+    @Param('sampleId', uuidParam('Audit sample')) sampleId: string,
+    @Body() body: Record<string, unknown>,
+    @UploadedFile() file: UploadedFileOnDisk | undefined,
+  ): Promise<void> {
+    const values = {
+      visitedOn: body.visitedOn,
+      method: body.method,
+      householdConfirms: body.householdConfirms,
+      observedAreaMu: body.observedAreaMu,
+      satisfaction: body.satisfaction,
+      note: body.note,
+    };
+    const confirms = text(body.householdConfirms);
+    await this.act(request, response, id, {
+      key: `visit-${text(body.rowId) ?? ''}`,
+      run: async () => {
+        const dto = await asDto(RecordVisitDto, {
+          rowId: body.rowId,
+          visitedOn: text(body.visitedOn),
+          method: body.method,
+          householdConfirms: confirms === 'true' ? true : confirms === 'false' ? false : confirms,
+          observedAreaMu: text(body.observedAreaMu),
+          ...(text(body.satisfaction) ? { satisfaction: text(body.satisfaction) } : {}),
+          ...(text(body.note) ? { note: text(body.note) } : {}),
+        });
+        if (!file) throw validationFailed([{ field: 'file', message: msg('desk.chooseFile') }]);
+        const visit = await this.samples.recordVisit(request.actor!, sampleId, dto);
+        await this.photos.upload(request.actor!, visit.id, file);
+        return 'visited';
+      },
+      fields: [
+        'visitedOn',
+        'method',
+        'householdConfirms',
+        'observedAreaMu',
+        'satisfaction',
+        'note',
+        'file',
+      ],
+      values,
+    });
+  }
+
+  /** 审核通过 / 审核驳回: one form, two buttons (the REST routes approvals and reject). */
+  @Post('audit')
+  @DeskSignOff('district_agri', 'district_finance')
+  async audit(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    await this.act(request, response, id, {
+      key: 'audit',
+      run: async () => {
+        if (body.decision === 'reject') {
+          const dto = await asDto(RejectAuditDto, { note: body.note });
+          await this.audits.reject(request.actor!, id, dto);
+          return 'auditRejected';
+        }
+        const dto = await asDto(ApproveAuditDto, text(body.note) ? { note: text(body.note) } : {});
+        await this.audits.approve(request.actor!, id, dto);
+        return 'auditApproved';
+      },
+      fields: ['note'],
+      values: { note: body.note },
+    });
+  }
+
+  @Post('media-notice')
+  @DeskSignOff('district_agri')
+  async mediaNotice(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    const values = { mediaName: body.mediaName, publishedOn: body.publishedOn };
+    await this.act(request, response, id, {
+      key: 'media-notice',
+      run: async () => {
+        const dto = await asDto(MediaNoticeDto, values);
+        await this.audits.openMediaNotice(request.actor!, id, dto);
+        return 'mediaNoticeOpened';
+      },
+      fields: ['mediaName', 'publishedOn'],
+      values,
+    });
+  }
+
+  /**
+   * 发放补助: the form carries the idempotency key it was rendered with, so a double submit (or a
+   * reload of the answer) is the same request twice and pays once.
+   */
+  @Post('payouts')
+  @DeskSignOff('district_finance')
+  async payout(
+    @Req() request: DeskRequest,
+    @Res() response: Response,
+    @Param('id', contractId) id: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<void> {
+    await this.act(request, response, id, {
+      key: 'payout',
+      run: async () => {
+        const dto = await asDto(IssuePayoutDto, text(body.note) ? { note: text(body.note) } : {});
+        const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+        await this.payouts.issue(request.actor!, id, key, dto);
+        return 'payout';
+      },
+      fields: { note: 'note', 'Idempotency-Key': 'note' },
+      values: { note: body.note },
+    });
   }
 
   /**
@@ -407,13 +584,10 @@ export class DeskActionsController {
     request: DeskRequest,
     response: Response,
     id: string,
-    formKey: string,
-    run: () => Promise<string | undefined>,
-    map: (field: string) => string | undefined = () => undefined,
-    values: Record<string, unknown> = {},
+    form: DeskForm,
   ): Promise<void> {
     try {
-      const done = await run();
+      const done = await form.run();
       if (done) response.redirect(303, `/desk/contracts/${id}?done=${done}`);
     } catch (error) {
       // Outside the scope, no session, a forged form: the filter's pages.
@@ -423,12 +597,12 @@ export class DeskActionsController {
         ['NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_REJECTED'].includes(error.code)
       )
         throw error;
-      const { errors, fieldErrors } = formErrors(error, formKey, map);
+      const { errors, fieldErrors } = formErrors(error, form.key, fieldMap(form.fields));
       await this.render(request, response, id, error.status, {
-        form: formKey,
+        form: form.key,
         errors,
         fieldErrors,
-        values,
+        values: form.values ?? {},
       });
     }
   }

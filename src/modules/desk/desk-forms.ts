@@ -33,6 +33,10 @@ export function chinese(error: DomainError, field?: FieldError): string {
     if (error.code === 'VALIDATION_FAILED') return detail;
     return base ? `${base}（${detail}）` : detail;
   }
+  // Separation of duties has more than one reason (a cooperative's own work, one approver
+  // twice): the refusal's own catalogue words say which.
+  if (error.code === 'SEPARATION_OF_DUTIES' && typeof error.text !== 'string')
+    return render(error.text, 'zh');
   return base ?? render(error.text, 'zh');
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@ne
 import { msg } from '../../common/i18n/message';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import { DomainError } from '../../common/errors/domain-error';
+import { commonError, DomainError } from '../../common/errors/domain-error';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { forbidden } from '../auth/auth.errors';
 import { SessionVerifier } from '../auth/session-verifier';
@@ -86,8 +86,11 @@ export class DeskSessionGuard implements CanActivate {
     if (request.method === 'POST' && !this.tokens.matches(token, field)) throw csrfRejected();
     if (session.mustChangePassword && !access.duringPasswordChange)
       throw new DeskRedirect('/desk/account');
-    if (access.roles && !access.roles.includes(session.actor.role))
+    if (access.roles && !access.roles.includes(session.actor.role)) {
+      if (access.signOff && session.actor.role === 'cooperative')
+        throw commonError('SEPARATION_OF_DUTIES', msg('auth.cooperativeOwnWork'));
       throw forbidden(msg('auth.roleMayNot', { role: session.actor.role }));
+    }
     return true;
   }
 }

@@ -106,6 +106,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'acceptance.completed': '镇验收通过',
   'audit.approved': '区级审核通过',
   'audit.rejected': '区级审核驳回',
+  'audit.sampleDrawn': '抽取样本',
+  'audit.visitRecorded': '登记走访',
   'mediaNotice.opened': '发布媒体公示',
   'payout.issued': '发放补助',
   'payout.confirmed': '银行确认到账',
@@ -116,3 +118,47 @@ export const EVENT_LABELS: Record<string, string> = {
 export function stateLabel(state: string): string {
   return STATE_LABELS[state] ?? state;
 }
+
+/* The district bureaus' desk (issue 26). */
+
+export const VISIT_METHOD_LABELS: Record<string, string> = {
+  household: '入户了解',
+  field: '实地查看',
+  phone: '电话回访',
+};
+
+export const SATISFACTION_LABELS: Record<string, string> = {
+  satisfied: '满意',
+  neutral: '一般',
+  dissatisfied: '不满意',
+};
+
+export const PAYOUT_STATE_LABELS: Record<string, string> = {
+  issued: '已发放，待银行确认',
+  confirmed: '银行已确认到账',
+  failed: '银行退回',
+};
+
+export const BATCH_STATE_LABELS: Record<string, string> = {
+  sent: '已送银行，待回单',
+  reconciled: '已对账',
+};
+
+/** The district's refusal codes, as an official reads them. */
+Object.assign(CODE_MESSAGES, {
+  APPROVAL_EXISTS: '您所在的局已经审核通过过这份合同。',
+  AUDIT_SAMPLE_EXISTS: '这份合同已经抽取过样本，每份合同只抽取一次。',
+  AUDIT_SAMPLE_INCOMPLETE: '请先抽取样本并登记每一户的走访，再审核。',
+  AUDIT_SAMPLE_SHORTFALL: '审核面积超过了抽样走访结果允许的上限。',
+  NOT_IN_SAMPLE: '这一行不在抽取的样本里。',
+  ALREADY_VISITED: '这一行已经登记过走访。',
+  PAYOUT_EXISTS: '这份合同的补助已经发放过。',
+  IDEMPOTENCY_KEY_REUSED: '这张表单已经提交过别的内容，请刷新页面后再试。',
+  IDEMPOTENCY_KEY_MISSING: '页面已过期，请刷新页面后再提交。',
+  PROVIDER_NOT_ELIGIBLE: '服务组织不在名录库内，不能发放补助。',
+  PAYOUT_IN_BATCH: '有补助已经在另一个支付批次里。',
+  BATCH_EMPTY: '没有待送银行的补助，不能生成批次。',
+  RESULT_FILE_REJECTED: '银行回单无法读取：请上传银行返回的 CSV 或 XLSX 文件，第一行为表头。',
+  UNSUPPORTED_MEDIA_TYPE: '文件类型不对：走访照片须为 JPEG 或 PNG。',
+  PAYLOAD_TOO_LARGE: '文件太大。',
+});

@@ -3,7 +3,15 @@ import type { Actor } from '../auth/actor';
 import { pageTemplates } from '../../pages/page-templates';
 import { ROLE_LABELS } from './desk-strings';
 
-export type DeskTemplate = 'login' | 'todo' | 'contracts' | 'contract' | 'account' | 'message';
+export type DeskTemplate =
+  | 'login'
+  | 'todo'
+  | 'contracts'
+  | 'contract'
+  | 'account'
+  | 'message'
+  | 'payment-batches'
+  | 'payment-batch';
 
 /** Headers of every desk page: HTML, never cached (it is one user's), no script at all. */
 export const DESK_HEADERS = {
@@ -38,6 +46,8 @@ export class DeskViews {
           name: session.actor.displayName,
           role: ROLE_LABELS[session.actor.role] ?? session.actor.role,
           csrf: session.csrf,
+          // The finance bureau's own page (the route refuses every other role).
+          batches: session.actor.role === 'district_finance',
         })
       : undefined;
     return this.eta.render(`./desk/${template}`, {

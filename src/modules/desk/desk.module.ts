@@ -1,6 +1,9 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { urlencoded } from 'express';
 import { AcceptanceModule } from '../acceptance/acceptance.module';
+import { AuditsModule } from '../audits/audits.module';
+import { PaymentBatchesModule } from '../payment-batches/payment-batches.module';
+import { PayoutsModule } from '../payouts/payouts.module';
 import { ContractsModule } from '../contracts/contracts.module';
 import { DocumentsModule } from '../documents/documents.module';
 import { FieldWorkModule } from '../field-work/field-work.module';
@@ -9,6 +12,7 @@ import { ProjectsModule } from '../projects/projects.module';
 import { WorkItemsModule } from '../work-items/work-items.module';
 import { DeskActionsController } from './desk-actions.controller';
 import { DeskController } from './desk.controller';
+import { DeskPaymentBatchesController } from './desk-payment-batches.controller';
 import { DeskPagesService } from './desk-pages.service';
 import { DeskSessionGuard } from './desk-session.guard';
 import { DeskViews } from './desk-views';
@@ -28,8 +32,11 @@ const FORM_LIMIT = { limit: '256kb', parameterLimit: 4000 };
     AcceptanceModule,
     DocumentsModule,
     ProjectsModule,
+    AuditsModule,
+    PayoutsModule,
+    PaymentBatchesModule,
   ],
-  controllers: [DeskController, DeskActionsController],
+  controllers: [DeskController, DeskActionsController, DeskPaymentBatchesController],
   providers: [DeskViews, DeskPagesService, DeskSessionGuard],
 })
 export class DeskModule implements NestModule {

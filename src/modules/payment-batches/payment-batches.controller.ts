@@ -1,5 +1,5 @@
 import type { Language } from '../../common/i18n/language';
-import { msg, renderRows } from '../../common/i18n/message';
+import { renderRows } from '../../common/i18n/message';
 import { RequestLanguage } from '../../common/i18n/request-language';
 import {
   Body,
@@ -30,11 +30,7 @@ import {
 import { ApiFileResponse, XLSX_CONTENT_TYPE } from '../../common/http/api-refusals';
 import type { Response } from 'express';
 import { ApiPage, type Page } from '../../common/http/api-page';
-import {
-  FileUpload,
-  requiredFile,
-  type UploadedFileOnDisk,
-} from '../../common/http/file-upload.interceptor';
+import { requiredFile, type UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { CurrentActor, Roles, SignOff } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
@@ -48,15 +44,10 @@ import {
   ResultUploadDto,
 } from './dto/payment-batch.dto';
 import { PaymentBatchResultService } from './payment-batch-result.service';
-import { paymentBatchError } from './payment-batches.errors';
+import { ResultUpload } from './payment-batch-uploads';
 import { PaymentBatchesService } from './payment-batches.service';
 import { NoFields } from '../../common/http/no-fields.pipe';
 
-const ResultUpload = FileUpload('file', (max) =>
-  paymentBatchError('RESULT_FILE_REJECTED', msg('file.uploadTooLarge', { max }), {
-    reason: 'tooLarge',
-  }),
-);
 const batchId = uuidParam('Payment batch');
 const NOT_FOUND = 'No such batch in your district (NOT_FOUND)';
 const FORBIDDEN = 'Not the finance bureau (FORBIDDEN, SEPARATION_OF_DUTIES for a cooperative)';

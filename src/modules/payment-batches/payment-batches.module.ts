@@ -8,5 +8,6 @@ import { PaymentBatchesService } from './payment-batches.service';
   imports: [PayoutsModule],
   controllers: [PaymentBatchesController],
   providers: [PaymentBatchesService, PaymentBatchResultService],
+  exports: [PaymentBatchesService, PaymentBatchResultService],
 })
 export class PaymentBatchesModule {}
