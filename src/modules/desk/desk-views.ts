@@ -1,9 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
 import { pageTemplates } from '../../pages/page-templates';
+import { DISTRICT_ROLES } from '../auth/roles';
 import { ROLE_LABELS } from './desk-strings';
 
-export type DeskTemplate = 'login' | 'todo' | 'contracts' | 'contract' | 'account' | 'message';
+export type DeskTemplate =
+  | 'login'
+  | 'todo'
+  | 'contracts'
+  | 'contract'
+  | 'account'
+  | 'message'
+  // issue 26: the dashboard, the calculation sheet, the users pages
+  | 'dashboard'
+  | 'calculation'
+  | 'users';
 
 /** Headers of every desk page: HTML, never cached (it is one user's), no script at all. */
 export const DESK_HEADERS = {
@@ -38,6 +49,8 @@ export class DeskViews {
           name: session.actor.displayName,
           role: ROLE_LABELS[session.actor.role] ?? session.actor.role,
           csrf: session.csrf,
+          dashboard: (DISTRICT_ROLES as readonly string[]).includes(session.actor.role),
+          users: session.actor.role === 'admin',
         })
       : undefined;
     return this.eta.render(`./desk/${template}`, {

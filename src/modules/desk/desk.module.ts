@@ -6,8 +6,12 @@ import { DocumentsModule } from '../documents/documents.module';
 import { FieldWorkModule } from '../field-work/field-work.module';
 import { NoticesModule } from '../notices/notices.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { UsersModule } from '../users/users.module';
 import { WorkItemsModule } from '../work-items/work-items.module';
 import { DeskActionsController } from './desk-actions.controller';
+import { DeskDashboardController } from './desk-dashboard.controller';
+import { DeskDashboardService } from './desk-dashboard.service';
+import { DeskUsersController } from './desk-users.controller';
 import { DeskController } from './desk.controller';
 import { DeskPagesService } from './desk-pages.service';
 import { DeskSessionGuard } from './desk-session.guard';
@@ -28,9 +32,15 @@ const FORM_LIMIT = { limit: '256kb', parameterLimit: 4000 };
     AcceptanceModule,
     DocumentsModule,
     ProjectsModule,
+    UsersModule,
   ],
-  controllers: [DeskController, DeskActionsController],
-  providers: [DeskViews, DeskPagesService, DeskSessionGuard],
+  controllers: [
+    DeskController,
+    DeskActionsController,
+    DeskDashboardController,
+    DeskUsersController,
+  ],
+  providers: [DeskViews, DeskPagesService, DeskSessionGuard, DeskDashboardService],
 })
 export class DeskModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
