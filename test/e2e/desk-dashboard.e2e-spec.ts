@@ -322,10 +322,7 @@ describe('the season at a glance, the calculation sheet and the users pages (des
         })
         .expect(303);
       expect(created.headers.location).toBe('/desk/users?done=created&u=desk_new_user');
-      const after = await http()
-        .get(created.headers.location)
-        .set('Cookie', admin)
-        .expect(200);
+      const after = await http().get(created.headers.location).set('Cookie', admin).expect(200);
       expect(after.text).toContain('已创建用户 desk_new_user');
       const user = (
         (

@@ -112,14 +112,7 @@ export class DeskDashboardController {
             { term: C.capCut, value: sheet.capCutYuan === null ? '—' : `${sheet.capCutYuan} 元` },
             { term: C.total, value: sheet.subsidyYuan === null ? '—' : `${sheet.subsidyYuan} 元` },
           ],
-          lineHead: [
-            C.task,
-            '状态',
-            ...stages,
-            C.unitPrice,
-            C.perMu,
-            C.amount,
-          ],
+          lineHead: [C.task, '状态', ...stages, C.unitPrice, C.perMu, C.amount],
           lines: sheet.taskLines.map((line) => [
             line.taskName,
             stateLabel(line.state),
