@@ -111,6 +111,12 @@ export const en: Catalogue = {
   'desk.csrfRejected': () => 'The form token is missing or does not match',
   'desk.chooseRegisterFile': () => 'choose the register file',
   'desk.chooseFile': () => 'choose a file',
+  'desk.userCreated': (p: { username: string }) => `User ${p.username} created`,
+  'desk.userDeactivated': (p: { username: string }) =>
+    `User ${p.username} deactivated; all of its sessions have ended`,
+  'desk.userReactivated': (p: { username: string }) => `User ${p.username} reactivated`,
+  'desk.cannotDeactivateSelf': () => 'You cannot deactivate your own account',
+  'desk.usernameTaken': (p: { username: string }) => `The username ${p.username} is already taken`,
   'validation.upload': (p) => p.text,
 
   'auth.bearerMissing': () =>

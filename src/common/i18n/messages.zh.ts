@@ -280,6 +280,11 @@ export const zh = {
   'desk.csrfRejected': () => '表单令牌缺失或不匹配，请刷新页面后重新提交',
   'desk.chooseRegisterFile': () => '请选择清册文件',
   'desk.chooseFile': () => '请选择文件',
+  'desk.userCreated': (p: { username: string }) => `已创建用户 ${p.username}`,
+  'desk.userDeactivated': (p: { username: string }) => `已停用用户 ${p.username}，其登录已全部失效`,
+  'desk.userReactivated': (p: { username: string }) => `已启用用户 ${p.username}`,
+  'desk.cannotDeactivateSelf': () => '不能停用自己的账户',
+  'desk.usernameTaken': (p: { username: string }) => `用户名 ${p.username} 已被使用`,
   'validation.upload': (p: { text: string }) => `上传有误：${p.text}`,
 
   // --- Login and access -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../auth/actor';
 import { pageTemplates } from '../../pages/page-templates';
+import { DISTRICT_ROLES } from '../auth/roles';
 import { ROLE_LABELS } from './desk-strings';
 
 export type DeskTemplate =
@@ -11,7 +12,11 @@ export type DeskTemplate =
   | 'account'
   | 'message'
   | 'payment-batches'
-  | 'payment-batch';
+  | 'payment-batch'
+  // issue 26: the dashboard, the calculation sheet, the users pages
+  | 'dashboard'
+  | 'calculation'
+  | 'users';
 
 /** Headers of every desk page: HTML, never cached (it is one user's), no script at all. */
 export const DESK_HEADERS = {
@@ -48,6 +53,8 @@ export class DeskViews {
           csrf: session.csrf,
           // The finance bureau's own page (the route refuses every other role).
           batches: session.actor.role === 'district_finance',
+          dashboard: (DISTRICT_ROLES as readonly string[]).includes(session.actor.role),
+          users: session.actor.role === 'admin',
         })
       : undefined;
     return this.eta.render(`./desk/${template}`, {

@@ -9,8 +9,12 @@ import { DocumentsModule } from '../documents/documents.module';
 import { FieldWorkModule } from '../field-work/field-work.module';
 import { NoticesModule } from '../notices/notices.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { UsersModule } from '../users/users.module';
 import { WorkItemsModule } from '../work-items/work-items.module';
 import { DeskActionsController } from './desk-actions.controller';
+import { DeskDashboardController } from './desk-dashboard.controller';
+import { DeskDashboardService } from './desk-dashboard.service';
+import { DeskUsersController } from './desk-users.controller';
 import { DeskController } from './desk.controller';
 import { DeskPaymentBatchesController } from './desk-payment-batches.controller';
 import { DeskPagesService } from './desk-pages.service';
@@ -35,9 +39,16 @@ const FORM_LIMIT = { limit: '256kb', parameterLimit: 4000 };
     AuditsModule,
     PayoutsModule,
     PaymentBatchesModule,
+    UsersModule,
   ],
-  controllers: [DeskController, DeskActionsController, DeskPaymentBatchesController],
-  providers: [DeskViews, DeskPagesService, DeskSessionGuard],
+  controllers: [
+    DeskController,
+    DeskActionsController,
+    DeskPaymentBatchesController,
+    DeskDashboardController,
+    DeskUsersController,
+  ],
+  providers: [DeskViews, DeskPagesService, DeskSessionGuard, DeskDashboardService],
 })
 export class DeskModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

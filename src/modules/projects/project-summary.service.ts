@@ -102,6 +102,56 @@ export const SUMMARY_PARAMETERS: {
   satisfaction: (id) => [id, LIVE_CONTRACT_STATES],
 };
 
+/**
+ * What the desk's dashboard draws beyond the summary, in the same module and run in the same
+ * batch as SUMMARY_SQL ($1 the project): the audited area of the task lines whose contract has a
+ * confirmed payout (the area paid), and per village its running notices and its notices'
+ * objections by outcome (a media notice's objection counts in the village of the row it names).
+ */
+export const DASHBOARD_SQL = {
+  paidArea: `SELECT tl.task_code, coalesce(sum(tl.audited_area), 0) AS area
+           FROM contract_task_line tl JOIN contract c ON c.id = tl.contract_id
+          WHERE c.project_id = $1
+            AND EXISTS (SELECT 1 FROM payout p WHERE p.contract_id = c.id AND p.state = 'confirmed')
+          GROUP BY tl.task_code`,
+  villageNotices: `SELECT v.village_code, sum(v.running) AS running, sum(v.open) AS open,
+                sum(v.dismissed) AS dismissed, sum(v.upheld) AS upheld
+           FROM (SELECT n.village_code, count(*) FILTER (WHERE n.state = 'running') AS running,
+                        0 AS open, 0 AS dismissed, 0 AS upheld
+                   FROM notice n JOIN contract c ON c.id = n.contract_id
+                  WHERE c.project_id = $1 AND n.village_code IS NOT NULL GROUP BY n.village_code
+                 UNION ALL
+                 SELECT coalesce(n.village_code, r.village_code), 0,
+                        count(*) FILTER (WHERE o.state = 'open'),
+                        count(*) FILTER (WHERE o.state = 'dismissed'),
+                        count(*) FILTER (WHERE o.state = 'upheld')
+                   FROM objection o JOIN notice n ON n.id = o.notice_id
+                   JOIN contract c ON c.id = n.contract_id
+                   LEFT JOIN register_row r ON r.id = o.register_row_id
+                  WHERE c.project_id = $1 AND coalesce(n.village_code, r.village_code) IS NOT NULL
+                  GROUP BY 1) v
+          GROUP BY v.village_code`,
+} as const;
+
+export interface VillageNoticeFigures {
+  runningNotices: number;
+  openObjections: number;
+  dismissedObjections: number;
+  upheldObjections: number;
+}
+
+/** The summary and the dashboard's extras, from one batch of statements. */
+export interface ProjectFigures {
+  summary: ProjectSummaryDto;
+  projectName: string;
+  projectYear: number;
+  budgetFen: number | null;
+  /** Task code → area paid (audited area of contracts with a confirmed payout). */
+  paidAreaMu: Record<string, string>;
+  /** Village code → its notices and objections (a village without any is absent). */
+  villageNotices: Record<string, VillageNoticeFigures>;
+}
+
 /** The project at a glance, computed in SQL over indexed columns (fast on large registers). */
 @Injectable()
 export class ProjectSummaryService {
@@ -111,35 +161,61 @@ export class ProjectSummaryService {
   ) {}
 
   async summary(actor: Actor, projectId: string): Promise<ProjectSummaryDto> {
+    return (await this.figures(actor, projectId, [])).summary;
+  }
+
+  /**
+   * The summary and, for the desk's dashboard, the named extras: every number from one set of
+   * statements (SUMMARY_SQL, DASHBOARD_SQL), run together, so the dashboard cannot disagree with
+   * `GET /projects/:id/summary`.
+   */
+  async figures<E extends keyof typeof DASHBOARD_SQL>(
+    actor: Actor,
+    projectId: string,
+    extras: readonly E[],
+  ): Promise<ProjectFigures> {
     const project = await this.projects.load(this.dataSource.manager, projectId);
     await this.projects.assertVisible(actor, project);
     const query = <T>(name: keyof typeof SUMMARY_SQL): Promise<T[]> =>
       this.dataSource.query<T[]>(SUMMARY_SQL[name], SUMMARY_PARAMETERS[name](projectId));
-    const [lines, registered, parts, villageRows, states, paid, answers] = await Promise.all([
-      query<{
-        task_code: string;
-        assigned: string;
-        claimed: string;
-        verified: string;
-        accepted: string;
-        audited: string;
-        amount: string;
-      }>('taskLines'),
-      query<{ task_code: string; village_code: string; n: string; area: string }>('register'),
-      query<{ village_code: string; claimed: string; verified: string; accepted: string }>(
-        'villageParts',
-      ),
-      query<{ code: string; name: string }>('villages'),
-      query<{ state: string; n: string; committed: string }>('states'),
-      query<{ paid: string }>('paidOut'),
-      query<{ satisfaction: string; n: string }>('satisfaction'),
-    ]);
+    const extra = <T>(name: keyof typeof DASHBOARD_SQL): Promise<T[]> =>
+      extras.includes(name as E)
+        ? this.dataSource.query<T[]>(DASHBOARD_SQL[name], [projectId])
+        : Promise.resolve([]);
+    const [lines, registered, parts, villageRows, states, paid, answers, paidLines, notices] =
+      await Promise.all([
+        query<{
+          task_code: string;
+          assigned: string;
+          claimed: string;
+          verified: string;
+          accepted: string;
+          audited: string;
+          amount: string;
+        }>('taskLines'),
+        query<{ task_code: string; village_code: string; n: string; area: string }>('register'),
+        query<{ village_code: string; claimed: string; verified: string; accepted: string }>(
+          'villageParts',
+        ),
+        query<{ code: string; name: string }>('villages'),
+        query<{ state: string; n: string; committed: string }>('states'),
+        query<{ paid: string }>('paidOut'),
+        query<{ satisfaction: string; n: string }>('satisfaction'),
+        extra<{ task_code: string; area: string }>('paidArea'),
+        extra<{
+          village_code: string;
+          running: string;
+          open: string;
+          dismissed: string;
+          upheld: string;
+        }>('villageNotices'),
+      ]);
     const answered = (satisfaction: string): number =>
       Number(answers.find((answer) => answer.satisfaction === satisfaction)?.n ?? 0);
     const area = (value: string | undefined): string => formatMu(Number(value ?? 0));
     const committedFen = states.reduce((sum, state) => sum + Number(state.committed), 0);
     const paidFen = Number(paid[0]?.paid ?? 0);
-    return {
+    const summary: ProjectSummaryDto = {
       projectId,
       tasks: (project.tasks ?? [])
         .sort((a, b) => a.code.localeCompare(b.code))
@@ -185,6 +261,26 @@ export class ProjectSummaryService {
         neutral: answered('neutral'),
         dissatisfied: answered('dissatisfied'),
       },
+    };
+    return {
+      summary,
+      projectName: project.name,
+      projectYear: project.year,
+      budgetFen: project.budgetFen,
+      paidAreaMu: Object.fromEntries(
+        paidLines.map((line) => [line.task_code, formatMu(Number(line.area))]),
+      ),
+      villageNotices: Object.fromEntries(
+        notices.map((row) => [
+          row.village_code,
+          {
+            runningNotices: Number(row.running),
+            openObjections: Number(row.open),
+            dismissedObjections: Number(row.dismissed),
+            upheldObjections: Number(row.upheld),
+          },
+        ]),
+      ),
     };
   }
 }

@@ -1,0 +1,104 @@
+/**
+ * The season at a glance at province size (docs/benchmarks.md, "Dashboard"): GET /desk/dashboard
+ * of the pilot project (district 1, half the register rows) against its GET /projects/:id/summary
+ * alone, on the province of bench/support/province.ts (loaded first when missing).
+ *
+ *   npm run bench:dashboard
+ *
+ * BENCH_RUNS (5) rounds after a priming one; each round times BENCH_DASHBOARD_REQUESTS (20)
+ * sequential summaries and as many dashboards, alternating per round which goes first, both as
+ * the pilot district's agriculture official (agri-350001: the dashboard is for district roles;
+ * its desk session cookie is the same access token). Medians per round, then the median round's
+ * ratio. The dashboard runs the summary's statements plus its two extras (DASHBOARD_SQL) and
+ * draws six ECharts SVGs; target: within 1.5× of the summary route.
+ */
+import { performance } from 'node:perf_hooks';
+import { startApp, type BenchApp } from './support/app';
+import { fmt, log, median, printTable } from './support/stats';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const REQUESTS = Number(process.env.BENCH_DASHBOARD_REQUESTS ?? 20);
+const TARGET = 1.5;
+
+async function timed(times: number, act: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await act();
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+async function measure(app: BenchApp, password: string): Promise<boolean> {
+  const login = await app.endpoint.call('login', 200, 'POST', '/auth/login', {
+    json: { username: 'agri-350001', password },
+  });
+  const token = login.accessToken as string;
+  const [pilot] = await app.test.dataSource.query<{ id: string; rows: string }[]>(
+    `SELECT p.id, (SELECT count(*) FROM register_row r WHERE r.project_id = p.id) AS rows
+       FROM project p WHERE p.code = 'SC-350001'`,
+  );
+  const summary = () =>
+    app.endpoint.call('summary', 200, 'GET', `/projects/${pilot.id}/summary`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const dashboard = () =>
+    app.endpoint.call('dashboard', 200, 'GET', `/desk/dashboard?projectId=${pilot.id}`, {
+      headers: { cookie: `desk_session=${token}` },
+    });
+  const page = String(await dashboard());
+  const svgs = (page.match(/<svg role="img"/g) ?? []).length;
+  if (svgs !== 6) throw new Error(`the dashboard drew ${svgs} charts, not 6`);
+
+  const routes: number[] = [];
+  const pages: number[] = [];
+  for (let run = 0; run <= RUNS; run++) {
+    let route: number;
+    let desk: number;
+    if (run % 2 === 0) {
+      route = await timed(REQUESTS, summary);
+      desk = await timed(REQUESTS, dashboard);
+    } else {
+      desk = await timed(REQUESTS, dashboard);
+      route = await timed(REQUESTS, summary);
+    }
+    if (run === 0) continue; // priming round: plans cached, pages in memory
+    routes.push(route);
+    pages.push(desk);
+    log(
+      `run ${run}: summary ${fmt(route)} ms, dashboard ${fmt(desk)} ms, ${fmt(desk / route, 2)}×`,
+    );
+  }
+  const ratio = median(pages.map((ms, i) => ms / routes[i]));
+  printTable(
+    [
+      ['project', 'register rows', 'summary ms', 'dashboard ms', 'dashboard / summary', 'page KiB'],
+      [
+        'SC-350001',
+        pilot.rows,
+        fmt(median(routes)),
+        fmt(median(pages)),
+        `${fmt(ratio, 2)}×`,
+        fmt(Buffer.byteLength(page) / 1024),
+      ],
+    ],
+    1,
+  );
+  const ok = ratio <= TARGET;
+  console.log(
+    `dashboard target (within ${TARGET}× of the summary route): ${ok ? 'met' : 'NOT met'}`,
+  );
+  return ok;
+}
+
+async function main(): Promise<void> {
+  const { runOnProvince, PROVINCE_PASSWORD } = await import('./support/province.js');
+  await runOnProvince(async (province, cleanup) => {
+    const app = await startApp(province.url);
+    cleanup(app.close);
+    return measure(app, PROVINCE_PASSWORD);
+  });
+}
+
+void main();

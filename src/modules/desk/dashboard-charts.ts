@@ -1,0 +1,103 @@
+import * as echarts from 'echarts';
+
+/**
+ * The dashboard's charts, drawn on the server by Apache ECharts' SSR renderer into an SVG string
+ * (no DOM, no canvas, no script in the page). Each series has its own lightness (a ramp from
+ * light to dark, so the chart reads in grey scale) and its own decal pattern; the SVG carries
+ * `role="img"` with a text alternative, and the page prints the numbers in a table beneath.
+ */
+
+/** Light → dark, each step clearly lighter or darker than the next in grey scale too. */
+const RAMP = ['#cfe1f2', '#93c4e6', '#4f9bd0', '#2166ac', '#0d3b78', '#051c3d'] as const;
+/** Three or four series: far apart in lightness. */
+const FEW = ['#cfe1f2', '#4f9bd0', '#0d3b78', '#051c3d'] as const;
+
+const FONT =
+  'system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif';
+const WIDTH = 720;
+
+/** ECharts' own decal patterns, one per series: symbol and density differ, not only colour. */
+const DECALS = [
+  { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: 0 },
+  { symbol: 'circle', symbolSize: 0.6, dashArrayX: [[6, 6]], dashArrayY: [6, 0] },
+  { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: Math.PI / 4 },
+  { symbol: 'triangle', symbolSize: 0.7, dashArrayX: [[8, 8]], dashArrayY: [8, 0] },
+  { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: -Math.PI / 4 },
+  { symbol: 'none' },
+];
+
+export interface BarSeries {
+  name: string;
+  values: number[];
+}
+
+export interface BarChart {
+  /** The chart's title, also its text alternative's start. */
+  title: string;
+  alt: string;
+  categories: string[];
+  series: BarSeries[];
+  /** Horizontal bars (long category names, many categories). */
+  horizontal?: boolean;
+}
+
+/** An SVG string with its text alternative: a chart the page embeds as it is. */
+export function barChart(chart: BarChart): string {
+  const colours = chart.series.length <= FEW.length ? FEW : RAMP;
+  const rows = chart.categories.length;
+  const height = chart.horizontal
+    ? Math.max(180, 90 + rows * (18 + 12 * chart.series.length))
+    : 340;
+  const categoryAxis = {
+    type: 'category' as const,
+    data: chart.categories,
+    axisLabel: { fontSize: 13, interval: 0, color: '#1b1b1b' },
+  };
+  const valueAxis = { type: 'value' as const, axisLabel: { fontSize: 12, color: '#3a3a3a' } };
+  const option: echarts.EChartsCoreOption = {
+    animation: false,
+    aria: { enabled: true, decal: { show: true } },
+    textStyle: { fontFamily: FONT },
+    legend: { top: 0, textStyle: { fontSize: 13, color: '#1b1b1b' } },
+    grid: { left: 8, right: 24, top: 44, bottom: 8, containLabel: true },
+    xAxis: chart.horizontal ? valueAxis : categoryAxis,
+    yAxis: chart.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
+    series: chart.series.map((series, index) => ({
+      type: 'bar',
+      name: series.name,
+      data: series.values,
+      itemStyle: {
+        color: colours[index % colours.length],
+        borderColor: '#1b1b1b',
+        borderWidth: 1,
+        decal: { ...DECALS[index % DECALS.length], color: 'rgba(255,255,255,0.55)' },
+      },
+    })),
+  };
+  return render(option, height, chart.title, chart.alt);
+}
+
+function render(option: echarts.EChartsCoreOption, height: number, title: string, alt: string) {
+  const instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height });
+  try {
+    instance.setOption(option);
+    const svg = instance.renderToSVGString();
+    // The root element: scales to the page's width (a phone), named for assistive technology.
+    return svg
+      .replace(
+        /^<svg width="\d+" height="\d+"/,
+        `<svg role="img" aria-label="${escapeAttribute(alt)}" style="width:100%;height:auto;max-width:${WIDTH}px" preserveAspectRatio="xMidYMid meet"`,
+      )
+      .replace(/(<svg[^>]*>)/, `$1<title>${escapeText(title)}</title>`);
+  } finally {
+    instance.dispose();
+  }
+}
+
+function escapeText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(value: string): string {
+  return escapeText(value).replace(/"/g, '&quot;');
+}
