@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock/clock';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { notFound, validationFailed } from '../../common/errors/domain-error';
+import { DomainError, notFound, validationFailed } from '../../common/errors/domain-error';
 import { canonicalJson } from '../../common/values/canonical-json';
 import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
@@ -11,7 +11,6 @@ import { assertInScope } from '../auth/scope-policy';
 import { contractScope, loadContractInScope } from '../contracts/contract-scope';
 import { disclose } from '../auth/disclosure-policy';
 import { ContractWorkflowService } from '../contracts/contract-workflow.service';
-import { contractError } from '../contracts/contracts.errors';
 import { DirectoryService } from '../organisations/directory.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { SubsidyPolicy } from '../policies/policy.entity';
@@ -79,13 +78,6 @@ export type BankOutcome =
   | { result: 'same' }
   /** The payout already had another outcome; nothing changed. */
   | { result: 'other'; state: string };
-
-/** Thrown inside the workflow's prepare to leave the payout as it is (rolls the command back). */
-class AlreadySettled extends Error {
-  constructor(readonly outcome: BankOutcome) {
-    super('already settled');
-  }
-}
 
 /**
  * The payout the finance bureau triggers (资金拨付), idempotent: the key is claimed with
@@ -259,8 +251,16 @@ export class PayoutsService {
       await this.settleInWorkflow(actor, payout.contractId, payout.id, outcome, details, true);
       return { result: 'applied' };
     } catch (error) {
-      if (error instanceof AlreadySettled) return error.outcome;
-      throw error;
+      // The machine refused: the payout is no longer its contract's issued one (isCurrentPayout).
+      // What the row says is only reported: this very outcome again, or another.
+      if (!(error instanceof DomainError && error.code === 'INVALID_TRANSITION')) throw error;
+      const stored = await this.dataSource.manager.findOneByOrFail(Payout, { id: payout.id });
+      const same =
+        stored.state === outcome &&
+        (outcome === 'confirmed'
+          ? stored.bankReference === (details.bankReference ?? null)
+          : stored.failureReason === (details.failureReason ?? null));
+      return same ? { result: 'same' } : { result: 'other', state: stored.state };
     }
   }
 
@@ -300,27 +300,9 @@ export class PayoutsService {
       contractId,
       actor,
       prepare: async ({ manager, now }) => {
+        // Whether this payout may be settled is the machine's (isCurrentPayout: the contract's
+        // issued payout); the row is read for the answer.
         const payout = await manager.findOneByOrFail(Payout, { id: payoutId });
-        if (payout.state !== 'issued') {
-          if (fromBank) {
-            const same =
-              payout.state === outcome &&
-              (outcome === 'confirmed'
-                ? payout.bankReference === (details.bankReference ?? null)
-                : payout.failureReason === (details.failureReason ?? null));
-            throw new AlreadySettled(
-              same ? { result: 'same' } : { result: 'other', state: payout.state },
-            );
-          }
-          throw contractError(
-            'INVALID_TRANSITION',
-            msg('payout.alreadyState', { payoutId, state: payout.state }),
-            {
-              state: payout.state,
-              event: `payout.${outcome}`,
-            },
-          );
-        }
         const changes =
           outcome === 'confirmed'
             ? { state: outcome, bankReference: details.bankReference ?? null, confirmedAt: now }

@@ -2,6 +2,7 @@ import {
   contractTakesObjection,
   noticeOf,
   noticeTakesObjections,
+  partOf,
   settleTaskLine,
   settleVillagePart,
 } from './contract-context';
@@ -126,5 +127,16 @@ describe('objections', () => {
     expect(contractTakesObjection(running, 'N-2')).toBe(false);
     expect(contractTakesObjection({ ...running, value: 'terminated' }, 'N-1')).toBe(false);
     expect(contractTakesObjection(claimed(), 'N-1')).toBe(false);
+  });
+});
+
+describe('partOf', () => {
+  it('names the task line and village whose part runs the notice, and nothing for another', () => {
+    expect(partOf(withRunningNotice().context, 'N-1')).toEqual({
+      taskCode: 'WHEAT',
+      villageCode: 'V1',
+    });
+    expect(partOf(withRunningNotice().context, 'N-2')).toBeUndefined();
+    expect(partOf(claimed().context, 'N-1')).toBeUndefined();
   });
 });

@@ -39,8 +39,10 @@ export type Command = CommandTarget & {
   /** From If-Match: the version the client saw. */
   expectedVersion?: number;
   /**
-   * Runs after the contract's row lock: checks scope and input, may write its own rows (a notice,
-   * an objection), and returns the event. Anything it throws rolls the whole command back.
+   * Runs after the contract's row lock: checks scope and input, reads the facts the event needs
+   * and returns the event. It writes nothing: its own new rows (a notice, an objection) go to
+   * `write`, and what the transition changes besides is the machine's effects, which the loop
+   * writes. Anything it throws leaves nothing written.
    */
   prepare: (context: CommandContext) => Promise<EventBody>;
   /** When the event happened, if not now (a timer fires with its due time). */
