@@ -65,14 +65,7 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      // The browser's own controls (a date field, 选择文件) in Chinese too.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--lang=zh-CN',
-      ],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
   }, 120_000);
   afterAll(async () => {
