@@ -262,7 +262,7 @@ describe('the district desk’s forms: refusals write nothing, successes apply o
     expect(n).toBe(sample.rows.length);
   });
 
-  it('审核通过/审核驳回 and 发布媒体公示: refusals on the page, nothing written; each applied once', async () => {
+  it('审核通过/审核驳回, 发布媒体公示 and 驳回异议 on the media notice: refusals on the page, nothing written; each applied once', async () => {
     const audit = `/desk/contracts/${a}/audit`;
     await none(() => post(world.coops[0], audit, { decision: 'approve' }).expect(403));
     await none(() => post(world.agri, audit, { decision: 'approve' }, 'forged').expect(403));
@@ -289,6 +289,31 @@ describe('the district desk’s forms: refusals write nothing, successes apply o
     expect(before.text).toContain('id="media-notice-publishedOn-error"');
     await post(world.agri, notice, media).expect(303);
     expect(await state(a)).toBe('mediaNotice');
+
+    // An objection to the media notice: the agriculture bureau's to-do links to its form.
+    const [{ id: noticeId }] = await test.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM notice WHERE contract_id = $1 AND kind = 'media'`,
+      [a],
+    );
+    const objection = await http()
+      .post(`/public/notices/${noticeId}/objections`)
+      .send({ name: '赵六', phone: '13600000000', text: '补助面积偏大' })
+      .expect(201);
+    const objectionId = objection.body.id as string;
+    const todo = await http().get('/desk').set('Cookie', known(world.agri).cookie).expect(200);
+    expect(todo.text).toContain(`href="/desk/contracts/${a}#objection-${objectionId}"`);
+    const resolve = `/desk/contracts/${a}/objections/${objectionId}/resolve`;
+    await none(() =>
+      post(world.finance, resolve, { outcome: 'dismissed', note: '面积属实' }).expect(403),
+    );
+    const noNote = await none(() =>
+      post(world.agri, resolve, { outcome: 'dismissed' }).expect(400),
+    );
+    expect(noNote.text).toContain(`id="objection-${objectionId}-note-error"`);
+    await post(world.agri, resolve, { outcome: 'dismissed', note: '经走访核实，面积属实' }).expect(
+      303,
+    );
+    await none(() => post(world.agri, resolve, { outcome: 'dismissed', note: '再次' }).expect(409));
   });
 
   it('发放补助: the approver and the wrong bureau refused, one key twice pays once, another key 409 PAYOUT_EXISTS', async () => {

@@ -17,7 +17,7 @@ import { AttachmentUpload, RegisterUpload } from '../field-work/field-work-uploa
 import { msg, renderRows } from '../../common/i18n/message';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DomainError, validationFailed } from '../../common/errors/domain-error';
+import { validationFailed } from '../../common/errors/domain-error';
 import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
@@ -49,7 +49,7 @@ import { ObjectionsService } from '../notices/objections.service';
 import { VerificationService } from '../notices/verification.service';
 import { DeskRoles, DeskSignOff } from './desk-access';
 import { DeskExceptionFilter, send } from './desk-exception.filter';
-import { asDto, formErrors, list, text } from './desk-forms';
+import { asDto, formErrors, formRefusal, list, text } from './desk-forms';
 import { DeskPagesService } from './desk-pages.service';
 import type { DeskRequest } from './desk-session';
 import { DeskSessionGuard } from './desk-session.guard';
@@ -590,13 +590,7 @@ export class DeskActionsController {
       const done = await form.run();
       if (done) response.redirect(303, `/desk/contracts/${id}?done=${done}`);
     } catch (error) {
-      // Outside the scope, no session, a forged form: the filter's pages.
-      if (
-        !(error instanceof DomainError) ||
-        error.status >= 500 ||
-        ['NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_REJECTED'].includes(error.code)
-      )
-        throw error;
+      if (!formRefusal(error)) throw error;
       const { errors, fieldErrors } = formErrors(error, form.key, fieldMap(form.fields));
       await this.render(request, response, id, error.status, {
         form: form.key,

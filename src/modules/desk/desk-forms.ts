@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { DomainError, FieldError } from '../../common/errors/domain-error';
+import { DomainError, type FieldError } from '../../common/errors/domain-error';
 import { createValidationPipe } from '../../common/http/validation.pipe';
 import { render } from '../../common/i18n/message';
 import { CODE_MESSAGES } from './desk-strings';
@@ -62,4 +62,16 @@ export function formErrors(
   }
   if (fields.length === 0) errors.push({ field: formKey, message: chinese(error) });
   return { errors, fieldErrors };
+}
+
+/**
+ * A refusal that goes back to its form (the page again, at its status); the rest — outside the
+ * scope, no session, a forged form, a fault — are the desk filter's pages.
+ */
+export function formRefusal(error: unknown): error is DomainError {
+  return (
+    error instanceof DomainError &&
+    error.status < 500 &&
+    !['NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_REJECTED'].includes(error.code)
+  );
 }

@@ -34,6 +34,9 @@ import {
 } from './desk-strings';
 import type { FormState } from './form-state';
 
+/** A date typed as the REST routes take it (a browser's date picker would show its own locale's order). */
+const DATE_HINT = '格式：2015-07-10';
+
 /** Who sees a contract's audit sample (as `GET /contracts/:id/audit/sample`). */
 const SAMPLE_VIEWERS: readonly string[] = [
   'district_agri',
@@ -553,7 +556,7 @@ export class DeskPagesService {
         action: `/desk/contracts/${id}/sign`,
         fields: [
           field(key, 'contractNo', '合同号', { hint: '例如：谯农服合〔2015〕1号' }),
-          field(key, 'signedOn', '签订日期', { type: 'date' }),
+          field(key, 'signedOn', '签订日期', { hint: DATE_HINT }),
         ],
         button: '签订合同',
         errors: errorsOf(key),
@@ -588,7 +591,7 @@ export class DeskPagesService {
             action: `/desk/contracts/${id}/audit-samples/${sample.id}/visits${csrfQuery}`,
             hidden: [{ name: 'rowId', value: row.rowId }],
             fields: [
-              field(key, 'visitedOn', '走访日期', { type: 'date' }),
+              field(key, 'visitedOn', '走访日期', { hint: DATE_HINT }),
               field(key, 'method', '走访方式', {
                 options: Object.entries(VISIT_METHOD_LABELS).map(([v, label]) => ({
                   value: v,
@@ -656,7 +659,7 @@ export class DeskPagesService {
         action: `/desk/contracts/${id}/media-notice`,
         fields: [
           field(key, 'mediaName', '媒体名称', { hint: '例如：《亳州晚报》' }),
-          field(key, 'publishedOn', '发布日期', { type: 'date' }),
+          field(key, 'publishedOn', '发布日期', { hint: DATE_HINT }),
         ],
         button: '发布媒体公示',
         errors: errorsOf(key),

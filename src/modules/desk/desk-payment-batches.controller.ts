@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DomainError, validationFailed } from '../../common/errors/domain-error';
+import { validationFailed } from '../../common/errors/domain-error';
 import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { msg, renderRows } from '../../common/i18n/message';
@@ -23,7 +23,7 @@ import { ResultUpload } from '../payment-batches/payment-batch-uploads';
 import { PaymentBatchesService } from '../payment-batches/payment-batches.service';
 import { DeskRoles, DeskSignOff } from './desk-access';
 import { DeskExceptionFilter, send } from './desk-exception.filter';
-import { formErrors, text } from './desk-forms';
+import { formErrors, formRefusal, text } from './desk-forms';
 import { DeskPagesService } from './desk-pages.service';
 import type { DeskRequest } from './desk-session';
 import { DeskSessionGuard } from './desk-session.guard';
@@ -32,15 +32,6 @@ import type { FormState } from './form-state';
 
 const batchId = uuidParam('Payment batch');
 const PAGE = 20;
-
-/** A refusal that has a form to go back to (the rest are the filter's pages). */
-function formRefusal(error: unknown): error is DomainError {
-  return (
-    error instanceof DomainError &&
-    error.status < 500 &&
-    !['NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'CSRF_REJECTED'].includes(error.code)
-  );
-}
 
 /**
  * The finance bureau's payment batches on the desk, over the services of `/payment-batches`:
