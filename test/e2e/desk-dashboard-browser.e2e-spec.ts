@@ -120,8 +120,9 @@ describe('the dashboard, the calculation sheet and the users page in Chromium', 
         const chart = charts.nth(index);
         expect(await chart.getAttribute('aria-label')).toMatch(/数字见图下的表格/);
         const box = await chart.boundingBox();
-        expect(box!.width).toBeGreaterThan(viewport.width / 2 - 40);
-        expect(box!.width).toBeLessThanOrEqual(Math.min(viewport.width, 720));
+        // As wide as the content on a phone (360 − 2 × 12 px), its own 480 px on a PC.
+        expect(box!.width).toBeGreaterThanOrEqual(Math.min(viewport.width - 24, 480) - 1);
+        expect(box!.width).toBeLessThanOrEqual(480);
         // Bars drawn: paths filled with the series' colours.
         expect(await chart.locator('path[fill^="#"]').count()).toBeGreaterThan(0);
       }

@@ -14,7 +14,13 @@ const FEW = ['#cfe1f2', '#4f9bd0', '#0d3b78', '#051c3d'] as const;
 
 const FONT =
   'system-ui, PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif';
-const WIDTH = 720;
+/** Narrow enough that a phone (336 px of content) scales it by no less than 0.7. */
+const WIDTH = 480;
+/** How many drawings a {@link DrawnCharts} keeps. */
+const DRAWN_MAX = 64;
+
+/** Charts drawn lately, by their input (least recently used first). */
+export type DrawnCharts = Map<string, string>;
 
 /** ECharts' own decal patterns, one per series: symbol and density differ, not only colour. */
 const DECALS = [
@@ -39,27 +45,58 @@ export interface BarChart {
   series: BarSeries[];
   /** Horizontal bars (long category names, many categories). */
   horizontal?: boolean;
+  /** Counts: whole-number ticks. */
+  counts?: boolean;
 }
 
-/** An SVG string with its text alternative: a chart the page embeds as it is. */
-export function barChart(chart: BarChart): string {
+/**
+ * An SVG string with its text alternative: a chart the page embeds as it is. Drawing is a pure
+ * function of `chart`, and the costly part of the page (a village chart of a large project has
+ * hundreds of bars), so `drawn` keeps the last DRAWN_MAX drawings by their input: a dashboard
+ * opened again on unchanged numbers reuses them, a changed number draws anew.
+ */
+export function barChart(chart: BarChart, drawn: DrawnCharts): string {
+  const key = JSON.stringify(chart);
+  const kept = drawn.get(key);
+  if (kept !== undefined) {
+    drawn.delete(key); // most recently used last
+    drawn.set(key, kept);
+    return kept;
+  }
+  const svg = draw(chart);
+  drawn.set(key, svg);
+  if (drawn.size > DRAWN_MAX) drawn.delete(drawn.keys().next().value as string);
+  return svg;
+}
+
+function draw(chart: BarChart): string {
   const colours = chart.series.length <= FEW.length ? FEW : RAMP;
   const rows = chart.categories.length;
   const height = chart.horizontal
-    ? Math.max(180, 90 + rows * (18 + 12 * chart.series.length))
-    : 340;
+    ? Math.max(180, 100 + rows * (18 + 12 * chart.series.length))
+    : 320;
   const categoryAxis = {
     type: 'category' as const,
     data: chart.categories,
-    axisLabel: { fontSize: 13, interval: 0, color: '#1b1b1b' },
+    axisLabel: { fontSize: 14, interval: 0, color: '#1b1b1b', width: 110, overflow: 'break' },
   };
-  const valueAxis = { type: 'value' as const, axisLabel: { fontSize: 12, color: '#3a3a3a' } };
+  const valueAxis = {
+    type: 'value' as const,
+    axisLabel: { fontSize: 13, color: '#3a3a3a' },
+    ...(chart.counts ? { minInterval: 1 } : {}),
+  };
   const option: echarts.EChartsCoreOption = {
     animation: false,
     aria: { enabled: true, decal: { show: true } },
     textStyle: { fontFamily: FONT },
-    legend: { top: 0, textStyle: { fontSize: 13, color: '#1b1b1b' } },
-    grid: { left: 8, right: 24, top: 44, bottom: 8, containLabel: true },
+    legend: { top: 0, textStyle: { fontSize: 14, color: '#1b1b1b' } },
+    grid: {
+      left: 8,
+      right: 24,
+      top: chart.series.length > 3 ? 64 : 44,
+      bottom: 8,
+      containLabel: true,
+    },
     xAxis: chart.horizontal ? valueAxis : categoryAxis,
     yAxis: chart.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
     series: chart.series.map((series, index) => ({

@@ -3,7 +3,7 @@ import { formatYuan } from '../../common/values/decimal-units';
 import type { Actor } from '../auth/actor';
 import { ProjectSummaryService, type ProjectFigures } from '../projects/project-summary.service';
 import { ProjectsService } from '../projects/projects.service';
-import { barChart, type BarSeries } from './dashboard-charts';
+import { barChart, type BarSeries, type DrawnCharts } from './dashboard-charts';
 import { DASHBOARD_LABELS as L, STAGE_LABELS, stateLabel } from './desk-strings';
 
 /** A table cell as the `table` component takes it. */
@@ -28,6 +28,9 @@ const mu = (text: string): number => Number(text);
  */
 @Injectable()
 export class DeskDashboardService {
+  /** The charts drawn lately (dashboard-charts.ts): unchanged numbers are not drawn again. */
+  private readonly drawn: DrawnCharts = new Map();
+
   constructor(
     private readonly summaries: ProjectSummaryService,
     private readonly projects: ProjectsService,
@@ -51,16 +54,16 @@ export class DeskDashboardService {
     return {
       projectName: figures.projectName,
       projectYear: figures.projectYear,
-      charts: [
-        areaByTask(figures),
-        areaByVillage(figures),
-        money(figures),
-        contractsByState(figures),
-        noticesByVillage(figures),
-        satisfaction(figures),
-      ],
+      charts: dashboardCharts(figures, this.drawn),
     };
   }
+}
+
+/** The six charts of a project's figures, drawn (or taken from `drawn`) in the page's order. */
+export function dashboardCharts(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart[] {
+  return [areaByTask, areaByVillage, money, contractsByState, noticesByVillage, satisfaction].map(
+    (make) => make(figures, drawn),
+  );
 }
 
 function chart(
@@ -69,17 +72,18 @@ function chart(
   categories: string[],
   series: BarSeries[],
   table: { head: string[]; rows: Cell[][] },
-  horizontal = false,
+  drawn: DrawnCharts,
+  shape: { horizontal?: boolean; counts?: boolean } = {},
 ): DashboardChart {
   return {
     id,
     title,
-    svg: barChart({ title, alt: L.chartAlt(title), categories, series, horizontal }),
+    svg: barChart({ title, alt: L.chartAlt(title), categories, series, ...shape }, drawn),
     ...table,
   };
 }
 
-function areaByTask(figures: ProjectFigures): DashboardChart {
+function areaByTask(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart {
   const tasks = figures.summary.tasks;
   const stages = tasks.map((task) => ({
     assigned: task.assignedAreaMu,
@@ -105,10 +109,11 @@ function areaByTask(figures: ProjectFigures): DashboardChart {
         ...keys.map((key) => num(stages[index][key])),
       ]),
     },
+    drawn,
   );
 }
 
-function areaByVillage(figures: ProjectFigures): DashboardChart {
+function areaByVillage(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart {
   const villages = figures.summary.villages;
   const columns = [
     { name: L.registered, of: (v: (typeof villages)[number]) => v.registeredAreaMu },
@@ -128,11 +133,12 @@ function areaByVillage(figures: ProjectFigures): DashboardChart {
         ...columns.map((column) => num(column.of(village))),
       ]),
     },
-    true,
+    drawn,
+    { horizontal: true },
   );
 }
 
-function money(figures: ProjectFigures): DashboardChart {
+function money(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart {
   const { committedFen, paidFen } = figures.summary;
   const budget = figures.budgetFen;
   const items = [
@@ -152,10 +158,11 @@ function money(figures: ProjectFigures): DashboardChart {
         num(item.fen === null ? L.noBudget : formatYuan(item.fen)),
       ]),
     },
+    drawn,
   );
 }
 
-function contractsByState(figures: ProjectFigures): DashboardChart {
+function contractsByState(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart {
   const entries = Object.entries(figures.summary.contractsByState).sort(([a], [b]) =>
     a.localeCompare(b),
   );
@@ -168,11 +175,12 @@ function contractsByState(figures: ProjectFigures): DashboardChart {
       head: [L.state, L.contracts],
       rows: entries.map(([state, n]) => [stateLabel(state), num(String(n))]),
     },
-    true,
+    drawn,
+    { horizontal: true, counts: true },
   );
 }
 
-function noticesByVillage(figures: ProjectFigures): DashboardChart {
+function noticesByVillage(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart {
   const villages = figures.summary.villages;
   const zero = {
     runningNotices: 0,
@@ -202,11 +210,12 @@ function noticesByVillage(figures: ProjectFigures): DashboardChart {
         ...keys.map(([key]) => num(String(of(village.villageCode)[key]))),
       ]),
     },
-    true,
+    drawn,
+    { horizontal: true, counts: true },
   );
 }
 
-function satisfaction(figures: ProjectFigures): DashboardChart {
+function satisfaction(figures: ProjectFigures, drawn: DrawnCharts): DashboardChart {
   const answers = [
     [L.satisfied, figures.summary.satisfaction.satisfied],
     [L.neutral, figures.summary.satisfaction.neutral],
@@ -221,5 +230,7 @@ function satisfaction(figures: ProjectFigures): DashboardChart {
       head: [L.answer, L.households],
       rows: answers.map(([label, n]) => [label, num(String(n))]),
     },
+    drawn,
+    { counts: true },
   );
 }
