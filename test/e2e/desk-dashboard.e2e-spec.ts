@@ -33,7 +33,7 @@ const decode = (html: string): string =>
 
 /** The table under the chart `id`: its header and its rows of cell texts. */
 function tableOf(html: string, id: string): { head: string[]; rows: string[][] } {
-  const start = html.indexOf(`<div id="${id}-table">`);
+  const start = html.indexOf(`<div id="${id}-table"`);
   if (start < 0) throw new Error(`no table for ${id}`);
   const table = html.slice(start, html.indexOf('</table>', start));
   const head = [...table.matchAll(/<th scope="col">(.*?)<\/th>/g)].map((m) => decode(m[1]));
