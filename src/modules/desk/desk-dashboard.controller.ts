@@ -16,6 +16,7 @@ import {
   CALCULATION_LABELS as C,
   DASHBOARD_LABELS as L,
   ROLE_LABELS,
+  SIGNER_LABELS,
   STAGE_LABELS,
   stateLabel,
 } from './desk-strings';
@@ -153,8 +154,10 @@ export class DeskDashboardController {
             signer.taskCode ?? '—',
             signer.villageCode ?? '—',
             signer.name,
-            signer.role ? (ROLE_LABELS[signer.role] ?? signer.role) : '—',
-            signer.decision ?? '—',
+            signer.role
+              ? (ROLE_LABELS[signer.role] ?? SIGNER_LABELS[signer.role] ?? signer.role)
+              : '—',
+            signer.decision ? (SIGNER_LABELS[signer.decision] ?? signer.decision) : '—',
             signer.at.slice(0, 10),
           ]),
         },

@@ -264,3 +264,16 @@ export const USERS_LABELS = {
   total: (n: number) => `共 ${n} 个用户`,
   actions: '操作',
 } as const;
+
+/** Who signed a stage of the calculation sheet, beyond the user roles (ROLE_LABELS). */
+export const SIGNER_LABELS: Record<string, string> = {
+  technical_guidance: '技术指导',
+  township_leader: '乡镇分管领导',
+  station_head: '农业服务站站长',
+  farmer_supervisor: '农民监督员',
+  agriculture: '区农业农村委',
+  finance: '区财政局',
+  pass: '通过',
+  fail: '不通过',
+  approved: '审核通过',
+};
