@@ -509,6 +509,7 @@ export class DeskPagesService {
           .filter(Boolean)
           .join(' · '),
       })),
+      calculationHref: `/desk/contracts/${id}/calculation`,
       documents: [
         { href: `/desk/contracts/${id}/documents/award-notice`, label: '中标通知书（PDF）' },
         { href: `/desk/contracts/${id}/documents/register`, label: '落实到户清册（PDF）' },
