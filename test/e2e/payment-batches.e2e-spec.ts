@@ -328,7 +328,11 @@ describe('payment batches and the bank result file', () => {
         { row: 7, code: 'DUPLICATE_ROW', message: expect.any(String) },
         { row: 8, code: 'DUPLICATE_ROW', message: expect.any(String) },
         { row: 9, code: 'INVALID_ROW', message: expect.stringContaining('银行流水号') },
-        { row: 11, code: 'ALREADY_RECORDED', message: expect.stringContaining('confirmed') },
+        {
+          row: 11,
+          code: 'ALREADY_RECORDED',
+          message: expect.stringContaining('已是“银行已确认到账”'),
+        },
         { row: 12, code: 'INVALID_ROW', message: expect.stringContaining('拨付单号') },
       ],
     });
