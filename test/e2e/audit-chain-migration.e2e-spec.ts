@@ -8,6 +8,7 @@ import { AddAcceptanceAuditPayouts1795504430486 } from '../../migrations/1795504
 import { AddIssuedDocuments1795505621115 } from '../../migrations/1795505621115-AddIssuedDocuments';
 import { SystemClock } from '../../src/common/clock/clock';
 import { canonicalJson } from '../../src/common/values/canonical-json';
+import { APP_ENTITIES } from '../../src/app.entities';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
 import { AuditLogService } from '../../src/modules/audit-log/audit-log.service';
@@ -85,7 +86,7 @@ describe('migration AuditChainAtCommit on an existing chain', () => {
     url: string,
     use: (auditLog: AuditLogService, dataSource: DataSource) => Promise<T>,
   ): Promise<T> {
-    const dataSource = new DataSource(dataSourceOptions(url, 2));
+    const dataSource = new DataSource(dataSourceOptions(url, 2, APP_ENTITIES));
     await dataSource.initialize();
     try {
       return await use(new AuditLogService(dataSource, new SystemClock()), dataSource);
@@ -120,7 +121,7 @@ describe('migration AuditChainAtCommit on an existing chain', () => {
 
   it('refuses to re-link a chain that does not verify, and changes nothing', async () => {
     const url = await oldChain(30);
-    const tamper = new DataSource(dataSourceOptions(url, 1));
+    const tamper = new DataSource(dataSourceOptions(url, 1, APP_ENTITIES));
     await tamper.initialize();
     await tamper.transaction(async (manager) => {
       await manager.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_change');
@@ -139,7 +140,7 @@ describe('migration AuditChainAtCommit on an existing chain', () => {
   it('goes back down to the old formula, verified under the new one first', async () => {
     const url = await oldChain(40);
     await runMigrations(url);
-    const dataSource = new DataSource(dataSourceOptions(url, 1));
+    const dataSource = new DataSource(dataSourceOptions(url, 1, APP_ENTITIES));
     await dataSource.initialize();
     try {
       // Undo the later migrations too, down to and including AuditChainAtCommit.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { SystemClock } from '../../src/common/clock/clock';
 import { canonicalJson } from '../../src/common/values/canonical-json';
+import { APP_ENTITIES } from '../../src/app.entities';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { runMigrations } from '../../src/database/migrate';
 import { AuditLogService } from '../../src/modules/audit-log/audit-log.service';
@@ -144,7 +145,7 @@ describe('migration AuditChainPerDistrict on an existing chain', () => {
     url: string,
     use: (auditLog: AuditLogService, dataSource: DataSource) => Promise<T>,
   ): Promise<T> {
-    const dataSource = new DataSource(dataSourceOptions(url, 2));
+    const dataSource = new DataSource(dataSourceOptions(url, 2, APP_ENTITIES));
     await dataSource.initialize();
     try {
       return await use(new AuditLogService(dataSource, new SystemClock()), dataSource);
@@ -203,7 +204,7 @@ describe('migration AuditChainPerDistrict on an existing chain', () => {
 
   it('refuses to split a chain that does not verify, naming the seq, and changes nothing', async () => {
     const { url } = await oldChain(1_200);
-    const tamper = new DataSource(dataSourceOptions(url, 1));
+    const tamper = new DataSource(dataSourceOptions(url, 1, APP_ENTITIES));
     await tamper.initialize();
     try {
       await tamper.transaction(async (manager) => {
@@ -242,7 +243,7 @@ describe('migration AuditChainPerDistrict on an existing chain', () => {
     await withAuditLog(url, async (auditLog, dataSource) => {
       for (const chain of ['341602', 'admin', '341623']) await record(dataSource, auditLog, chain);
     });
-    const dataSource = new DataSource(dataSourceOptions(url, 1));
+    const dataSource = new DataSource(dataSourceOptions(url, 1, APP_ENTITIES));
     await dataSource.initialize();
     try {
       await undoToBefore(dataSource);
@@ -273,7 +274,7 @@ describe('migration AuditChainPerDistrict on an existing chain', () => {
   it('refuses to go down while a district chain does not verify', async () => {
     const { url } = await oldChain(200);
     await runMigrations(url);
-    const dataSource = new DataSource(dataSourceOptions(url, 1));
+    const dataSource = new DataSource(dataSourceOptions(url, 1, APP_ENTITIES));
     await dataSource.initialize();
     try {
       await dataSource.transaction(async (manager) => {
