@@ -21,7 +21,7 @@ import { validationFailed } from '../../common/errors/domain-error';
 import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
-import { PhotoUpload } from '../audits/audit-uploads';
+import { PhotoFormUpload } from '../audits/audit-uploads';
 import { AuditSampleService } from '../audits/audit-sample.service';
 import { AuditsService } from '../audits/audits.service';
 import { ApproveAuditDto, MediaNoticeDto, RejectAuditDto } from '../audits/dto/audit.dto';
@@ -456,7 +456,7 @@ export class DeskActionsController {
    */
   @Post('audit-samples/:sampleId/visits')
   @DeskSignOff('district_agri', 'district_finance')
-  @UseInterceptors(PhotoUpload)
+  @UseInterceptors(PhotoFormUpload)
   async visit(
     @Req() request: DeskRequest,
     @Res() response: Response,
