@@ -38,11 +38,37 @@ describe('the dashboard charts (ECharts SSR)', () => {
     const fills = [
       ...new Set([...svg.matchAll(/<path d="[^"]*" fill="(#[0-9a-f]{6})"/gi)].map((m) => m[1])),
     ].filter((fill) => fill.toLowerCase() !== '#ffffff');
-    const series = ['#cfe1f2', '#4f9bd0', '#0d3b78'];
+    const series = ['#e3eef9', '#86b9e0', '#3a78b5'];
     for (const colour of series) expect(fills).toContain(colour);
     const levels = series.map(luminance).sort((a, b) => a - b);
     for (let i = 1; i < levels.length; i++) expect(levels[i] - levels[i - 1]).toBeGreaterThan(0.1);
     expect(svg).toMatch(/<pattern/); // the decal patterns
+  });
+
+  it('draws a chart of many bars one path per series, no patterns, still apart in grey scale', () => {
+    const villages = Array.from({ length: 40 }, (_, i) => `村${i}`);
+    const many: BarChart = {
+      ...chart([]),
+      categories: villages,
+      series: ['申报', '村核实', '镇验收', '已登记'].map((name, s) => ({
+        name,
+        values: villages.map((_, i) => 100 + i * 7 + s),
+      })),
+    };
+    const svg = barChart(many, new Map());
+    expect(svg).not.toMatch(/<pattern/);
+    const colours = ['#e3eef9', '#86b9e0', '#3a78b5', '#0b2447'];
+    // Each series' bars are one path (the legend's swatch is the other one of its colour).
+    for (const colour of colours) {
+      const paths = svg.match(new RegExp(`<path d="[^"]*" fill="${colour}"`, 'gi')) ?? [];
+      expect(paths.length).toBeGreaterThanOrEqual(1);
+      expect(paths.length).toBeLessThanOrEqual(2);
+    }
+    const levels = colours.map(luminance).sort((a, b) => a - b);
+    for (let i = 1; i < levels.length; i++) expect(levels[i] - levels[i - 1]).toBeGreaterThan(0.1);
+    // The village names and the text alternative are all there.
+    for (const village of villages) expect(svg).toContain(`>${village}<`);
+    expect(svg).toMatch(/^<svg role="img" aria-label="/);
   });
 
   it('keeps a drawing for the same numbers and draws anew when one changes', () => {
