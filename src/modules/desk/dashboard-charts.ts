@@ -85,7 +85,9 @@ export function barChart(chart: BarChart, drawn: DrawnCharts): string {
 function draw(chart: BarChart): string {
   const colours = chart.series.length <= FEW.length ? FEW : RAMP;
   const rows = chart.categories.length;
-  const patterned = rows * chart.series.length <= PATTERNED_MAX_BARS;
+  // A single series needs neither a legend nor a pattern: there is nothing to tell apart.
+  const several = chart.series.length > 1;
+  const patterned = several && rows * chart.series.length <= PATTERNED_MAX_BARS;
   const height = chart.horizontal
     ? Math.max(180, 100 + rows * (18 + 12 * chart.series.length))
     : 320;
@@ -104,11 +106,11 @@ function draw(chart: BarChart): string {
     // The text alternative is ours (render below); ECharts' own would describe every bar.
     aria: { enabled: false },
     textStyle: { fontFamily: FONT },
-    legend: { top: 0, textStyle: { fontSize: 14, color: '#1b1b1b' } },
+    ...(several ? { legend: { top: 0, textStyle: { fontSize: 14, color: '#1b1b1b' } } } : {}),
     grid: {
       left: 8,
       right: 24,
-      top: chart.series.length > 3 ? 64 : 44,
+      top: chart.series.length > 3 ? 64 : several ? 44 : 16,
       bottom: 8,
       containLabel: true,
     },
