@@ -45,7 +45,7 @@ describe('the dashboard charts (ECharts SSR)', () => {
     expect(svg).toMatch(/<pattern/); // the decal patterns
   });
 
-  it('draws a chart of many bars one path per series, no patterns, still apart in grey scale', () => {
+  it('draws a chart of many bars without patterns, outlined, still apart in grey scale', () => {
     const villages = Array.from({ length: 40 }, (_, i) => `村${i}`);
     const many: BarChart = {
       ...chart([]),
@@ -58,17 +58,25 @@ describe('the dashboard charts (ECharts SSR)', () => {
     const svg = barChart(many, new Map());
     expect(svg).not.toMatch(/<pattern/);
     const colours = ['#e3eef9', '#86b9e0', '#3a78b5', '#0b2447'];
-    // Each series' bars are one path (the legend's swatch is the other one of its colour).
     for (const colour of colours) {
-      const paths = svg.match(new RegExp(`<path d="[^"]*" fill="${colour}"`, 'gi')) ?? [];
-      expect(paths.length).toBeGreaterThanOrEqual(1);
-      expect(paths.length).toBeLessThanOrEqual(2);
+      // Every village's bar of the series (and its legend swatch), each with the dark outline.
+      const bars = svg.match(new RegExp(`<path d="[^"]*" fill="${colour}" stroke="#1b1b1b"`, 'gi'));
+      expect(bars?.length ?? 0).toBeGreaterThanOrEqual(villages.length);
     }
     const levels = colours.map(luminance).sort((a, b) => a - b);
     for (let i = 1; i < levels.length; i++) expect(levels[i] - levels[i - 1]).toBeGreaterThan(0.1);
-    // The village names and the text alternative are all there.
     for (const village of villages) expect(svg).toContain(`>${village}<`);
     expect(svg).toMatch(/^<svg role="img" aria-label="/);
+  });
+
+  it('draws a single-series chart outlined, with neither a legend nor a pattern', () => {
+    const svg = barChart(
+      { ...chart([]), series: [{ name: '金额（元）', values: [2682500, 15342.82, 0] }] },
+      new Map(),
+    );
+    expect(svg).not.toMatch(/<pattern/);
+    expect(svg).not.toContain('金额（元）'); // no legend
+    expect(svg).toMatch(/<path d="[^"]*" fill="#86b9e0" stroke="#1b1b1b"/);
   });
 
   it('keeps a drawing for the same numbers and draws anew when one changes', () => {

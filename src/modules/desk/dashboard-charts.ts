@@ -3,10 +3,10 @@ import * as echarts from 'echarts';
 /**
  * The dashboard's charts, drawn on the server by Apache ECharts' SSR renderer into an SVG string
  * (no DOM, no canvas, no script in the page). Each series has its own lightness (a ramp from
- * light to dark, so the chart reads in grey scale); a chart of a few dozen bars also gives each
- * series its own decal pattern, a larger one (the per-village charts: 40 villages × 4 series)
- * draws each series as one path (ECharts' `large` mode) and relies on the ramp alone, which
- * keeps the first view of the dashboard within the summary route's time (docs/benchmarks.md).
+ * light to dark, so the chart reads in grey scale, and a dark outline); a chart of several series
+ * and a few dozen bars also gives each series its own decal pattern, a larger one (the
+ * per-village charts: 40 villages × 4 series) relies on the ramp alone, which keeps the first
+ * view of the dashboard within the summary route's time (docs/benchmarks.md).
  * The SVG carries `role="img"` with a text alternative, and the page prints the numbers in a
  * table beneath.
  */
@@ -26,9 +26,8 @@ const WIDTH = 480;
 /** How many drawings a {@link DrawnCharts} keeps. */
 const DRAWN_MAX = 64;
 /**
- * Above this many bars a chart is drawn without decals, one path per series: each bar of its own
- * with a pattern costs ~0.7 ms (a 160-bar chart ~120 ms against ~20 ms), for no reading the
- * lightness ramp does not already give.
+ * Above this many bars a chart is drawn without decals: each bar with a pattern costs ~0.5 ms (a
+ * 160-bar chart ~120 ms against ~30 ms), for no reading the lightness ramp does not already give.
  */
 const PATTERNED_MAX_BARS = 60;
 
@@ -83,10 +82,11 @@ export function barChart(chart: BarChart, drawn: DrawnCharts): string {
 }
 
 function draw(chart: BarChart): string {
-  const colours = chart.series.length <= FEW.length ? FEW : RAMP;
-  const rows = chart.categories.length;
-  // A single series needs neither a legend nor a pattern: there is nothing to tell apart.
+  // A single series needs neither a legend nor a pattern: there is nothing to tell apart; its
+  // bars take a middle tone, clear of the page's background without a pattern.
   const several = chart.series.length > 1;
+  const colours = !several ? [FEW[1]] : chart.series.length <= FEW.length ? FEW : RAMP;
+  const rows = chart.categories.length;
   const patterned = several && rows * chart.series.length <= PATTERNED_MAX_BARS;
   const height = chart.horizontal
     ? Math.max(180, 100 + rows * (18 + 12 * chart.series.length))
@@ -122,7 +122,6 @@ function draw(chart: BarChart): string {
       data: series.values,
       // No hover states or tooltips in a static SVG.
       silent: true,
-      ...(patterned ? {} : { large: true, largeThreshold: 0 }),
       itemStyle: {
         color: colours[index % colours.length],
         borderColor: '#1b1b1b',
