@@ -11,9 +11,9 @@
  * drawings dropped before each request, from here: every chart drawn anew, as after any change
  * of a number), the order rotating per round, all as the pilot district's agriculture official
  * (agri-350001: the dashboard is for district roles; its desk session cookie is the same access
- * token). Medians per round, then the median round's ratios. The dashboard runs the summary's
- * statements plus its two extras (DASHBOARD_SQL) in one batch; target: within 1.5× of the
- * summary route.
+ * token). Medians per round, then the median of the per-round ratios. The dashboard runs the
+ * summary's statements plus its two extras (DASHBOARD_SQL) in one batch; target: the FIRST view
+ * (cold) within 1.5× of the summary route (a repeated view must be too).
  */
 import { performance } from 'node:perf_hooks';
 import { DeskDashboardService } from '../src/modules/desk/desk-dashboard.service';
@@ -109,9 +109,9 @@ async function measure(app: BenchApp, password: string): Promise<boolean> {
   console.log(
     `warm: within ${TARGET}× ${ratio('warm') <= TARGET ? 'met' : 'NOT met'}; cold: within ${TARGET}× ${ratio('cold') <= TARGET ? 'met' : 'NOT met'}`,
   );
-  const ok = ratio('warm') <= TARGET;
+  const ok = ratio('cold') <= TARGET && ratio('warm') <= TARGET;
   console.log(
-    `dashboard target (within ${TARGET}× of the summary route): ${ok ? 'met' : 'NOT met'}`,
+    `dashboard target (first view and repeat view within ${TARGET}× of the summary route): ${ok ? 'met' : 'NOT met'}`,
   );
   return ok;
 }

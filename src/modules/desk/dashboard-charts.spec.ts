@@ -38,11 +38,47 @@ describe('the dashboard charts (ECharts SSR)', () => {
     const fills = [
       ...new Set([...svg.matchAll(/<path d="[^"]*" fill="(#[0-9a-f]{6})"/gi)].map((m) => m[1])),
     ].filter((fill) => fill.toLowerCase() !== '#ffffff');
-    const series = ['#cfe1f2', '#4f9bd0', '#0d3b78'];
+    const series = ['#e3eef9', '#86b9e0', '#3a78b5'];
     for (const colour of series) expect(fills).toContain(colour);
     const levels = series.map(luminance).sort((a, b) => a - b);
     for (let i = 1; i < levels.length; i++) expect(levels[i] - levels[i - 1]).toBeGreaterThan(0.1);
     expect(svg).toMatch(/<pattern/); // the decal patterns
+  });
+
+  it('draws a chart of many bars one outlined path per series, no patterns, apart in grey scale', () => {
+    const villages = Array.from({ length: 40 }, (_, i) => `村${i}`);
+    const many: BarChart = {
+      ...chart([]),
+      categories: villages,
+      series: ['申报', '村核实', '镇验收', '已登记'].map((name, s) => ({
+        name,
+        values: villages.map((_, i) => 100 + i * 7 + s),
+      })),
+    };
+    const svg = barChart(many, new Map());
+    expect(svg).not.toMatch(/<pattern/);
+    const colours = ['#e3eef9', '#86b9e0', '#3a78b5', '#0b2447'];
+    for (const colour of colours) {
+      // The series' bars: one path, a sub-path per village, with the dark outline.
+      const paths = [
+        ...svg.matchAll(new RegExp(`<path d="([^"]*)" fill="${colour}" stroke="#1b1b1b"`, 'gi')),
+      ];
+      expect(paths.map((m) => m[1].split('Z').length - 1)).toContain(villages.length);
+    }
+    const levels = colours.map(luminance).sort((a, b) => a - b);
+    for (let i = 1; i < levels.length; i++) expect(levels[i] - levels[i - 1]).toBeGreaterThan(0.1);
+    for (const village of villages) expect(svg).toContain(`>${village}<`);
+    expect(svg).toMatch(/^<svg role="img" aria-label="/);
+  });
+
+  it('draws a single-series chart outlined, with neither a legend nor a pattern', () => {
+    const svg = barChart(
+      { ...chart([]), series: [{ name: '金额（元）', values: [2682500, 15342.82, 0] }] },
+      new Map(),
+    );
+    expect(svg).not.toMatch(/<pattern/);
+    expect(svg).not.toContain('金额（元）'); // no legend
+    expect(svg).toMatch(/<path d="[^"]*" fill="#86b9e0" stroke="#1b1b1b"/);
   });
 
   it('keeps a drawing for the same numbers and draws anew when one changes', () => {
