@@ -58,6 +58,20 @@ describe('the board: gzip, favicon, robots.txt, meta description', () => {
     expect(json.headers['content-encoding']).toBeUndefined();
   });
 
+  it('gzips the desk’s pages too, and leaves the API’s answers alone', async () => {
+    const login = await rawGet('/desk/login', { 'Accept-Encoding': 'gzip' });
+    expect(login.status).toBe(200);
+    expect(login.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(login.body).toString('utf8')).toMatch(/^<!doctype html>/i);
+    // Outside /board and /desk the compression middleware is not mounted at all: a large
+    // HTML-free answer and the health check go out as they are.
+    for (const url of ['/health', '/docs']) {
+      const response = await rawGet(url, { 'Accept-Encoding': 'gzip' });
+      expect(response.status).toBe(200);
+      expect(response.headers['content-encoding']).toBeUndefined();
+    }
+  });
+
   it('/favicon.ico is a small ICO image, not a 404', async () => {
     const response = await rawGet('/favicon.ico', {});
     expect(response.status).toBe(200);
