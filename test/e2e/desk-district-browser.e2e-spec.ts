@@ -7,7 +7,8 @@
  * bureau issues the payout by DOUBLE-CLICKING 发放补助 and sends the form as it went once more
  * (one payout afterwards), makes a batch, downloads the bank file from the batch page and
  * uploads the bank's result file built from it: the contract is `paid`. axe on every page, at 1280 px and again at 360 px: no serious or
- * critical violation and nothing wider than the screen. DESK_SCREENSHOTS=1 writes
+ * critical violation, nothing wider than the screen and no table column narrower than four
+ * characters (a wide table scrolls in its box). DESK_SCREENSHOTS=1 writes
  * docs/desk/pc-*.png and phone-*.png (shown in the README).
  */
 import { AxeBuilder } from '@axe-core/playwright';
@@ -111,6 +112,13 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
       expect(bad).toEqual([]);
       const width = await page.evaluate<number>('document.documentElement.scrollWidth');
       expect(width).toBeLessThanOrEqual(size.width);
+      // A wide table scrolls in its box rather than squeezing a column to a character a line
+      // (收款人 once stood one character per line at 360 px): every header cell keeps room for
+      // four characters.
+      const narrowest = await page.evaluate<number>(
+        "Math.min(Infinity, ...Array.from(document.querySelectorAll('.table-wrap th'), (th) => th.clientWidth))",
+      );
+      expect(narrowest).toBeGreaterThanOrEqual(64);
       if (SCREENSHOTS) {
         fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
         await page.screenshot({
