@@ -262,8 +262,10 @@ describe('the season at a glance, the calculation sheet and the users pages (des
         unitPriceYuan: string;
         amountYuan: string;
         formula: string;
+        taskCode: string;
         villages: { villageCode: string; rows: number; claimedAreaMu: string }[];
       }[];
+      signers: { taskCode: string | null }[];
     };
     const cookie = await desk('finance', DEMO_PASSWORD);
     const contractPage = await http()
@@ -283,6 +285,13 @@ describe('the season at a glance, the calculation sheet and the users pages (des
         `<td>${line.taskName}</td><td>[^<]+</td><td class="num">${line.assignedAreaMu}</td>(?:<td class="num">[^<]+</td>){3}<td class="num">${line.auditedAreaMu}</td><td class="num">${line.unitPriceYuan}</td><td class="num">[^<]+</td><td class="num">${line.amountYuan}</td>`,
       );
       expect(page.text).toMatch(row);
+      // The task is named the same way in its three tables (lines, villages, signers), never
+      // by its code.
+      const cells = page.text.split(`<td>${line.taskName}</td>`).length - 1;
+      const signed = sheet.signers.filter((signer) => signer.taskCode === line.taskCode).length;
+      expect(signed).toBeGreaterThan(0);
+      expect(cells).toBe(1 + line.villages.length + signed);
+      expect(page.text).not.toContain(`<td>${line.taskCode}</td>`);
     }
     const coop = await desk('jiaokui', DEMO_PASSWORD);
     const other = await http().get(`/desk/contracts/${paid.id}/calculation`).set('Cookie', coop);

@@ -155,7 +155,10 @@ export class DeskDashboardController {
           signerHead: [C.stage, C.task, C.village, C.name, ROLE_HEAD, C.decision, C.at],
           signers: sheet.signers.map((signer) => [
             SIGNER_STAGES[signer.stage] ?? signer.stage,
-            signer.taskCode ?? '—',
+            signer.taskCode === null
+              ? '—'
+              : (sheet.taskLines.find((line) => line.taskCode === signer.taskCode)?.taskName ??
+                signer.taskCode),
             signer.villageCode ?? '—',
             signer.name,
             signer.role
