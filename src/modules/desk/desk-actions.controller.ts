@@ -17,6 +17,7 @@ import { AttachmentUpload, RegisterUpload } from '../field-work/field-work-uploa
 import { msg, renderRows } from '../../common/i18n/message';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
 import { validationFailed } from '../../common/errors/domain-error';
 import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -40,6 +41,7 @@ import {
 } from '../acceptance/dto/acceptance.dto';
 import { Public } from '../auth/access.decorators';
 import { DocumentsService } from '../documents/documents.service';
+import { DocumentQuery } from '../documents/dto/document-query.dto';
 import { AttachmentsService } from '../field-work/attachments.service';
 import { ClaimService } from '../field-work/claim.service';
 import { AttachmentUploadDto } from '../field-work/dto/register.dto';
@@ -125,23 +127,31 @@ export class DeskActionsController {
     await this.render(request, response, id, 200, { done: text(done) });
   }
 
+  /**
+   * A document from the contract page: the same issue as GET /contracts/:id/documents/:kind —
+   * recorded and kept, so the digest in its footer and its QR code verify at
+   * /public/documents/:sha256 — for the task line and village the link names.
+   */
   @Get('documents/:kind')
   async document(
     @Req() request: DeskRequest,
     @Res() response: Response,
     @Param('id', contractId) id: string,
     @Param('kind') kind: string,
+    @Query() query: DocumentQuery,
   ): Promise<void> {
-    const prepared = await this.documents.prepare(
+    const issued = await this.documents.issue(
       request.actor!,
       id,
       kind,
-      {},
+      query,
       this.config.publicBaseUrl,
     );
     response.setHeader('Content-Type', 'application/pdf');
-    response.setHeader('Content-Disposition', `inline; filename="${prepared.fileName}"`);
-    await prepared.render(response);
+    response.setHeader('Content-Disposition', `inline; filename="${issued.fileName}"`);
+    response.setHeader('Content-Length', String(issued.size));
+    response.setHeader('X-Document-Sha256', issued.sha256);
+    await pipeline(this.documents.openFile(issued.fileSha256), response);
   }
 
   @Post('register')

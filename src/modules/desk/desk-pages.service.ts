@@ -4,6 +4,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AuditSampleService } from '../audits/audit-sample.service';
 import { PaymentBatchesService } from '../payment-batches/payment-batches.service';
 import { PayoutsService } from '../payouts/payouts.service';
+import { DOCUMENT_TITLES, DocumentsService } from '../documents/documents.service';
 import type { AuditSampleDto } from '../audits/dto/audit-sample.dto';
 import type { ContractDto } from '../contracts/dto/contract.dto';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -129,6 +130,7 @@ export class DeskPagesService {
     private readonly samples: AuditSampleService,
     private readonly batches: PaymentBatchesService,
     private readonly payouts: PayoutsService,
+    private readonly documents: DocumentsService,
   ) {}
 
   /** The district's payment batches, newest first, and the form 生成批次. */
@@ -510,10 +512,21 @@ export class DeskPagesService {
           .join(' · '),
       })),
       calculationHref: `/desk/contracts/${id}/calculation`,
-      documents: [
-        { href: `/desk/contracts/${id}/documents/award-notice`, label: '中标通知书（PDF）' },
-        { href: `/desk/contracts/${id}/documents/register`, label: '落实到户清册（PDF）' },
-      ],
+      // Every document the contract has now (the village prints its notice from here).
+      documents: (await this.documents.available(contract)).map((document) => {
+        const query = new URLSearchParams();
+        if (document.taskCode) query.set('taskCode', document.taskCode);
+        if (document.villageCode) query.set('villageCode', document.villageCode);
+        const which = [
+          document.taskCode && taskName(document.taskCode),
+          document.villageCode && village(document.villageCode),
+        ].filter(Boolean);
+        const search = query.toString();
+        return {
+          href: `/desk/contracts/${id}/documents/${document.kind}${search ? `?${search}` : ''}`,
+          label: `${DOCUMENT_TITLES[document.kind]}${which.length ? `：${which.join(' · ')}` : ''}（PDF）`,
+        };
+      }),
     };
   }
 

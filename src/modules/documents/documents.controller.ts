@@ -4,12 +4,10 @@ import {
   ApiOkResponse,
   ApiParam,
   ApiProperty,
-  ApiPropertyOptional,
   ApiTags,
   ApiOperation,
 } from '@nestjs/swagger';
 import { ApiFileResponse } from '../../common/http/api-refusals';
-import { IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
@@ -17,20 +15,7 @@ import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Public } from '../auth/access.decorators';
 import type { Actor } from '../auth/actor';
 import { DocumentsService, DOCUMENT_KINDS } from './documents.service';
-
-class DocumentQuery {
-  @ApiPropertyOptional({ description: 'register, village-notice, acceptance: the task line' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 20)
-  taskCode?: string;
-
-  @ApiPropertyOptional({ description: 'village-notice: the village' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 20)
-  villageCode?: string;
-}
+import { DocumentQuery } from './dto/document-query.dto';
 
 class DocumentCheckDto {
   @ApiProperty() issued!: boolean;

@@ -32,7 +32,7 @@ export { DOCUMENT_KINDS, type DocumentKind };
 
 const SENSITIVE_KINDS: SensitiveKind[] = ['bankAccount', 'residentId', 'phone'];
 
-const TITLES: Record<DocumentKind, string> = {
+export const DOCUMENT_TITLES: Record<DocumentKind, string> = {
   'award-notice': '中标通知书',
   application: '奖补资金申请表',
   register: '落实到户清册',
@@ -72,6 +72,13 @@ async function renderToBuffer(render: (output: Writable) => Promise<number>): Pr
   output.on('data', (chunk: Buffer) => chunks.push(chunk));
   await render(output);
   return Buffer.concat(chunks);
+}
+
+/** A document the contract has now, with the query that fetches it. */
+export interface AvailableDocument {
+  kind: DocumentKind;
+  taskCode?: string;
+  villageCode?: string;
 }
 
 /**
@@ -205,19 +212,48 @@ export class DocumentsService {
     };
   }
 
-  /** Renders a new issue (not recorded: `issue` records and keeps it). */
-  async prepare(
-    actor: Actor,
-    contractId: string,
-    kind: string,
-    query: { taskCode?: string; villageCode?: string },
-    baseUrl: string,
-  ): Promise<PreparedDocument> {
-    if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) throw unknownDocumentKind(kind);
-    const documentKind = kind as DocumentKind;
-    const contract = await this.contracts.get(actor, contractId); // 404 outside the caller's scope
-    const description = await this.describe(actor, contract, documentKind, query, baseUrl);
-    return this.prepareDescribed(actor, contract, documentKind, description, baseUrl);
+  /**
+   * The documents the contract has now, in the order of the process: what `issue` renders rather
+   * than refusing with DOCUMENT_NOT_AVAILABLE. The forms decide the same from the same facts — a
+   * village notice or an acceptance form for each notice and record there is, the application
+   * once a line is claimed, the audit sheet once the subsidy is known, the media notice once it is
+   * opened, the payout order once a payout is issued; `desk-documents.e2e` fetches every kind for
+   * contracts at each stage and holds the two together.
+   */
+  async available(contract: ContractDto): Promise<AvailableDocument[]> {
+    const [facts] = await this.dataSource.query<
+      {
+        village: { taskCode: string; villageCode: string }[];
+        acceptance: string[];
+        media: boolean;
+        payout: boolean;
+      }[]
+    >(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object('taskCode', task_code, 'villageCode', village_code)
+                                   ORDER BY task_code, village_code), '[]')
+            FROM (SELECT DISTINCT task_code, village_code FROM notice
+                   WHERE contract_id = $1 AND kind = 'village') n) AS village,
+         (SELECT coalesce(json_agg(task_code ORDER BY task_code), '[]')
+            FROM (SELECT DISTINCT task_code FROM acceptance_record WHERE contract_id = $1) a) AS acceptance,
+         EXISTS (SELECT 1 FROM notice WHERE contract_id = $1 AND kind = 'media') AS media,
+         EXISTS (SELECT 1 FROM payout WHERE contract_id = $1
+                    AND state IN ('issued', 'confirmed')) AS payout`,
+      [contract.id],
+    );
+    const subsidyKnown = contract.subsidyFen !== null;
+    return [
+      { kind: 'award-notice' },
+      { kind: 'register' },
+      ...(contract.taskLines.some((line) => line.claimedAreaMu !== null)
+        ? [{ kind: 'application' as const }]
+        : []),
+      ...facts.village.map((notice) => ({ kind: 'village-notice' as const, ...notice })),
+      ...facts.acceptance.map((taskCode) => ({ kind: 'acceptance' as const, taskCode })),
+      ...(subsidyKnown ? [{ kind: 'audit' as const }] : []),
+      ...(subsidyKnown && facts.media ? [{ kind: 'media-notice' as const }] : []),
+      ...(facts.payout ? [{ kind: 'payout-order' as const }] : []),
+    ];
   }
 
   private async prepareDescribed(
@@ -233,7 +269,7 @@ export class DocumentsService {
       .update(canonicalJson({ kind, contractId, generatedAt, content }))
       .digest('hex');
     const subject = typeof content.subject === 'string' ? content.subject : contract.lotCode;
-    const title = `${TITLES[kind]}（${subject}）`;
+    const title = `${DOCUMENT_TITLES[kind]}（${subject}）`;
     const auditHead = await this.auditLog.contractChainHead(contractId);
     const verifyUrl = `${baseUrl}/public/documents/${sha256}`;
     const qrPng = qrPngOf(verifyUrl);
