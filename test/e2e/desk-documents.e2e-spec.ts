@@ -122,6 +122,7 @@ describe('the documents on the desk contract page', () => {
           http().get(`/desk/contracts/${contract.id}/documents/${link}`).set('Cookie', cookie),
         ).expect(200);
         expect(response.headers['content-type']).toBe('application/pdf');
+        expect(response.headers['cache-control']).toBe('no-store');
         expect((response.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
         const sha256 = response.headers['x-document-sha256'];
         const check = await http().get(`/public/documents/${sha256}`).expect(200);
@@ -151,7 +152,7 @@ describe('the documents on the desk contract page', () => {
     );
   });
 
-  it('names the task and village of a village notice, and gives a village verifier its own', async () => {
+  it('names the task and village of a village notice and the task of an acceptance form, for a village verifier too', async () => {
     const cookie = await deskCookie('wangge');
     const paid = contracts.find((contract) => contract.state === 'paid')!;
     const page = await http().get(`/desk/contracts/${paid.id}`).set('Cookie', cookie).expect(200);

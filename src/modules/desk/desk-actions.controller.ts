@@ -151,6 +151,8 @@ export class DeskActionsController {
     response.setHeader('Content-Disposition', `inline; filename="${issued.fileName}"`);
     response.setHeader('Content-Length', String(issued.size));
     response.setHeader('X-Document-Sha256', issued.sha256);
+    // A session's page: finance's payout order shows the bank account in full; keep no copy.
+    response.setHeader('Cache-Control', 'no-store');
     await pipeline(this.documents.openFile(issued.fileSha256), response);
   }
 
