@@ -57,16 +57,6 @@ const REGISTER_HEADER = [
   '状态',
 ];
 
-/** The documents whose kind gives one file (village notices and acceptance forms: one a part). */
-const SINGLE_DOCUMENTS = [
-  'award-notice',
-  'application',
-  'register',
-  'audit',
-  'media-notice',
-  'payout-order',
-] as const;
-
 /**
  * The season's file (归档): a contract's or a project's papers as a BagIt bag, streamed as ZIP.
  * Documents are the stable issues (issued now when the state allows one never issued), files come
@@ -193,36 +183,24 @@ export class ArchiveService {
     prefix: string,
   ): Promise<void> {
     const baseUrl = this.config.publicBaseUrl;
-    const issue = async (file: string, kind: string, query: Record<string, string>) => {
-      const issued = await this.documents
-        .issue(actor, contract.id, kind, query, baseUrl)
-        .catch((error: unknown) => {
-          if (error instanceof DomainError && error.code === 'DOCUMENT_NOT_AVAILABLE') return null;
-          throw error;
-        });
-      if (issued)
-        await bag.addPayload(`${prefix}documents/${file}`, this.files.open(issued.fileSha256));
-    };
-    for (const kind of SINGLE_DOCUMENTS) await issue(`${kind}.pdf`, kind, {});
-    const notices = await this.dataSource.query<{ task_code: string; village_code: string }[]>(
-      `SELECT DISTINCT task_code, village_code FROM notice
-        WHERE contract_id = $1 AND kind = 'village' ORDER BY task_code, village_code`,
-      [contract.id],
-    );
-    for (const notice of notices)
-      await issue(
-        `village-notice-${safeName(notice.task_code)}-${safeName(notice.village_code)}.pdf`,
-        'village-notice',
-        { taskCode: notice.task_code, villageCode: notice.village_code },
+    // The documents the contract has now (the desk's list too); each is the kept issue.
+    for (const document of await this.documents.available(contract)) {
+      const { kind, taskCode, villageCode } = document;
+      const file =
+        kind === 'village-notice'
+          ? `village-notice-${safeName(taskCode!)}-${safeName(villageCode!)}.pdf`
+          : kind === 'acceptance'
+            ? `acceptance-${safeName(taskCode!)}.pdf`
+            : `${kind}.pdf`;
+      const issued = await this.documents.issue(
+        actor,
+        contract.id,
+        kind,
+        { taskCode, villageCode },
+        baseUrl,
       );
-    const accepted = await this.dataSource.query<{ task_code: string }[]>(
-      `SELECT DISTINCT task_code FROM acceptance_record WHERE contract_id = $1 ORDER BY task_code`,
-      [contract.id],
-    );
-    for (const record of accepted)
-      await issue(`acceptance-${safeName(record.task_code)}.pdf`, 'acceptance', {
-        taskCode: record.task_code,
-      });
+      await bag.addPayload(`${prefix}documents/${file}`, this.files.open(issued.fileSha256));
+    }
 
     const attachments = await this.dataSource.query<
       { kind: string; sha256: string; file_name: string }[]

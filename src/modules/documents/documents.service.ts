@@ -218,7 +218,8 @@ export class DocumentsService {
    * village notice or an acceptance form for each notice and record there is, the application
    * once a line is claimed, the audit sheet once the subsidy is known, the media notice once it is
    * opened, the payout order once a payout is issued; `desk-documents.e2e` fetches every kind for
-   * contracts at each stage and holds the two together.
+   * contracts at each stage and holds the two together. The desk's contract page links these,
+   * and the archive's bag holds these.
    */
   async available(contract: ContractDto): Promise<AvailableDocument[]> {
     const [facts] = await this.dataSource.query<
