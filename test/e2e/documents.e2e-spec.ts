@@ -156,6 +156,38 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
       .expect(404);
   });
 
+  it("names the acceptance record's state in Chinese: 验收通过 when complete, 验收中 while signing", async () => {
+    const complete = pdfText((await fetchPdf(paidId, 'acceptance', '?taskCode=wheat_harvest')).pdf);
+    expect(complete.text).toMatch(/第 \d+ 版\s+验收通过/);
+    // The contract waiting for town acceptance: the station head opens a record, nobody signs.
+    const waiting = (await test.http().get(`/contracts/${waitingId}`).set(agri.auth).expect(200))
+      .body as {
+      taskLines: {
+        taskCode: string;
+        villageParts: { villageCode: string; verifiedAreaMu: string }[];
+      }[];
+    };
+    const line = waiting.taskLines[0];
+    const station = await new Api(test).login('station', 'Demo-2014');
+    await test
+      .http()
+      .post(`/contracts/${waitingId}/task-lines/${line.taskCode}/acceptance`)
+      .set(station.auth)
+      .send({
+        villages: line.villageParts.map((part) => ({
+          villageCode: part.villageCode,
+          acceptedAreaMu: part.verifiedAreaMu,
+        })),
+      })
+      .expect(201);
+    const open = { contract_id: waitingId, task_code: line.taskCode };
+    const signing = pdfText(
+      (await fetchPdf(open.contract_id, 'acceptance', `?taskCode=${open.task_code}`)).pdf,
+    );
+    expect(signing.text).toMatch(/第 \d+ 版\s+验收中（签字未齐）/);
+    expect(signing.text).not.toMatch(/\bopen\b/);
+  });
+
   it('issues a document once per state: a repeat download gives the same bytes, a change a new issue, and both check', async () => {
     const kinds: [string, string][] = [
       ['award-notice', ''],

@@ -3,7 +3,11 @@ import { assessmentText } from '../../board/board-labels';
 
 import { formatMu } from '../../../common/values/decimal-units';
 
-import { AcceptanceRecord, AcceptanceSignature } from '../../acceptance/acceptance-record.entity';
+import {
+  AcceptanceRecord,
+  AcceptanceSignature,
+  type AcceptanceRecordState,
+} from '../../acceptance/acceptance-record.entity';
 
 import { Region } from '../../regions/region.entity';
 
@@ -11,6 +15,14 @@ import { documentNotAvailable } from '../documents.errors';
 
 import { ROLE_NAMES, type FormContext, type FormDescription } from './form-context';
 import { msg } from '../../../common/i18n/message';
+
+/** What the form's title says of its record (the record's own state, not the machine's). */
+const RECORD_STATES: Record<AcceptanceRecordState, string> = {
+  open: '验收中（签字未齐）',
+  failed: '验收未通过',
+  complete: '验收通过',
+  superseded: '已作废（已有新版）',
+};
 
 /** acceptance: what it says and how it is drawn. */
 export async function acceptanceForm(context: FormContext): Promise<FormDescription> {
@@ -64,7 +76,7 @@ export async function acceptanceForm(context: FormContext): Promise<FormDescript
       form
         .title(
           '验收表',
-          `${line?.taskName ?? record.taskCode}　第 ${record.revision} 版　${record.state === 'complete' ? '验收通过' : record.state}`,
+          `${line?.taskName ?? record.taskCode}　第 ${record.revision} 版　${RECORD_STATES[record.state]}`,
         )
         .fields([...head, ['验收小组', group]])
         .table(
