@@ -17,7 +17,6 @@ import { AttachmentUpload, RegisterUpload } from '../field-work/field-work-uploa
 import { msg, renderRows } from '../../common/i18n/message';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { validationFailed } from '../../common/errors/domain-error';
 import type { UploadedFileOnDisk } from '../../common/http/file-upload.interceptor';
 import { uuidParam } from '../../common/http/uuid-param';
@@ -147,13 +146,9 @@ export class DeskActionsController {
       query,
       this.config.publicBaseUrl,
     );
-    response.setHeader('Content-Type', 'application/pdf');
-    response.setHeader('Content-Disposition', `inline; filename="${issued.fileName}"`);
-    response.setHeader('Content-Length', String(issued.size));
-    response.setHeader('X-Document-Sha256', issued.sha256);
     // A session's page: finance's payout order shows the bank account in full; keep no copy.
     response.setHeader('Cache-Control', 'no-store');
-    await pipeline(this.documents.openFile(issued.fileSha256), response);
+    await this.documents.send(issued, response);
   }
 
   @Post('register')

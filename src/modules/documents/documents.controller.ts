@@ -9,7 +9,6 @@ import {
 } from '@nestjs/swagger';
 import { ApiFileResponse } from '../../common/http/api-refusals';
 import type { Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { APP_CONFIG, type RuntimeConfig } from '../../config/config.module';
 import { uuidParam } from '../../common/http/uuid-param';
 import { AnyRole, CurrentActor, Public } from '../auth/access.decorators';
@@ -59,11 +58,7 @@ export class DocumentsController {
       // PUBLIC_BASE_URL, not this request's host: the paper is scanned by villagers outside.
       this.config.publicBaseUrl,
     );
-    response.setHeader('Content-Type', 'application/pdf');
-    response.setHeader('Content-Disposition', `inline; filename="${issued.fileName}"`);
-    response.setHeader('Content-Length', String(issued.size));
-    response.setHeader('X-Document-Sha256', issued.sha256);
-    await pipeline(this.documents.openFile(issued.fileSha256), response);
+    await this.documents.send(issued, response);
   }
 
   @ApiOperation({ summary: 'Verify an issued document by its SHA-256 (public)' })

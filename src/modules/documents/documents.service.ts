@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { PassThrough, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../../common/clock/clock';
 import { shanghaiDateTime } from '../../common/clock/shanghai-date';
@@ -73,6 +74,11 @@ async function renderToBuffer(render: (output: Writable) => Promise<number>): Pr
   await render(output);
   return Buffer.concat(chunks);
 }
+
+/** Where `send` writes: an HTTP response (Express's, structurally). */
+export type PdfResponse = NodeJS.WritableStream & {
+  setHeader(name: string, value: string): unknown;
+};
 
 /** A document the contract has now, with the query that fetches it. */
 export interface AvailableDocument {
@@ -192,9 +198,16 @@ export class DocumentsService {
     };
   }
 
-  /** The kept PDF of an issued document, as a stream from the file store. */
-  openFile(fileSha256: string): NodeJS.ReadableStream {
-    return this.files.open(fileSha256);
+  /**
+   * Sends an issued document's kept PDF as an HTTP answer: its type, name, length and digest
+   * (X-Document-Sha256), then the bytes from the file store. REST and the desk both answer so.
+   */
+  async send(issued: IssuedFile, response: PdfResponse): Promise<void> {
+    response.setHeader('Content-Type', 'application/pdf');
+    response.setHeader('Content-Disposition', `inline; filename="${issued.fileName}"`);
+    response.setHeader('Content-Length', String(issued.size));
+    response.setHeader('X-Document-Sha256', issued.sha256);
+    await pipeline(this.files.open(issued.fileSha256), response);
   }
 
   private async keptIssue(issueKey: string): Promise<IssuedFile | null> {
