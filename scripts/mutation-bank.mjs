@@ -16,11 +16,21 @@
  *                                           `--timeouts`: the timed-out mutants again too, on
  *                                           a quiet machine: a timeout under load may be a
  *                                           slow survivor, and the re-run's answer replaces it).
+ *   node scripts/mutation-bank.mjs rerun <file>[:<from>-<to>]...
+ *                                           every mutant of those files (or lines) again, into
+ *                                           a new events-<time>/ (after tests were added to
+ *                                           kill their survivors);
+ *   node scripts/mutation-bank.mjs status --carry <bank>
+ *                                           the mutants no bank on this code has a verdict for
+ *                                           take theirs from <bank> (e.g. `events`), if since
+ *                                           its commit only tests changed (the tests' diff is
+ *                                           printed: a reader checks none was weakened).
  *
  * "The same code": each bank records a fingerprint (SHA-256 of the mutated files, the mutation
  * run's tests and everything they import, and both configurations) when it starts; a bank whose
  * fingerprint differs from the tree's now is left out, so a verdict is never carried over to
- * changed code or tests. A mutant is matched across runs by file, position, mutator and
+ * changed code or tests (except by an explicit `--carry`, above). Each bank also records the
+ * commit it ran on (events-<time>.commit). A mutant is matched across runs by file, position, mutator and
  * replacement. docs/reliability.md ("Mutation testing") has the figures.
  */
 import { spawnSync } from 'node:child_process';
@@ -57,9 +67,10 @@ function expand(pattern) {
 /**
  * What the verdicts depend on: the mutated files, the mutation run's test files
  * (jest.mutation.config.js) and every file they import, transitively, and both configurations'
- * settings. A change elsewhere (a page, a service) keeps the bank.
+ * settings. A change elsewhere (a page, a service) keeps the bank. Returns the fingerprint and
+ * the files it covers.
  */
-function fingerprint() {
+function closure() {
   const require = createRequire(import.meta.url);
   const jestConfigFile = path.join(ROOT, 'jest.mutation.config.js');
   const { _comment, ...settings } = JSON.parse(
@@ -90,17 +101,86 @@ function fingerprint() {
       if (found) queue.push(found);
     }
   }
-  if (process.argv.includes('--list'))
-    for (const file of [...seen].sort()) warn(path.relative(ROOT, file));
+  const files = [...seen].map((file) => path.relative(ROOT, file)).sort();
   const hash = createHash('sha256');
-  for (const file of [...seen].sort()) {
-    hash.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
-  }
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(fs.readFileSync(path.join(ROOT, file)))
+      .update('\0');
   hash.update(JSON.stringify(settings));
-  return hash.digest('hex');
+  return { fingerprint: hash.digest('hex'), files, settings };
 }
 
-const relative = (fileName) => path.relative(path.join(ROOT, 'src'), fileName);
+function fingerprint() {
+  const { fingerprint: hash, files } = closure();
+  if (process.argv.includes('--list')) for (const file of files) warn(file);
+  return hash;
+}
+
+/** A test of the mutation run or a helper of the tests, not code under test. */
+const isTestSide = (file) => file.endsWith('.spec.ts') || file.startsWith('test/');
+
+const git = (...args) =>
+  spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+
+/**
+ * A new bank records the commit it ran on, when every file of the closure is as committed (a
+ * bank on uncommitted code records none and cannot be carried over: see carryCheck).
+ */
+function recordCommit(name) {
+  const { files } = closure();
+  const dirty = git('status', '--porcelain', '--', ...files).stdout.trim();
+  const head = git('rev-parse', 'HEAD').stdout.trim();
+  const file = path.join(REPORTS, `${name}.commit`);
+  if (dirty === '' && head) fs.writeFileSync(file, `${head}\n`);
+  else warn(`uncommitted changes in the closure: ${name} records no commit and cannot be carried`);
+}
+
+/**
+ * Whether the bank `dir` may lend its verdicts to mutants no bank on this code has run (`status
+ * --carry`): it must record its commit, and since then neither the mutated files nor any other
+ * code the tests load nor Stryker's settings may have changed; only the tests may have (new tests
+ * that kill survivors). The tests' diff is printed: a carried verdict is sound only if no test was
+ * weakened or removed, and a reader checks that in the diff.
+ */
+function carryCheck(dir) {
+  const recorded = path.join(REPORTS, `${path.basename(dir)}.commit`);
+  if (!fs.existsSync(recorded)) return `${path.basename(dir)} records no commit`;
+  const commit = fs.readFileSync(recorded, 'utf8').trim();
+  const { files, settings } = closure();
+  const then = git('show', `${commit}:stryker.config.json`);
+  if (then.status !== 0) return `commit ${commit} is not in this repository`;
+  const { _comment, ...settingsThen } = JSON.parse(then.stdout);
+  if (JSON.stringify(settingsThen) !== JSON.stringify(settings))
+    return 'stryker.config.json changed since';
+  const code = files.filter((file) => !isTestSide(file));
+  const changed = git('diff', '--name-only', commit, '--', ...code).stdout.trim();
+  if (changed !== '')
+    return `code changed since ${commit.slice(0, 7)}: ${changed.split('\n').join(', ')}`;
+  for (const file of code)
+    if (git('cat-file', '-e', `${commit}:${file}`).status !== 0)
+      return `${file} is new since ${commit.slice(0, 7)}`;
+  const tests = files.filter(isTestSide);
+  warn(`carried from ${path.basename(dir)} (commit ${commit.slice(0, 7)}); the tests since:`);
+  warn(git('diff', '--stat', commit, '--', ...tests).stdout.trimEnd() || '  (none)');
+  return undefined;
+}
+
+/**
+ * A mutated file's path under src/. Stryker records absolute paths; a bank made in another
+ * checkout of the repository still matches.
+ */
+const relative = (fileName) => {
+  const own = path.relative(path.join(ROOT, 'src'), fileName);
+  if (!own.startsWith('..')) return own;
+  const at = fileName.split(path.sep).lastIndexOf('src');
+  return fileName
+    .split(path.sep)
+    .slice(at + 1)
+    .join('/');
+};
 
 /** A mutant's identity across runs. Verdicts are 1-based; the plan's positions are 0-based. */
 function keyOf(mutant, base) {
@@ -130,13 +210,20 @@ function events(dir, kind) {
     });
 }
 
-/** The banks on this code: the first full run's plan, and every verdict (the first one wins). */
-function readBank() {
+/**
+ * The banks on this code: every mutant they planned and every verdict (the first one wins). With
+ * `carry` (a bank's directory name), a mutant no bank on this code has a verdict for takes its
+ * verdict from that bank and the banks resumed from it (the same fingerprint), if carryCheck
+ * allows it: since only tests were added, a mutant killed
+ * then is killed now, and one that survived then is at worst a survivor now (`rerun` its lines).
+ */
+function readBank(carry) {
   const current = fingerprint();
   const dirs = fs.existsSync(REPORTS)
     ? fs
         .readdirSync(REPORTS)
         .filter((name) => name === 'events' || name.startsWith('events-'))
+        .filter((name) => fs.statSync(path.join(REPORTS, name)).isDirectory())
         .sort()
         .map((name) => path.join(REPORTS, name))
     : [];
@@ -145,34 +232,75 @@ function readBank() {
     const recorded = path.join(REPORTS, `${path.basename(dir)}${FINGERPRINT}`);
     const same = fs.existsSync(recorded) && fs.readFileSync(recorded, 'utf8').trim() === current;
     if (same) usable.push(dir);
-    else warn(`left out: ${path.relative(ROOT, dir)} (another version of the code)`);
+    else if (path.basename(dir) !== carry)
+      warn(`left out: ${path.relative(ROOT, dir)} (another version of the code)`);
   }
-  let plan;
-  const verdicts = new Map();
-  for (const dir of usable) {
-    const [ready] = events(dir, 'onMutationTestingPlanReady');
-    if (!plan && ready) plan = ready.mutantPlans.map((entry) => entry.mutant);
+  const plan = new Map();
+  const read = (dir) => {
+    const verdicts = new Map();
+    for (const ready of events(dir, 'onMutationTestingPlanReady'))
+      for (const { mutant } of ready.mutantPlans)
+        if (!plan.has(keyOf(mutant, 1))) plan.set(keyOf(mutant, 1), mutant);
     for (const result of events(dir, 'onMutantTested')) {
       const key = keyOf(result, 0);
       // The first verdict wins, except that a timeout re-checked later gives way to its answer.
       if (!verdicts.has(key) || verdicts.get(key).status === 'Timeout') verdicts.set(key, result);
     }
+    return verdicts;
+  };
+  const verdicts = new Map();
+  for (const dir of usable)
+    for (const [key, result] of read(dir))
+      if (!verdicts.has(key) || verdicts.get(key).status === 'Timeout') verdicts.set(key, result);
+  const carried = new Set();
+  if (carry) {
+    const dir = path.join(REPORTS, carry);
+    const refused = fs.existsSync(dir) ? carryCheck(dir) : `no bank ${carry}`;
+    if (refused) {
+      warn(`--carry ${carry} refused: ${refused}`);
+      process.exit(1);
+    }
+    // The carried bank and every bank resumed on the same code (the same fingerprint).
+    const fingerprintOf = (name) => {
+      const file = path.join(REPORTS, `${name}${FINGERPRINT}`);
+      return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+    };
+    const theirs = new Map();
+    for (const other of dirs.filter(
+      (name) => fingerprintOf(path.basename(name)) === fingerprintOf(carry),
+    ))
+      for (const [key, result] of read(other))
+        if (!theirs.has(key) || theirs.get(key).status === 'Timeout') theirs.set(key, result);
+    for (const [key, result] of theirs)
+      if (!verdicts.has(key)) {
+        verdicts.set(key, result);
+        carried.add(key);
+      }
   }
-  if (!plan) {
-    warn('No bank on this code: start one with `npx stryker run --force`.');
+  if (plan.size === 0) {
+    warn('No bank on this code: start one with `node scripts/mutation-bank.mjs run`.');
     process.exit(1);
   }
-  return { plan, verdicts, current };
+  return { plan: [...plan.values()], verdicts, current, carried };
 }
 
+/** The value after `--name`, if given. */
+const option = (name) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+};
+
 function status() {
-  const { plan, verdicts } = readBank();
+  const { plan, verdicts, carried } = readBank(option('carry'));
+  const carriedPerFile = new Map();
   const perFile = new Map();
   const survivors = [];
   for (const mutant of plan) {
-    const verdict = verdicts.get(keyOf(mutant, 1));
+    const key = keyOf(mutant, 1);
+    const verdict = verdicts.get(key);
     const state = verdict?.status ?? 'Untested';
     const file = relative(mutant.fileName);
+    if (carried.has(key)) carriedPerFile.set(file, (carriedPerFile.get(file) ?? 0) + 1);
     const counts = perFile.get(file) ?? {};
     counts[state] = (counts[state] ?? 0) + 1;
     perFile.set(file, counts);
@@ -190,14 +318,19 @@ function status() {
   for (const [file, counts] of perFile) {
     for (const [state, n] of Object.entries(counts)) all[state] = (all[state] ?? 0) + n;
     const cells = [...columns, 'Untested'].map((state) => counts[state] ?? 0);
-    print(`| \`${file}\` | ${score(counts).toFixed(1)}% | ${cells.join(' | ')} |`);
+    const mark = carriedPerFile.has(file) ? ` (${carriedPerFile.get(file)} carried)` : '';
+    print(`| \`${file}\`${mark} | ${score(counts).toFixed(1)}% | ${cells.join(' | ')} |`);
   }
   const cells = [...columns, 'Untested'].map((state) => all[state] ?? 0);
   print(`| **all** | **${score(all).toFixed(2)}%** | ${cells.join(' | ')} |`);
   print(`\n${plan.length} mutants, ${plan.length - (all.Untested ?? 0)} tested.`);
+  if (carried.size > 0) print(`${carried.size} verdicts carried from ${option('carry')}.`);
   for (const verdict of survivors) {
     const { line } = verdict.location.start;
-    const source = fs.readFileSync(verdict.fileName, 'utf8').split('\n')[line - 1].trim();
+    const source = fs
+      .readFileSync(path.join(ROOT, 'src', relative(verdict.fileName)), 'utf8')
+      .split('\n')
+      [line - 1].trim();
     print(
       `${verdict.status} ${relative(verdict.fileName)}:${line} ${verdict.mutatorName} ` +
         `${JSON.stringify(verdict.replacement ?? '')} | ${source}`,
@@ -212,7 +345,7 @@ function resume() {
   for (const mutant of plan) {
     const verdict = verdicts.get(keyOf(mutant, 1));
     if (verdict && !(timeoutsToo && verdict.status === 'Timeout')) continue;
-    const file = path.relative(ROOT, mutant.fileName);
+    const file = path.join('src', relative(mutant.fileName));
     const spans = lines.get(file) ?? [];
     spans.push([mutant.location.start.line + 1, mutant.location.end.line + 1]);
     lines.set(file, spans);
@@ -247,6 +380,7 @@ function resume() {
   }
   fs.mkdirSync(REPORTS, { recursive: true });
   fs.writeFileSync(path.join(REPORTS, `${name}${FINGERPRINT}`), `${current}\n`);
+  recordCommit(name);
   const configFile = path.join(REPORTS, `${name}.stryker.json`);
   fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
   print(`${mutate.length} line ranges; verdicts go to reports/mutation/${name}/`);
@@ -257,9 +391,45 @@ function resume() {
   process.exit(run.status ?? 1);
 }
 
+/**
+ * Every mutant of the named files (`file` or `file:from-to`) again, on this code, into a new
+ * events-<time>/: after tests were added to kill survivors, their lines are measured afresh and
+ * `status --carry events` takes every other verdict from the bank of the code before.
+ */
+function rerun(files) {
+  if (files.length === 0) {
+    warn('usage: node scripts/mutation-bank.mjs rerun <src/file.ts>[:<from>-<to>]...');
+    process.exit(2);
+  }
+  for (const file of files.map((entry) => entry.replace(/:\d+-\d+$/, '')))
+    if (!fs.existsSync(path.join(ROOT, file))) {
+      warn(`no such file: ${file}`);
+      process.exit(2);
+    }
+  const name = `events-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
+  config.mutate = files;
+  config.eventReporter = { baseDir: `reports/mutation/${name}` };
+  config.jsonReporter = { fileName: `reports/mutation/${name}.json` };
+  config.incremental = false;
+  delete config.$schema;
+  fs.mkdirSync(REPORTS, { recursive: true });
+  fs.writeFileSync(path.join(REPORTS, `${name}${FINGERPRINT}`), `${fingerprint()}\n`);
+  recordCommit(name);
+  const configFile = path.join(REPORTS, `${name}.stryker.json`);
+  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  print(`${files.length} files; verdicts go to reports/mutation/${name}/`);
+  const stryker = spawnSync('npx', ['stryker', 'run', '--force', configFile], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  process.exit(stryker.status ?? 1);
+}
+
 function run() {
   fs.mkdirSync(REPORTS, { recursive: true });
   fs.writeFileSync(path.join(REPORTS, `events${FINGERPRINT}`), `${fingerprint()}\n`);
+  recordCommit('events');
   const stryker = spawnSync('npx', ['stryker', 'run', '--force'], { cwd: ROOT, stdio: 'inherit' });
   process.exit(stryker.status ?? 1);
 }
@@ -268,8 +438,11 @@ const command = process.argv[2];
 if (command === 'run') run();
 else if (command === 'status') status();
 else if (command === 'resume') resume();
+else if (command === 'rerun') rerun(process.argv.slice(3).filter((arg) => !arg.startsWith('--')));
 else if (command === 'fingerprint') print(fingerprint());
 else {
-  warn('usage: node scripts/mutation-bank.mjs run | status | resume | fingerprint');
+  warn(
+    'usage: node scripts/mutation-bank.mjs run | status [--carry <bank>] | resume | rerun <file>[:<from>-<to>]... | fingerprint',
+  );
   process.exit(2);
 }
