@@ -80,6 +80,26 @@ describe('disclosure policy', () => {
     expect(seesInFull(actor('district_agri'), 'phone')).toBe(false);
   });
 
+  it("keeps a village notice's phones from anyone else bound to the village, and from a verifier of no village", () => {
+    const village = { notice: { kind: 'village', villageCode: 'V1', districtCode: 'D1' } } as const;
+    // Only the village's verifiers resolve its objections: an account of another role that
+    // happens to be bound to the same village does not.
+    for (const role of ROLES.filter((candidate) => candidate !== 'village_verifier'))
+      expect([role, seesInFull({ ...actor(role), villageCode: 'V1' }, 'phone', village)]).toEqual([
+        role,
+        false,
+      ]);
+    // A notice that names no village is nobody's village: no verifier matches it, not even one
+    // with no village either.
+    const noVillage = {
+      notice: { kind: 'village', villageCode: null, districtCode: 'D1' },
+    } as const;
+    expect(
+      seesInFull({ ...actor('village_verifier'), villageCode: null }, 'phone', noVillage),
+    ).toBe(false);
+    expect(seesInFull(actor('village_verifier'), 'phone', noVillage)).toBe(false);
+  });
+
   it('shows a cooperative its own bank account, never another organisation’s or an unowned one', () => {
     expect(
       seesInFull(actor('cooperative', 'org-1'), 'bankAccount', { organisationId: 'org-1' }),

@@ -134,6 +134,18 @@ describe('checkRegisterRow', () => {
       },
     );
 
+    it.each(['plotCode', 'machineNo'] as const)(
+      'refuses a %s holding a character nobody can see, naming it; a name may hold one',
+      (column) => {
+        expectRejected(
+          { [column]: 'DL-01\u200b-007' },
+          'FIELD_INVALID',
+          `${column} contains an invisible or control character (U+200B); type the code again`,
+        );
+        expect(accepted({ householdName: '李\u200b大明' }).householdName).toBe('李\u200b大明');
+      },
+    );
+
     it('lets an empty signature cell through to the signature check', () => {
       expectRejected({ operatorSigned: '' }, 'MISSING_SIGNATURE', 'not signed: operatorSigned');
     });

@@ -1,11 +1,12 @@
 import { render } from '../../../common/i18n/message';
-import { decide, type PersistedContract } from './contract-lifecycle';
+import { decide, initialContract, type PersistedContract } from './contract-lifecycle';
 import {
   apply,
   ENDS,
   QUORUM_SIGNERS,
   verified,
   claimed,
+  T0,
 } from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
 import { sampleOutcomes } from './contract-context';
@@ -69,6 +70,46 @@ function refusal(contract: PersistedContract, event: ContractEvent) {
   return decision.refusal;
 }
 
+/** WHEAT and CORN in V1, each 100.00 mu claimed, verified and accepted: in district audit. */
+function twoLinesInDistrictAudit(): PersistedContract {
+  const lines = ['WHEAT', 'CORN'];
+  let contract = initialContract({
+    contractId: 'C2',
+    taskLines: lines.map((taskCode) => ({ taskCode, unitPriceFen: 6367, assignedArea: 50_000 })),
+  });
+  contract = apply(contract, {
+    type: 'contract.signed',
+    at: T0,
+    contractNo: 'N',
+    signedOn: '2015-06-01',
+  });
+  contract = apply(contract, { type: 'work.started', at: T0 });
+  for (const taskCode of lines)
+    contract = apply(contract, {
+      type: 'taskLine.claimed',
+      at: T0,
+      taskCode,
+      villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
+    });
+  for (const taskCode of lines)
+    contract = apply(contract, {
+      ...verified(10_000),
+      taskCode,
+      noticeId: `N-${taskCode}`,
+    } as ContractEvent);
+  for (const taskCode of lines)
+    contract = apply(contract, { type: 'notice.elapsed', at: ENDS, noticeId: `N-${taskCode}` });
+  for (const taskCode of lines)
+    contract = apply(contract, {
+      type: 'acceptance.completed',
+      at: ENDS,
+      taskCode,
+      villages: [{ villageCode: 'V1', acceptedArea: 10_000 }],
+      signers: QUORUM_SIGNERS,
+    });
+  return contract;
+}
+
 describe('district audit by sample (machine)', () => {
   it('the sample draws from the accepted task lines only', () => {
     expect(sampledTaskLines(claimed().context)).toEqual([]);
@@ -128,6 +169,33 @@ describe('district audit by sample (machine)', () => {
     // Without a policy's sample, a partly visited sample does not stop the approval.
     expect(decide(half, approve()).applies).toBe(true);
     expect(decide(inDistrictAudit(), approve({ sampleRequired: false })).applies).toBe(true);
+  });
+
+  it("two task lines: each line's outcome counts its own sampled rows only", () => {
+    const sampled = apply(twoLinesInDistrictAudit(), {
+      ...(drawn() as Extract<ContractEvent, { type: 'audit.sampleDrawn' }>),
+      rows: [
+        { rowId: 'R1', taskCode: 'WHEAT', verifiedArea: 6_000 },
+        { rowId: 'R2', taskCode: 'CORN', verifiedArea: 4_000 },
+      ],
+    });
+    const visited = apply(apply(sampled, visit('R1', 6_000)), visit('R2', 2_000));
+    expect(sampleOutcomes(visited.context)).toEqual({
+      WHEAT: {
+        taskCode: 'WHEAT',
+        sampledArea: 6_000,
+        observedArea: 6_000,
+        acceptedArea: 10_000,
+        maxAuditedArea: 10_000,
+      },
+      CORN: {
+        taskCode: 'CORN',
+        sampledArea: 4_000,
+        observedArea: 2_000,
+        acceptedArea: 10_000,
+        maxAuditedArea: 5_000, // 50 % short, beyond the tolerance: floor(10000 × 2000 / 4000)
+      },
+    });
   });
 
   it('within the tolerance the visited rows pay what was seen; the default is the maximum', () => {
