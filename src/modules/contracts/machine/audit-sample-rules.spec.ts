@@ -70,12 +70,19 @@ function refusal(contract: PersistedContract, event: ContractEvent) {
   return decision.refusal;
 }
 
-/** WHEAT and CORN in V1, each 100.00 mu claimed, verified and accepted: in district audit. */
+/**
+ * WHEAT and CORN in V1, each 100.00 mu claimed, verified and accepted: in district audit. A third
+ * line, RICE, was withdrawn in service.
+ */
 function twoLinesInDistrictAudit(): PersistedContract {
   const lines = ['WHEAT', 'CORN'];
   let contract = initialContract({
     contractId: 'C2',
-    taskLines: lines.map((taskCode) => ({ taskCode, unitPriceFen: 6367, assignedArea: 50_000 })),
+    taskLines: [...lines, 'RICE'].map((taskCode) => ({
+      taskCode,
+      unitPriceFen: 6367,
+      assignedArea: 50_000,
+    })),
   });
   contract = apply(contract, {
     type: 'contract.signed',
@@ -84,6 +91,7 @@ function twoLinesInDistrictAudit(): PersistedContract {
     signedOn: '2015-06-01',
   });
   contract = apply(contract, { type: 'work.started', at: T0 });
+  contract = apply(contract, { type: 'taskLine.withdrawn', at: T0, taskCode: 'RICE' });
   for (const taskCode of lines)
     contract = apply(contract, {
       type: 'taskLine.claimed',
@@ -171,7 +179,7 @@ describe('district audit by sample (machine)', () => {
     expect(decide(inDistrictAudit(), approve({ sampleRequired: false })).applies).toBe(true);
   });
 
-  it("two task lines: each line's outcome counts its own sampled rows only", () => {
+  it("two task lines: each accepted line's outcome counts its own sampled rows only; a withdrawn line has none", () => {
     const sampled = apply(twoLinesInDistrictAudit(), {
       ...(drawn() as Extract<ContractEvent, { type: 'audit.sampleDrawn' }>),
       rows: [
