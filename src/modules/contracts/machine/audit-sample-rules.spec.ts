@@ -159,7 +159,15 @@ describe('district audit by sample (machine)', () => {
     });
     const once = apply(sampled, visit('R1', 6_000, '2015-06-01'));
     expect(once.context.auditSample?.rows.R1.observedArea).toBe(6_000);
-    expect(refusal(once, visit('R1', 5_000))).toMatchObject({ code: 'ALREADY_VISITED' });
+    expect(refusal(once, visit('R1', 5_000))).toMatchObject({
+      code: 'ALREADY_VISITED',
+      field: 'rowId',
+    });
+  });
+
+  it('a visit that finds no work on the plot records 0.00 mu: nothing seen is an answer too', () => {
+    const none = apply(apply(inDistrictAudit(), drawn()), visit('R2', 0));
+    expect(none.context.auditSample?.rows.R2.observedArea).toBe(0);
   });
 
   it('under a policy with a sample: no first approval before the sample is drawn and fully visited', () => {
@@ -170,6 +178,10 @@ describe('district audit by sample (machine)', () => {
     expect(refusal(sampled, approve({ sampleRequired: true })).code).toBe(
       'AUDIT_SAMPLE_INCOMPLETE',
     );
+    // The message counts the rows not visited yet: both, here.
+    expect(render(refusal(sampled, approve({ sampleRequired: true })).message, 'zh')).toBe(
+      '还有 2 个样本行未走访；请走访全部样本行后再批准审核',
+    );
     const half = apply(sampled, visit('R1', 6_000));
     expect(render(refusal(half, approve({ sampleRequired: true })).message, 'en')).toContain(
       '1 sampled row',
@@ -177,6 +189,15 @@ describe('district audit by sample (machine)', () => {
     // Without a policy's sample, a partly visited sample does not stop the approval.
     expect(decide(half, approve()).applies).toBe(true);
     expect(decide(inDistrictAudit(), approve({ sampleRequired: false })).applies).toBe(true);
+  });
+
+  it('the sample gates the first approval only, which fixes the areas; the second confirms them', () => {
+    // The first bureau approved while the policy asked for no sample; the policy asks for one by
+    // the time the second bureau confirms. The second approval changes no area: it passes.
+    const first = apply(inDistrictAudit(), approve({ sampleRequired: false }));
+    expect(
+      decide(first, approve({ bureau: 'finance', approverId: 'F1', sampleRequired: true })).applies,
+    ).toBe(true);
   });
 
   it("two task lines: each accepted line's outcome counts its own sampled rows only; a withdrawn line has none", () => {
