@@ -67,7 +67,8 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
     [
       'village-notice',
       `?taskCode=wheat_harvest&villageCode=${WANGGE}`,
-      ['公示', '王各村 小麦机收 作业面积公示', '如有异议'],
+      // The demo's notices have cleared: printed now, each says so instead of inviting objections.
+      ['公示', '王各村 小麦机收 作业面积公示', '公示状态', '公示期满，已结束'],
     ],
     [
       'acceptance',
@@ -75,7 +76,7 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
       ['验收表', '验收通过', '农业综合服务站长', '农民监督员'],
     ],
     ['audit', '', ['审核验收表', '区农委', '区财政局']],
-    ['media-notice', '', ['媒体公示', '《亳州晚报》', '公示期']],
+    ['media-notice', '', ['媒体公示', '《亳州晚报》', '公示期', '公示期满，已结束']],
     ['payout-order', '', ['拨付单', '亳州市焦魁农机专业合作社', '已到账']],
   ])(
     '%s: a PDF in Chinese with its digest in the footer, verifiable, with no full ID number',

@@ -1,5 +1,6 @@
 import { Api, type Session } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
+import { fetchPdfText } from '../support/pdf-text';
 import { addRows, advanceClock, uploadClaimAttachments } from '../support/lifecycle';
 import { awardQiaocheng, buildQiaocheng, type Qiaocheng } from '../support/qiaocheng';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -408,6 +409,11 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
         .set(coop.auth)
         .expect(200);
       const first = await verification(verifier, 'straw_crushing', village).expect(200);
+      const noticePdf = `/contracts/${contractId}/documents/village-notice?taskCode=straw_crushing&villageCode=${village}`;
+      const running = await fetchPdfText(http, noticePdf, verifier.auth);
+      expect(running.status).toBe(200);
+      expect(running.text).toContain('如有异议，请于公示期内向村核实小组反映');
+      expect(running.text).not.toContain('公示状态');
       const objection = await http()
         .post(`/public/notices/${first.body.noticeId}/objections`)
         .send({ name: '赵五', phone: '13700000000', text: '面积不对' })
@@ -428,6 +434,14 @@ describe('the contract lifecycle through HTTP: sign, work, claim, village verifi
         .get(`/public/notices/${first.body.noticeId}`)
         .expect(200)
         .expect((response) => expect(response.body.state).toBe('superseded'));
+      // Printed now, the withdrawn notice says so and invites no objection.
+      const withdrawn = await fetchPdfText(http, noticePdf, verifier.auth);
+      expect(withdrawn.status).toBe(200);
+      expect(withdrawn.text).toContain('公示状态 异议成立，公示撤回');
+      expect(withdrawn.text).toContain(
+        '有异议经核实成立，本次公示撤回；将重新核实，并重新公示 7 天。',
+      );
+      expect(withdrawn.text).not.toContain('如有异议');
 
       const second = await verification(verifier, 'straw_crushing', village, {}).expect(200);
       expect(second.body.noticeId).not.toBe(first.body.noticeId);

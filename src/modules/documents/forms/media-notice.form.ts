@@ -1,5 +1,6 @@
 import { shanghaiDate } from '../../../common/clock/shanghai-date';
 
+import { noticeStateView } from '../../board/board-labels';
 import { Notice } from '../../notices/notice.entity';
 
 import { documentNotAvailable } from '../documents.errors';
@@ -22,9 +23,13 @@ export async function mediaNoticeForm(context: FormContext): Promise<FormDescrip
     `${line.unitPriceYuan} 元/亩`,
     yuan(line.amountFen ?? 0),
   ]);
+  // As the village notice: once closed, its state and why instead of an invitation to object.
+  const running = notice.state === 'running';
+  const state = noticeStateView(notice.state, 'media');
   const content = {
     subject: organisation.name,
     noticeId: notice.id,
+    state: notice.state,
     lines,
     subsidyFen: subsidy,
   };
@@ -46,7 +51,10 @@ export async function mediaNoticeForm(context: FormContext): Promise<FormDescrip
           [...lines, ['合计', '', '', yuan(subsidy)]],
         )
         .paragraph(
-          `补助金额合计：${money(subsidy)}。公示期 ${shanghaiDate(notice.openedAt)} 至 ${shanghaiDate(notice.endsAt)}（7 天）。如有异议，请于公示期内向区农委书面反映，或在网上公示栏 ${baseUrl}/board/notices/${notice.id} 提出。`,
+          `补助金额合计：${money(subsidy)}。公示期 ${shanghaiDate(notice.openedAt)} 至 ${shanghaiDate(notice.endsAt)}（7 天）。` +
+            (running
+              ? `如有异议，请于公示期内向区农委书面反映，或在网上公示栏 ${baseUrl}/board/notices/${notice.id} 提出。`
+              : `公示状态：${state.label}。${state.reason}网上公示栏：${baseUrl}/board/notices/${notice.id}`),
         ),
   };
 }

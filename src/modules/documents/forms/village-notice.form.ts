@@ -9,7 +9,7 @@ import { disclose } from '../../auth/disclosure-policy';
 import { Notice } from '../../notices/notice.entity';
 
 import { documentNotAvailable } from '../documents.errors';
-import { assessmentText } from '../../board/board-labels';
+import { assessmentText, noticeStateView } from '../../board/board-labels';
 
 import { type FormContext, type FormDescription } from './form-context';
 import { msg } from '../../../common/i18n/message';
@@ -49,9 +49,14 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
     [notice.id],
   );
   const judgement = assessment ? assessmentText(assessment.quality, assessment.note) : null;
+  // A notice printed after it closed says so, and why, instead of inviting objections: a
+  // withdrawn one (an upheld objection) must not read as the notice in force.
+  const running = notice.state === 'running';
+  const state = noticeStateView(notice.state, 'village');
   const content = {
     subject: notice.title,
     noticeId: notice.id,
+    state: notice.state,
     table,
     ...(judgement ? { assessment: judgement } : {}),
   };
@@ -63,6 +68,7 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
         .fields([
           ...head,
           ['公示期', `${shanghaiDate(notice.openedAt)} 至 ${shanghaiDate(notice.endsAt)}（7 天）`],
+          ...(running ? [] : ([['公示状态', state.label]] as [string, string][])),
           ...(judgement ? ([['村质量和成效评价', judgement]] as [string, string][]) : []),
         ])
         .table(
@@ -75,9 +81,11 @@ export async function villageNoticeForm(context: FormContext): Promise<FormDescr
           table,
         )
         .paragraph(
-          '如有异议，请于公示期内向村核实小组反映，或扫描下方二维码在网上公示页面提出异议（姓名、电话、异议内容）。扫描页脚二维码可核验本公示的真实性。',
+          running
+            ? '如有异议，请于公示期内向村核实小组反映，或扫描下方二维码在网上公示页面提出异议（姓名、电话、异议内容）。扫描页脚二维码可核验本公示的真实性。'
+            : `${state.reason}扫描页脚二维码可核验本公示的真实性。`,
         )
-        .qrCode(noticeQr, `网上公示与异议：\n${noticeUrl}`)
+        .qrCode(noticeQr, `${running ? '网上公示与异议' : '网上公示'}：\n${noticeUrl}`)
         .signatureBoxes(['村民委员会（盖章）']),
   };
 }
