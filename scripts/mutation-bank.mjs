@@ -8,7 +8,9 @@
  * and
  *
  *   node scripts/mutation-bank.mjs run      a full run from scratch (`stryker run --force`),
- *                                           its verdicts banked in reports/mutation/events/;
+ *                                           its verdicts banked in reports/mutation/events/
+ *                                           (`--incremental`: Stryker's incremental run, as
+ *                                           `npm run test:mutation` does);
  *   node scripts/mutation-bank.mjs status   the score so far, per file, and every survivor;
  *   node scripts/mutation-bank.mjs resume   runs Stryker on the mutants no run has tested yet
  *                                           (their lines, --force), into a new events-<time>/
@@ -19,12 +21,15 @@
  *   node scripts/mutation-bank.mjs rerun <file>[:<from>-<to>]...
  *                                           every mutant of those files (or lines) again, into
  *                                           a new events-<time>/ (after tests were added to
- *                                           kill their survivors);
+ *                                           kill their survivors). `src/modules/x.ts` or
+ *                                           `modules/x.ts`; a range takes the mutants wholly
+ *                                           inside it (give a block whole); `--dry-run`;
  *   node scripts/mutation-bank.mjs status --carry <bank>
  *                                           the mutants no bank on this code has a verdict for
- *                                           take theirs from <bank> (e.g. `events`), if since
- *                                           its commit only tests changed (the tests' diff is
- *                                           printed: a reader checks none was weakened).
+ *                                           take theirs from <bank> (e.g. `events`), if the
+ *                                           bank's fingerprint is its commit's and since then
+ *                                           only tests changed, none removed (the tests' diff
+ *                                           is printed: a reader checks none was weakened).
  *
  * "The same code": each bank records a fingerprint (SHA-256 of the mutated files, the mutation
  * run's tests and everything they import, and both configurations) when it starts; a bank whose
@@ -37,6 +42,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 
@@ -46,71 +52,112 @@ const warn = (line) => process.stderr.write(`${line}\n`);
 const REPORTS = path.join(ROOT, 'reports', 'mutation');
 const FINGERPRINT = '.fingerprint';
 
+const git = (...args) =>
+  spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+
+/**
+ * The files of the working tree, or of a commit (`git ls-tree`, `git show`), by their path in the
+ * repository: the closure below is computed the same way on both.
+ */
+function workingTree() {
+  const isFile = (file) => {
+    const full = path.join(ROOT, file);
+    return fs.existsSync(full) && fs.statSync(full).isFile();
+  };
+  return {
+    isFile,
+    list: (dir) =>
+      fs.existsSync(path.join(ROOT, dir))
+        ? fs
+            .readdirSync(path.join(ROOT, dir))
+            .filter((entry) => isFile(path.posix.join(dir, entry)))
+        : [],
+    read: (file) => fs.readFileSync(path.join(ROOT, file)),
+  };
+}
+
+function commitTree(commit) {
+  const listing = git('ls-tree', '-r', '--name-only', commit);
+  if (listing.status !== 0) return undefined;
+  const all = new Set(listing.stdout.split('\n').filter(Boolean));
+  return {
+    isFile: (file) => all.has(file),
+    list: (dir) =>
+      [...all]
+        .filter((file) => path.posix.dirname(file) === dir)
+        .map((file) => path.posix.basename(file)),
+    read: (file) =>
+      spawnSync('git', ['show', `${commit}:${file}`], { cwd: ROOT, maxBuffer: 64 << 20 }).stdout,
+  };
+}
+
 /** The files a pattern such as `<rootDir>/src/x/*.spec.ts` names (a `*` in the last part only). */
-function expand(pattern) {
-  const full = path.resolve(ROOT, pattern.replace('<rootDir>', ROOT));
-  const dir = path.dirname(full);
+function expand(tree, pattern) {
+  const file = path.posix.normalize(pattern.replace('<rootDir>/', ''));
   const name = new RegExp(
-    `^${path
-      .basename(full)
+    `^${path.posix
+      .basename(file)
       .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '[^/]*')}$`,
   );
-  return fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((entry) => name.test(entry))
-        .map((entry) => path.join(dir, entry))
-    : [];
+  const dir = path.posix.dirname(file);
+  return tree
+    .list(dir)
+    .filter((entry) => name.test(entry))
+    .map((entry) => path.posix.join(dir, entry));
+}
+
+/** jest.mutation.config.js's `testMatch`, as the tree has it. */
+function testMatch(tree) {
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'mutation-bank-')),
+    'jest.mutation.config.js',
+  );
+  fs.writeFileSync(file, tree.read('jest.mutation.config.js'));
+  return createRequire(import.meta.url)(file).testMatch;
 }
 
 /**
  * What the verdicts depend on: the mutated files, the mutation run's test files
  * (jest.mutation.config.js) and every file they import, transitively, and both configurations'
  * settings. A change elsewhere (a page, a service) keeps the bank. Returns the fingerprint and
- * the files it covers.
+ * the files it covers, of the working tree or of `tree`.
  */
-function closure() {
-  const require = createRequire(import.meta.url);
-  const jestConfigFile = path.join(ROOT, 'jest.mutation.config.js');
-  const { _comment, ...settings } = JSON.parse(
-    fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'),
-  );
+function closure(tree = workingTree()) {
+  const { _comment, ...settings } = JSON.parse(tree.read('stryker.config.json').toString('utf8'));
   const queue = [
-    jestConfigFile,
-    ...require(jestConfigFile).testMatch.flatMap(expand),
-    ...settings.mutate.filter((pattern) => !pattern.startsWith('!')).flatMap(expand),
+    'jest.mutation.config.js',
+    ...testMatch(tree).flatMap((pattern) => expand(tree, pattern)),
+    ...settings.mutate
+      .filter((pattern) => !pattern.startsWith('!'))
+      .flatMap((pattern) => expand(tree, pattern)),
   ];
   const seen = new Set();
   while (queue.length > 0) {
     const file = queue.pop();
     if (seen.has(file)) continue;
     seen.add(file);
-    const text = fs.readFileSync(file, 'utf8');
+    const text = tree.read(file).toString('utf8');
     for (const [, specifier] of text.matchAll(
       /(?:from|import|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g,
     )) {
-      const base = path.resolve(path.dirname(file), specifier);
+      const base = path.posix.join(path.posix.dirname(file), specifier);
       const found = [
         base,
         `${base}.ts`,
         `${base}.js`,
         `${base}.json`,
-        path.join(base, 'index.ts'),
-      ].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile());
+        path.posix.join(base, 'index.ts'),
+      ].find((candidate) => tree.isFile(candidate));
       if (found) queue.push(found);
     }
   }
-  const files = [...seen].map((file) => path.relative(ROOT, file)).sort();
+  const files = [...seen].sort();
+  const contents = new Map(files.map((file) => [file, tree.read(file)]));
   const hash = createHash('sha256');
-  for (const file of files)
-    hash
-      .update(file)
-      .update('\0')
-      .update(fs.readFileSync(path.join(ROOT, file)))
-      .update('\0');
+  for (const file of files) hash.update(file).update('\0').update(contents.get(file)).update('\0');
   hash.update(JSON.stringify(settings));
-  return { fingerprint: hash.digest('hex'), files, settings };
+  return { fingerprint: hash.digest('hex'), files, settings, contents };
 }
 
 function fingerprint() {
@@ -122,49 +169,56 @@ function fingerprint() {
 /** A test of the mutation run or a helper of the tests, not code under test. */
 const isTestSide = (file) => file.endsWith('.spec.ts') || file.startsWith('test/');
 
-const git = (...args) =>
-  spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-
 /**
- * A new bank records the commit it ran on, when every file of the closure is as committed (a
- * bank on uncommitted code records none and cannot be carried over: see carryCheck).
+ * A new bank records the commit it ran on, when every file of the closure is as committed; a bank
+ * on uncommitted code records none (an earlier record is removed) and cannot be carried over.
  */
 function recordCommit(name) {
   const { files } = closure();
-  const dirty = git('status', '--porcelain', '--', ...files).stdout.trim();
-  const head = git('rev-parse', 'HEAD').stdout.trim();
   const file = path.join(REPORTS, `${name}.commit`);
-  if (dirty === '' && head) fs.writeFileSync(file, `${head}\n`);
+  fs.rmSync(file, { force: true });
+  const dirty = git('status', '--porcelain', '--', 'stryker.config.json', ...files);
+  const head = git('rev-parse', 'HEAD');
+  if (dirty.status === 0 && dirty.stdout.trim() === '' && head.status === 0)
+    fs.writeFileSync(file, `${head.stdout.trim()}\n`);
   else warn(`uncommitted changes in the closure: ${name} records no commit and cannot be carried`);
 }
 
 /**
- * Whether the bank `dir` may lend its verdicts to mutants no bank on this code has run (`status
- * --carry`): it must record its commit, and since then neither the mutated files nor any other
- * code the tests load nor Stryker's settings may have changed; only the tests may have (new tests
- * that kill survivors). The tests' diff is printed: a carried verdict is sound only if no test was
- * weakened or removed, and a reader checks that in the diff.
+ * Whether the bank `name` may lend its verdicts to mutants no bank on this code has run (`status
+ * --carry`). It must record its commit, and its fingerprint must be that commit's (so a record
+ * left from another run is refused). Since that commit, neither the mutated files nor any other
+ * code the tests load nor Stryker's settings may have changed, and no test file may be gone: only
+ * tests may have changed (new tests that kill survivors). The tests' diff is printed in full: a
+ * carried verdict is sound only if no test was weakened, and a reader checks that there.
  */
-function carryCheck(dir) {
-  const recorded = path.join(REPORTS, `${path.basename(dir)}.commit`);
-  if (!fs.existsSync(recorded)) return `${path.basename(dir)} records no commit`;
+function carryCheck(name) {
+  const recorded = path.join(REPORTS, `${name}.commit`);
+  const fingerprintFile = path.join(REPORTS, `${name}${FINGERPRINT}`);
+  if (!fs.existsSync(fingerprintFile)) return `${name} records no fingerprint`;
+  if (!fs.existsSync(recorded)) return `${name} records no commit`;
   const commit = fs.readFileSync(recorded, 'utf8').trim();
-  const { files, settings } = closure();
-  const then = git('show', `${commit}:stryker.config.json`);
-  if (then.status !== 0) return `commit ${commit} is not in this repository`;
-  const { _comment, ...settingsThen } = JSON.parse(then.stdout);
-  if (JSON.stringify(settingsThen) !== JSON.stringify(settings))
+  const tree = commitTree(commit);
+  if (!tree) return `commit ${commit} is not in this repository`;
+  const then = closure(tree);
+  if (then.fingerprint !== fs.readFileSync(fingerprintFile, 'utf8').trim())
+    return `its fingerprint is not that of commit ${commit.slice(0, 7)}`;
+  const now = closure();
+  if (JSON.stringify(then.settings) !== JSON.stringify(now.settings))
     return 'stryker.config.json changed since';
-  const code = files.filter((file) => !isTestSide(file));
-  const changed = git('diff', '--name-only', commit, '--', ...code).stdout.trim();
-  if (changed !== '')
-    return `code changed since ${commit.slice(0, 7)}: ${changed.split('\n').join(', ')}`;
-  for (const file of code)
-    if (git('cat-file', '-e', `${commit}:${file}`).status !== 0)
-      return `${file} is new since ${commit.slice(0, 7)}`;
-  const tests = files.filter(isTestSide);
-  warn(`carried from ${path.basename(dir)} (commit ${commit.slice(0, 7)}); the tests since:`);
-  warn(git('diff', '--stat', commit, '--', ...tests).stdout.trimEnd() || '  (none)');
+  const short = commit.slice(0, 7);
+  for (const file of new Set([...then.files, ...now.files])) {
+    const before = then.contents.get(file);
+    const after = now.contents.get(file);
+    if (isTestSide(file)) {
+      if (before && !after) return `${file} is gone since ${short}`;
+    } else if (!before || !after || !before.equals(after)) {
+      return `code changed since ${short}: ${file}`;
+    }
+  }
+  const tests = [...new Set([...then.files, ...now.files])].filter(isTestSide);
+  warn(`carried from ${name} (commit ${short}); the tests since:`);
+  warn(git('diff', commit, '--', ...tests).stdout.trimEnd() || '  (none)');
   return undefined;
 }
 
@@ -231,9 +285,14 @@ function readBank(carry) {
   for (const dir of dirs) {
     const recorded = path.join(REPORTS, `${path.basename(dir)}${FINGERPRINT}`);
     const same = fs.existsSync(recorded) && fs.readFileSync(recorded, 'utf8').trim() === current;
+    const carried =
+      carry !== undefined &&
+      fs.existsSync(recorded) &&
+      fs.existsSync(path.join(REPORTS, `${carry}${FINGERPRINT}`)) &&
+      fs.readFileSync(recorded, 'utf8') ===
+        fs.readFileSync(path.join(REPORTS, `${carry}${FINGERPRINT}`), 'utf8');
     if (same) usable.push(dir);
-    else if (path.basename(dir) !== carry)
-      warn(`left out: ${path.relative(ROOT, dir)} (another version of the code)`);
+    else if (!carried) warn(`left out: ${path.relative(ROOT, dir)} (another version of the code)`);
   }
   const plan = new Map();
   const read = (dir) => {
@@ -255,7 +314,8 @@ function readBank(carry) {
   const carried = new Set();
   if (carry) {
     const dir = path.join(REPORTS, carry);
-    const refused = fs.existsSync(dir) ? carryCheck(dir) : `no bank ${carry}`;
+    const refused =
+      fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? carryCheck(carry) : `no bank ${carry}`;
     if (refused) {
       warn(`--carry ${carry} refused: ${refused}`);
       process.exit(1);
@@ -396,16 +456,33 @@ function resume() {
  * events-<time>/: after tests were added to kill survivors, their lines are measured afresh and
  * `status --carry events` takes every other verdict from the bank of the code before.
  */
-function rerun(files) {
-  if (files.length === 0) {
+function rerun(entries) {
+  if (entries.length === 0) {
     warn('usage: node scripts/mutation-bank.mjs rerun <src/file.ts>[:<from>-<to>]...');
     process.exit(2);
   }
-  for (const file of files.map((entry) => entry.replace(/:\d+-\d+$/, '')))
-    if (!fs.existsSync(path.join(ROOT, file))) {
-      warn(`no such file: ${file}`);
+  // The files Stryker mutates: the positive patterns of `mutate` less the `!` ones.
+  const tree = workingTree();
+  const { mutate } = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
+  const excluded = new Set(
+    mutate.filter((p) => p.startsWith('!')).flatMap((p) => expand(tree, p.slice(1))),
+  );
+  const scope = new Set(
+    mutate
+      .filter((p) => !p.startsWith('!'))
+      .flatMap((p) => expand(tree, p))
+      .filter((file) => !excluded.has(file)),
+  );
+  // `src/modules/x.ts:10-20` or, as `status` prints it, `modules/x.ts:10-20`.
+  const files = entries.map((entry) => {
+    const [, file, lines = ''] = /^(.*?)(:\d+-\d+)?$/.exec(entry);
+    const inRepo = file.startsWith('src/') ? file : `src/${file}`;
+    if (!scope.has(inRepo)) {
+      warn(`not a file the mutation run mutates: ${file} (stryker.config.json, mutate)`);
       process.exit(2);
     }
+    return `${inRepo}${lines}`;
+  });
   const name = `events-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
   config.mutate = files;
@@ -413,6 +490,10 @@ function rerun(files) {
   config.jsonReporter = { fileName: `reports/mutation/${name}.json` };
   config.incremental = false;
   delete config.$schema;
+  if (process.argv.includes('--dry-run')) {
+    print(JSON.stringify(config, null, 2));
+    return;
+  }
   fs.mkdirSync(REPORTS, { recursive: true });
   fs.writeFileSync(path.join(REPORTS, `${name}${FINGERPRINT}`), `${fingerprint()}\n`);
   recordCommit(name);
@@ -426,11 +507,17 @@ function rerun(files) {
   process.exit(stryker.status ?? 1);
 }
 
+/**
+ * A banked run of the whole scope: `--force` runs every mutant (`run`), without it Stryker reuses
+ * its incremental file for what did not change (`npm run test:mutation`). Either way the bank
+ * `events` is rewritten, so its fingerprint and commit are written first.
+ */
 function run() {
   fs.mkdirSync(REPORTS, { recursive: true });
   fs.writeFileSync(path.join(REPORTS, `events${FINGERPRINT}`), `${fingerprint()}\n`);
   recordCommit('events');
-  const stryker = spawnSync('npx', ['stryker', 'run', '--force'], { cwd: ROOT, stdio: 'inherit' });
+  const args = ['stryker', 'run', ...(process.argv.includes('--incremental') ? [] : ['--force'])];
+  const stryker = spawnSync('npx', args, { cwd: ROOT, stdio: 'inherit' });
   process.exit(stryker.status ?? 1);
 }
 
