@@ -1,5 +1,6 @@
 import { Api } from '../support/api';
 import { expectNoWrites } from '../support/fingerprint';
+import { fetchPdfText } from '../support/pdf-text';
 import { advanceClock } from '../support/lifecycle';
 import { payableContracts, type PayableWorld } from '../support/payable';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -126,6 +127,13 @@ describe('district audit rejection and the media notice', () => {
   it('a media notice with no objection: not cleared at T + 7 d − 1 s, cleared at T + 7 d', async () => {
     const id = world.contractIds[1];
     const { endsAt } = await openMediaNotice(id);
+    // The text for the newspaper, while the notice runs: how to object, no state. (Printed
+    // before the clock is set a second short of the end: real time runs on during a print.)
+    const pdf = `/contracts/${id}/documents/media-notice`;
+    const running = await fetchPdfText(http, pdf, world.agri.auth);
+    expect(running.status).toBe(200);
+    expect(running.text).toContain('如有异议，请于公示期内向区农委书面反映');
+    expect(running.text).not.toContain('公示状态');
     // The village notice elapsed earlier (its part and its task line): count from here.
     const elapsed = await history(id, 'notice.elapsed');
     const before = await clockTo(endsAt - 1000);
@@ -136,6 +144,12 @@ describe('district audit rejection and the media notice', () => {
     expect(at).toBeGreaterThanOrEqual(endsAt);
     expect((await contract(id)).state).toBe('payable');
     expect(await history(id, 'notice.elapsed')).toBe(elapsed + 1);
+    // Printed after it cleared: its state and why, no invitation.
+    const cleared = await fetchPdfText(http, pdf, world.agri.auth);
+    expect(cleared.text).toContain(
+      '公示状态：公示期满，已结束。公示期已满，且没有未处理的异议，公示结束，进入下一步（资金拨付）。',
+    );
+    expect(cleared.text).not.toContain('如有异议');
   });
 
   it('an objection keeps the media notice open past day 7; dismissed, the contract is payable at once', async () => {

@@ -85,6 +85,9 @@ describe('official documents as PDF in Chinese (on the demo data)', () => {
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       const { text } = pdfText(pdf);
       for (const phrase of phrases) expect(text).toContain(phrase);
+      // The demo's notices have closed: neither invites objections any more.
+      if (kind === 'village-notice' || kind === 'media-notice')
+        expect(text).not.toContain('如有异议');
       expect(text).toContain(`SHA-256 ${sha256}`);
       // The demo's households are born in 谯城区 (341602): no ID number may appear in full.
       expect(text).not.toMatch(/341602(19|20)\d{6}\d{3}[\dX]/);
