@@ -294,6 +294,11 @@ function readBank(carry) {
     if (same) usable.push(dir);
     else if (!carried) warn(`left out: ${path.relative(ROOT, dir)} (another version of the code)`);
   }
+  if (carry === undefined && usable.length < dirs.length)
+    warn(
+      'Only the banks on this code count. If only tests changed since an older bank, ' +
+        '`status --carry events` takes its verdicts for the mutants not run again.',
+    );
   const plan = new Map();
   const read = (dir) => {
     const verdicts = new Map();
@@ -398,6 +403,35 @@ function status() {
   }
 }
 
+/**
+ * Stryker with `--force` on `mutate` only, its verdicts banked in a new events-<time>/ with the
+ * fingerprint and commit of the code (`--dry-run`: print the configuration only).
+ */
+function runBank(mutate, current, what) {
+  const name = `events-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
+  config.mutate = mutate;
+  config.eventReporter = { baseDir: `reports/mutation/${name}` };
+  config.jsonReporter = { fileName: `reports/mutation/${name}.json` };
+  config.incremental = false;
+  delete config.$schema;
+  if (process.argv.includes('--dry-run')) {
+    print(JSON.stringify(config, null, 2));
+    return;
+  }
+  fs.mkdirSync(REPORTS, { recursive: true });
+  fs.writeFileSync(path.join(REPORTS, `${name}${FINGERPRINT}`), `${current}\n`);
+  recordCommit(name);
+  const configFile = path.join(REPORTS, `${name}.stryker.json`);
+  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  print(`${what}; verdicts go to reports/mutation/${name}/`);
+  const stryker = spawnSync('npx', ['stryker', 'run', '--force', configFile], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  process.exit(stryker.status ?? 1);
+}
+
 function resume() {
   const { plan, verdicts, current } = readBank();
   const lines = new Map();
@@ -427,28 +461,7 @@ function resume() {
     }
     for (const [from, to] of merged) mutate.push(`${file}:${from}-${to}`);
   }
-  const name = `events-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
-  config.mutate = mutate;
-  config.eventReporter = { baseDir: `reports/mutation/${name}` };
-  config.jsonReporter = { fileName: `reports/mutation/${name}.json` };
-  config.incremental = false;
-  delete config.$schema;
-  if (process.argv.includes('--dry-run')) {
-    print(JSON.stringify(config, null, 2));
-    return;
-  }
-  fs.mkdirSync(REPORTS, { recursive: true });
-  fs.writeFileSync(path.join(REPORTS, `${name}${FINGERPRINT}`), `${current}\n`);
-  recordCommit(name);
-  const configFile = path.join(REPORTS, `${name}.stryker.json`);
-  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  print(`${mutate.length} line ranges; verdicts go to reports/mutation/${name}/`);
-  const run = spawnSync('npx', ['stryker', 'run', '--force', configFile], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  process.exit(run.status ?? 1);
+  runBank(mutate, current, `${mutate.length} line ranges`);
 }
 
 /**
@@ -483,28 +496,7 @@ function rerun(entries) {
     }
     return `${inRepo}${lines}`;
   });
-  const name = `events-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'stryker.config.json'), 'utf8'));
-  config.mutate = files;
-  config.eventReporter = { baseDir: `reports/mutation/${name}` };
-  config.jsonReporter = { fileName: `reports/mutation/${name}.json` };
-  config.incremental = false;
-  delete config.$schema;
-  if (process.argv.includes('--dry-run')) {
-    print(JSON.stringify(config, null, 2));
-    return;
-  }
-  fs.mkdirSync(REPORTS, { recursive: true });
-  fs.writeFileSync(path.join(REPORTS, `${name}${FINGERPRINT}`), `${fingerprint()}\n`);
-  recordCommit(name);
-  const configFile = path.join(REPORTS, `${name}.stryker.json`);
-  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  print(`${files.length} files; verdicts go to reports/mutation/${name}/`);
-  const stryker = spawnSync('npx', ['stryker', 'run', '--force', configFile], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  process.exit(stryker.status ?? 1);
+  runBank(files, fingerprint(), `${files.length} files or line ranges`);
 }
 
 /**
