@@ -17,15 +17,15 @@ export function apply(current: PersistedContract, event: ContractEvent): Persist
   return decision.next;
 }
 
-/** Claimed: by default 100.00 mu in V1 of WHEAT, waiting for the villages' verification. */
-export function claimed(
-  villages: { villageCode: string; claimedArea: number }[] = [
-    { villageCode: 'V1', claimedArea: 10_000 },
-  ],
-): PersistedContract {
+/** Signed and in service: each task line at 63.67 yuan/mu on 500.00 mu, none claimed yet. */
+export function inService(taskCodes: string[] = ['WHEAT'], contractId = 'C1'): PersistedContract {
   let contract = initialContract({
-    contractId: 'C1',
-    taskLines: [{ taskCode: 'WHEAT', unitPriceFen: 6367, assignedArea: 50_000 }],
+    contractId,
+    taskLines: taskCodes.map((taskCode) => ({
+      taskCode,
+      unitPriceFen: 6367,
+      assignedArea: 50_000,
+    })),
   });
   contract = apply(contract, {
     type: 'contract.signed',
@@ -33,8 +33,16 @@ export function claimed(
     contractNo: 'N',
     signedOn: '2015-06-01',
   });
-  contract = apply(contract, { type: 'work.started', at: T0 });
-  return apply(contract, { type: 'taskLine.claimed', at: T0, taskCode: 'WHEAT', villages });
+  return apply(contract, { type: 'work.started', at: T0 });
+}
+
+/** Claimed: by default 100.00 mu in V1 of WHEAT, waiting for the villages' verification. */
+export function claimed(
+  villages: { villageCode: string; claimedArea: number }[] = [
+    { villageCode: 'V1', claimedArea: 10_000 },
+  ],
+): PersistedContract {
+  return apply(inService(), { type: 'taskLine.claimed', at: T0, taskCode: 'WHEAT', villages });
 }
 
 export function verified(verifiedArea: number): ContractEvent {

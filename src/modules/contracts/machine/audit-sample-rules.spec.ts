@@ -1,11 +1,12 @@
 import { render } from '../../../common/i18n/message';
-import { decide, initialContract, type PersistedContract } from './contract-lifecycle';
+import { decide, type PersistedContract } from './contract-lifecycle';
 import {
   apply,
   ENDS,
   QUORUM_SIGNERS,
   verified,
   claimed,
+  inService,
   T0,
 } from '../../../../test/factories/contracts';
 import type { ContractEvent } from './contract.types';
@@ -75,46 +76,30 @@ function refusal(contract: PersistedContract, event: ContractEvent) {
  * line, RICE, was withdrawn in service.
  */
 function twoLinesInDistrictAudit(): PersistedContract {
-  const lines = ['WHEAT', 'CORN'];
-  let contract = initialContract({
-    contractId: 'C2',
-    taskLines: [...lines, 'RICE'].map((taskCode) => ({
-      taskCode,
-      unitPriceFen: 6367,
-      assignedArea: 50_000,
-    })),
-  });
-  contract = apply(contract, {
-    type: 'contract.signed',
+  let contract = apply(inService(['WHEAT', 'CORN', 'RICE'], 'C2'), {
+    type: 'taskLine.withdrawn',
     at: T0,
-    contractNo: 'N',
-    signedOn: '2015-06-01',
+    taskCode: 'RICE',
   });
-  contract = apply(contract, { type: 'work.started', at: T0 });
-  contract = apply(contract, { type: 'taskLine.withdrawn', at: T0, taskCode: 'RICE' });
-  for (const taskCode of lines)
-    contract = apply(contract, {
-      type: 'taskLine.claimed',
-      at: T0,
-      taskCode,
-      villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
-    });
-  for (const taskCode of lines)
-    contract = apply(contract, {
-      ...verified(10_000),
-      taskCode,
-      noticeId: `N-${taskCode}`,
-    } as ContractEvent);
-  for (const taskCode of lines)
-    contract = apply(contract, { type: 'notice.elapsed', at: ENDS, noticeId: `N-${taskCode}` });
-  for (const taskCode of lines)
-    contract = apply(contract, {
-      type: 'acceptance.completed',
-      at: ENDS,
-      taskCode,
-      villages: [{ villageCode: 'V1', acceptedArea: 10_000 }],
-      signers: QUORUM_SIGNERS,
-    });
+  for (const taskCode of ['WHEAT', 'CORN'])
+    for (const event of [
+      {
+        type: 'taskLine.claimed',
+        at: T0,
+        taskCode,
+        villages: [{ villageCode: 'V1', claimedArea: 10_000 }],
+      },
+      { ...verified(10_000), taskCode, noticeId: `N-${taskCode}` },
+      { type: 'notice.elapsed', at: ENDS, noticeId: `N-${taskCode}` },
+      {
+        type: 'acceptance.completed',
+        at: ENDS,
+        taskCode,
+        villages: [{ villageCode: 'V1', acceptedArea: 10_000 }],
+        signers: QUORUM_SIGNERS,
+      },
+    ] as ContractEvent[])
+      contract = apply(contract, event);
   return contract;
 }
 
