@@ -83,9 +83,11 @@ type MulterFile = Express.Multer.File & { stream: Readable };
 /**
  * multer's storage engine for uploads: the part is piped to a new temporary file while it is
  * hashed (SHA-256) and its size counted, in the stream's own chunks; its first bytes are kept
- * for sniffing. A part that ends in an error leaves no file.
+ * for sniffing. A part that ends in an error leaves no file: it is gone before multer hears of
+ * the error, so the refusal never reaches the client while the file is still on disk.
+ * Exported for its unit test only.
  */
-class HashingDiskStorage implements multer.StorageEngine {
+export class HashingDiskStorage implements multer.StorageEngine {
   constructor(private readonly directory: string) {}
 
   _handleFile(
@@ -115,8 +117,12 @@ class HashingDiskStorage implements multer.StorageEngine {
     pipeline(file.stream, digest, out).then(
       () => callback(null, { path: target, size, sha256: hash.digest('hex'), head }),
       (error: unknown) => {
-        void unlink(target).catch(() => undefined);
-        callback(diskError ? new UploadStorageError(diskError) : error);
+        // Our write failed first (a full disk), or the client's part did (pipeline then
+        // destroys `out` with the client's error too, which is not a disk error).
+        const refusal = diskError ? new UploadStorageError(diskError) : error;
+        void unlink(target)
+          .catch(() => undefined)
+          .then(() => callback(refusal));
       },
     );
   }
