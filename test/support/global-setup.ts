@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { runMigrations } from '../../src/database/migrate';
 
 export interface TestServer {
   server: EmbeddedPostgres;
@@ -10,12 +13,14 @@ export interface TestServer {
 
 /**
  * One real PostgreSQL for the whole run: DATABASE_URL when set, else an embedded server in a
- * temporary folder (fsync off: its data is thrown away). Each test file then creates its own
- * database on it (see test-app.ts), so files never share rows.
+ * temporary folder (fsync off: its data is thrown away), with a migrated template database. Each
+ * test file then creates its own database on it, a copy of the template (see test-app.ts), so
+ * files never share rows.
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) {
     process.env.TEST_PG_ADMIN_URL = process.env.DATABASE_URL;
+    await createTemplate();
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agri-subsidy-test-'));
@@ -23,4 +28,26 @@ export default async function globalSetup(): Promise<void> {
   const server = await EmbeddedPostgres.start({ dataDir: path.join(dir, 'pg'), ephemeral: true });
   (globalThis as { __AGRI_TEST_PG__?: TestServer }).__AGRI_TEST_PG__ = { server, dir };
   process.env.TEST_PG_ADMIN_URL = server.url();
+  await createTemplate();
+}
+
+/**
+ * The run's migrated template: every test file's database is a copy of it (`CREATE DATABASE …
+ * TEMPLATE`, see test-app.ts), which takes a fraction of running the migrations once per file.
+ * Its name goes to the workers in TEST_PG_TEMPLATE; the teardown drops it.
+ */
+async function createTemplate(): Promise<void> {
+  const admin = process.env.TEST_PG_ADMIN_URL!;
+  const name = `test_template_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  process.env.TEST_PG_TEMPLATE = name;
 }
