@@ -252,6 +252,9 @@ describe('the staff desk (工作台)', () => {
     const after = await http().get(done.headers.location).set('Cookie', cookie).expect(200);
     expect(after.text).toContain('已提交核实，村级公示已经开始');
     expect(after.text).not.toContain('提交核实</button>');
+    // The history names the task line in Chinese, as the table above it does, not by its code.
+    expect(after.text).toMatch(/村级核实 · 小麦机收 · [^<]+ · 待核实 → 公示中/);
+    expect(after.text).not.toContain('· wheat_harvest ·');
     const list = await http().get('/desk').set('Cookie', cookie).expect(200);
     expect(list.text).not.toContain(href);
     const register = await http()

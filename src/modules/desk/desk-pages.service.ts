@@ -504,7 +504,7 @@ export class DeskPagesService {
         text: [
           entry.actor ?? '系统',
           EVENT_LABELS[entry.event] ?? entry.event,
-          entry.taskCode,
+          entry.taskCode && taskName(entry.taskCode),
           entry.villageCode ? village(entry.villageCode) : undefined,
           `${entry.from ? stateLabel(entry.from) : '—'} → ${stateLabel(entry.to)}`,
         ]
