@@ -93,9 +93,7 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
       '正在公示的作业面积',
     );
-    await expect(
-      page.getByRole('heading', { name: '王各村', exact: true }).isVisible(),
-    ).resolves.toBe(true);
+    await page.getByRole('heading', { name: '王各村', exact: true }).waitFor({ state: 'visible' });
     await expectAccessible('board');
     await screenshot('board');
 
@@ -112,10 +110,12 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
     await page.getByLabel('您的姓名').fill('王大爷');
     await page.getByLabel('联系电话').fill('1381234');
     await page.getByLabel('异议内容').fill('我家 3 号地只收了一半，面积不对。');
-    await page.getByRole('button', { name: '提交异议' }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '提交异议' }).click(),
+    ]);
     await expect(page.locator('#phone').getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(page.locator('#phone-error').isVisible()).resolves.toBe(true);
+    await page.locator('#phone-error').waitFor({ state: 'visible' });
     await expect(page.getByLabel('异议内容').inputValue()).resolves.toBe(
       '我家 3 号地只收了一半，面积不对。',
     );
@@ -123,20 +123,24 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
     await screenshot('form-error');
 
     await page.getByLabel('联系电话').fill('13812345678');
-    await page.getByRole('button', { name: '提交异议' }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '提交异议' }).click(),
+    ]);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('异议已提交');
     const ref = await page.locator('#reference').textContent();
     expect(ref).toMatch(/^[0-9A-F]{8}$/);
     await expectAccessible('confirmation');
     await screenshot('confirmation');
 
-    await page.getByRole('link', { name: `返回公示：${title}` }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: `返回公示：${title}` }).click(),
+    ]);
     await expect(page.locator('#objection-count').textContent()).resolves.toBe(
       '共收到异议 1 件：处理中 1 件，已驳回 0 件，已采纳 0 件。',
     );
-    await expect(page.getByText(`异议编号 ${ref}`).isVisible()).resolves.toBe(true);
+    await page.getByText(`异议编号 ${ref}`).waitFor({ state: 'visible' });
     await expect(page.getByText('王大爷').count()).resolves.toBe(0);
   });
 
@@ -154,14 +158,14 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
       .send({ outcome: 'dismissed', note: '经村核实小组现场复核，3 号地面积无误。' })
       .expect(200);
     await page.reload();
-    await expect(page.getByText('经核实，异议不成立（已驳回）').isVisible()).resolves.toBe(true);
+    await page.getByText('经核实，异议不成立（已驳回）').waitFor({ state: 'visible' });
     await expect(
       page.getByText('处理说明：经村核实小组现场复核，3 号地面积无误。').count(),
     ).resolves.toBe(1);
 
     await advanceClock(test, await api.admin(), { advanceDays: 7.1 });
     await page.reload();
-    await expect(page.getByText('本公示已关闭，不再接收异议。').isVisible()).resolves.toBe(true);
+    await page.getByText('本公示已关闭，不再接收异议。').waitFor({ state: 'visible' });
     await expect(page.locator('#objection-count').textContent()).resolves.toBe(
       '共收到异议 1 件：处理中 0 件，已驳回 1 件，已采纳 0 件。',
     );
@@ -185,8 +189,10 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
       await noScript.getByLabel('您的姓名').fill('李婶');
       await noScript.getByLabel('联系电话').fill('0558-5123456');
       await noScript.getByLabel('异议内容').fill('这块地是我家的，不是他家的。');
-      await noScript.getByRole('button', { name: '提交异议' }).click();
-      await noScript.waitForLoadState();
+      await Promise.all([
+        noScript.waitForEvent('load'),
+        noScript.getByRole('button', { name: '提交异议' }).click(),
+      ]);
       await expect(noScript.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
         '异议已提交',
       );
@@ -207,10 +213,10 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
     await fill('13900000001');
     const [forbidden] = await Promise.all([
       page.waitForResponse((response) => response.request().method() === 'POST'),
+      page.waitForEvent('load'),
       page.getByRole('button', { name: '提交异议' }).click(),
     ]);
     expect(forbidden.status()).toBe(403);
-    await page.waitForLoadState();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
       '页面已过期，请重新打开公示再提交',
     );
@@ -224,11 +230,11 @@ describe('the notice board in a real browser on a phone: board, notice, objectio
       await fill('139');
       const [response] = await Promise.all([
         page.waitForResponse((candidate) => candidate.request().method() === 'POST'),
+        page.waitForEvent('load'),
         page.getByRole('button', { name: '提交异议' }).click(),
       ]);
       status = response.status();
       retryAfter = await response.headerValue('retry-after');
-      await page.waitForLoadState();
     }
     expect(status).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);

@@ -146,8 +146,10 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
     await check(page, 'login');
     await page.getByLabel('用户名').fill(coop.username);
     await page.getByLabel('密码').fill('wrong-password-1');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '登录' }).click(),
+    ]);
     await expect(page.locator('#password-error').textContent()).resolves.toBe(
       '用户名或密码不正确。',
     );
@@ -157,12 +159,12 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
 
   it('a cooperative uploads a register with two bad rows, sees both rejections, and claims', async () => {
     const page = await loggedIn(coop);
-    await expect(page.getByRole('heading', { name: /上传作业清册/ }).isVisible()).resolves.toBe(
-      true,
-    );
+    await page.getByRole('heading', { name: /上传作业清册/ }).waitFor({ state: 'visible' });
     await check(page, 'todo-cooperative');
-    await page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click(),
+    ]);
     const good = (n: number) =>
       `${village},农户${n},${residentId()},P-${viewport.name}-${n},wheat_harvest,${n}.00,2015-06-10,皖S-100${n},刘机手,周镇干部,吴村干部,刘机手,1`;
     const csv = [
@@ -177,11 +179,11 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
       mimeType: 'text/csv',
       buffer: Buffer.from(csv),
     });
-    await page.getByRole('button', { name: '上传清册' }).click();
-    await page.waitForLoadState();
-    await expect(page.getByRole('heading', { name: '已导入 2 行' }).isVisible()).resolves.toBe(
-      true,
-    );
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '上传清册' }).click(),
+    ]);
+    await page.getByRole('heading', { name: '已导入 2 行' }).waitFor({ state: 'visible' });
     const rejected = await page.locator('#rejections + .table-wrap tbody tr').allTextContents();
     expect(rejected).toHaveLength(2);
     expect(rejected[0]).toMatch(/^4身份证号不正确/);
@@ -189,41 +191,53 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
     await check(page, 'register-rejections');
 
     await page.goto(`${baseUrl}/desk`);
-    await page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click();
-    await page.waitForLoadState();
-    await page.getByRole('button', { name: '申报', exact: true }).click();
-    await page.waitForLoadState();
-    await expect(page.getByText('已申报。').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click(),
+    ]);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '申报', exact: true }).click(),
+    ]);
+    await page.getByText('已申报。').waitFor({ state: 'visible' });
     await check(page, 'claimed');
     await page.context().close();
   });
 
   it('the village verifier lowers one row’s area and submits; the notice runs and the item is gone', async () => {
     const page = await loggedIn(verifier);
-    await expect(page.getByRole('heading', { name: /村级核实/ }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: /村级核实/ }).waitFor({ state: 'visible' });
     await check(page, 'todo-verifier');
-    await page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click(),
+    ]);
     await check(page, 'verify-form');
     await page.getByLabel('第 2 行核实面积').fill('8.50');
     await page.getByLabel('村级评价：作业质量和成效').selectOption('good');
     await page.getByLabel('评价说明（可不填）').fill('收割及时，群众满意');
-    await page.getByRole('button', { name: '提交核实' }).click();
-    await page.waitForLoadState();
-    await expect(
-      page.getByText('已提交核实，村级公示已经开始（7 天）。').isVisible(),
-    ).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '提交核实' }).click(),
+    ]);
+    await page.getByText('已提交核实，村级公示已经开始（7 天）。').waitFor({ state: 'visible' });
     await check(page, 'verified');
-    await page.getByRole('link', { name: '待办' }).click();
-    await page.waitForLoadState();
-    await expect(page.getByText('现在没有等您处理的事项。').isVisible()).resolves.toBe(true);
-    await page.getByRole('link', { name: '合同', exact: true }).click();
-    await page.waitForLoadState();
-    await expect(page.getByText('共 1 份合同。').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: '待办' }).click(),
+    ]);
+    await page.getByText('现在没有等您处理的事项。').waitFor({ state: 'visible' });
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: '合同', exact: true }).click(),
+    ]);
+    await page.getByText('共 1 份合同。').waitFor({ state: 'visible' });
     await check(page, 'contracts');
-    await page.getByRole('link', { name: '账户' }).click();
-    await page.waitForLoadState();
-    await expect(page.getByRole('heading', { name: '修改密码' }).isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: '账户' }).click(),
+    ]);
+    await page.getByRole('heading', { name: '修改密码' }).waitFor({ state: 'visible' });
     await check(page, 'account');
     const part = await test.http().get(`/contracts/${contractId}`).set(verifier.auth).expect(200);
     expect(part.body.taskLines[0].villageParts[0]).toMatchObject({
@@ -237,22 +251,30 @@ describe.each(VIEWPORTS)('the staff desk in Chromium at $width×$height', (viewp
   it('five town acceptors covering the four roles open and sign; after the fifth the task line is accepted', async () => {
     await advanceClock(test, admin, { advanceDays: 7 });
     const first = await loggedIn(acceptors[2]);
-    await first.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click();
-    await first.waitForLoadState();
-    await first.getByRole('button', { name: '发起验收' }).click();
-    await first.waitForLoadState();
-    await expect(first.getByText('验收记录已发起').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      first.waitForEvent('load'),
+      first.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click(),
+    ]);
+    await Promise.all([
+      first.waitForEvent('load'),
+      first.getByRole('button', { name: '发起验收' }).click(),
+    ]);
+    await first.getByText('验收记录已发起').waitFor({ state: 'visible' });
     await check(first, 'acceptance-opened');
     await first.context().close();
     for (const [index, acceptor] of acceptors.entries()) {
       const page = await loggedIn(acceptor);
       if (index === 0) await check(page, 'todo-acceptor');
-      await page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click();
-      await page.waitForLoadState();
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.getByRole('link', { name: /谯农服合〔2015〕12号/ }).click(),
+      ]);
       if (index === 0) await check(page, 'sign-form');
-      await page.getByRole('button', { name: '签字通过' }).click();
-      await page.waitForLoadState();
-      await expect(page.getByText('已签字。').isVisible()).resolves.toBe(true);
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.getByRole('button', { name: '签字通过' }).click(),
+      ]);
+      await page.getByText('已签字。').waitFor({ state: 'visible' });
       await page.context().close();
     }
     const contract = await test

@@ -131,20 +131,24 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
   }
 
   async function openContract(page: Page): Promise<void> {
-    await page.getByRole('link', { name: CONTRACT_NO }).first().click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: CONTRACT_NO }).first().click(),
+    ]);
   }
 
   it('the agriculture bureau draws the sample, records each visit with a photo and approves', async () => {
     expect(await state()).toBe('districtAudit');
     const page = await loggedIn(world.agri);
-    await expect(page.getByRole('heading', { name: /抽样走访/ }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: /抽样走访/ }).waitFor({ state: 'visible' });
     await check(page, 'todo-district');
     await openContract(page);
     await check(page, 'audit-sample');
-    await page.getByRole('button', { name: '抽取样本' }).click();
-    await page.waitForLoadState();
-    await expect(page.getByText('样本已抽取，请逐户登记走访。').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '抽取样本' }).click(),
+    ]);
+    await page.getByText('样本已抽取，请逐户登记走访。').waitFor({ state: 'visible' });
     const visits = await page.getByRole('button', { name: '登记走访' }).count();
     expect(visits).toBeGreaterThanOrEqual(1);
     for (let visit = 0; visit < visits; visit++) {
@@ -158,9 +162,11 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
       await form.getByLabel('农户满意度').selectOption('satisfied');
       await photo.setInputFiles({ name: 'visit.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
       if (visit === 0) await check(page, 'visit-form');
-      await form.getByRole('button', { name: '登记走访' }).click();
-      await page.waitForLoadState();
-      await expect(page.getByText('走访已登记。').isVisible()).resolves.toBe(true);
+      await Promise.all([
+        page.waitForEvent('load'),
+        form.getByRole('button', { name: '登记走访' }).click(),
+      ]);
+      await page.getByText('走访已登记。').waitFor({ state: 'visible' });
     }
     await expect(page.getByRole('button', { name: '登记走访' }).count()).resolves.toBe(0);
     const sample = await test
@@ -171,23 +177,25 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
     for (const row of sample.body.rows as { visit: { photos: { sha256: string }[] } | null }[])
       expect(row.visit?.photos).toHaveLength(1);
     await page.getByLabel('审核意见（驳回时必填）').fill('抽样走访属实');
-    await page.getByRole('button', { name: '审核通过' }).click();
-    await page.waitForLoadState();
-    await expect(page.getByText('已审核通过。').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '审核通过' }).click(),
+    ]);
+    await page.getByText('已审核通过。').waitFor({ state: 'visible' });
     await check(page, 'sample-visited');
     await page.context().close();
   }, 300_000); // logins and axe at two sizes in a browser on a shared machine: liveness only
 
   it('the finance bureau approves; the agriculture bureau publishes the media notice', async () => {
     const finance = await loggedIn(world.approver);
-    await expect(finance.getByRole('heading', { name: /区级审核/ }).isVisible()).resolves.toBe(
-      true,
-    );
+    await finance.getByRole('heading', { name: /区级审核/ }).waitFor({ state: 'visible' });
     await openContract(finance);
     await check(finance, 'audit-form');
-    await finance.getByRole('button', { name: '审核通过' }).click();
-    await finance.waitForLoadState();
-    await expect(finance.getByText('已审核通过。').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      finance.waitForEvent('load'),
+      finance.getByRole('button', { name: '审核通过' }).click(),
+    ]);
+    await finance.getByText('已审核通过。').waitFor({ state: 'visible' });
     await finance.context().close();
     expect(await state()).toBe('audited');
 
@@ -196,9 +204,11 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
     await agri.getByLabel('媒体名称').fill('《亳州晚报》');
     await agri.getByLabel('发布日期').fill('2015-07-20');
     await check(agri, 'media-notice-form');
-    await agri.getByRole('button', { name: '发布媒体公示' }).click();
-    await agri.waitForLoadState();
-    await expect(agri.getByText('媒体公示已发布（7 天）。').isVisible()).resolves.toBe(true);
+    await Promise.all([
+      agri.waitForEvent('load'),
+      agri.getByRole('button', { name: '发布媒体公示' }).click(),
+    ]);
+    await agri.getByText('媒体公示已发布（7 天）。').waitFor({ state: 'visible' });
     await agri.context().close();
     expect(await state()).toBe('mediaNotice');
   }, 300_000); // logins and axe at two sizes in a browser on a shared machine: liveness only
@@ -207,7 +217,7 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
     await advanceClock(test, world.admin, { advanceDays: 7 });
     expect(await state()).toBe('payable');
     const page = await loggedIn(world.finance);
-    await expect(page.getByRole('heading', { name: /发放补助/ }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: /发放补助/ }).waitFor({ state: 'visible' });
     await openContract(page);
     await check(page, 'payout-form');
     const posts: { url: string; body: string }[] = [];
@@ -218,7 +228,7 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
     await page.getByRole('button', { name: '发放补助' }).dblclick();
     await page.waitForURL(/\?done=payout$/);
     await page.waitForLoadState();
-    await expect(page.getByText('补助已发放').isVisible()).resolves.toBe(true);
+    await page.getByText('补助已发放').waitFor({ state: 'visible' });
     // Chromium may fold the two clicks into one navigation; the form as it was sent, sent once
     // more (what a second click or a retry after a timeout sends), is answered the same.
     expect(posts.length).toBeGreaterThanOrEqual(1);
@@ -237,12 +247,14 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
     expect(payouts[0].n).toBe(1);
     expect(await state()).toBe('payoutIssued');
 
-    await page.getByRole('link', { name: '支付批次' }).click();
-    await page.waitForLoadState();
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('link', { name: '支付批次' }).click(),
+    ]);
     await check(page, 'payment-batches');
     await page.getByRole('button', { name: '生成批次' }).click();
     await page.waitForURL(/\/desk\/payment-batches\/[0-9a-f-]{36}\?done=created$/);
-    await expect(page.getByText('批次已生成，请下载文件送银行。').isVisible()).resolves.toBe(true);
+    await page.getByText('批次已生成，请下载文件送银行。').waitFor({ state: 'visible' });
     await check(page, 'payment-batch');
 
     // The bank file as the link gives it (the session's cookie), and the bank's answer from it.
@@ -268,15 +280,17 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
       mimeType: 'text/csv',
       buffer: Buffer.from(result),
     });
-    await page.getByRole('button', { name: '上传银行回单' }).click();
-    await page.waitForLoadState();
-    await expect(
-      page.getByRole('heading', { name: '银行回单已登记：到账 1 笔，退回 0 笔' }).isVisible(),
-    ).resolves.toBe(true);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: '上传银行回单' }).click(),
+    ]);
+    await page
+      .getByRole('heading', { name: '银行回单已登记：到账 1 笔，退回 0 笔' })
+      .waitFor({ state: 'visible' });
     const rejected = await page.locator('#rejections + .table-wrap tbody tr').allTextContents();
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatch(/^3/);
-    await expect(page.getByText('银行已确认到账').isVisible()).resolves.toBe(true);
+    await page.getByText('银行已确认到账').waitFor({ state: 'visible' });
     await check(page, 'bank-result');
     expect(await state()).toBe('paid');
     await page.context().close();
