@@ -73,6 +73,18 @@ describe('redactForLog', () => {
 });
 
 describe('redactUrl', () => {
+  it('keeps a UUID or a digest whole, even with 11 digits in a row; a number beside it is masked', () => {
+    // A random UUID whose last group runs to 11 digits (CI once logged it as 063****0936d).
+    const path = '/contracts/5e0fd990-bcd5-4de7-89d2-06329350936d/attachments';
+    expect(redactUrl(path)).toBe(path);
+    const digest = 'files/5e087f6e15f0aa4ae553a008114a37891234567890173890c70ab6c18b33d437d54c1';
+    expect(redactForLog({ message: `stored ${digest}` })).toEqual({ message: `stored ${digest}` });
+    expect(redactUrl(`${path}?phone=13812345678`)).toBe(`${path}?phone=138****5678`);
+    expect(redactForLog({ message: `${path} 34012219800101001X 6222000000001234` })).toEqual({
+      message: `${path} 340122********001X ************1234`,
+    });
+  });
+
   it('removes secret-named query values and masks long numbers; a path stays as it is', () => {
     expect(redactUrl('/contracts/abc?state=paid')).toBe('/contracts/abc?state=paid');
     expect(redactUrl('/x?access_token=eyJsecret&Password=p&phone=13812345678&a=1')).toBe(

@@ -34,9 +34,14 @@ const SENSITIVE_KEYS: Record<string, keyof typeof MASKS> = {
  * A run of 11 or more digits (a phone number, a resident ID number with its check character, a
  * bank account) inside any logged string: an error message or a query's parameter array names
  * no key to go by, so the value itself is recognised and masked as a log is public to whoever
- * reads it.
+ * reads it. A UUID or a hex digest is matched first and kept whole: its hex digits may run to 11
+ * (about one UUID in a hundred has such a run in its last group), and masking that part would
+ * only garble the request's path or the file's name.
  */
-const LONG_NUMBER = /\d{11,}[\dXx]?/g;
+const LONG_NUMBER =
+  /[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}|[\da-f]{32,}|\d{11,}[\dXx]?/gi;
+/** What LONG_NUMBER matches and keeps: a UUID, or a hex digest that has a letter. */
+const HEX_TOKEN = /-|[a-f]/i;
 
 /**
  * What one log line may cost, whatever is handed to the logger: the walk stops at this depth,
@@ -53,6 +58,7 @@ export const LOG_LIMITS = {
 
 function maskNumbers(text: string): string {
   return text.replace(LONG_NUMBER, (digits) => {
+    if (HEX_TOKEN.test(digits)) return digits;
     if (digits.length === 18) return MASKS.residentId(digits);
     if (digits.length === 11) return MASKS.phone(digits);
     return MASKS.bankAccount(digits);
