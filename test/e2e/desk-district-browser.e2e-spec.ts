@@ -226,8 +226,12 @@ describe('the district bureaus’ desk in Chromium: districtAudit → paid', () 
         posts.push({ url: request.url(), body: request.postData() ?? '' });
     });
     await page.getByRole('button', { name: '发放补助' }).dblclick();
-    await page.waitForURL(/\?done=payout$/);
-    await page.waitForLoadState();
+    // The second click's navigation may abort the first's (net::ERR_ABORTED): wait for the one
+    // that lands.
+    await page.waitForURL(/\?done=payout$/).catch(async (error: Error) => {
+      if (!error.message.includes('ERR_ABORTED')) throw error;
+      await page.waitForURL(/\?done=payout$/);
+    });
     await page.getByText('补助已发放').waitFor({ state: 'visible' });
     // Chromium may fold the two clicks into one navigation; the form as it was sent, sent once
     // more (what a second click or a retry after a timeout sends), is answered the same.
