@@ -1,10 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { runMigrations } from '../../src/database/migrate';
+import { createTestDatabase } from './databases';
 
 export interface TestServer {
   server: EmbeddedPostgres;
@@ -14,7 +12,7 @@ export interface TestServer {
 /**
  * One real PostgreSQL for the whole run: DATABASE_URL when set, else an embedded server in a
  * temporary folder (fsync off: its data is thrown away), with a migrated template database. Each
- * test file then creates its own database on it, a copy of the template (see test-app.ts), so
+ * test file then creates its own database on it, a copy of the template (see databases.ts), so
  * files never share rows.
  */
 export default async function globalSetup(): Promise<void> {
@@ -33,21 +31,9 @@ export default async function globalSetup(): Promise<void> {
 
 /**
  * The run's migrated template: every test file's database is a copy of it (`CREATE DATABASE …
- * TEMPLATE`, see test-app.ts), which takes a fraction of running the migrations once per file.
+ * TEMPLATE`, see databases.ts), which takes a fraction of running the migrations once per file.
  * Its name goes to the workers in TEST_PG_TEMPLATE; the teardown drops it.
  */
 async function createTemplate(): Promise<void> {
-  const admin = process.env.TEST_PG_ADMIN_URL!;
-  const name = `test_template_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const client = new Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  await runMigrations(url.toString());
-  process.env.TEST_PG_TEMPLATE = name;
+  process.env.TEST_PG_TEMPLATE = (await createTestDatabase()).name;
 }

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -11,10 +10,12 @@ import { createApp } from '../../src/app.factory';
 import { createLogger } from '../../src/common/logging/logger';
 import { DEFAULT_RATE_LIMITS } from '../../src/config/app-config';
 import type { RuntimeConfig } from '../../src/config/config.module';
-import { runMigrations } from '../../src/database/migrate';
 import { prepareData } from '../../src/startup';
+import { createTestDatabase } from './databases';
 import { createTwinApp } from './twin-app';
 import { twinProviders, type ProviderOverride, type Weakening } from './weakened';
+
+export { createTestDatabase };
 
 export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
@@ -25,46 +26,6 @@ export interface TestApp {
   dataSource: DataSource;
   databaseUrl: string;
   close: () => Promise<void>;
-}
-
-function adminUrl(): string {
-  const url = process.env.TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL;
-  if (!url)
-    throw new Error(
-      'No test database: run the e2e tests through jest (global setup) or set DATABASE_URL',
-    );
-  return url;
-}
-
-/**
- * A fresh database with the migrations applied (unless `migrate` is false), on the run's
- * PostgreSQL: a copy of the run's migrated template (global-setup.ts) when there is one, else
- * migrated here.
- */
-export async function createTestDatabase({ migrate = true }: { migrate?: boolean } = {}): Promise<{
-  url: string;
-  drop: () => Promise<void>;
-}> {
-  const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const template = migrate ? process.env.TEST_PG_TEMPLATE : undefined;
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  await admin.query(
-    `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template} STRATEGY FILE_COPY` : ''}`,
-  );
-  await admin.end();
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  if (migrate && !template) await runMigrations(url.toString());
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new Client({ connectionString: adminUrl() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 /** The real AppModule, built as main.ts builds it, on its own database. */
